@@ -1,0 +1,1 @@
+"""WorkerHome: everything that runs inside AWS Lambda."""

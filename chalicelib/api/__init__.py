@@ -1,0 +1,1 @@
+"""HTTP layer: one Blueprint per area. Parse, call a service, shape the response."""

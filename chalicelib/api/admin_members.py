@@ -1,0 +1,45 @@
+"""Admins: find members, grant roles, reveal a personal field with a reason (audited)."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.members import MemberProfile, RevealRequest, RolesUpdate, Strict
+from chalicelib.services import members
+from chalicelib.store import audit
+
+bp = Blueprint(__name__)
+ADMIN = ("admin",)
+
+
+class MemberSearch(Strict):
+    phone: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+@endpoint(bp, "/v1/admin/members", methods=["GET"], roles=ADMIN)
+def find_members(ctx: RequestContext) -> list[MemberProfile]:
+    return members.find_by_phone(ctx.query(MemberSearch).phone)
+
+
+@endpoint(bp, "/v1/admin/members/{member_id}", methods=["GET"], roles=ADMIN)
+def get_member(ctx: RequestContext, member_id: str) -> MemberProfile:
+    return members.admin_view(member_id)
+
+
+@endpoint(bp, "/v1/admin/members/{member_id}/roles", methods=["PUT"], roles=ADMIN)
+def set_roles(ctx: RequestContext, member_id: str) -> MemberProfile:
+    return members.set_roles(ctx.caller, member_id, ctx.body(RolesUpdate))
+
+
+@endpoint(bp, "/v1/admin/members/{member_id}/reveal", methods=["POST"], roles=ADMIN)
+def reveal(ctx: RequestContext, member_id: str) -> dict[str, Any]:
+    return members.reveal(ctx.caller, member_id, ctx.body(RevealRequest))
+
+
+@endpoint(bp, "/v1/admin/members/{member_id}/audit", methods=["GET"], roles=ADMIN)
+def audit_trail(ctx: RequestContext, member_id: str) -> list[dict[str, Any]]:
+    return [{"at": e.at_id.split("#")[0], "actor": e.actor, "action": e.action, "reason": e.reason}
+            for e in audit.trail(f"member#{member_id}")]

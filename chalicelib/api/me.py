@@ -1,0 +1,33 @@
+"""A worker's own account: profile, data export, erasure."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.members import MemberProfile, ProfileUpdate
+from chalicelib.services import members
+
+bp = Blueprint(__name__)
+ANY_MEMBER = ("worker", "staff", "admin")
+
+
+@endpoint(bp, "/v1/me", methods=["GET"], roles=ANY_MEMBER)
+def get_me(ctx: RequestContext) -> MemberProfile:
+    return members.my_profile(ctx.caller)
+
+
+@endpoint(bp, "/v1/me", methods=["PATCH"], roles=ANY_MEMBER)
+def patch_me(ctx: RequestContext) -> MemberProfile:
+    return members.update_profile(ctx.caller, ctx.body(ProfileUpdate))
+
+
+@endpoint(bp, "/v1/me/export", methods=["GET"], roles=ANY_MEMBER)
+def export_me(ctx: RequestContext) -> dict[str, Any]:
+    return members.export_my_data(ctx.caller)
+
+
+@endpoint(bp, "/v1/me", methods=["DELETE"], roles=ANY_MEMBER)
+def erase_me(ctx: RequestContext) -> None:
+    members.erase_me(ctx.caller)

@@ -1,0 +1,1 @@
+"""Pure domain rules and models: no boto3, no pynamodb."""

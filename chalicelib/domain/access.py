@@ -1,0 +1,22 @@
+"""Who is calling, and what their roles allow."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["worker", "staff", "admin"]
+ROLES: tuple[Role, ...] = ("worker", "staff", "admin")
+
+
+@dataclass(frozen=True)
+class Caller:
+    member_id: str
+    roles: frozenset[str]
+    station_ids: frozenset[str] = field(default_factory=frozenset)
+
+    def has_any(self, roles: frozenset[str]) -> bool:
+        return bool(self.roles & roles)
+
+    def staffs(self, station_id: str) -> bool:
+        """Admins act for every station; staff only for the stations they are assigned to."""
+        return "admin" in self.roles or ("staff" in self.roles and station_id in self.station_ids)

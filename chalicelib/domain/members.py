@@ -1,0 +1,105 @@
+"""A worker's profile: what they may set, and how it is shown back."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from chalicelib.domain.validators import normalize_id_number, normalize_mobile
+
+WorkerGroup = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "factory_worker",
+                      "construction_worker", "domestic_worker", "sanitation_worker", "migrant_worker", "other"]
+Language = Literal["zh-CN", "en"]
+
+# city code -> (zh, en)
+CITIES: dict[str, tuple[str, str]] = {
+    "beijing": ("北京", "Beijing"), "shanghai": ("上海", "Shanghai"), "shenzhen": ("深圳", "Shenzhen"),
+    "guangzhou": ("广州", "Guangzhou"), "hangzhou": ("杭州", "Hangzhou"), "chengdu": ("成都", "Chengdu"),
+    "wuhan": ("武汉", "Wuhan"), "xian": ("西安", "Xi'an"), "chongqing": ("重庆", "Chongqing"),
+    "nanjing": ("南京", "Nanjing"),
+}
+
+
+def _mobile(value: str) -> str:
+    phone = normalize_mobile(value)
+    if phone is None:
+        raise PydanticCustomError("invalid_phone", "must be a mainland China mobile number")
+    return phone
+
+
+def _id_number(value: str) -> str:
+    id_number = normalize_id_number(value)
+    if id_number is None:
+        raise PydanticCustomError("invalid_id_number", "is not a valid resident ID number")
+    return id_number
+
+
+def _city(value: str) -> str:
+    if value not in CITIES:
+        raise PydanticCustomError("unknown_city", "is not a supported city")
+    return value
+
+
+def _name(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise PydanticCustomError("blank", "must not be blank")
+    return value
+
+
+MobilePhone = Annotated[str, Field(max_length=20), AfterValidator(_mobile)]
+IdNumber = Annotated[str, Field(max_length=18), AfterValidator(_id_number)]
+CityCode = Annotated[str, Field(max_length=20), AfterValidator(_city)]
+PersonName = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_name)]
+
+
+class Strict(BaseModel):
+    """Requests refuse unknown fields, so a typo is an error rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileUpdate(Strict):
+    """PATCH /v1/me: only the fields sent are changed; null clears an optional field."""
+
+    name: PersonName | None = None
+    worker_group: WorkerGroup | None = None
+    city: CityCode | None = None
+    employer_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    id_number: IdNumber | None = None
+    language: Language | None = None
+
+
+class EmployerRef(BaseModel):
+    employer_id: str
+    name_zh: str
+    name_en: str
+
+
+class MemberProfile(BaseModel):
+    """How a member is shown: personal data always masked."""
+
+    member_id: str
+    phone: str | None
+    name: str | None
+    id_number: str | None
+    worker_group: WorkerGroup | None
+    city: str | None
+    employer: EmployerRef | None
+    language: Language
+    roles: list[str]
+    station_ids: list[str]
+    status: str
+    created_at: str
+    updated_at: str
+
+
+class RolesUpdate(Strict):
+    roles: Annotated[list[Literal["worker", "staff", "admin"]], Field(min_length=1, max_length=3)]
+    station_ids: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=50)] = []
+
+
+class RevealRequest(Strict):
+    field: Literal["phone", "name", "id_number"]
+    reason: Annotated[str, Field(min_length=5, max_length=500)]

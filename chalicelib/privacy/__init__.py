@@ -1,0 +1,1 @@
+"""Personal data: field encryption, blind indexes, masking."""

@@ -1,0 +1,105 @@
+"""The process-wide dependencies that talk to AWS or read the clock, built lazily.
+
+One Runtime per Lambda container: the first request that needs a key pays one SSM call
+(both parameters at once) and one KMS Decrypt; later requests reuse them. Tests and the
+local stack install their own Runtime (a fresh moto world, a clock they control) with
+`install()` instead of patching.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Any, Callable, Protocol
+
+from chalicelib.privacy.crypto import BlindIndex, FieldCipher, Keyring
+from chalicelib.settings import Settings, settings as default_settings
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service`, pointed at moto when an endpoint is configured."""
+        if service not in self._clients:
+            import boto3
+
+            with self._lock:
+                if service not in self._clients:
+                    self._clients[service] = boto3.client(
+                        service, region_name=self.settings.region, endpoint_url=self.settings.aws_endpoint)
+        return self._clients[service]
+
+    def shared(self, name: str, build: Callable[[], Any]) -> Any:
+        """One object per runtime, built on first use (clients of libraries, caches)."""
+        if name not in self._clients:
+            with self._lock:
+                if name not in self._clients:
+                    self._clients[name] = build()
+        return self._clients[name]
+
+    @cached_property
+    def _parameters(self) -> dict[str, dict[str, Any]]:
+        s = self.settings
+        found = self.client("ssm").get_parameters(Names=[s.secrets_param, s.keyring_param], WithDecryption=True)
+        by_name = {p["Name"]: json.loads(p["Value"]) for p in found["Parameters"]}
+        missing = {s.secrets_param, s.keyring_param} - by_name.keys()
+        if missing:
+            raise RuntimeError(f"missing SSM parameters {sorted(missing)}: run `make secrets` for this stage")
+        return {"secrets": by_name[s.secrets_param], "keyring": by_name[s.keyring_param]}
+
+    @cached_property
+    def cipher(self) -> FieldCipher:
+        ring = self._parameters["keyring"]
+        wrapped = {kid: base64.b64decode(blob) for kid, blob in ring["keys"].items()}
+        unwrap: Callable[[bytes], bytes] = lambda blob: self.client("kms").decrypt(CiphertextBlob=blob)["Plaintext"]
+        return FieldCipher(Keyring(ring["current"], wrapped, unwrap))
+
+    @cached_property
+    def blind_index(self) -> BlindIndex:
+        return BlindIndex(base64.b64decode(self._parameters["secrets"]["blind_index_key"]))
+
+    @cached_property
+    def otp_pepper(self) -> bytes:
+        return base64.b64decode(self._parameters["secrets"]["otp_pepper"])
+
+    @cached_property
+    def jwt_keys(self) -> tuple[str, dict[str, bytes]]:
+        """(current kid, every kid -> signing secret): old kids keep verifying after a rotation."""
+        jwt_doc = self._parameters["secrets"]["jwt"]
+        return jwt_doc["current"], {kid: base64.b64decode(k) for kid, k in jwt_doc["keys"].items()}
+
+
+_current: Runtime | None = None
+_install_lock = threading.Lock()
+
+
+def runtime() -> Runtime:
+    global _current
+    if _current is None:
+        with _install_lock:
+            if _current is None:
+                _current = Runtime(default_settings)
+    return _current
+
+
+def install(rt: Runtime) -> Runtime:
+    """Replace the process's runtime (tests, local stack)."""
+    global _current
+    _current = rt
+    return rt

@@ -1,0 +1,69 @@
+"""Safe retries: a write sent again with the same Idempotency-Key returns the first response.
+
+Built on Powertools' idempotency utility with its DynamoDB persistence layer (one table,
+records expire after settings.idempotency_ttl). The key is scoped by operation and caller,
+so two workers who happen to pick the same key never see each other's responses. The same
+key with a different body is refused (422); a duplicate that arrives while the first is
+still running gets 409 and can simply be retried.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from chalicelib.domain.errors import Conflict, RuleViolation
+from chalicelib.runtime import runtime
+
+
+class KeyReused(RuleViolation):
+    code = "idempotency_key_reused"
+    zh = "该幂等键已用于另一个请求"
+    en = "This Idempotency-Key was already used for a different request"
+
+
+class StillRunning(Conflict):
+    code = "request_in_progress"
+    zh = "相同的请求正在处理中，请稍后重试"
+    en = "The same request is still being processed; retry shortly"
+
+
+def _persistence() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    rt = runtime()
+    return rt.shared("idempotency", lambda: DynamoDBPersistenceLayer(
+        table_name=rt.settings.table("idempotency"), boto3_client=rt.client("dynamodb")))
+
+
+def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
+               produce: Callable[[], BaseModel | dict[str, Any]], lambda_context: Any = None) -> dict[str, Any]:
+    """Run `produce` once per (operation, scope, key); later calls return the stored result."""
+    if key is None:
+        return _jsonable(produce())
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError, IdempotencyValidationError)
+
+    s = runtime().settings
+    config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="payload",
+                               expires_after_seconds=s.idempotency_ttl, raise_on_no_idempotency_key=True)
+    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
+        config.register_lambda_context(lambda_context)
+
+    def run_once(request: dict[str, Any]) -> dict[str, Any]:
+        return _jsonable(produce())
+
+    run_once.__qualname__ = f"replayable.{operation}"
+    guarded = idempotent_function(data_keyword_argument="request", config=config,
+                                  persistence_store=_persistence())(run_once)
+    try:
+        return guarded(request={"key": f"{operation}|{scope}|{key}", "payload": payload})
+    except IdempotencyValidationError as exc:
+        raise KeyReused() from exc
+    except IdempotencyAlreadyInProgressError as exc:
+        raise StillRunning() from exc
+
+
+def _jsonable(result: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    return result.model_dump(mode="json") if isinstance(result, BaseModel) else result

@@ -1,0 +1,57 @@
+"""Access tokens: short-lived HS256 JWTs with a `kid` header so signing keys can rotate."""
+from __future__ import annotations
+
+import secrets as pysecrets
+from datetime import timedelta
+
+import jwt
+
+from chalicelib.domain.access import Caller
+from chalicelib.domain.errors import TokenExpired, TokenInvalid, Unauthenticated
+from chalicelib.runtime import runtime
+
+ISSUER = "workerhome"
+ALGORITHM = "HS256"
+
+
+def issue_access(member_id: str, roles: set[str], station_ids: set[str]) -> tuple[str, int]:
+    """A signed access token for the member and its lifetime in seconds."""
+    rt = runtime()
+    kid, keys = rt.jwt_keys
+    now = rt.clock.now()
+    ttl = rt.settings.access_token_ttl
+    claims = {
+        "iss": ISSUER, "sub": member_id, "typ": "access", "jti": pysecrets.token_hex(8),
+        "roles": sorted(roles), "stn": sorted(station_ids),
+        "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+    }
+    return jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid}), ttl
+
+
+def authenticate(authorization: str | None) -> Caller:
+    """The caller behind an `Authorization: Bearer <jwt>` header, or 401.
+
+    Only HS256 with a known kid is accepted (so `alg: none` and foreign keys fail), the
+    signature and issuer are checked by PyJWT, expiry against the runtime's clock.
+    """
+    if not authorization:
+        raise Unauthenticated()
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenInvalid()
+    rt = runtime()
+    _, keys = rt.jwt_keys
+    try:
+        kid = jwt.get_unverified_header(token.strip()).get("kid")
+        if kid not in keys:
+            raise TokenInvalid()
+        claims = jwt.decode(token.strip(), keys[kid], algorithms=[ALGORITHM], issuer=ISSUER,
+                            options={"verify_exp": False, "require": ["exp", "iat", "sub", "iss"]})
+    except jwt.InvalidTokenError as exc:
+        raise TokenInvalid() from exc
+    if claims.get("typ") != "access":
+        raise TokenInvalid()
+    if claims["exp"] <= rt.clock.now().timestamp():
+        raise TokenExpired()
+    return Caller(member_id=claims["sub"], roles=frozenset(claims.get("roles", [])),
+                  station_ids=frozenset(claims.get("stn", [])))

@@ -1,0 +1,68 @@
+"""One typed settings object, read once from the environment.
+
+Every AWS-facing name (tables, key alias, parameters) is derived here so that the
+Lambda code, the deployment template and the local stack agree on them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+STAGES = ("local", "test", "dev", "prod")
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "local"
+    region: str = "ap-east-1"
+    aws_endpoint: str | None = None          # moto's URL locally; None on AWS
+    version: str = "0.1.0"
+    table_prefix: str = ""
+    kms_key: str = ""                          # key id or alias that wraps the data keys
+    secrets_param: str = ""                    # SecureString: JWT keys, blind-index key, OTP pepper
+    keyring_param: str = ""                    # String: KMS-wrapped data keys (envelope encryption)
+    access_token_ttl: int = 15 * 60
+    refresh_token_ttl: int = 30 * 24 * 3600
+    otp_ttl: int = 5 * 60
+    otp_max_attempts: int = 5
+    otp_max_sends: int = 3
+    otp_send_window: int = 10 * 60
+    max_body_bytes: int = 64 * 1024
+    idempotency_ttl: int = 24 * 3600
+
+    @property
+    def is_local(self) -> bool:
+        """The embedded stack and the test suite: dev-only routes (outbox) exist here."""
+        return self.stage in ("local", "test")
+
+    def table(self, name: str) -> str:
+        return f"{self.table_prefix}{name}"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (WH_*)."""
+    env = dict(os.environ if env is None else env)
+    stage = env.get("WH_STAGE", "local")
+    if stage not in STAGES:
+        raise ValueError(f"WH_STAGE must be one of {STAGES}, got {stage!r}")
+    region = env.get("WH_REGION") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-east-1"
+    return Settings(
+        stage=stage,
+        region=region,
+        aws_endpoint=env.get("WH_AWS_ENDPOINT") or None,
+        version=env.get("WH_VERSION", "0.1.0"),
+        table_prefix=env.get("WH_TABLE_PREFIX", f"workerhome-{stage}-"),
+        kms_key=env.get("WH_KMS_KEY", f"alias/workerhome-{stage}"),
+        secrets_param=env.get("WH_SECRETS_PARAM", f"/workerhome/{stage}/secrets"),
+        keyring_param=env.get("WH_KEYRING_PARAM", f"/workerhome/{stage}/keyring"),
+        access_token_ttl=_int(env, "WH_ACCESS_TOKEN_TTL", 15 * 60),
+        refresh_token_ttl=_int(env, "WH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
+    )
+
+
+settings = load_settings()

@@ -1,0 +1,52 @@
+"""Table naming and connection settings shared by every model.
+
+PynamoDB reads Meta when a model class is created, so the settings (endpoint, prefix)
+must be in the environment before this package is imported.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.settings import settings
+
+
+def table_meta(name: str) -> type:
+    """A PynamoDB Meta class for table `name` of the current stage (on-demand capacity)."""
+    attrs: dict[str, Any] = {
+        "table_name": settings.table(name),
+        "region": settings.region,
+        "billing_mode": "PAY_PER_REQUEST",
+        "max_retry_attempts": 3,
+    }
+    if settings.aws_endpoint:
+        attrs["host"] = settings.aws_endpoint
+    return type("Meta", (), attrs)
+
+
+def index_meta(name: str, projection: Any) -> type:
+    return type("Meta", (), {"index_name": name, "projection": projection, "billing_mode": "PAY_PER_REQUEST"})
+
+
+def iso(dt: datetime) -> str:
+    """Times are stored as UTC ISO-8601 strings, so they sort as text."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def expiry(epoch_seconds: float) -> datetime:
+    """The value for a TTLAttribute: DynamoDB deletes the item some time after this moment."""
+    return datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
+
+
+_connection: Connection | None = None
+
+
+def transaction() -> TransactWrite:
+    """A TransactWrite on the stage's connection: all its items commit together or not at all."""
+    global _connection
+    if _connection is None:
+        _connection = Connection(region=settings.region, host=settings.aws_endpoint)
+    return TransactWrite(connection=_connection)

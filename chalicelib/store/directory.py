@@ -1,0 +1,25 @@
+"""Reference data shown to workers: the employer list."""
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.base import index_meta, table_meta
+
+
+class CityIndex(GlobalSecondaryIndex["Employer"]):
+    Meta = index_meta("city_index", AllProjection())
+    city = UnicodeAttribute(hash_key=True)
+    employer_id = UnicodeAttribute(range_key=True)
+
+
+class Employer(Model):
+    Meta = table_meta("employers")
+    employer_id = UnicodeAttribute(hash_key=True)
+    name_zh = UnicodeAttribute()
+    name_en = UnicodeAttribute()
+    city = UnicodeAttribute()
+    industry = UnicodeAttribute()
+    has_union = BooleanAttribute(default=False)
+    city_index = CityIndex()

@@ -1,0 +1,74 @@
+"""Members, phone claims, one-time codes and refresh sessions."""
+from __future__ import annotations
+
+from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute,
+                                 UnicodeSetAttribute, TTLAttribute, VersionAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.base import index_meta, table_meta
+
+
+class PhoneIndex(GlobalSecondaryIndex["Member"]):
+    Meta = index_meta("phone_index", AllProjection())
+    phone_bidx = UnicodeAttribute(hash_key=True)
+
+
+class Member(Model):
+    """A worker's account. Phone, name and ID number are stored sealed, with a masked copy for display."""
+
+    Meta = table_meta("members")
+    member_id = UnicodeAttribute(hash_key=True)
+    phone_bidx = UnicodeAttribute(null=True)     # absent once the member is erased
+    phone_enc = UnicodeAttribute(null=True)
+    phone_masked = UnicodeAttribute(null=True)
+    name_enc = UnicodeAttribute(null=True)
+    name_masked = UnicodeAttribute(null=True)
+    id_number_enc = UnicodeAttribute(null=True)
+    id_number_masked = UnicodeAttribute(null=True)
+    worker_group = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    employer_id = UnicodeAttribute(null=True)
+    employer_name_zh = UnicodeAttribute(null=True)   # copied when set, so a profile is one GetItem
+    employer_name_en = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(default="zh-CN")
+    roles = UnicodeSetAttribute(default=lambda: {"worker"})
+    station_ids = UnicodeSetAttribute(null=True)
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+    phone_index = PhoneIndex()
+
+
+class PhoneClaim(Model):
+    """One item per phone blind index: makes 'one account per phone' hold under concurrent first logins."""
+
+    Meta = table_meta("phone_claims")
+    phone_bidx = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute()
+
+
+class OtpChallenge(Model):
+    """The current one-time code of a phone and the recent send times (for the rate limit)."""
+
+    Meta = table_meta("otp")
+    phone_bidx = UnicodeAttribute(hash_key=True)
+    code_hash = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)
+    sends = ListAttribute(of=NumberAttribute, default=list)
+    ttl = TTLAttribute(null=True)
+    version = VersionAttribute()
+
+
+class RefreshSession(Model):
+    """A refresh token, stored as its hash. Rotation marks it `rotated` and issues a successor."""
+
+    Meta = table_meta("sessions")
+    token_hash = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute()
+    family_id = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    expires_at = NumberAttribute()
+    ttl = TTLAttribute(null=True)

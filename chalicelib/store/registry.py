@@ -1,0 +1,23 @@
+"""Every table of the system, in one list: the deployment template and the local stack
+both create tables from these models, so they cannot drift apart."""
+from __future__ import annotations
+
+from pynamodb.models import Model
+
+from chalicelib.store.directory import Employer
+from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
+from chalicelib.store.records import AuditEntry, IdempotencyRecord, OutboxMessage
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Member, PhoneClaim, OtpChallenge, RefreshSession, Employer, AuditEntry, OutboxMessage, IdempotencyRecord,
+)
+
+
+def ttl_attribute(model: type[Model]) -> str | None:
+    """The name of the model's TTL attribute, if it has one."""
+    from pynamodb.attributes import TTLAttribute
+
+    for name, attr in model.get_attributes().items():
+        if isinstance(attr, TTLAttribute):
+            return attr.attr_name or name
+    return None

@@ -1,0 +1,60 @@
+"""Create every table, key and parameter of a stage through the AWS APIs.
+
+The local stack and the test suite run this against moto; `make secrets STAGE=prod` runs
+`ensure_secrets` once against AWS after the first deploy (CloudFormation creates the tables
+and the key, but cannot create SecureString parameters).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+from typing import Any
+
+from chalicelib.runtime import Runtime
+from chalicelib.store.registry import ALL_MODELS
+
+
+def create_tables() -> None:
+    for model in ALL_MODELS:
+        if not model.exists():
+            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+
+
+def ensure_kms_key(rt: Runtime) -> str:
+    kms = rt.client("kms")
+    alias = rt.settings.kms_key
+    try:
+        return kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
+    except kms.exceptions.NotFoundException:
+        key_id = kms.create_key(Description=f"WorkerHome {rt.settings.stage} data keys")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+        return key_id
+
+
+def _random_b64(size: int = 32) -> str:
+    return base64.b64encode(os.urandom(size)).decode()
+
+
+def ensure_secrets(rt: Runtime) -> None:
+    """Write the secrets (JWT signing keys, blind-index key, OTP pepper) and a first data key, once."""
+    ssm, kms, s = rt.client("ssm"), rt.client("kms"), rt.settings
+    existing = {p["Name"] for p in ssm.get_parameters(Names=[s.secrets_param, s.keyring_param])["Parameters"]}
+    if s.secrets_param not in existing:
+        secrets: dict[str, Any] = {
+            "jwt": {"current": "jwt-1", "keys": {"jwt-1": _random_b64()}},
+            "blind_index_key": _random_b64(),
+            "otp_pepper": _random_b64(),
+        }
+        ssm.put_parameter(Name=s.secrets_param, Type="SecureString", KeyId=s.kms_key, Value=json.dumps(secrets))
+    if s.keyring_param not in existing:
+        wrapped = kms.generate_data_key(KeyId=s.kms_key, KeySpec="AES_256")["CiphertextBlob"]
+        ring = {"current": "dk-1", "keys": {"dk-1": base64.b64encode(wrapped).decode()}}
+        ssm.put_parameter(Name=s.keyring_param, Type="String", Value=json.dumps(ring))
+
+
+def provision(rt: Runtime) -> None:
+    """Everything a stage needs before the first request."""
+    create_tables()
+    ensure_kms_key(rt)
+    ensure_secrets(rt)
