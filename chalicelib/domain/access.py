@@ -13,6 +13,8 @@ class Caller:
     member_id: str
     roles: frozenset[str]
     station_ids: frozenset[str] = field(default_factory=frozenset)
+    is_member: bool = False                 # an active (or in-grace) union member
+    worker_group: str | None = None
 
     def has_any(self, roles: frozenset[str]) -> bool:
         return bool(self.roles & roles)

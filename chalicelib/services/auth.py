@@ -105,7 +105,9 @@ def _issue(member: Member, *, family_id: str, created: bool = False) -> TokenPai
 
 
 def _pair(member: Member, refresh_token: str, created: bool = False) -> TokenPair:
-    access, ttl = tokens.issue_access(member.member_id, set(member.roles or {"worker"}), set(member.station_ids or ()))
+    access, ttl = tokens.issue_access(member.member_id, set(member.roles or {"worker"}), set(member.station_ids or ()),
+                                      is_member=member.membership_status in ("active", "grace"),
+                                      worker_group=member.worker_group)
     return TokenPair(access, refresh_token, ttl, member.member_id, sorted(member.roles or {"worker"}), created)
 
 

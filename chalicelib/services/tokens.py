@@ -14,15 +14,20 @@ ISSUER = "workerhome"
 ALGORITHM = "HS256"
 
 
-def issue_access(member_id: str, roles: set[str], station_ids: set[str]) -> tuple[str, int]:
-    """A signed access token for the member and its lifetime in seconds."""
+def issue_access(member_id: str, roles: set[str], station_ids: set[str], *, is_member: bool = False,
+                 worker_group: str | None = None) -> tuple[str, int]:
+    """A signed access token for the member and its lifetime in seconds.
+
+    Membership and worker group ride in the token so that rules such as 'members only' cost no
+    extra read; they are refreshed with the token (at most access_token_ttl old).
+    """
     rt = runtime()
     kid, keys = rt.jwt_keys
     now = rt.clock.now()
     ttl = rt.settings.access_token_ttl
     claims = {
         "iss": ISSUER, "sub": member_id, "typ": "access", "jti": pysecrets.token_hex(8),
-        "roles": sorted(roles), "stn": sorted(station_ids),
+        "roles": sorted(roles), "stn": sorted(station_ids), "mbr": is_member, "grp": worker_group,
         "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
     }
     return jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid}), ttl
@@ -54,4 +59,5 @@ def authenticate(authorization: str | None) -> Caller:
     if claims["exp"] <= rt.clock.now().timestamp():
         raise TokenExpired()
     return Caller(member_id=claims["sub"], roles=frozenset(claims.get("roles", [])),
-                  station_ids=frozenset(claims.get("stn", [])))
+                  station_ids=frozenset(claims.get("stn", [])), is_member=bool(claims.get("mbr")),
+                  worker_group=claims.get("grp"))

@@ -35,6 +35,7 @@ class Member(Model):
     roles = UnicodeSetAttribute(default=lambda: {"worker"})
     station_ids = UnicodeSetAttribute(null=True)
     status = UnicodeAttribute(default="active")
+    membership_status = UnicodeAttribute(null=True)     # None (not a member) | active | grace | lapsed | left
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
