@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from chalicelib.privacy.crypto import BlindIndex, FieldCipher, Keyring
-from chalicelib.settings import Settings, settings as default_settings
+from chalicelib.settings import Settings
+from chalicelib.settings import settings as default_settings
 
 
 class Clock(Protocol):
@@ -24,14 +26,14 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class Runtime:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()   # shared() builders may ask for a client
         self._clients: dict[str, Any] = {}
 
     def client(self, service: str) -> Any:
@@ -67,7 +69,10 @@ class Runtime:
     def cipher(self) -> FieldCipher:
         ring = self._parameters["keyring"]
         wrapped = {kid: base64.b64decode(blob) for kid, blob in ring["keys"].items()}
-        unwrap: Callable[[bytes], bytes] = lambda blob: self.client("kms").decrypt(CiphertextBlob=blob)["Plaintext"]
+
+        def unwrap(blob: bytes) -> bytes:
+            return self.client("kms").decrypt(CiphertextBlob=blob)["Plaintext"]
+
         return FieldCipher(Keyring(ring["current"], wrapped, unwrap))
 
     @cached_property

@@ -1,7 +1,7 @@
 """The CloudFormation merge template for `chalice package`, generated from the PynamoDB models.
 
-Tables come from chalicelib.store.registry.ALL_MODELS, the same list the local stack creates
-its tables from, so the two cannot drift. Usage: python -m infra.template > build/merge.json
+Tables come from chalicelib.store.registry (DEPLOYED_MODELS: every model but the local-only
+outbox), the same list the local stack creates its tables from, so the two cannot drift. Usage: python -m infra.template > build/merge.json
 """
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import re
 import sys
 from typing import Any
 
-from chalicelib.settings import Settings, settings as current_settings
-from chalicelib.store.registry import ALL_MODELS, ttl_attribute
+from chalicelib.settings import Settings
+from chalicelib.settings import settings as current_settings
+from chalicelib.store.registry import DEPLOYED_MODELS, ttl_attribute
 
 
 def _logical_id(table_name: str) -> str:
@@ -24,7 +25,7 @@ def table_resource(model: Any) -> dict[str, Any]:
         "TableName": model.Meta.table_name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": schema["attribute_definitions"],
-        "KeySchema": schema["key_schema"],
+        "KeySchema": sorted(schema["key_schema"], key=lambda k: k["KeyType"] != "HASH"),  # HASH first
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},
     }
@@ -40,7 +41,7 @@ def table_resource(model: Any) -> dict[str, Any]:
 
 
 def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
-    resources: dict[str, Any] = {_logical_id(m.Meta.table_name): table_resource(m) for m in ALL_MODELS}
+    resources: dict[str, Any] = {_logical_id(m.Meta.table_name): table_resource(m) for m in DEPLOYED_MODELS}
     resources["DataKey"] = {
         "Type": "AWS::KMS::Key",
         "DeletionPolicy": "Retain",

@@ -5,6 +5,7 @@ seconds and dies after `max_attempts` wrong tries (a new code must be requested 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from chalicelib.domain.errors import FieldIssue, RateLimited, ValidationFailed
@@ -48,9 +49,9 @@ def sends_after_new_code(state: OtpState | None, now: float, policy: OtpPolicy) 
     """The send times to store with a new code, or RateLimited with the seconds to wait."""
     recent = sorted(t for t in (state.sends if state else []) if t > now - policy.window)
     if len(recent) >= policy.max_sends:
-        wait = recent[-policy.max_sends] + policy.window - now
-        raise RateLimited(int(wait) + 1, f"验证码发送太频繁，请 {int(wait) + 1} 秒后再试",
-                          f"Too many codes requested; try again in {int(wait) + 1} s", code="otp_rate_limited")
+        wait = max(1, math.ceil(recent[-policy.max_sends] + policy.window - now))
+        raise RateLimited(wait, f"验证码发送太频繁，请 {wait} 秒后再试",
+                          f"Too many codes requested; try again in {wait} s", code="otp_rate_limited")
     return recent + [now]
 
 
@@ -59,7 +60,7 @@ def check_usable(state: OtpState | None, now: float, policy: OtpPolicy) -> OtpSt
     if state is None or state.code_hash is None or now >= state.expires_at:
         raise CodeExpired(details=[FieldIssue("code", "otp_expired", CodeExpired.zh, CodeExpired.en)])
     if state.attempts >= policy.max_attempts:
-        raise CodeLocked(int(state.expires_at - now) + 1)
+        raise CodeLocked(math.ceil(state.expires_at - now))
     return state
 
 

@@ -8,7 +8,8 @@ still running gets 409 and can simply be retried.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -43,7 +44,9 @@ def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
         return _jsonable(produce())
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError, IdempotencyValidationError)
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
 
     s = runtime().settings
     config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="payload",

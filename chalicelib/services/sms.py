@@ -3,6 +3,7 @@ that developers (and the mini-app's login screen) can read, like a mail catcher.
 from __future__ import annotations
 
 import secrets
+import time
 
 from chalicelib.privacy.masking import mask_phone
 from chalicelib.runtime import runtime
@@ -18,7 +19,8 @@ def send_sms(phone: str, phone_bidx: str, body: str) -> None:
         "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}})
     if rt.settings.is_local:
         now = rt.clock.now()
-        OutboxMessage(OUTBOX, f"{iso(now)}#{secrets.token_hex(4)}", phone_bidx=phone_bidx,
+        # the wall-clock tiebreak keeps messages in send order even when a test freezes the clock
+        OutboxMessage(OUTBOX, f"{iso(now)}#{time.time_ns():020d}#{secrets.token_hex(2)}", phone_bidx=phone_bidx,
                       phone_masked=mask_phone(phone), body=body, ttl=expiry(now.timestamp() + 24 * 3600)).save()
 
 

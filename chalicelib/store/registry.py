@@ -13,6 +13,11 @@ ALL_MODELS: tuple[type[Model], ...] = (
 )
 
 
+# Tables that exist only in the local stack and the tests (the dev SMS outbox).
+LOCAL_ONLY_MODELS: tuple[type[Model], ...] = (OutboxMessage,)
+DEPLOYED_MODELS: tuple[type[Model], ...] = tuple(m for m in ALL_MODELS if m not in LOCAL_ONLY_MODELS)
+
+
 def ttl_attribute(model: type[Model]) -> str | None:
     """The name of the model's TTL attribute, if it has one."""
     from pynamodb.attributes import TTLAttribute
