@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
@@ -19,16 +21,33 @@ from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.domain.access import Caller
-from chalicelib.domain.errors import (DomainError, MalformedJson, PayloadTooLarge, Unauthenticated,
-                                      Forbidden, UnsupportedMediaType, ValidationFailed)
+from chalicelib.domain.errors import (
+    DomainError,
+    Forbidden,
+    MalformedJson,
+    PayloadTooLarge,
+    Unauthenticated,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from chalicelib.domain.messages import issue_from_pydantic
 from chalicelib.runtime import runtime
 from chalicelib.services import idempotency, tokens
 
 logger = Logger(service="workerhome")
+# botocore logs every request's parameters at DEBUG (an SMS's phone number, sealed fields'
+# neighbours): whatever the root level, those loggers stay at WARNING.
+for _noisy in ("botocore", "boto3", "urllib3", "pynamodb"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 M = TypeVar("M", bound=BaseModel)
 
 PUBLIC: frozenset[str] = frozenset()
+
+
+class RoleNotAllowed(Forbidden):
+    """The caller's roles are not among the route's: distinct from a service's own 403s."""
+
+    code = "role_not_allowed"
 # Chalice answers 415 itself for content types a route does not list; listing the common ones
 # lets us answer with our own error shape instead.
 ACCEPTED_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded",
@@ -172,7 +191,7 @@ def endpoint(bp: Blueprint, path: str, *, methods: Iterable[str] = ("GET",), rol
             try:
                 caller = None if access.public else tokens.authenticate(request.headers.get("authorization"))
                 if caller is not None and not caller.has_any(access.roles):
-                    raise Forbidden()
+                    raise RoleNotAllowed()
                 ctx = RequestContext(request, caller, lang, bp.lambda_context)
                 result = view(ctx, **params)
                 if isinstance(result, Reply):

@@ -1,0 +1,49 @@
+"""Every route x every role: who may call it is what the route declares, nothing more.
+
+Routes are read from the registry that `endpoint()` fills, so a new route is checked the day it
+is added. A call that the role check lets through may still fail for business reasons (a bad
+body, an unknown id): the matrix only asserts it was not turned away for who the caller is.
+"""
+import re
+
+import pytest
+
+from chalicelib.api.http import ROUTES
+
+IDENTITIES = ("anonymous", "worker", "staff", "admin")
+# every account is a worker; staff and admins hold their role on top
+ROLES_OF = {"anonymous": set(), "worker": {"worker"}, "staff": {"staff", "worker"}, "admin": {"admin", "worker"}}
+
+
+@pytest.fixture
+def sessions(api, worker, admin):
+    from chalicelib.services.members import grant_by_phone
+
+    grant_by_phone("13700000002", {"staff"}, {"st-x"})
+    return {"anonymous": None, "worker": worker, "staff": api.login("13700000002"), "admin": admin}
+
+
+def test_every_route_declares_its_roles():
+    assert ROUTES, "no routes registered"
+    for (method, path), access in ROUTES.items():
+        assert access.roles <= {"worker", "staff", "admin"}, (method, path)
+
+
+def test_every_route_against_every_role(api, sessions):
+    seen = []
+    for (method, path), access in sorted(ROUTES.items()):
+        url = re.sub(r"\{[^}]+\}", "x", path)
+        for who in IDENTITIES:
+            reply = api.as_(sessions[who]).request(method, url, {})
+            code = (reply.json or {}).get("error", {}).get("code") if isinstance(reply.json, dict) else None
+            if access.public:
+                assert code not in ("unauthenticated", "role_not_allowed"), (method, path, who, reply.json)
+            elif who == "anonymous":
+                assert reply.status == 401, (method, path, who, reply.json)
+            elif ROLES_OF[who] & access.roles:
+                assert reply.status != 401 and code != "role_not_allowed", (method, path, who, reply.json)
+            else:
+                assert (reply.status, code) == (403, "role_not_allowed"), (method, path, who, reply.json)
+            assert reply.status < 500, (method, path, who, reply.json)
+            seen.append((method, path, who))
+    assert len(seen) == len(ROUTES) * len(IDENTITIES)
