@@ -23,7 +23,7 @@ def sessions(api, worker, admin):
     return {"anonymous": None, "worker": worker, "staff": api.login("13700000002"), "admin": admin}
 
 
-def test_every_route_declares_its_roles():
+def test_every_route_declares_its_roles(api):      # the api fixture imports the app, which registers the routes
     assert ROUTES, "no routes registered"
     for (method, path), access in ROUTES.items():
         assert access.roles <= {"worker", "staff", "admin"}, (method, path)
