@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
-from chalicelib.domain.members import MobilePhone, Strict
+from chalicelib.domain.base import Out, Strict
+from chalicelib.domain.members import MobilePhone
 from chalicelib.services import auth
 
 bp = Blueprint(__name__)
@@ -20,7 +21,7 @@ class OtpRequest(Strict):
     phone: MobilePhone
 
 
-class OtpSent(BaseModel):
+class OtpSent(Out):
     sent: bool = True
     expires_in: int
 
@@ -34,7 +35,7 @@ class RefreshRequest(Strict):
     refresh_token: RefreshToken
 
 
-class TokenOut(BaseModel):
+class TokenOut(Out):
     access_token: str
     refresh_token: str
     token_type: str = "Bearer"

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.validators import normalize_id_number, normalize_mobile
 
 WorkerGroup = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "factory_worker",
@@ -54,12 +55,6 @@ CityCode = Annotated[str, Field(max_length=20), AfterValidator(_city)]
 PersonName = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_name)]
 
 
-class Strict(BaseModel):
-    """Requests refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
 class ProfileUpdate(Strict):
     """PATCH /v1/me: only the fields sent are changed; null clears an optional field."""
 
@@ -71,13 +66,13 @@ class ProfileUpdate(Strict):
     language: Language | None = None
 
 
-class EmployerRef(BaseModel):
+class EmployerRef(Out):
     employer_id: str
     name_zh: str
     name_en: str
 
 
-class MemberProfile(BaseModel):
+class MemberProfile(Out):
     """How a member is shown: personal data always masked."""
 
     member_id: str

@@ -1,0 +1,70 @@
+"""`make bench`: every figure next to a baseline measured in the same run; all written to bench/results.json."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.update({"WH_STAGE": "test", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                   "AWS_DEFAULT_REGION": "ap-east-1", "AWS_LAMBDA_FUNCTION_NAME": "workerhome-bench",
+                   "POWERTOOLS_LOG_LEVEL": "WARNING"})
+os.environ.pop("WH_AWS_ENDPOINT", None)
+sys.path.insert(0, str(ROOT))
+
+from bench import roundtrips  # noqa: E402
+
+roundtrips.install_counter()      # before any botocore session exists
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}")
+
+
+def main() -> int:
+    from moto import mock_aws
+
+    from bench import cold_start
+    from bench.package_size import package_figures
+
+    results: dict[str, float] = {}
+
+    section("Cold import (median of fresh interpreters)")
+    cold = cold_start.measure()
+    results.update(cold)
+    print(f"import app: {cold['cold_import.app_ms']} ms  vs  chalice+pynamodb+pydantic+boto3: "
+          f"{cold['cold_import.baseline_ms']} ms  -> ratio {cold['cold_import.ratio']}  "
+          f"(numpy/xgboost/scipy loaded: {int(cold['cold_import.heavy_modules_loaded'])})")
+
+    section("DynamoDB round trips per endpoint (warm container)")
+    with mock_aws():
+        figures, rows = roundtrips.measure()
+    results.update(figures)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'endpoint':<{width}}  calls  operations")
+    for name, total, by_op in rows:
+        print(f"{name:<{width}}  {total:>5}  {', '.join(f'{k} x{v}' for k, v in sorted(by_op.items()))}")
+    print(f"first request of a container, extra: {figures.get('cold_extra.ssm', 0):.0f} SSM GetParameters, "
+          f"{figures.get('cold_extra.kms', 0):.0f} KMS Decrypt")
+
+    section("Deployment package (prod, python3.12) vs Lambda's 250 MB unzipped limit")
+    if os.environ.get("WH_BENCH_SKIP_PACKAGE") == "1":
+        print("skipped (WH_BENCH_SKIP_PACKAGE=1)")
+    else:
+        from infra.package import build
+
+        build("prod", ROOT / "build" / "package", log=lambda _line: None)
+        pkg = package_figures()
+        results.update({f"package.{k}": v for k, v in pkg.items()})
+        print(f"zipped {pkg['zipped_mb']} MB, unpacked {pkg['unpacked_mb']} MB of {pkg['limit_mb']} MB "
+              f"-> {pkg['unpacked_to_limit']:.1%} of the limit")
+
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"\n{len(results)} figures written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
