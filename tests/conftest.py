@@ -14,8 +14,8 @@ os.environ.pop("WH_AWS_ENDPOINT", None)
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from tests.support.clock import FakeClock  # noqa: E402
 from tests.support.client import Api  # noqa: E402
+from tests.support.clock import FakeClock  # noqa: E402
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ class ValidationFailed(DomainError):
     en = "Please check your input"
 
     @classmethod
-    def field(cls, name: str, code: str, zh: str, en: str) -> "ValidationFailed":
+    def field(cls, name: str, code: str, zh: str, en: str) -> ValidationFailed:
         return cls(details=[FieldIssue(name, code, zh, en)])
 
 

@@ -5,8 +5,7 @@ from typing import Any
 
 from chalicelib.domain.access import Caller
 from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.domain.members import (EmployerRef, MemberProfile, ProfileUpdate, RevealRequest,
-                                       RolesUpdate)
+from chalicelib.domain.members import EmployerRef, MemberProfile, ProfileUpdate, RevealRequest, RolesUpdate
 from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime

@@ -5,7 +5,7 @@ must be in the environment before this package is imported.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -33,12 +33,12 @@ def index_meta(name: str, projection: Any) -> type:
 
 def iso(dt: datetime) -> str:
     """Times are stored as UTC ISO-8601 strings, so they sort as text."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def expiry(epoch_seconds: float) -> datetime:
     """The value for a TTLAttribute: DynamoDB deletes the item some time after this moment."""
-    return datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(epoch_seconds, tz=UTC)
 
 
 _connection: Connection | None = None

@@ -1,8 +1,14 @@
 """Members, phone claims, one-time codes and refresh sessions."""
 from __future__ import annotations
 
-from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute,
-                                 UnicodeSetAttribute, TTLAttribute, VersionAttribute)
+from pynamodb.attributes import (
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    VersionAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 

@@ -23,7 +23,7 @@ class Api:
         self._client = client or Client(app)
         self.http = self._client.http
 
-    def as_(self, session: "Session | str | None") -> "Api":
+    def as_(self, session: Session | str | None) -> Api:
         token = session.access_token if isinstance(session, Session) else session
         return Api(self.app, token, self._client)
 
@@ -59,7 +59,7 @@ class Api:
         assert sent, f"no SMS sent to {phone}"
         return re.search(r"\d{6}", sent[0]["body"]).group(0)
 
-    def login(self, phone: str) -> "Session":
+    def login(self, phone: str) -> Session:
         assert self.post("/v1/auth/otp", {"phone": phone}).status == 202
         reply = self.post("/v1/auth/token", {"phone": phone, "code": self.last_code(phone)})
         assert reply.status == 200, reply.json
