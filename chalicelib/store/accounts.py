@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.models import Model
 
 from chalicelib.domain.otp import OtpState
 from chalicelib.store.base import expiry, transaction
@@ -50,14 +51,19 @@ def create_member(member: Member) -> Member:
     return member
 
 
-def save_member(member: Member) -> Member:
-    """Write the whole member; the version attribute refuses a lost update."""
+def save_versioned(item: Model) -> None:
+    """Save an item with a VersionAttribute: StaleWrite when someone wrote it since we read it."""
     try:
-        member.save()
+        item.save()
     except PutError as exc:
         if _conditional_failed(exc):
             raise StaleWrite() from exc
         raise
+
+
+def save_member(member: Member) -> Member:
+    """Write the whole member; the version attribute refuses a lost update."""
+    save_versioned(member)
     return member
 
 
@@ -76,12 +82,7 @@ def store_otp(item: OtpChallenge | None, phone_bidx: str, state: OtpState, ttl_a
     item = item or OtpChallenge(phone_bidx)
     item.code_hash, item.expires_at, item.attempts = state.code_hash, state.expires_at, state.attempts
     item.sends, item.ttl = state.sends, expiry(ttl_at)
-    try:
-        item.save()
-    except PutError as exc:
-        if _conditional_failed(exc):
-            raise StaleWrite() from exc
-        raise
+    save_versioned(item)
 
 
 def count_wrong_try(item: OtpChallenge, max_attempts: int) -> int:
