@@ -1,7 +1,7 @@
 """Append-only and expiring records: the audit trail, the dev SMS outbox, idempotency keys."""
 from __future__ import annotations
 
-from pynamodb.attributes import MapAttribute, UnicodeAttribute, TTLAttribute
+from pynamodb.attributes import MapAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.store.base import table_meta

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from chalicelib.store.activity import ActivityRecord
+from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
 from chalicelib.store.directory import Employer
 from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
 from chalicelib.store.records import AuditEntry, IdempotencyRecord, OutboxMessage
+from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Member, PhoneClaim, OtpChallenge, RefreshSession, Employer, AuditEntry, OutboxMessage, IdempotencyRecord,
+    StationRecord, StationCodeClaim, SlotRecord, BookingRecord, StandingRecord, WaitlistRecord, ActivityRecord,
 )
 
 

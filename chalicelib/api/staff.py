@@ -1,0 +1,22 @@
+"""Station staff at work: check workers in, see the day's roster (names masked)."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.bookings import CheckinOut, CheckinRequest, DayQuery, RosterEntry
+from chalicelib.runtime import runtime
+from chalicelib.services import checkin
+
+bp = Blueprint(__name__)
+STATION_STAFF = ("staff", "admin")
+
+
+@endpoint(bp, "/v1/staff/checkins", methods=["POST"], roles=STATION_STAFF)
+def check_in(ctx: RequestContext) -> CheckinOut:
+    return checkin.check_in(ctx.caller, ctx.body(CheckinRequest).token, runtime().clock.now())
+
+
+@endpoint(bp, "/v1/staff/stations/{station_id}/roster", methods=["GET"], roles=STATION_STAFF)
+def roster(ctx: RequestContext, station_id: str) -> list[RosterEntry]:
+    return checkin.roster(ctx.caller, station_id, ctx.query(DayQuery).date)

@@ -1,0 +1,55 @@
+"""The scheduled housekeeping of bookings (app.py runs `sweep()` every few minutes):
+
+- no-shows: confirmed bookings not checked in by start + grace become `no_show`. They are found on
+  the sparse no-show index (one Query per due day, never a Scan). The third no-show within 30 days
+  suspends new bookings for 7 days.
+- waitlist holds that ran out lapse and their seats pass to the next waiter.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain import activity as events
+from chalicelib.domain import booking_rules as rules
+from chalicelib.runtime import runtime
+from chalicelib.services import activity, waitlist
+from chalicelib.store import bookings as booking_store
+from chalicelib.store import standing as standing_store
+from chalicelib.store.booking_tables import BookingRecord
+from chalicelib.store.transact import Cancelled, NamedTransaction
+
+LOOK_BACK_DAYS = 2      # due days re-checked each run, so a missed run is caught up
+
+
+def sweep() -> dict[str, int]:
+    """What the schedule runs: mark no-shows, then expire waitlist holds."""
+    now = runtime().clock.now()
+    return {"no_shows": mark_no_shows(now), "holds_settled": waitlist.expire_holds(now)}
+
+
+def mark_no_shows(now: datetime) -> int:
+    """Mark every overdue confirmed booking; returns how many were marked."""
+    utc_now = now.astimezone(UTC)
+    days = [(utc_now - timedelta(days=d)).strftime("%Y-%m-%d") for d in range(LOOK_BACK_DAYS, -1, -1)]
+    return sum(_mark(record, now) for record in booking_store.due_no_shows(days, now))
+
+
+def _mark(record: BookingRecord, now: datetime) -> bool:
+    """One transaction: the booking becomes no_show (only if still confirmed), the worker's standing
+    counts it (suspending them at the limit), and the activity counter goes up."""
+    start = datetime.fromisoformat(record.slot_start)
+    for _ in range(2):
+        standing = standing_store.get_standing(record.member_id)
+        recent, until = rules.after_no_show(standing, start, now)
+        tx = NamedTransaction()
+        booking_store.no_show_in(tx, record, now)
+        standing_store.save_in(tx, record.member_id, standing, no_shows=recent,
+                               suspended_until=until if until != standing.suspended_until else None)
+        activity.record_in(tx, record.member_id, events.NO_SHOW, now)
+        try:
+            tx.commit()
+            return True
+        except Cancelled as exc:
+            if "booking" in exc:        # checked in or cancelled meanwhile
+                return False
+    return False

@@ -1,0 +1,70 @@
+"""A worker's booking standing: upcoming bookings, recent no-shows, suspension.
+
+Every change bumps `rev`, and writes that depend on what was read are conditioned on it, so two
+bookings of the same worker racing each other cannot both pass the "at most K" check.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.domain.booking_rules import Standing
+from chalicelib.store.base import iso
+from chalicelib.store.booking_tables import StandingRecord
+from chalicelib.store.transact import NamedTransaction
+
+S = StandingRecord
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def to_domain(record: StandingRecord | None) -> Standing:
+    if record is None:
+        return Standing()
+    upcoming = record.upcoming.as_dict() if hasattr(record.upcoming, "as_dict") else dict(record.upcoming or {})
+    return Standing(upcoming={bid: _parse(end) for bid, end in upcoming.items()},
+                    no_shows=tuple(_parse(t) for t in record.no_shows or ()),
+                    suspended_until=_parse(record.suspended_until) if record.suspended_until else None,
+                    rev=int(record.rev or 0))
+
+
+def get_standing(member_id: str) -> Standing:
+    try:
+        return to_domain(StandingRecord.get(member_id, consistent_read=True))
+    except DoesNotExist:
+        return Standing()
+
+
+def unchanged_since(read: Standing) -> Condition:
+    return S.rev.does_not_exist() if read.rev == 0 else S.rev == read.rev
+
+
+def not_suspended_at(now: datetime) -> Condition:
+    return S.suspended_until.does_not_exist() | (S.suspended_until <= iso(now))
+
+
+def save_in(tx: NamedTransaction, member_id: str, read: Standing, *, upcoming: dict[str, datetime] | None = None,
+            no_shows: list[datetime] | None = None, suspended_until: datetime | None = None,
+            bookable_at: datetime | None = None) -> None:
+    """Write the fields given, if the standing is still what was read (named "standing").
+    With `bookable_at`, also require that the worker is not suspended at that time."""
+    actions = [S.rev.add(1)]
+    if upcoming is not None:
+        actions.append(S.upcoming.set({bid: iso(end) for bid, end in upcoming.items()}))
+    if no_shows is not None:
+        actions.append(S.no_shows.set([iso(t) for t in no_shows]))
+    if suspended_until is not None:
+        actions.append(S.suspended_until.set(iso(suspended_until)))
+    condition = unchanged_since(read)
+    if bookable_at is not None:
+        condition &= not_suspended_at(bookable_at)
+    tx.update("standing", StandingRecord(member_id), actions, condition=condition)
+
+
+def drop_upcoming_in(tx: NamedTransaction, member_id: str, booking_id: str) -> None:
+    """Forget one upcoming booking (it was cancelled)."""
+    tx.update("standing", StandingRecord(member_id), [S.upcoming[booking_id].remove(), S.rev.add(1)])

@@ -1,0 +1,60 @@
+"""The DynamoDB round trips of the hot paths, counted on the wire (no patching: botocore events).
+
+search        one Query per covering geohash cell (issued concurrently) + one BatchGetItem
+availability  GetItem (station) + one Query (the day's slots)
+book          GetItem (station) + GetItem (standing) + one TransactWriteItems
+cancel        GetItem (booking) + one TransactWriteItems + one Query (the slot's waitlist)
+(plus Powertools' idempotency bookkeeping when an Idempotency-Key is sent)
+"""
+from collections import Counter
+
+import pytest
+
+from chalicelib.domain import geo
+from tests.api.stations_world import book, create_station, station_body
+
+pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
+
+
+@pytest.fixture
+def calls(aws):
+    """A Counter of DynamoDB operations made through PynamoDB while the test runs."""
+    from chalicelib.store import base
+    from chalicelib.store.registry import ALL_MODELS
+
+    seen: Counter[str] = Counter()
+    base.transaction()                                       # make sure the shared connection exists
+    clients = {id(c): c for c in [m._get_connection().connection.client for m in ALL_MODELS]
+               + [base._connection.client]}
+    for client in clients.values():
+        client.meta.events.register("before-call.dynamodb", lambda model, **_: seen.update([model.name]))
+    return seen
+
+
+def measure(calls, do):
+    calls.clear()
+    reply = do()
+    assert reply.status in (200, 201), reply.json
+    return dict(calls)
+
+
+def test_round_trips_of_search_availability_book_and_cancel(api, admin, rider, calls):
+    for dlat in (0.0, 0.01, 0.02):
+        create_station(api, admin, **station_body(lat=31.2304 + dlat, lng=121.4737))
+    _, cells = geo.covering_cells(31.2304, 121.4737, 3000)
+    found = measure(calls, lambda: api.as_(rider).get("/v1/stations?lat=31.2304&lng=121.4737&radius_km=3"))
+    assert found == {"Query": len(cells), "BatchGetItem": 1}
+
+    sid = api.as_(rider).get("/v1/stations?lat=31.2304&lng=121.4737&radius_km=3").json[0]["station_id"]
+    day = measure(calls, lambda: api.as_(rider).get(f"/v1/stations/{sid}/availability?date=2026-11-27"))
+    assert day == {"GetItem": 1, "Query": 1}
+
+    booked = {}
+    def do_book():
+        reply = book(api, rider, sid, "2026-11-27T14:00:00+08:00")
+        booked.update(reply.json)
+        return reply
+    assert measure(calls, do_book) == {"GetItem": 2, "TransactWriteItems": 1}
+
+    cancel = measure(calls, lambda: api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel"))
+    assert cancel == {"GetItem": 1, "TransactWriteItems": 1, "Query": 1}
