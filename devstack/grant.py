@@ -1,6 +1,6 @@
 """Give a role in the RUNNING local stack (`make admin PHONE=...`, `make staff PHONE=... STATION=...`).
 
-    python -m devstack.grant --phone 13800000020 --role staff --station st-bj-001
+    python -m devstack.grant --phone 13800000020 --role staff --station BJ-WJ-01   (a station code or id)
 
 Talks to the stack's moto (WH_AWS_ENDPOINT, else http://127.0.0.1:$WH_MOTO_PORT, default port
 4566) and calls chalicelib.services.members.grant_by_phone, which creates the account if the
@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         stations = set(existing[0].station_ids) if existing else set()
         roles.add(args.role)
         if station:
-            stations.add(station)
+            from chalicelib.store.stations import station_ids_by_code
+
+            stations.add(station_ids_by_code([station.upper()]).get(station.upper(), station))  # a code or an id
         profile = grant_by_phone(phone, roles, stations, actor=ACTOR)
     except (RuntimeError, PynamoDBException, BotoCoreError, ClientError) as exc:
         print(f"error: {endpoint} answers, but does not hold a WorkerHome local stack "

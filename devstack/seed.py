@@ -20,6 +20,7 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.members import CITIES, ProfileUpdate
 from chalicelib.services.members import grant_by_phone, update_profile
 from chalicelib.store.directory import Employer
+from devstack.seed_stations import seed_stations, station_id
 
 SEED_ACTOR = "devstack-seed"
 
@@ -37,7 +38,7 @@ class DemoPerson(NamedTuple):
     phone: str
     name: str
     role: str                      # worker | staff | admin
-    station_id: str | None         # staff only
+    station_code: str | None       # staff only: the code of a demo station (devstack/seed_stations.py)
     worker_group: str | None
     city: str | None
     employer_id: str | None
@@ -109,11 +110,11 @@ EMPLOYERS: list[DemoEmployer] = [
                  "南京秦淮环境服务有限公司", "Nanjing Qinhuai Environmental Services Co., Ltd."),
 ]
 
-# Demo accounts. Staff station ids refer to stations that a later seed step will create.
+# Demo accounts. Staff are bound to demo stations by code (seed_stations runs first).
 PEOPLE: list[DemoPerson] = [
     DemoPerson("13800000000", "王芳", "admin", None, None, "beijing", None),
-    DemoPerson("13800000001", "刘洋", "staff", "st-bj-001", None, "beijing", None),
-    DemoPerson("13800000002", "陈静", "staff", "st-sh-001", None, "shanghai", None),
+    DemoPerson("13800000001", "刘洋", "staff", "BJ-WJ-01", None, "beijing", None),
+    DemoPerson("13800000002", "陈静", "staff", "SH-LJZ-01", None, "shanghai", None),
     DemoPerson("13800000010", "张伟", "worker", None, "delivery_rider", "beijing", "emp-bj-01"),
     DemoPerson("13800000011", "李娜", "worker", None, "courier", "shanghai", "emp-sh-01"),
     DemoPerson("13800000012", "王强", "worker", None, "ride_hailing_driver", "shenzhen", "emp-sz-01"),
@@ -136,7 +137,7 @@ def seed_employers() -> str:
 def seed_people() -> str:
     for p in PEOPLE:
         roles = {p.role} - {"worker"}
-        stations = {p.station_id} if p.station_id else set()
+        stations = {station_id(p.station_code)} if p.station_code else set()
         member = grant_by_phone(p.phone, roles, stations, actor=SEED_ACTOR)
         caller = Caller(member_id=member.member_id, roles=frozenset(member.roles),
                         station_ids=frozenset(member.station_ids))
@@ -149,6 +150,7 @@ def seed_people() -> str:
 
 SEED_STEPS: list[Callable[[], str]] = [
     seed_employers,
+    seed_stations,
     seed_people,
 ]
 

@@ -98,7 +98,7 @@ class Stack:
             f"{api}/v1/dev/outbox?phone=<phone>, then POST /v1/auth/token {{\"phone\": ..., \"code\": ...}}:",
         ]
         for p in PEOPLE:
-            role = f"{p.role} {p.station_id}" if p.station_id else p.role
+            role = f"{p.role} {p.station_code}" if p.station_code else p.role
             lines.append(f"  {p.phone}  {role:<18} {p.name}")
         lines += [
             "",

@@ -26,7 +26,7 @@ def test_the_banner_lists_urls_and_demo_accounts(live_stack):
     assert f"{live_stack.api_url}/v1/health" in out
     assert f"{live_stack.api_url}/v1/dev/outbox?phone=" in out
     assert live_stack.moto_url in out
-    assert "13800000000  admin" in out and "13800000001  staff st-bj-001" in out
+    assert "13800000000  admin" in out and "13800000001  staff BJ-WJ-01" in out
     assert "in memory" in out
 
 
@@ -190,4 +190,7 @@ def test_seed_is_idempotent_and_goes_through_the_privacy_layer(aws):
     zhang = by_phone["138****0010"]
     assert zhang.name_masked == "张*" and zhang.name_enc and "张伟" not in zhang.name_enc
     assert by_phone["138****0000"].roles == {"admin", "worker"}
-    assert by_phone["138****0001"].station_ids == {"st-bj-001"}
+    from devstack.seed_stations import STATIONS, station_id
+
+    assert by_phone["138****0001"].station_ids == {station_id("BJ-WJ-01")}
+    assert len(STATIONS) >= 24 and len({s.city for s in STATIONS}) >= 3
