@@ -50,8 +50,13 @@ class Stack:
 
             self.seeded = seed_all()
 
+            from chalice import local as chalice_local
             from chalice.config import Config
             from chalice.local import create_local_server
+
+            # socketserver listens with a backlog of 5: a crowd of riders opening connections at once
+            # would see dropped SYNs and one-second stalls. Real API Gateway queues far more.
+            chalice_local.ThreadedHTTPServer.request_queue_size = 512
 
             from app import app
 

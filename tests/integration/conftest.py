@@ -102,7 +102,8 @@ class LiveStack:
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, body: Any = None, *, token: str | None = None) -> Reply:
+    def request(self, method: str, path: str, body: Any = None, *, token: str | None = None,
+                timeout: float = 10) -> Reply:
         headers = {"Accept": "application/json"}
         data = None
         if body is not None:
@@ -112,7 +113,7 @@ class LiveStack:
             headers["Authorization"] = f"Bearer {token}"
         req = urllib.request.Request(self.api_url + path, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
                 status, raw = resp.status, resp.read()
         except urllib.error.HTTPError as err:
             status, raw = err.code, err.read()
@@ -122,8 +123,8 @@ class LiveStack:
     def get(self, path: str, *, token: str | None = None) -> Reply:
         return self.request("GET", path, token=token)
 
-    def post(self, path: str, body: Any = None, *, token: str | None = None) -> Reply:
-        return self.request("POST", path, body, token=token)
+    def post(self, path: str, body: Any = None, *, token: str | None = None, timeout: float = 10) -> Reply:
+        return self.request("POST", path, body, token=token, timeout=timeout)
 
     def login(self, phone: str) -> str:
         """Log in like a person: ask for a code, read it from the dev outbox, trade it for tokens."""
