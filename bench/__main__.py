@@ -22,6 +22,16 @@ def section(title: str) -> None:
     print(f"\n== {title}")
 
 
+def _latency() -> dict[str, float]:
+    """bench.latency in its own process: it runs the local stack, which needs its own environment."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WH_", "AWS_", "POWERTOOLS_"))}
+    out = subprocess.run([sys.executable, "-m", "bench.latency"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> int:
     from moto import mock_aws
 
@@ -47,6 +57,14 @@ def main() -> int:
         print(f"{name:<{width}}  {total:>5}  {', '.join(f'{k} x{v}' for k, v in sorted(by_op.items()))}")
     print(f"first request of a container, extra: {figures.get('cold_extra.ssm', 0):.0f} SSM GetParameters, "
           f"{figures.get('cold_extra.kms', 0):.0f} KMS Decrypt")
+
+    section("Latency over HTTP against the local stack vs the bare DynamoDB call on the same moto server")
+    lat = _latency()
+    results.update(lat)
+    for name, bare in (("search", "one Query on the geohash index"), ("book", "one 2-item TransactWriteItems")):
+        print(f"{name:<7} p50 {lat[f'latency.{name}.p50_ms']:>7} ms vs {lat[f'latency.{name}.bare_p50_ms']:>6} ms "
+              f"({lat[f'latency.{name}.p50_ratio']}x)   p95 {lat[f'latency.{name}.p95_ms']:>7} ms vs "
+              f"{lat[f'latency.{name}.bare_p95_ms']:>6} ms ({lat[f'latency.{name}.p95_ratio']}x)   [bare: {bare}]")
 
     section("Deployment package (prod, python3.12) vs Lambda's 250 MB unzipped limit")
     if os.environ.get("WH_BENCH_SKIP_PACKAGE") == "1":

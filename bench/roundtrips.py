@@ -11,7 +11,9 @@ import collections
 import os
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 CALLS: collections.Counter[str] = collections.Counter()
 
@@ -33,6 +35,7 @@ class Scenario:
         from app import app
         from chalicelib.services.members import grant_by_phone
         from chalicelib.store.directory import Employer
+        from tests.api.stations_world import station_body
         from tests.support.client import Api
 
         Employer("emp-1", name_zh="美团", name_en="Meituan", city="beijing", industry="delivery").save()
@@ -41,6 +44,12 @@ class Scenario:
         self.admin = self.api.login("13900000001")
         self.worker = self.api.login("13800138001")
         self.api.as_(self.worker).patch("/v1/me", {"name": "张三", "city": "beijing"})
+        self.station = self.api.as_(self.admin).post("/v1/admin/stations", station_body(
+            hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+            rules={"min_notice_minutes": 0, "max_days_ahead": 30, "cancel_window_minutes": 0})).json
+        tomorrow = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+        self.day = tomorrow.isoformat()
+        self.slot = f"{self.day}T10:00:00+08:00"
 
     def count(self, call: Callable[[], Any]) -> tuple[int, dict[str, int], Any]:
         CALLS.clear()
@@ -61,7 +70,23 @@ def endpoints(s: Scenario) -> list[tuple[str, Callable[[], Any]]]:
     def read_code() -> None:
         state["code"] = re.search(r"\d{6}", api.get(f"/v1/dev/outbox?phone={phone}").json[0]["body"]).group(0)
 
+    sid = s.station["station_id"]
+    lat, lng = s.station["lat"], s.station["lng"]
+
+    def book() -> Any:
+        reply = w.post("/v1/bookings", {"station_id": sid, "slot_start": s.slot})
+        state["booking"] = reply.json["booking_id"]
+        return reply
+
     return [
+        ("GET /v1/stations (search, 3 km)", lambda: w.get(f"/v1/stations?lat={lat}&lng={lng}&radius_km=3")),
+        ("GET /v1/stations/{id}/availability", lambda: w.get(f"/v1/stations/{sid}/availability?date={s.day}")),
+        ("POST /v1/bookings", book),
+        ("POST /v1/bookings/{id}/cancel", lambda: w.post(f"/v1/bookings/{state['booking']}/cancel")),
+        ("POST /v1/bookings (Idempotency-Key, first)", lambda: w.post(
+            "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"})),
+        ("POST /v1/bookings (Idempotency-Key, replay)", lambda: w.post(
+            "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"})),
         ("GET /v1/health", lambda: api.get("/v1/health")),
         ("POST /v1/auth/otp", lambda: api.post("/v1/auth/otp", {"phone": phone})),
         ("POST /v1/auth/otp (Idempotency-Key, first)", lambda: api.post(
