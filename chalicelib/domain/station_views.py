@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from chalicelib.domain.base import Out, Strict
-from chalicelib.domain.stations import Amenity, StationKind, StationOut
+from chalicelib.domain.stations import Amenity, StationKind, StationOut, StationSummary
 
 
 def _comma_list(value: object) -> object:
@@ -27,20 +27,9 @@ class StationSearch(Strict):
     limit: Annotated[int, Field(ge=1, le=100)] = 50
 
 
-class StationHit(Out):
-    station_id: str
-    code: str
-    kind: str
-    name_zh: str
-    name_en: str
-    address: str
-    city: str
-    district: str
-    lat: float
-    lng: float
-    amenities: list[str]
-    audience: str | list[str]
-    time_zone: str
+class StationHit(StationSummary):
+    """A search result: the station, how far, whether it is open and has seats right now."""
+
     distance_m: int
     open_now: bool
     free_seats_now: int                  # in the slot running now; 0 when closed

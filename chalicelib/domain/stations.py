@@ -182,8 +182,8 @@ class Station(StationFields):
         return worker_group in self.audience
 
 
-class StationOut(Out):
-    """A station as the API shows it."""
+class StationSummary(Out):
+    """What every view of a station shows: who runs it where, what it offers, who may use it."""
 
     station_id: str
     code: str
@@ -196,12 +196,17 @@ class StationOut(Out):
     lat: float
     lng: float
     amenities: list[str]
+    audience: str | list[str]
+    time_zone: str
+
+
+class StationOut(StationSummary):
+    """A station as the API shows it."""
+
     hours: dict[str, list[str]]
     exceptions: dict[str, list[str]]
     slot_minutes: int
     seats: int
-    audience: str | list[str]
-    time_zone: str
     rules: BookingRules
     active: bool
 

@@ -1,7 +1,7 @@
 """The scheduled housekeeping of bookings (app.py runs `sweep()` every few minutes):
 
 - no-shows: confirmed bookings not checked in by start + grace become `no_show`. They are found on
-  the sparse no-show index (one Query per due day, never a Scan). The third no-show within 30 days
+  the sparse no-show index (one Query per due day, never a table scan). The third no-show within 30 days
   suspends new bookings for 7 days.
 - waitlist holds that ran out lapse and their seats pass to the next waiter.
 """

@@ -175,7 +175,7 @@ def _commit_quietly(tx: NamedTransaction) -> bool:
 
 
 def expire_holds(now: datetime) -> int:
-    """The scheduled sweep: settle every slot with a hold that ran out (sparse offer index, no Scan)."""
+    """The scheduled sweep: settle every slot with a hold that ran out (sparse offer index, never a table scan)."""
     utc_now = now.astimezone(UTC)
     days = sorted({(utc_now - timedelta(days=d)).strftime("%Y-%m-%d") for d in (1, 0)})
     slots = {(r.slot_key.split("#", 1)[0], at(r.slot_key.split("#", 1)[1])) for r in store.expired_offers(days, now)}
