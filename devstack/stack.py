@@ -107,7 +107,7 @@ class Stack:
             lines.append(f"  {p.phone}  {role:<18} {p.name}")
         lines += [
             "",
-            "Grant roles: make admin PHONE=<phone>   |   make staff PHONE=<phone> STATION=<station id>",
+            "Grant roles: make admin PHONE=<phone>   |   make staff PHONE=<phone> STATION=<station code>",
             "All data lives in memory in this process and is gone when it stops. Ctrl-C to stop.",
         ]
         return "\n".join(lines)
