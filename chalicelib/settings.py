@@ -34,6 +34,7 @@ class Settings:
     otp_send_window: int = 10 * 60
     max_body_bytes: int = 64 * 1024
     idempotency_ttl: int = 24 * 3600
+    attachments_bucket: str = ""               # S3 bucket for service-request attachments (presigned POST)
 
     @property
     def is_local(self) -> bool:
@@ -62,6 +63,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         keyring_param=env.get("WH_KEYRING_PARAM", f"/workerhome/{stage}/keyring"),
         access_token_ttl=_int(env, "WH_ACCESS_TOKEN_TTL", 15 * 60),
         refresh_token_ttl=_int(env, "WH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
+        attachments_bucket=env.get("WH_ATTACHMENTS_BUCKET", f"workerhome-{stage}-attachments"),
     )
 
 

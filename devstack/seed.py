@@ -20,6 +20,7 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.members import CITIES, ProfileUpdate
 from chalicelib.services.members import grant_by_phone, update_profile
 from chalicelib.store.directory import Employer
+from devstack.seed_services import seed_scenarios
 from devstack.seed_stations import seed_stations, station_id
 
 SEED_ACTOR = "devstack-seed"
@@ -152,6 +153,7 @@ SEED_STEPS: list[Callable[[], str]] = [
     seed_employers,
     seed_stations,
     seed_people,
+    seed_scenarios,
 ]
 
 

@@ -32,6 +32,16 @@ def ensure_kms_key(rt: Runtime) -> str:
         return key_id
 
 
+def ensure_attachments_bucket(rt: Runtime) -> str:
+    """The bucket that service-request attachments are uploaded to (presigned POST)."""
+    s3, name = rt.client("s3"), rt.settings.attachments_bucket
+    try:
+        s3.head_bucket(Bucket=name)
+    except s3.exceptions.ClientError:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": rt.settings.region})
+    return name
+
+
 def _random_b64(size: int = 32) -> str:
     return base64.b64encode(os.urandom(size)).decode()
 
@@ -58,3 +68,4 @@ def provision(rt: Runtime) -> None:
     create_tables()
     ensure_kms_key(rt)
     ensure_secrets(rt)
+    ensure_attachments_bucket(rt)

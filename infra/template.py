@@ -69,6 +69,23 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
         "Type": "AWS::SNS::Topic",
         "Properties": {"TopicName": f"workerhome-{settings.stage}-ops-alerts", "KmsMasterKeyId": {"Ref": "DataKey"}},
     }
+    resources["AttachmentsBucket"] = {
+        "Type": "AWS::S3::Bucket",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketName": settings.attachments_bucket,
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "VersioningConfiguration": {"Status": "Enabled"},
+            # the mini-app uploads straight to S3 with a presigned POST, and shows files by presigned GET
+            "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
+                                                 "AllowedHeaders": ["*"], "MaxAge": 3600}]},
+        },
+    }
     resources["ParameterNames"] = {
         "Type": "AWS::SSM::Parameter",
         "Properties": {

@@ -109,11 +109,14 @@ class RequestContext:
         return key
 
     def once(self, operation: str, produce: Callable[[], BaseModel | dict[str, Any]], *,
-             payload: BaseModel, scope: str | None = None) -> dict[str, Any]:
-        """Run a retryable write at most once per Idempotency-Key (scoped to the caller)."""
+             payload: BaseModel, scope: str | None = None,
+             remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+             recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Run a retryable write at most once per Idempotency-Key (scoped to the caller).
+        See services.idempotency.replayable for `remember`/`recall` (results with personal data)."""
         return idempotency.replayable(operation, scope=scope or self.caller.member_id, key=self.idempotency_key,
                                       payload=payload.model_dump(mode="json"), produce=produce,
-                                      lambda_context=self.lambda_context)
+                                      lambda_context=self.lambda_context, remember=remember, recall=recall)
 
     def json(self) -> Any:
         raw = self.request.raw_body or b""

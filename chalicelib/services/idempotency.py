@@ -38,8 +38,16 @@ def _persistence() -> Any:
 
 
 def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
-               produce: Callable[[], BaseModel | dict[str, Any]], lambda_context: Any = None) -> dict[str, Any]:
-    """Run `produce` once per (operation, scope, key); later calls return the stored result."""
+               produce: Callable[[], BaseModel | dict[str, Any]], lambda_context: Any = None,
+               remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+               recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Run `produce` once per (operation, scope, key); later calls return the first result.
+
+    Powertools stores the result in its table as plain JSON. For results that carry personal data
+    (a request's answers, a comment), pass `remember` (result -> a reference without personal data,
+    e.g. its id) and `recall` (reference -> the result again): only the reference is stored, the
+    first call answers with the full result, a replay answers with `recall(reference)`.
+    """
     if key is None:
         return _jsonable(produce())
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -54,18 +62,24 @@ def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
     if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
         config.register_lambda_context(lambda_context)
 
+    first: dict[str, dict[str, Any]] = {}
+
     def run_once(request: dict[str, Any]) -> dict[str, Any]:
-        return _jsonable(produce())
+        result = first["result"] = _jsonable(produce())
+        return remember(result) if remember else result
 
     run_once.__qualname__ = f"replayable.{operation}"
     guarded = idempotent_function(data_keyword_argument="request", config=config,
                                   persistence_store=_persistence())(run_once)
     try:
-        return guarded(request={"key": f"{operation}|{scope}|{key}", "payload": payload})
+        stored = guarded(request={"key": f"{operation}|{scope}|{key}", "payload": payload})
     except IdempotencyValidationError as exc:
         raise KeyReused() from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise StillRunning() from exc
+    if "result" in first:
+        return first["result"]
+    return _jsonable(recall(stored)) if recall else stored
 
 
 def _jsonable(result: BaseModel | dict[str, Any]) -> dict[str, Any]:

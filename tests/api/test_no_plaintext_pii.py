@@ -35,3 +35,31 @@ def test_personal_data_is_never_stored_or_logged_in_the_clear(api, aws, admin, c
     for secret in (PHONE, NAME, ID, ID[:-1] + "1", "+86" + PHONE):
         assert secret not in stored, f"{secret} stored in the clear"
         assert secret not in logged, f"{secret} logged in the clear"
+
+
+def test_requests_answers_and_comments_stay_sealed_even_in_replayed_responses(api, aws, admin, capsys):
+    from devstack.seed_services import seed_scenarios
+
+    seed_scenarios()
+    worker = api.login(PHONE)
+    body = {"scenario_key": "job_seeking_help", "answers": {
+        "desired_occupation": "仓库管理员", "desired_city": "北京", "expected_monthly_wage": 7000,
+        "available_from": "2026-12-01", "schedule": "full_time", "contact_phone": "13712345678"}}
+    key = {"Idempotency-Key": "pii-request-1"}
+    first = api.as_(worker).post("/v1/requests", body, headers=key)
+    assert first.status == 201, first.json
+    again = api.as_(worker).post("/v1/requests", body, headers=key)
+    assert again.status == 201 and again.json["request_id"] == first.json["request_id"]
+    assert again.json["answers"] == first.json["answers"]                   # the owner sees them, both times
+    comment = {"text": f"我的电话是 {PHONE}，身份证 {ID}"}
+    said = api.as_(worker).post(f"/v1/requests/{first.json['request_id']}/comments", comment,
+                                headers={"Idempotency-Key": "pii-comment-1"})
+    assert said.status == 201
+    assert api.as_(worker).post(f"/v1/requests/{first.json['request_id']}/comments", comment,
+                                headers={"Idempotency-Key": "pii-comment-1"}).json == said.json
+    stored = every_item(aws)
+    logged = capsys.readouterr().out
+    assert first.json["request_id"] in stored
+    for secret in ("13712345678", PHONE, ID):
+        assert secret not in stored, f"{secret} stored in the clear"
+        assert secret not in logged, f"{secret} logged in the clear"

@@ -1,0 +1,102 @@
+"""What can go wrong with scenarios and service requests, in zh-CN and en."""
+from __future__ import annotations
+
+from chalicelib.domain.booking_errors import _FieldError
+from chalicelib.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, RuleViolation, ValidationFailed
+
+
+class ScenarioNotFound(NotFound, _FieldError):
+    code = "scenario_not_found"
+    field = "scenario_key"
+    zh = "找不到该服务事项"
+    en = "No such service"
+
+
+class ScenarioExists(Conflict, _FieldError):
+    code = "scenario_exists"
+    field = "key"
+    zh = "该服务事项已存在，请用 PUT 发布新版本"
+    en = "This scenario exists; PUT a new version instead"
+
+
+class ScenarioChanged(Conflict, _FieldError):
+    code = "scenario_changed"
+    field = "key"
+    zh = "该服务事项刚被修改，请刷新后重试"
+    en = "This scenario was just changed; reload and retry"
+
+
+class ScenarioRetired(RuleViolation, _FieldError):
+    code = "scenario_retired"
+    field = "scenario_key"
+    zh = "该服务事项已下线"
+    en = "This service is no longer offered"
+
+
+class ScenarioMembersOnly(Forbidden, _FieldError):
+    code = "members_only"
+    field = "scenario_key"
+    zh = "该服务仅对工会会员开放，可先申请入会"
+    en = "This service is for union members; you can apply to join"
+
+
+class ScenarioNotInAudience(Forbidden, _FieldError):
+    code = "not_in_audience"
+    field = "scenario_key"
+    zh = "该服务仅对特定职业群体开放"
+    en = "This service is only open to certain worker groups"
+
+
+class RequestNotFound(NotFound, _FieldError):
+    code = "request_not_found"
+    field = "request_id"
+    zh = "找不到该服务申请"
+    en = "No such request"
+
+
+class RequestChanged(Conflict, _FieldError):
+    code = "request_changed"
+    field = "request_id"
+    zh = "该申请刚被他人处理，请刷新后重试"
+    en = "Someone else just changed this request; reload and retry"
+
+
+class RequestClosed(RuleViolation, _FieldError):
+    code = "request_closed"
+    field = "request_id"
+    zh = "该申请已结束"
+    en = "This request is closed"
+
+
+class NotResolved(RuleViolation, _FieldError):
+    code = "not_resolved"
+    field = "request_id"
+    zh = "申请办结后才能评价"
+    en = "You can rate a request once it is resolved"
+
+
+class AlreadyRated(Conflict, _FieldError):
+    code = "already_rated"
+    field = "request_id"
+    zh = "您已评价过该申请"
+    en = "You already rated this request"
+
+
+class NotAFileField(ValidationFailed, _FieldError):
+    code = "not_a_file_field"
+    field = "field"
+    zh = "该服务事项没有这个上传项"
+    en = "is not a file field of this scenario"
+
+
+class TooManyFiles(RuleViolation, _FieldError):
+    code = "too_many_files"
+    field = "field"
+
+
+class UnknownEmployer(ValidationFailed):
+    code = "validation_error"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(details=[FieldIssue(f"answers.{field}", "unknown_employer", "找不到该单位",
+                                             "is not a known employer")])

@@ -1,0 +1,75 @@
+"""What can go wrong when joining the union, showing the e-card and leaving, in zh-CN and en."""
+from __future__ import annotations
+
+from chalicelib.domain.booking_errors import InvalidPass, _FieldError
+from chalicelib.domain.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+
+
+class PolicyOutdated(RuleViolation, _FieldError):
+    code = "policy_outdated"
+    field = "consent.policy_version"
+    zh = "入会须知已更新，请阅读并同意最新版本"
+    en = "The membership terms have changed; read and accept the current version"
+
+
+class UnknownUnion(ValidationFailed, _FieldError):
+    code = "unknown_union"
+    field = "union.employer_id"
+    zh = "找不到该单位的工会，可选择加入区域（平台）工会"
+    en = "This employer has no union here; you can join the regional pool instead"
+
+
+class ApplicationOpen(Conflict, _FieldError):
+    code = "application_open"
+    field = "member"
+    zh = "您已有一份正在审核的入会申请"
+    en = "You already have a membership application under review"
+
+
+class AlreadyMember(Conflict, _FieldError):
+    code = "already_member"
+    field = "member"
+    zh = "您已经是工会会员"
+    en = "You are already a union member"
+
+
+class ApplicationNotFound(NotFound, _FieldError):
+    code = "application_not_found"
+    field = "application_id"
+    zh = "找不到该入会申请"
+    en = "No such membership application"
+
+
+class ApplicationDecided(Conflict, _FieldError):
+    code = "application_decided"
+    field = "application_id"
+    zh = "该申请已处理或已撤回"
+    en = "This application was already decided or withdrawn"
+
+
+class NotAMember(RuleViolation, _FieldError):
+    code = "not_a_member"
+    field = "member"
+    zh = "您目前不是工会会员"
+    en = "You are not a union member"
+
+
+class RenewalNotDue(RuleViolation, _FieldError):
+    code = "renewal_not_due"
+    field = "member"
+
+
+class InvalidCard(InvalidPass):
+    """A member card is a signed token shown as a QR code, like a check-in pass."""
+
+    code = "invalid_card"
+
+    def __init__(self, zh: str = "会员证无效", en: str = "is not a valid member card") -> None:
+        super().__init__(zh, en)
+
+
+class CardExpired(InvalidCard):
+    code = "card_expired"
+
+    def __init__(self) -> None:
+        super().__init__("电子会员证已过期，请让对方刷新", "has expired; ask the member to refresh it")

@@ -1,0 +1,21 @@
+"""The DynamoDB round trips of filing a request and of the staff queue, counted on the wire.
+
+submit       Query (the scenario's latest version) + one TransactWriteItems (request + activity counter);
+             + GetItem (employer) for scenarios with an employer field
+staff queue  one Query per open status on the queue index (concurrently), one when a status is given
+(plus Powertools' idempotency bookkeeping on its own client when an Idempotency-Key is sent: 2 on the first
+call, 1 on a replay - see README)
+"""
+from tests.api.services_world import job_help, submit
+from tests.api.test_booking_round_trips import calls, measure  # noqa: F401 - `calls` is a fixture
+
+pytest_plugins = ("tests.api.services_fixtures",)
+
+
+def test_round_trips_of_submit_and_the_staff_queue(api, worker, staff, library, wage_claim, calls):  # noqa: F811
+    assert measure(calls, lambda: submit(api, worker, job_help())) == {"Query": 1, "TransactWriteItems": 1}
+    assert measure(calls, lambda: submit(api, worker, wage_claim)) == {"Query": 1, "GetItem": 1,
+                                                                      "TransactWriteItems": 1}
+    assert measure(calls, lambda: api.as_(staff).get("/v1/staff/requests")) == {"Query": 3}
+    assert measure(calls, lambda: api.as_(staff).get("/v1/staff/requests?status=submitted&overdue=true")) == {
+        "Query": 1}
