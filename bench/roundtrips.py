@@ -35,6 +35,7 @@ class Scenario:
         from app import app
         from chalicelib.services.members import grant_by_phone
         from chalicelib.store.directory import Employer
+        from devstack.seed_services import seed_scenarios
         from tests.api.stations_world import station_body
         from tests.support.client import Api
 
@@ -47,6 +48,9 @@ class Scenario:
         self.station = self.api.as_(self.admin).post("/v1/admin/stations", station_body(
             hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
             rules={"min_notice_minutes": 0, "max_days_ahead": 30, "cancel_window_minutes": 0})).json
+        seed_scenarios()
+        grant_by_phone("13900000002", {"staff"}, {self.station["station_id"]})
+        self.staff = self.api.login("13900000002")
         tomorrow = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
         self.day = tomorrow.isoformat()
         self.slot = f"{self.day}T10:00:00+08:00"
@@ -87,6 +91,13 @@ def endpoints(s: Scenario) -> list[tuple[str, Callable[[], Any]]]:
             "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"})),
         ("POST /v1/bookings (Idempotency-Key, replay)", lambda: w.post(
             "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"})),
+        ("POST /v1/requests (job-seeking help)", lambda: w.post("/v1/requests", {
+            "scenario_key": "job_seeking_help", "answers": {
+                "desired_occupation": "仓库管理员", "desired_city": "北京", "expected_monthly_wage": 7000,
+                "available_from": "2026-12-01", "schedule": "full_time", "contact_phone": "13912345678"}})),
+        ("GET /v1/staff/requests?status=submitted", lambda: api.as_(s.staff).get("/v1/staff/requests?status=submitted")),
+        ("GET /v1/staff/requests (all open)", lambda: api.as_(s.staff).get("/v1/staff/requests")),
+        ("GET /v1/scenarios", lambda: w.get("/v1/scenarios")),
         ("GET /v1/health", lambda: api.get("/v1/health")),
         ("POST /v1/auth/otp", lambda: api.post("/v1/auth/otp", {"phone": phone})),
         ("POST /v1/auth/otp (Idempotency-Key, first)", lambda: api.post(
