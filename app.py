@@ -12,6 +12,7 @@ from chalicelib.api import (
     me,
     membership,
     scenarios,
+    scoring,
     staff,
     stations,
     system,
@@ -24,7 +25,7 @@ app.experimental_feature_flags.update({"BLUEPRINTS"})
 
 for blueprint in (system.bp, auth.bp, me.bp, directory.bp, admin_members.bp,
                   stations.bp, admin_stations.bp, bookings.bp, staff.bp, membership.bp,
-                  scenarios.bp, cases.bp):
+                  scenarios.bp, cases.bp, scoring.bp):
     app.register_blueprint(blueprint)
 if settings.is_local:
     app.register_blueprint(system.dev_bp)

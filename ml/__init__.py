@@ -1,0 +1,1 @@
+"""Offline ML: synthetic population with a known truth, training, evaluation, export to chalicelib/models/."""

@@ -1,0 +1,54 @@
+"""The DynamoDB round trips of the scoring routes, counted on the wire (botocore events): GetItem,
+Query and BatchGetItem only, never a Scan.
+
+member scores / insights   GetItem member + GetItem activity + GetItem privacy choice (issued at once)
+employer risk              GetItem employer + GetItem employer activity
+station forecast           GetItem station + one Query (the last 29 days of slots)
+recommendations            the three GetItems + Query scenario catalogue + Query past bookings
+                           + Query city index + BatchGetItem stations + one slots Query per station
+"""
+from collections import Counter
+
+import pytest
+
+from tests.api.stations_world import create_station
+
+pytest_plugins = ("tests.api.services_fixtures",)
+
+
+@pytest.fixture
+def calls(aws):
+    from chalicelib.store import base
+    from chalicelib.store.registry import ALL_MODELS
+
+    seen: Counter[str] = Counter()
+    base.transaction()
+    clients = {id(c): c for c in [m._get_connection().connection.client for m in ALL_MODELS]
+               + [base._connection.client]}
+    for client in clients.values():
+        client.meta.events.register("before-call.dynamodb", lambda model, **_: seen.update([model.name]))
+    return seen
+
+
+def measure(calls, do):
+    calls.clear()
+    reply = do()
+    assert reply.status == 200, reply.json
+    return dict(calls)
+
+
+def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, employers, library, calls):
+    from chalicelib.store import accounts
+
+    me = accounts.get_member(worker.member_id)
+    me.city = "shanghai"
+    accounts.save_member(me)
+    station = create_station(api, admin)
+    create_station(api, admin)
+    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/scores")) == {"GetItem": 3}
+    assert measure(calls, lambda: api.as_(worker).get("/v1/me/insights")) == {"GetItem": 3}
+    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/employers/emp-bj-1/risk")) == {"GetItem": 2}
+    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/stations/{station['station_id']}/forecast")) == \
+        {"GetItem": 1, "Query": 1}
+    assert measure(calls, lambda: api.as_(worker).get("/v1/me/recommendations")) == \
+        {"GetItem": 3, "Query": 3 + 2, "BatchGetItem": 1}

@@ -1,0 +1,88 @@
+"""The feature code: fixed names and order, a stable hash, deterministic rows, one path for one row and many."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from chalicelib.scoring import features as F
+
+AS_OF = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)       # Monday 2026-11-30 00:00 in Shanghai (ISO week 49)
+PROFILE = {"worker_group": "delivery_rider", "city": "beijing", "employer_id": "emp-1", "membership_status": "grace",
+           "created_at": "2026-05-01T00:00:00.000000Z"}
+
+
+def row(record, profile=PROFILE, as_of=AS_OF) -> dict[str, float]:
+    return dict(zip(F.MEMBER_FEATURES, F.member_matrix([profile], [record], as_of)[0].tolist(), strict=True))
+
+
+def test_names_are_unique_and_the_hash_identifies_the_list():
+    for names in F.FEATURE_SETS.values():
+        assert len(names) == len(set(names))
+        assert F.feature_hash(names) == F.feature_hash(tuple(names))
+        assert F.feature_hash(names) != F.feature_hash(names[::-1])
+        assert F.feature_hash(names) != F.feature_hash(names[:-1])
+
+
+def test_windows_are_the_complete_weeks_before_the_week_of_as_of():
+    assert F.week_keys(AS_OF)[0] == (2026, 48)
+    sunday_night = AS_OF - timedelta(minutes=1)             # still week 48 in Shanghai
+    assert F.week_keys(sunday_night)[0] == (2026, 47)
+    assert len(set(F.week_keys(AS_OF))) == F.WEEKS
+
+
+def test_counters_are_read_by_week_and_event():
+    record = {"member_id": "m1", "w2026_48_checkins": 2, "w2026_45_checkins": 1, "w2026_48_app_opens": 5,
+              "w2026_49_checkins": 9,            # this week: not complete yet, not counted
+              "w2026_20_checkins": 9,            # older than 26 weeks
+              "w2026_48_parcels": 4,             # an event the features do not read
+              "last_event": "checkins", "last_event_at": "2026-11-29T10:00:00.000000Z"}
+    v = row(record)
+    assert v["checkins_4w"] == 3 and v["checkins_26w"] == 3 and v["checkins_2w"] == 2
+    assert v["app_opens_1w"] == 5 and v["weeks_since_checkin"] == 0 and v["weeks_since_active"] == 0
+    assert v["active_weeks_4w"] == 2
+    assert v["days_since_last_event"] == pytest.approx(0.25)
+    assert v["membership_grace"] == 1 and v["group_delivery_rider"] == 1 and v["city_beijing"] == 1
+
+
+def test_no_record_means_nothing_happened():
+    v = row(None, {"worker_group": None, "city": None, "employer_id": None, "membership_status": None,
+                   "created_at": None})
+    assert v["weeks_since_active"] == F.NONE_WEEKS and v["weeks_since_checkin"] == F.NONE_WEEKS
+    assert v["days_since_last_event"] == F.MAX_DAYS
+    assert sum(v[n] for n in F.MEMBER_FEATURES if n.startswith(("group_", "city_", "membership_"))) == 0
+
+
+def test_rows_are_deterministic_and_one_row_equals_its_row_in_a_batch():
+    records = [None, {"w2026_48_bookings": 3, "w2026_40_requests_training": 1,
+                      "last_event_at": "2026-11-28T01:00:00.000000Z"},
+               {"w2026_30_app_opens": 7, "w2026_31_request_rejected": 1, "w2026_31_requests_health": 2}]
+    profiles = [PROFILE, {**PROFILE, "membership_status": None}, {**PROFILE, "city": "xian"}]
+    batch = F.member_matrix(profiles, records, AS_OF)
+    assert batch.dtype == np.float32 and batch.shape == (3, len(F.MEMBER_FEATURES))
+    assert np.array_equal(batch, F.member_matrix(profiles, records, AS_OF))
+    for i in range(3):
+        assert np.array_equal(batch[i], F.member_matrix([profiles[i]], [records[i]], AS_OF)[0])
+
+
+def test_employer_rows():
+    record = {"w2026_48_rights_requests": 3, "w2026_40_rights_requests": 1, "w2026_47_members_left": 2,
+              "w2026_35_members_joined": 4}
+    x = F.employer_matrix([{"industry": "construction", "has_union": False}], [record], AS_OF)[0]
+    v = dict(zip(F.EMPLOYER_FEATURES, x.tolist(), strict=True))
+    assert v["rights_requests_1w"] == 3 and v["rights_requests_13w"] == 4 and v["weeks_since_rights_request"] == 0
+    assert v["left_per_joined_26w"] == pytest.approx(2 / 5) and v["industry_construction"] == 1 and v["has_union"] == 0
+
+
+def test_station_rows_use_same_slot_lags_and_ignore_the_future():
+    station = {"kind": "rider_station", "seats": 10, "slot_minutes": 60, "time_zone": "Asia/Shanghai"}
+    slot = AS_OF + timedelta(days=2, hours=12)                 # Wednesday 12:00 local
+    history = {slot - timedelta(weeks=1): 4, slot - timedelta(weeks=2): 2, slot - timedelta(weeks=4): 6,
+               AS_OF + timedelta(hours=1): 9}                   # after as_of: unknown at forecast time
+    x = F.station_matrix(station, [slot], history, AS_OF)[0]
+    v = dict(zip(F.STATION_FEATURES, x.tolist(), strict=True))
+    assert (v["lag_1w"], v["lag_2w"], v["lag_3w"], v["lag_4w"]) == (4, 2, 0, 6)
+    assert v["lag_mean_4w"] == 3 and v["hour"] == 12 and v["weekday"] == 2 and v["days_ahead"] == 2.5
+    assert v["station_daily_7d"] == pytest.approx(4 / 7) and v["kind_rider_station"] == 1
+    assert F.station_matrix(station, [], history, AS_OF).shape == (0, len(F.STATION_FEATURES))
