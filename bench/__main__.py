@@ -32,6 +32,22 @@ def _latency() -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _scoring() -> dict[str, float]:
+    """ml.serving_figures in its own process (xgboost stays out of this one), flattened to figure names."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-m", "ml.serving_figures"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    raw = json.loads(out)
+    flat = {f"scoring.load_ms.{k}": v for k, v in raw["model_load_ms"].items()}
+    for step, stats in raw["online_churn"].items():
+        flat.update({f"scoring.online.{step}.{k}": v for k, v in stats.items()})
+    flat["scoring.online.ratio_p50"] = round(raw["online_churn"]["score_one_with_reasons"]["p50_us"]
+                                             / raw["online_churn"]["raw_predict_one"]["p50_us"], 2)
+    flat.update({f"scoring.batch.{k}": v for k, v in raw["batch"].items()})
+    return flat
+
+
 def main() -> int:
     from moto import mock_aws
 
@@ -65,6 +81,16 @@ def main() -> int:
         print(f"{name:<7} p50 {lat[f'latency.{name}.p50_ms']:>7} ms vs {lat[f'latency.{name}.bare_p50_ms']:>6} ms "
               f"({lat[f'latency.{name}.p50_ratio']}x)   p95 {lat[f'latency.{name}.p95_ms']:>7} ms vs "
               f"{lat[f'latency.{name}.bare_p95_ms']:>6} ms ({lat[f'latency.{name}.p95_ratio']}x)   [bare: {bare}]")
+
+    section("Scoring: model load, one member online vs one raw predict, 100k batch vs raw inplace_predict")
+    sc = _scoring()
+    results.update(sc)
+    print("model load (ms): " + ", ".join(f"{k.split('.')[-1]} {v}" for k, v in sc.items() if ".load_ms." in k))
+    print(f"one member, features + predict + exact reasons: p50 {sc['scoring.online.score_one_with_reasons.p50_us']} us "
+          f"/ p95 {sc['scoring.online.score_one_with_reasons.p95_us']} us vs one raw predict p50 "
+          f"{sc['scoring.online.raw_predict_one.p50_us']} us -> {sc['scoring.online.ratio_p50']}x")
+    print(f"100k members: featurize {sc['scoring.batch.featurize_s']} s + predict {sc['scoring.batch.raw_inplace_predict_s']} s"
+          f" -> {sc['scoring.batch.featurize_plus_predict_vs_raw']:.1%} of raw inplace_predict throughput (target 50 %)")
 
     section("Deployment package (prod, python3.12) vs Lambda's 250 MB unzipped limit")
     if os.environ.get("WH_BENCH_SKIP_PACKAGE") == "1":
