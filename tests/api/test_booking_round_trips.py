@@ -6,36 +6,12 @@ book          GetItem (station) + GetItem (standing) + one TransactWriteItems
 cancel        GetItem (booking) + one TransactWriteItems + one Query (the slot's waitlist)
 (plus Powertools' idempotency bookkeeping when an Idempotency-Key is sent)
 """
-from collections import Counter
-
-import pytest
 
 from chalicelib.domain import geo
+from tests.api.conftest import measure
 from tests.api.stations_world import book, create_station, station_body
 
 pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
-
-
-@pytest.fixture
-def calls(aws):
-    """A Counter of DynamoDB operations made through PynamoDB while the test runs."""
-    from chalicelib.store import base
-    from chalicelib.store.registry import ALL_MODELS
-
-    seen: Counter[str] = Counter()
-    base.transaction()                                       # make sure the shared connection exists
-    clients = {id(c): c for c in [m._get_connection().connection.client for m in ALL_MODELS]
-               + [base._connection.client]}
-    for client in clients.values():
-        client.meta.events.register("before-call.dynamodb", lambda model, **_: seen.update([model.name]))
-    return seen
-
-
-def measure(calls, do):
-    calls.clear()
-    reply = do()
-    assert reply.status in (200, 201), reply.json
-    return dict(calls)
 
 
 def test_round_trips_of_search_availability_book_and_cancel(api, admin, rider, calls):

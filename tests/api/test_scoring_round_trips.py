@@ -7,34 +7,11 @@ station forecast           GetItem station + one Query (the last 29 days of slot
 recommendations            the three GetItems + Query scenario catalogue + Query past bookings
                            + Query city index + BatchGetItem stations + one slots Query per station
 """
-from collections import Counter
 
-import pytest
-
+from tests.api.conftest import measure
 from tests.api.stations_world import create_station
 
 pytest_plugins = ("tests.api.services_fixtures",)
-
-
-@pytest.fixture
-def calls(aws):
-    from chalicelib.store import base
-    from chalicelib.store.registry import ALL_MODELS
-
-    seen: Counter[str] = Counter()
-    base.transaction()
-    clients = {id(c): c for c in [m._get_connection().connection.client for m in ALL_MODELS]
-               + [base._connection.client]}
-    for client in clients.values():
-        client.meta.events.register("before-call.dynamodb", lambda model, **_: seen.update([model.name]))
-    return seen
-
-
-def measure(calls, do):
-    calls.clear()
-    reply = do()
-    assert reply.status == 200, reply.json
-    return dict(calls)
 
 
 def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, employers, library, calls):

@@ -6,8 +6,8 @@ staff queue  one Query per open status on the queue index (concurrently), one wh
 (plus Powertools' idempotency bookkeeping on its own client when an Idempotency-Key is sent: 2 on the first
 call, 1 on a replay - see README)
 """
+from tests.api.conftest import measure
 from tests.api.services_world import job_help, submit
-from tests.api.test_booking_round_trips import calls, measure  # noqa: F401 - `calls` is a fixture
 
 pytest_plugins = ("tests.api.services_fixtures",)
 
