@@ -10,19 +10,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jwt
-
 from chalicelib.domain import activity as events
 from chalicelib.domain import booking_errors as err
 from chalicelib.domain import booking_rules as rules
 from chalicelib.domain.access import Caller
 from chalicelib.domain.bookings import CheckinOut, PassOut, RosterEntry
 from chalicelib.domain.schedule import SlotTime, local_iso, stamps
-from chalicelib.runtime import runtime
-from chalicelib.services import activity
+from chalicelib.services import activity, signed_tokens
 from chalicelib.services.booking import own_booking
 from chalicelib.services.stations import authorize, load
-from chalicelib.services.tokens import ALGORITHM, ISSUER
 from chalicelib.store import bookings as booking_store
 from chalicelib.store.member_names import masked_names
 from chalicelib.store.transact import Cancelled, NamedTransaction
@@ -39,31 +35,15 @@ def issue_pass(caller: Caller, booking_id: str, now: datetime) -> PassOut:
     if record.status != "confirmed" or end <= now:
         raise err.BookingNotActive()
     expires = min(now + PASS_TTL, end)
-    kid, keys = runtime().jwt_keys
-    claims = {"iss": ISSUER, "typ": PASS_TYPE, "sub": record.member_id, "bid": booking_id, "stn": record.station_id,
-              "rev": record.booked_at, "iat": int(now.timestamp()), "exp": int(expires.timestamp())}
-    token = jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid})
-    import segno  # only this route draws QR codes
-
+    token = signed_tokens.sign(PASS_TYPE, {"sub": record.member_id, "bid": booking_id, "stn": record.station_id,
+                                           "rev": record.booked_at}, now=now, expires=expires)
     return PassOut(booking_id=booking_id, token=token, **stamps("expires_at", expires, ZoneInfo(record.time_zone)),
-                   qr_svg_data_url=segno.make(token, error="m").svg_data_uri(scale=4))
+                   qr_svg_data_url=signed_tokens.qr_svg_data_url(token))
 
 
 def _read_pass(token: str, now: datetime) -> dict[str, Any]:
-    _, keys = runtime().jwt_keys
-    try:
-        kid = jwt.get_unverified_header(token).get("kid")
-        if kid not in keys:
-            raise err.InvalidPass()
-        claims = jwt.decode(token, keys[kid], algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"verify_exp": False, "require": ["exp", "sub", "bid", "stn", "rev"]})
-    except jwt.InvalidTokenError as exc:
-        raise err.InvalidPass() from exc
-    if claims.get("typ") != PASS_TYPE:
-        raise err.InvalidPass()
-    if claims["exp"] <= now.timestamp():
-        raise err.PassExpired()
-    return claims
+    return signed_tokens.read(token, PASS_TYPE, now=now, require=("sub", "bid", "stn", "rev"),
+                              invalid=err.InvalidPass, expired=err.PassExpired)
 
 
 def check_in(caller: Caller, token: str, now: datetime) -> CheckinOut:
