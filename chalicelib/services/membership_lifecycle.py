@@ -1,6 +1,6 @@
 """The scheduled lifecycle run (app.py, daily): active members whose renewal is due enter `grace`,
 members whose grace ran out become `lapsed`. Due members are found on the sparse lifecycle index
-(one Query per month bucket, never a Scan); each change is one transaction that checks the
+(one Query per month bucket, never a table scan); each change is one transaction that checks the
 membership is still as read, so a renewal in between wins and a rerun changes nothing."""
 from __future__ import annotations
 
