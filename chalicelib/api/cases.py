@@ -2,7 +2,6 @@
 queue and move requests through the workflow; admins list an employer's cases."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from chalice import Blueprint
@@ -19,7 +18,6 @@ from chalicelib.domain.cases import (
     UploadOut,
     WithdrawBody,
 )
-from chalicelib.runtime import runtime
 from chalicelib.services import case_attachments, case_sla, cases
 
 bp = Blueprint(__name__)
@@ -29,69 +27,66 @@ ADMIN = ("admin",)
 ANYONE = ("worker", "staff", "admin")
 
 
-def _now() -> datetime:
-    return runtime().clock.now()
-
 
 def _by_request_id(ctx: RequestContext) -> dict[str, Any]:
     """Replays of writes that answer with a request (answers, comments: personal data) keep only its id
     and answer with the request as it is now."""
     return {"remember": lambda out: {"request_id": out["request_id"]},
-            "recall": lambda ref: cases.show(ctx.caller, ref["request_id"], _now())}
+            "recall": lambda ref: cases.show(ctx.caller, ref["request_id"], ctx.now)}
 
 
 @endpoint(bp, "/v1/requests", methods=["POST"], roles=WORKER)
 def submit(ctx: RequestContext) -> Reply:
     req = ctx.body(RequestCreate)
-    return Reply(ctx.once("submit_request", lambda: cases.submit(ctx.caller, req, _now()), payload=req,
+    return Reply(ctx.once("submit_request", lambda: cases.submit(ctx.caller, req, ctx.now), payload=req,
                           **_by_request_id(ctx)), 201)
 
 
 @endpoint(bp, "/v1/me/requests", methods=["GET"], roles=WORKER)
 def my_requests(ctx: RequestContext) -> list[RequestOut]:
-    return cases.my_requests(ctx.caller, _now())
+    return cases.my_requests(ctx.caller, ctx.now)
 
 
 @endpoint(bp, "/v1/requests/{request_id}", methods=["GET"], roles=ANYONE)
 def show(ctx: RequestContext, request_id: str) -> RequestOut:
-    return cases.show(ctx.caller, request_id, _now())
+    return cases.show(ctx.caller, request_id, ctx.now)
 
 
 @endpoint(bp, "/v1/requests/{request_id}/attachments", methods=["POST"], roles=WORKER, status=201)
 def add_attachment(ctx: RequestContext, request_id: str) -> UploadOut:
     # Not replayable through the idempotency table: its answer holds the file name and a live upload
     # signature. A retried grant yields one more pending upload, within the per-request limit.
-    return case_attachments.grant_upload(ctx.caller, request_id, ctx.body(AttachmentCreate), _now())
+    return case_attachments.grant_upload(ctx.caller, request_id, ctx.body(AttachmentCreate), ctx.now)
 
 
 @endpoint(bp, "/v1/requests/{request_id}/comments", methods=["POST"], roles=ANYONE, status=201)
 def add_comment(ctx: RequestContext, request_id: str) -> Reply:
     body = ctx.body(CommentBody)
-    return Reply(ctx.once(f"comment:{request_id}", lambda: cases.comment(ctx.caller, request_id, body.text, _now()),
+    return Reply(ctx.once(f"comment:{request_id}", lambda: cases.comment(ctx.caller, request_id, body.text, ctx.now),
                           payload=body, **_by_request_id(ctx)), 201)
 
 
 @endpoint(bp, "/v1/requests/{request_id}/withdraw", methods=["POST"], roles=WORKER)
 def withdraw(ctx: RequestContext, request_id: str) -> RequestOut:
-    return cases.withdraw(ctx.caller, request_id, ctx.body(WithdrawBody).note, _now())
+    return cases.withdraw(ctx.caller, request_id, ctx.body(WithdrawBody).note, ctx.now)
 
 
 @endpoint(bp, "/v1/requests/{request_id}/rating", methods=["POST"], roles=WORKER)
 def rate(ctx: RequestContext, request_id: str) -> RequestOut:
-    return cases.rate(ctx.caller, request_id, ctx.body(RatingBody), _now())
+    return cases.rate(ctx.caller, request_id, ctx.body(RatingBody), ctx.now)
 
 
 @endpoint(bp, "/v1/staff/requests", methods=["GET"], roles=STAFF)
 def staff_queue(ctx: RequestContext) -> list[RequestOut]:
-    return case_sla.staff_queue(ctx.caller, ctx.query(QueueQuery), _now())
+    return case_sla.staff_queue(ctx.caller, ctx.query(QueueQuery), ctx.now)
 
 
 @endpoint(bp, "/v1/staff/requests/{request_id}/transition", methods=["POST"], roles=STAFF)
 def transition(ctx: RequestContext, request_id: str) -> RequestOut:
-    return cases.move(ctx.caller, request_id, ctx.body(TransitionBody), _now())
+    return cases.move(ctx.caller, request_id, ctx.body(TransitionBody), ctx.now)
 
 
 @endpoint(bp, "/v1/admin/employers/{employer_id}/cases", methods=["GET"], roles=ADMIN)
 def employer_cases(ctx: RequestContext, employer_id: str) -> list[RequestOut]:
-    return case_sla.employer_cases(ctx.caller, employer_id, _now())
+    return case_sla.employer_cases(ctx.caller, employer_id, ctx.now)
 

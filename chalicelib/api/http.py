@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -99,6 +100,11 @@ class RequestContext:
         if self._caller is None:
             raise Unauthenticated()
         return self._caller
+
+    @functools.cached_property
+    def now(self) -> datetime:
+        """The time of this request, from the runtime's (injectable) clock, read once."""
+        return runtime().clock.now()
 
     @property
     def idempotency_key(self) -> str | None:

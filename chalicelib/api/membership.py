@@ -2,8 +2,6 @@
 application queue; station staff verify e-cards."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from chalice import Blueprint
 
 from chalicelib.api.http import Reply, RequestContext, endpoint
@@ -18,7 +16,6 @@ from chalicelib.domain.membership import (
     Decision,
     MembershipOut,
 )
-from chalicelib.runtime import runtime
 from chalicelib.services import member_cards, membership, membership_admin
 
 bp = Blueprint(__name__)
@@ -27,34 +24,31 @@ ADMIN = ("admin",)
 STATION_STAFF = ("staff", "admin")
 
 
-def _now() -> datetime:
-    return runtime().clock.now()
-
 
 @endpoint(bp, "/v1/membership/applications", methods=["POST"], roles=WORKER)
 def apply(ctx: RequestContext) -> Reply:
     req = ctx.body(ApplicationCreate)
-    return Reply(ctx.once("apply_membership", lambda: membership.apply(ctx.caller, req, _now()), payload=req), 201)
+    return Reply(ctx.once("apply_membership", lambda: membership.apply(ctx.caller, req, ctx.now), payload=req), 201)
 
 
 @endpoint(bp, "/v1/membership/applications/{application_id}/withdraw", methods=["POST"], roles=WORKER)
 def withdraw(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership.withdraw_application(ctx.caller, application_id, _now())
+    return membership.withdraw_application(ctx.caller, application_id, ctx.now)
 
 
 @endpoint(bp, "/v1/me/membership", methods=["GET"], roles=WORKER)
 def my_membership(ctx: RequestContext) -> MembershipOut:
-    return membership.my_membership(ctx.caller, _now())
+    return membership.my_membership(ctx.caller, ctx.now)
 
 
 @endpoint(bp, "/v1/me/membership/renew", methods=["POST"], roles=WORKER)
 def renew(ctx: RequestContext) -> MembershipOut:
-    return membership.renew(ctx.caller, _now())
+    return membership.renew(ctx.caller, ctx.now)
 
 
 @endpoint(bp, "/v1/me/membership/leave", methods=["POST"], roles=WORKER)
 def leave(ctx: RequestContext) -> MembershipOut:
-    return membership.leave(ctx.caller, _now())
+    return membership.leave(ctx.caller, ctx.now)
 
 
 @endpoint(bp, "/v1/me/consents", methods=["GET"], roles=WORKER)
@@ -69,14 +63,14 @@ def application_queue(ctx: RequestContext) -> list[ApplicationOut]:
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/approve", methods=["POST"], roles=ADMIN)
 def approve(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership_admin.approve(ctx.caller, application_id, ctx.body(Approval).note, _now())
+    return membership_admin.approve(ctx.caller, application_id, ctx.body(Approval).note, ctx.now)
 
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/reject", methods=["POST"], roles=ADMIN)
 def reject(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership_admin.reject(ctx.caller, application_id, ctx.body(Decision).reason, _now())
+    return membership_admin.reject(ctx.caller, application_id, ctx.body(Decision).reason, ctx.now)
 
 
 @endpoint(bp, "/v1/staff/member-cards/verify", methods=["POST"], roles=STATION_STAFF)
 def verify_card(ctx: RequestContext) -> CardCheckOut:
-    return member_cards.verify(ctx.body(CardCheck).token, _now())
+    return member_cards.verify(ctx.body(CardCheck).token, ctx.now)

@@ -2,13 +2,10 @@
 to them and fetch a form as JSON Schema."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.scenarios import Scenario, ScenarioCreate, ScenarioForm, ScenarioSpec, ScenarioSummary
-from chalicelib.runtime import runtime
 from chalicelib.services import scenarios
 
 bp = Blueprint(__name__)
@@ -16,18 +13,15 @@ WORKER = ("worker",)
 ADMIN = ("admin",)
 
 
-def _now() -> datetime:
-    return runtime().clock.now()
-
 
 @endpoint(bp, "/v1/admin/scenarios", methods=["POST"], roles=ADMIN, status=201)
 def create_scenario(ctx: RequestContext) -> ScenarioSummary:
-    return scenarios.create(ctx.caller, ctx.body(ScenarioCreate), _now())
+    return scenarios.create(ctx.caller, ctx.body(ScenarioCreate), ctx.now)
 
 
 @endpoint(bp, "/v1/admin/scenarios/{key}", methods=["PUT"], roles=ADMIN, status=201)
 def new_version(ctx: RequestContext, key: str) -> ScenarioSummary:
-    return scenarios.new_version(ctx.caller, key, ctx.body(ScenarioSpec), _now())
+    return scenarios.new_version(ctx.caller, key, ctx.body(ScenarioSpec), ctx.now)
 
 
 @endpoint(bp, "/v1/admin/scenarios/{key}", methods=["GET"], roles=ADMIN)
@@ -37,7 +31,7 @@ def admin_scenario(ctx: RequestContext, key: str) -> Scenario:
 
 @endpoint(bp, "/v1/admin/scenarios/{key}/retire", methods=["POST"], roles=ADMIN)
 def retire_scenario(ctx: RequestContext, key: str) -> ScenarioSummary:
-    return scenarios.retire(ctx.caller, key, _now())
+    return scenarios.retire(ctx.caller, key, ctx.now)
 
 
 @endpoint(bp, "/v1/scenarios", methods=["GET"], roles=WORKER)

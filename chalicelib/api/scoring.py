@@ -11,7 +11,6 @@ from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.base import Strict
-from chalicelib.runtime import runtime
 from chalicelib.scoring import model
 
 bp = Blueprint(__name__)
@@ -32,7 +31,7 @@ def member_scores(ctx: RequestContext, member_id: str) -> Any:
     from chalicelib.scoring import member_scores as scores
 
     model.require_runtime()
-    return scores.admin_scores(member_id, runtime().clock.now(), ctx.lang)
+    return scores.admin_scores(member_id, ctx.now, ctx.lang)
 
 
 @endpoint(bp, "/v1/me/insights", methods=["GET"], roles=ANY_MEMBER)
@@ -40,7 +39,7 @@ def my_insights(ctx: RequestContext) -> Any:
     from chalicelib.scoring import member_scores as scores
 
     model.require_runtime()
-    return scores.my_insights(ctx.caller.member_id, runtime().clock.now(), ctx.lang)
+    return scores.my_insights(ctx.caller.member_id, ctx.now, ctx.lang)
 
 
 @endpoint(bp, "/v1/me/recommendations", methods=["GET"], roles=ANY_MEMBER)
@@ -48,14 +47,14 @@ def my_recommendations(ctx: RequestContext) -> Any:
     from chalicelib.scoring import recommendations
 
     model.require_runtime()
-    return recommendations.recommend(ctx.caller, runtime().clock.now(), ctx.lang)
+    return recommendations.recommend(ctx.caller, ctx.now, ctx.lang)
 
 
 @endpoint(bp, "/v1/me/privacy", methods=["PUT"], roles=ANY_MEMBER)
 def set_privacy(ctx: RequestContext) -> Any:
     from chalicelib.scoring import privacy
 
-    return privacy.set_profiling(ctx.caller, ctx.body(PrivacyBody).profiling, runtime().clock.now())
+    return privacy.set_profiling(ctx.caller, ctx.body(PrivacyBody).profiling, ctx.now)
 
 
 @endpoint(bp, "/v1/me/privacy", methods=["GET"], roles=ANY_MEMBER)
@@ -70,7 +69,7 @@ def station_forecast(ctx: RequestContext, station_id: str) -> Any:
     from chalicelib.scoring import forecast
 
     model.require_runtime()
-    return forecast.station_forecast(station_id, ctx.query(ForecastQuery).days, runtime().clock.now())
+    return forecast.station_forecast(station_id, ctx.query(ForecastQuery).days, ctx.now)
 
 
 @endpoint(bp, "/v1/admin/employers/{employer_id}/risk", methods=["GET"], roles=ADMIN)
@@ -78,4 +77,4 @@ def employer_risk(ctx: RequestContext, employer_id: str) -> Any:
     from chalicelib.scoring import employer_risk as risk
 
     model.require_runtime()
-    return risk.employer_risk(employer_id, runtime().clock.now(), ctx.lang)
+    return risk.employer_risk(employer_id, ctx.now, ctx.lang)

@@ -5,7 +5,6 @@ from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.bookings import CheckinOut, CheckinRequest, DayQuery, RosterEntry
-from chalicelib.runtime import runtime
 from chalicelib.services import checkin
 
 bp = Blueprint(__name__)
@@ -14,7 +13,7 @@ STATION_STAFF = ("staff", "admin")
 
 @endpoint(bp, "/v1/staff/checkins", methods=["POST"], roles=STATION_STAFF)
 def check_in(ctx: RequestContext) -> CheckinOut:
-    return checkin.check_in(ctx.caller, ctx.body(CheckinRequest).token, runtime().clock.now())
+    return checkin.check_in(ctx.caller, ctx.body(CheckinRequest).token, ctx.now)
 
 
 @endpoint(bp, "/v1/staff/stations/{station_id}/roster", methods=["GET"], roles=STATION_STAFF)

@@ -7,7 +7,6 @@ from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.bookings import DayQuery
 from chalicelib.domain.station_views import AvailabilityOut, StationHit, StationSearch
 from chalicelib.domain.stations import StationOut
-from chalicelib.runtime import runtime
 from chalicelib.services import station_search, stations
 
 bp = Blueprint(__name__)
@@ -16,7 +15,7 @@ SIGNED_IN = ("worker", "staff", "admin")
 
 @endpoint(bp, "/v1/stations", methods=["GET"], roles=SIGNED_IN)
 def search_stations(ctx: RequestContext) -> list[StationHit]:
-    return station_search.search(ctx.query(StationSearch), runtime().clock.now())
+    return station_search.search(ctx.query(StationSearch), ctx.now)
 
 
 @endpoint(bp, "/v1/stations/{station_id}", methods=["GET"], roles=SIGNED_IN)
@@ -26,4 +25,4 @@ def get_station(ctx: RequestContext, station_id: str) -> StationOut:
 
 @endpoint(bp, "/v1/stations/{station_id}/availability", methods=["GET"], roles=SIGNED_IN)
 def station_availability(ctx: RequestContext, station_id: str) -> AvailabilityOut:
-    return station_search.availability(station_id, ctx.query(DayQuery).date, runtime().clock.now())
+    return station_search.availability(station_id, ctx.query(DayQuery).date, ctx.now)
