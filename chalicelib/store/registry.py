@@ -13,13 +13,14 @@ from chalicelib.store.membership_tables import ConsentRecord, Counter, Membershi
 from chalicelib.store.privacy_prefs import PrivacyPreference
 from chalicelib.store.records import AuditEntry, IdempotencyRecord, OutboxMessage
 from chalicelib.store.scenarios import ScenarioRecord
+from chalicelib.store.scoring_tables import ScoreRecord, ScoringRun, SegmentResult
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Member, PhoneClaim, OtpChallenge, RefreshSession, Employer, AuditEntry, OutboxMessage, IdempotencyRecord,
     StationRecord, StationCodeClaim, SlotRecord, BookingRecord, StandingRecord, WaitlistRecord, ActivityRecord,
     MembershipApplication, MembershipRecord, ConsentRecord, Counter, ScenarioRecord, RequestRecord, CommentRecord,
-    PrivacyPreference,
+    PrivacyPreference, ScoringRun, SegmentResult, ScoreRecord,
 )
 
 

@@ -1,0 +1,110 @@
+"""Batch scoring: runs, their per-segment results, and the latest score of each member per model.
+
+scoring_runs (run_id)
+    model_index  (model, created_at)          the runs of a model, newest first (history, "previous run")
+scoring_segments (run_id, segment)            one item per finished segment: its counts and aggregates
+                                              (tiers, movement, reasons, feature histograms), written in the
+                                              same transaction that marks the segment done on the run
+scores (member_id, model)                     the member's latest score for a model; rewritten only when it
+                                              changed, so a nightly run writes a fraction of the members
+    tier_index   (tier_key = "<model>#<tier>", probability)   highest risk first, per model and tier
+
+Score items are written by the batch scorer with BatchWriteItem (low-level items built by `score_item`
+below), so the attribute names here and there are one definition.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, NumberSetAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.base import index_meta, table_meta
+
+RUN_STATUSES = ("queued", "running", "succeeded", "partially_failed", "failed")
+
+
+class RunsByModel(GlobalSecondaryIndex["ScoringRun"]):
+    Meta = index_meta("model_index", AllProjection())
+    model = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ScoringRun(Model):
+    Meta = table_meta("scoring_runs")
+    run_id = UnicodeAttribute(hash_key=True)
+    model = UnicodeAttribute()
+    model_version = UnicodeAttribute()
+    status = UnicodeAttribute()
+    as_of = UnicodeAttribute()                       # every segment scores "as of" this instant
+    segments_total = NumberAttribute()
+    done_segments = NumberSetAttribute(null=True)    # the exactly-once guard: a segment is added once
+    failed_segments = NumberSetAttribute(null=True)
+    members_scored = NumberAttribute(default=0)
+    scores_written = NumberAttribute(default=0)
+    failures = JSONAttribute(null=True)              # {"<segment>": "error text"}
+    previous_run_id = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    started_at = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)
+    model_index = RunsByModel()
+
+
+class SegmentResult(Model):
+    Meta = table_meta("scoring_segments")
+    run_id = UnicodeAttribute(hash_key=True)
+    segment = NumberAttribute(range_key=True)
+    members = NumberAttribute()
+    written = NumberAttribute()
+    aggregates = JSONAttribute()                     # see chalicelib.scoring.aggregates
+    finished_at = UnicodeAttribute()
+
+
+class ScoresByTier(GlobalSecondaryIndex["ScoreRecord"]):
+    Meta = index_meta("tier_index", AllProjection())
+    tier_key = UnicodeAttribute(hash_key=True)
+    probability = NumberAttribute(range_key=True)
+
+
+class ScoreRecord(Model):
+    Meta = table_meta("scores")
+    member_id = UnicodeAttribute(hash_key=True)
+    model = UnicodeAttribute(range_key=True)
+    probability = NumberAttribute()                  # churn: P(churn); service_demand: the top category's P
+    tier = UnicodeAttribute()
+    tier_key = UnicodeAttribute()
+    reasons = JSONAttribute()                        # [[reason code, text zh, text en, weight], ...] top 3
+    outputs = JSONAttribute(null=True)               # service_demand: [[category, probability], ...] best first
+    city = UnicodeAttribute(null=True)
+    worker_group = UnicodeAttribute(null=True)
+    model_version = UnicodeAttribute()
+    run_id = UnicodeAttribute()
+    scored_at = UnicodeAttribute()
+    tier_index = ScoresByTier()
+
+
+def tier_key(model: str, tier: str) -> str:
+    return f"{model}#{tier}"
+
+
+def score_item(*, member_id: str, model: str, probability: float, tier: str, reasons: list[list[Any]],
+               outputs: list[list[Any]] | None, city: str | None, worker_group: str | None, model_version: str,
+               run_id: str, scored_at: str) -> dict[str, Any]:
+    """The low-level DynamoDB item of a ScoreRecord (for BatchWriteItem), attribute for attribute."""
+    import json
+
+    item: dict[str, Any] = {
+        "member_id": {"S": member_id}, "model": {"S": model}, "probability": {"N": repr(round(probability, 4))},
+        "tier": {"S": tier}, "tier_key": {"S": tier_key(model, tier)},
+        "reasons": {"S": json.dumps(reasons, separators=(",", ":"))},
+        "model_version": {"S": model_version}, "run_id": {"S": run_id}, "scored_at": {"S": scored_at},
+    }
+    if outputs is not None:
+        item["outputs"] = {"S": json.dumps(outputs, separators=(",", ":"))}
+    if city:
+        item["city"] = {"S": city}
+    if worker_group:
+        item["worker_group"] = {"S": worker_group}
+    return item
