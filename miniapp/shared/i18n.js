@@ -1,0 +1,131 @@
+/**
+ * i18n.js — texts in zh-CN (the default) and en for WorkerHome's front ends.
+ *
+ * Interface
+ *   register({ "zh-CN": { key: "text {var}" }, en: { ... } })   each app adds its own dictionary (merged)
+ *   t(key, vars)          the text in the current language; falls back to zh-CN, then to the key itself.
+ *                         "{name}" placeholders are filled from vars.
+ *   setLang(lang)         "zh-CN" | "en" (anything starting with "en" is en); remembered in localStorage,
+ *                         sets <html lang>, and tells listeners.
+ *   getLang()             the current language
+ *   onLangChange(fn)      fn(lang) after every change; returns an unsubscribe function
+ *   pick(zh, en)          choose between a bilingual pair of fields (e.g. name_zh / name_en)
+ *   fmtDate(iso), fmtTime(iso), fmtDateTime(iso)   local display of an ISO 8601 time, in its own
+ *                         offset when it carries one (station times are given with theirs)
+ */
+
+export const LANGS = ["zh-CN", "en"];
+const STORAGE_KEY = "wh.lang";
+const dictionaries = { "zh-CN": {}, en: {} };
+const listeners = new Set();
+
+// Texts shared by every app (errors the client itself produces, common buttons).
+register({
+  "zh-CN": {
+    "common.loading": "加载中…",
+    "common.retry": "重试",
+    "common.close": "关闭",
+    "common.empty": "暂无内容",
+    "common.cancel": "取消",
+    "common.save": "保存",
+    "common.submit": "提交",
+    "error.title": "出错了",
+    "error.network_error": "网络连接失败，请检查网络后重试",
+    "error.timeout": "网络太慢，请求超时，请重试",
+    "error.unknown": "出了点问题，请稍后再试",
+  },
+  en: {
+    "common.loading": "Loading…",
+    "common.retry": "Retry",
+    "common.close": "Close",
+    "common.empty": "Nothing here yet",
+    "common.cancel": "Cancel",
+    "common.save": "Save",
+    "common.submit": "Submit",
+    "error.title": "Something went wrong",
+    "error.network_error": "Could not reach the server. Check your connection and try again",
+    "error.timeout": "The connection is too slow and the request timed out. Please try again",
+    "error.unknown": "Something went wrong. Please try again later",
+  },
+});
+
+function normalise(lang) {
+  return String(lang || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
+}
+
+let current = normalise(readStored() || "zh-CN");
+
+function readStored() {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function register(dict) {
+  for (const [lang, entries] of Object.entries(dict || {})) {
+    const target = dictionaries[normalise(lang)];
+    Object.assign(target, entries);
+  }
+}
+
+export function has(key) {
+  return key in dictionaries[current] || key in dictionaries["zh-CN"];
+}
+
+export function t(key, vars = {}) {
+  const text = dictionaries[current][key] ?? dictionaries["zh-CN"][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function getLang() {
+  return current;
+}
+
+export function setLang(lang) {
+  const next = normalise(lang);
+  const changed = next !== current;
+  current = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  if (typeof document !== "undefined") document.documentElement.lang = next;
+  if (changed) for (const fn of listeners) fn(next);
+  return next;
+}
+
+export function onLangChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function pick(zh, en) {
+  return current === "en" ? en ?? zh : zh ?? en;
+}
+
+// "2026-11-28T12:00:00+08:00" -> parts in that offset (station-local), not the phone's zone.
+function parts(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || "");
+  if (!m) return null;
+  return { y: m[1], mo: m[2], d: m[3], h: m[4] || "00", mi: m[5] || "00" };
+}
+
+export function fmtDate(iso) {
+  const p = parts(iso);
+  if (!p) return "";
+  return current === "en" ? `${p.y}-${p.mo}-${p.d}` : `${Number(p.mo)}月${Number(p.d)}日`;
+}
+
+export function fmtTime(iso) {
+  const p = parts(iso);
+  return p ? `${p.h}:${p.mi}` : "";
+}
+
+export function fmtDateTime(iso) {
+  return iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : "";
+}
+
+if (typeof document !== "undefined") document.documentElement.lang = current;
