@@ -67,6 +67,9 @@ class Stack:
             except OSError as exc:
                 raise StackError(f"port {self.api_port} on {self.host} (API) was taken while starting: {exc}; "
                                  "choose another with WH_API_PORT=<port>") from None
+            from devstack.static import serve_front_ends
+
+            serve_front_ends(self.api_server)          # /app/, /admin/, /shared/, /vendor/ on the API's port
             # serve_forever of the inner server: LocalDevServer's own prints a line of its own
             self._api_thread = threading.Thread(target=self.api_server.server.serve_forever,
                                                 kwargs={"poll_interval": POLL_INTERVAL}, name="api-server", daemon=True)
@@ -93,6 +96,8 @@ class Stack:
         lines = [
             f"WorkerHome local stack is up (stage local, region {self.region}) - started in "
             f"{self.startup_seconds:.1f} s",
+            f"  mini-app     {api}/app/   (phone-sized: try your browser's device mode)",
+            f"  admin        {api}/admin/",
             f"  API          {api}",
             f"  health       {api}/v1/health",
             f"  dev outbox   {api}/v1/dev/outbox?phone=<phone>   (SMS login codes land here)",
