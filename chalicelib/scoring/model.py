@@ -1,9 +1,14 @@
 """Packaged models: loaded lazily on first use, kept in a module cache, refused when they do not fit the code.
 
 An artifact is chalicelib/models/<name>/model.ubj + card.json. Before a model serves, its card's
-feature list and hash must equal the feature code's (and the booster's own feature names the
-card's): otherwise `ModelUnavailable` (503 model_unavailable) for the scoring routes only; every
-other route keeps working because nothing else imports xgboost.
+feature list and hash must equal the feature code's, the file its card's sha256, and the booster's
+own feature names the card's: otherwise `ModelUnavailable` (503 model_unavailable) for the scoring
+routes only; every other route keeps working because nothing else imports the scoring libraries.
+
+Models run in XGBoost's C library through `native` (ctypes), never the `xgboost` Python package:
+that package imports scipy, and numpy + scipy + xgboost do not fit the Lambda package. Serving
+needs numpy and libxgboost.so (shipped in the package; in dev/tests the installed xgboost-cpu's);
+where either is missing the scoring routes answer 503 and the rest work.
 
 Reasons use exact TreeSHAP contributions (`pred_contribs`). Measured for one row with the packaged
 models (1 thread, loaded 2-core box): exact 0.5-1.2 ms, approx (Saabas) 0.5-0.6 ms, plain
@@ -18,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +33,8 @@ from chalicelib.scoring.features import FEATURE_SETS, feature_hash
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from chalicelib.scoring.native import Booster, Library
 
 logger = logging.getLogger(__name__)
 PACKAGED_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -48,7 +56,7 @@ class ArtifactMismatch(Exception):
 class LoadedModel:
     name: str
     card: dict[str, Any]
-    booster: Any
+    booster: Booster
     feature_names: tuple[str, ...]
     load_ms: float
 
@@ -57,15 +65,13 @@ class LoadedModel:
         return str(self.card["version"])
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Probabilities (binary), per-category probabilities (multi-label) or expected counts (Poisson)."""
-        return self.booster.inplace_predict(x, validate_features=False)
+        """Probabilities (binary), per-category probabilities (multi-label) or expected counts (Poisson):
+        (rows,) or (rows, outputs), as xgboost's `inplace_predict`; NaN is missing."""
+        return self.booster.predict(x)
 
     def contributions(self, x: np.ndarray, *, exact: bool = True) -> np.ndarray:
         """SHAP contributions in margin (log-odds / log-count) units: (rows, [outputs,] features + bias)."""
-        import xgboost as xgb
-
-        matrix = xgb.DMatrix(x, feature_names=list(self.feature_names), nthread=1)
-        return self.booster.predict(matrix, pred_contribs=True, approx_contribs=not exact)
+        return self.booster.contributions(x, exact=exact)
 
 
 def check_card(card: dict[str, Any]) -> tuple[str, ...]:
@@ -82,30 +88,45 @@ def check_card(card: dict[str, Any]) -> tuple[str, ...]:
     return names
 
 
-def _load(directory: Path, name: str) -> LoadedModel:
+def _load(directory: Path, name: str, library: Library) -> LoadedModel:
     started = time.perf_counter()
     card = json.loads((directory / name / "card.json").read_text())
     names = check_card(card)
     raw = (directory / name / "model.ubj").read_bytes()
     if card.get("model_sha256") and hashlib.sha256(raw).hexdigest() != card["model_sha256"]:
         raise ArtifactMismatch(f"{name}: model.ubj is not the file its card describes")
-    import xgboost as xgb
+    from chalicelib.scoring.native import Booster
 
-    booster = xgb.Booster()
-    booster.load_model(bytearray(raw))
-    booster.set_param({"nthread": 1})
+    booster = Booster(library, raw, nthread=1)
     if booster.feature_names is not None and tuple(booster.feature_names) != names:
         raise ArtifactMismatch(f"{name}: the booster's feature names differ from its card")
     return LoadedModel(name, card, booster, names, (time.perf_counter() - started) * 1000)
 
 
 class ModelRegistry:
-    """Loads each model once per container (thread-safe) from one directory."""
+    """Loads each model once per container (thread-safe) from one directory, into the XGBoost C
+    library that `library` returns (default: `native.library`, which locates it)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, library: Callable[[], Library] | None = None) -> None:
         self.directory = directory
+        self._library = library
         self._models: dict[str, LoadedModel] = {}
         self._lock = threading.Lock()
+
+    def runtime(self) -> Library:
+        """numpy and the C library, or ModelUnavailable (503) saying in the log which is missing."""
+        try:
+            import numpy  # noqa: F401
+
+            from chalicelib.scoring import native
+        except ImportError as exc:
+            logger.error("scoring libraries missing: %s", exc)
+            raise ModelUnavailable() from exc
+        try:
+            return (self._library or native.library)()
+        except native.LibraryUnavailable as exc:
+            logger.error("XGBoost C library unavailable: %s", exc)
+            raise ModelUnavailable() from exc
 
     def get(self, name: str) -> LoadedModel:
         model = self._models.get(name)
@@ -113,9 +134,12 @@ class ModelRegistry:
             return model
         with self._lock:
             if name not in self._models:
+                library = self.runtime()
+                from chalicelib.scoring.native import XGBoostError
+
                 try:
-                    self._models[name] = _load(self.directory, name)
-                except (ArtifactMismatch, FileNotFoundError, ValueError) as exc:
+                    self._models[name] = _load(self.directory, name, library)
+                except (ArtifactMismatch, FileNotFoundError, ValueError, XGBoostError) as exc:
                     logger.error("model refused: %s", exc)
                     raise ModelUnavailable() from exc
         return self._models[name]
@@ -143,11 +167,6 @@ def get(name: str) -> LoadedModel:
 
 
 def require_runtime() -> None:
-    """503 model_unavailable (not a 500) where numpy/xgboost are not installed, e.g. a function
-    packaged without the scoring layer. Free once they are imported."""
-    try:
-        import numpy  # noqa: F401
-        import xgboost  # noqa: F401
-    except ImportError as exc:
-        logger.error("scoring libraries missing: %s", exc)
-        raise ModelUnavailable() from exc
+    """503 model_unavailable (not a 500) where numpy or XGBoost's C library is missing, e.g. a
+    package built without them. Never imports the xgboost Python package. Cheap once loaded."""
+    registry().runtime()
