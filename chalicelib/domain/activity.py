@@ -21,6 +21,19 @@ WAITLIST_OFFERED = "waitlist_offers"
 WAITLIST_LAPSED = "waitlist_lapses"
 WAITLIST_LEFT = "waitlist_leaves"
 
+# Each login or token refresh (the app coming back to the foreground after the 15-minute access token).
+APP_OPENED = "app_opens"
+
+# Employer counters, kept under the subject `employer#<id>` in the same table (labour-risk features).
+EMPLOYER_RIGHTS_REQUEST = "rights_requests"    # a rights-protection request naming the employer
+EMPLOYER_MEMBER_JOINED = "members_joined"      # one of its workers became a union member
+EMPLOYER_MEMBER_LEFT = "members_left"          # one of its workers left the union or let membership lapse
+
+
+def employer_subject(employer_id: str) -> str:
+    """The activity-table key under which an employer's weekly counters are kept."""
+    return f"employer#{employer_id}"
+
 
 def week_counter(event: str, at: datetime) -> str:
     """The attribute that counts `event` in the ISO week of `at`: w<year>_<week>_<event>."""

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, get_args
 
-from chalicelib.domain.activity import ACTIVITY_ZONE
+from chalicelib.domain.activity import ACTIVITY_ZONE, employer_subject  # noqa: F401  (re-exported for ml/)
 from chalicelib.domain.members import CITIES, WorkerGroup
 from chalicelib.domain.stations import StationKind
 
@@ -52,11 +52,6 @@ PROFILE_FIELDS: tuple[str, ...] = ("worker_group", "city", "employer_id", "membe
 _ROLLED = ("app_opens", "bookings", "checkins", "no_shows", "cancellations")
 _WINDOWS: dict[str, tuple[int, ...]] = {"app_opens": (1, 2, 4, 8, 13, 26), "bookings": (4, 8, 13, 26),
                                         "checkins": (2, 4, 8, 13, 26), "no_shows": (4, 13, 26), "cancellations": (4, 13, 26)}
-
-
-def employer_subject(employer_id: str) -> str:
-    """The activity-table key under which an employer's weekly counters are kept."""
-    return f"employer#{employer_id}"
 
 
 MEMBER_FEATURES: tuple[str, ...] = (

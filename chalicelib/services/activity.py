@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.activity import week_counter
+from chalicelib.domain.activity import employer_subject, week_counter
 from chalicelib.store import activity as store
 from chalicelib.store.base import iso
 from chalicelib.store.transact import NamedTransaction
@@ -22,6 +22,12 @@ def record(member_id: str, event: str, at: datetime) -> None:
 def record_in(tx: NamedTransaction, member_id: str, event: str, at: datetime) -> None:
     """Like record(), but committed with (and only with) the transaction `tx`."""
     store.add_event_in(tx, member_id, week_counter(event, at), event, iso(at))
+
+
+def record_employer_in(tx: NamedTransaction, employer_id: str | None, event: str, at: datetime) -> None:
+    """Count `event` for an employer (labour-risk features), with the transaction; nothing without an employer."""
+    if employer_id:
+        record_in(tx, employer_subject(employer_id), event, at)
 
 
 def counters(member_id: str) -> dict[str, int]:

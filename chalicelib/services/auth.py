@@ -10,7 +10,8 @@ from chalicelib.domain import otp as rules
 from chalicelib.domain.errors import Conflict, TokenInvalid
 from chalicelib.privacy.masking import mask_phone
 from chalicelib.runtime import runtime
-from chalicelib.services import tokens
+from chalicelib.domain.activity import APP_OPENED
+from chalicelib.services import activity, tokens
 from chalicelib.services.sms import send_sms
 from chalicelib.store import accounts
 from chalicelib.store.base import expiry, iso
@@ -101,6 +102,7 @@ def _new_session(member_id: str, family_id: str) -> tuple[str, RefreshSession]:
 def _issue(member: Member, *, family_id: str, created: bool = False) -> TokenPair:
     refresh_token, session = _new_session(member.member_id, family_id)
     accounts.put_session(session)
+    activity.record(member.member_id, APP_OPENED, runtime().clock.now())
     return _pair(member, refresh_token, created)
 
 
@@ -123,6 +125,7 @@ def refresh(refresh_token: str) -> TokenPair:
     new_token, new_session = _new_session(member.member_id, session.family_id)
     if not accounts.rotate_session(session, new_session):
         raise TokenInvalid("刷新凭证已被使用，请重新登录", "The refresh token was already used; log in again")
+    activity.record(member.member_id, APP_OPENED, rt.clock.now())
     return _pair(member, new_token)
 
 

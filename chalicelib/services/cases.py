@@ -14,6 +14,7 @@ from datetime import datetime
 from chalicelib.domain import case_errors as err
 from chalicelib.domain import cases as rules
 from chalicelib.domain.access import Caller
+from chalicelib.domain.activity import EMPLOYER_RIGHTS_REQUEST
 from chalicelib.domain.cases import RatingBody, RequestCreate, RequestOut, TransitionBody
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.scenario_forms import AnswersInvalid, check_answers
@@ -63,6 +64,8 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
     tx = NamedTransaction()
     store.put_in(tx, record)
     activity.record_in(tx, caller.member_id, rules.category_event(scenario.category), now)
+    if scenario.category == "rights_protection":
+        activity.record_employer_in(tx, employer_id, EMPLOYER_RIGHTS_REQUEST, now)
     tx.commit()
     return request_view(record, caller, now)
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from chalicelib.domain import membership as rules
 from chalicelib.domain import membership_errors as err
 from chalicelib.domain.access import Caller
+from chalicelib.domain.activity import EMPLOYER_MEMBER_LEFT
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.membership import ApplicationCreate, ApplicationOut, ConsentOut, MembershipOut
 from chalicelib.domain.working_time import china_date
@@ -133,6 +134,7 @@ def leave(caller: Caller, now: datetime) -> MembershipOut:
         store.member_status_in(tx, member, "left")
         store.withdraw_consent_in(tx, caller.member_id, rules.MEMBERSHIP_TERMS, now)
         activity.record_in(tx, caller.member_id, rules.LEFT, now)
+        activity.record_employer_in(tx, member.employer_id, EMPLOYER_MEMBER_LEFT, now)
 
     _committed(caller.member_id, build)
     audit.record(f"member#{caller.member_id}", actor=caller.member_id, action="membership_leave", at=now)

@@ -11,6 +11,7 @@ from datetime import datetime
 from chalicelib.domain import membership as rules
 from chalicelib.domain import membership_errors as err
 from chalicelib.domain.access import Caller
+from chalicelib.domain.activity import EMPLOYER_MEMBER_JOINED
 from chalicelib.domain.membership import ApplicationOut
 from chalicelib.domain.working_time import china_date
 from chalicelib.services import activity
@@ -77,6 +78,7 @@ def _activate(admin: Caller, application: MembershipApplication, kept: str | Non
                           at=now)
         store.member_status_in(tx, member, "active")
         activity.record_in(tx, application.member_id, rules.JOINED, now)
+        activity.record_employer_in(tx, member.employer_id, EMPLOYER_MEMBER_JOINED, now)
 
     commit_for_member(application.member_id, build)
     return kept or rules.member_number(today.year, (last or 0) + 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from chalicelib.domain import membership as rules
+from chalicelib.domain.activity import EMPLOYER_MEMBER_LEFT
 from chalicelib.domain.working_time import china_date
 from chalicelib.runtime import runtime
 from chalicelib.services import activity
@@ -53,6 +54,8 @@ def _move(record: MembershipRecord, status: str, now: datetime) -> bool:
         store.move_in(tx, record, status, change_at=rules.next_change(due, status), at=now)
         store.member_status_in(tx, member, status)
         activity.record_in(tx, record.member_id, EVENTS[status], now)
+        if status == "lapsed":
+            activity.record_employer_in(tx, member.employer_id, EMPLOYER_MEMBER_LEFT, now)
 
     try:
         commit_for_member(record.member_id, build)

@@ -127,7 +127,7 @@ def test_a_retry_with_the_same_key_returns_the_same_booking_and_books_nothing_mo
     other_body = book(api, rider, sid, "2026-11-27T15:00:00+08:00", headers=key)
     assert error(other_body) == (422, "idempotency_key_reused")
     assert seats_left(api, rider, sid, "2026-11-27T15:00:00+08:00") == 2
-    assert activity.counters(rider.member_id) == {"w2026_48_bookings": 1}
+    assert activity.counters(rider.member_id) == {"w2026_48_app_opens": 1, "w2026_48_bookings": 1}
 
 
 def test_cancel_releases_the_seat_and_can_be_rebooked(api, rider, station):
@@ -140,7 +140,7 @@ def test_cancel_releases_the_seat_and_can_be_rebooked(api, rider, station):
     assert seats_left(api, rider, sid) == 2
     assert error(api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel")) == (409, "booking_not_active")
     assert book(api, rider, sid, TWO_PM).status == 201
-    assert activity.counters(rider.member_id) == {"w2026_48_bookings": 2, "w2026_48_cancellations": 1}
+    assert activity.counters(rider.member_id) == {"w2026_48_app_opens": 1, "w2026_48_bookings": 2, "w2026_48_cancellations": 1}
 
 
 def test_cancel_is_refused_after_the_stations_window(api, rider, station, clock):

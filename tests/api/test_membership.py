@@ -149,3 +149,17 @@ def test_a_card_of_someone_who_left_shows_invalid(api, card, worker):
     assert (checked["valid"], checked["status"]) == (False, "left")
     assert api.as_(member).get("/v1/me/consents").json[0]["withdrawn_at"] is not None
     assert error(api.as_(member).post("/v1/me/membership/leave")) == (422, "not_a_member")
+
+
+def test_joining_and_leaving_count_for_the_employer(api, admin, worker, employers):
+    """The labour-risk features read members joined/left per employer from the activity table."""
+    from chalicelib.domain.activity import employer_subject
+    from chalicelib.services import activity
+
+    assert api.as_(worker).patch("/v1/me", {"city": "beijing", "employer_id": "emp-bj-1"}).status == 200
+    member = join_union(api, admin, worker)
+    assert activity.counters(employer_subject("emp-bj-1")) == {"w2026_48_members_joined": 1}
+    assert api.as_(member).post("/v1/me/membership/leave").status == 200
+    assert activity.counters(employer_subject("emp-bj-1")) == {"w2026_48_members_joined": 1,
+                                                               "w2026_48_members_left": 1}
+    assert activity.counters(employer_subject("emp-bj-2")) == {}

@@ -4,6 +4,7 @@ worker ever seeing another's request."""
 import base64
 import json
 
+from chalicelib.domain.activity import employer_subject
 from chalicelib.services import activity
 from tests.api.services_world import EN, error, fields_of, job_help, move, scenario_body, submit
 from tests.api.stations_world import make_member, new_worker
@@ -22,7 +23,7 @@ def test_a_worker_files_a_request(api, worker, library, staff):
     assert [h["event"] for h in got["history"]] == ["submitted"]
     assert api.as_(worker).get(f"/v1/requests/{got['request_id']}").json["comments"] == []
     assert [r["request_id"] for r in api.as_(worker).get("/v1/me/requests").json] == [got["request_id"]]
-    assert activity.counters(worker.member_id) == {"w2026_48_requests_employment": 1}
+    assert activity.counters(worker.member_id) == {"w2026_48_app_opens": 1, "w2026_48_requests_employment": 1}  # the login counts as an app open
     as_staff = api.as_(staff).get(f"/v1/requests/{got['request_id']}").json
     assert as_staff["answers"]["contact_phone"] == "139****5678"               # staff see phone numbers masked
 
@@ -187,6 +188,8 @@ def test_wage_arrears_and_injury_cases_carry_the_employer(api, admin, worker, wa
     assert unknown.status == 400 and fields_of(unknown) == {"answers.employer_id": "unknown_employer"}
     assert error(api.as_(worker).get(f"/v1/admin/employers/{employer}/cases")) == (403, "role_not_allowed")
     assert activity.counters(worker.member_id)["w2026_48_requests_rights_protection"] == 1
+    # the labour-risk features count rights requests per employer (both scenarios are rights protection)
+    assert activity.counters(employer_subject(employer)) == {"w2026_48_rights_requests": 2}
 
 
 def test_members_file_members_only_requests(api, worker, library):
