@@ -7,12 +7,18 @@ Steps, each a function the tests call too:
    from the interpreter it runs in, and the current wheels need the AL2023 runtimes);
 2. make `.venv-pkg` with it and install chalice plus requirements.txt (chalice imports app.py),
    skipped when the stamp for the current requirements.txt is there;
-3. write the merge template (`python -m infra.template`) for the stage;
-4. `chalice package --stage <stage> --merge-template ...` with WH_STAGE=<stage>, so the app is
+3. vendor XGBoost's C library: `pip download` the xgboost-cpu wheel pinned in requirements-ml.txt
+   for python3.12 manylinux_2_28_x86_64 and copy only its shared libraries into vendor/ (chalice
+   copies vendor/'s contents to the package root), keeping the wheel's layout so the library's
+   RPATH ($ORIGIN/../../xgboost_cpu.libs) finds its libgomp; checked by loading it with -I -S;
+   skipped when vendor/ already holds that wheel's libraries. Scoring loads it through ctypes
+   (chalicelib/scoring/native.py): the xgboost Python package would bring scipy, too big for Lambda;
+4. write the merge template (`python -m infra.template`) for the stage;
+5. `chalice package --stage <stage> --merge-template ...` with WH_STAGE=<stage>, so the app is
    imported as the target stage (no dev-only routes, the stage's table names). Chalice prints
    "Could not install dependencies" and still exits 0 when a wheel is missing: that is a failure;
-5. cfn-lint on the generated sam.json;
-6. sizes: deployment.zip zipped and unpacked against Lambda's 250 MB limit -> <out>/sizes.json.
+6. cfn-lint on the generated sam.json;
+7. sizes: deployment.zip zipped and unpacked against Lambda's 250 MB limit -> <out>/sizes.json.
 
 Exit codes: 0 packaged, 1 packaging or lint failed, 3 no Python 3.12 interpreter.
 """
@@ -23,9 +29,11 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Mapping
@@ -36,6 +44,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PKG_VENV = ROOT / ".venv-pkg"
 REQUIREMENTS = ROOT / "requirements.txt"
+ML_REQUIREMENTS = ROOT / "requirements-ml.txt"      # pins xgboost-cpu (the wheel the C library comes from)
+VENDOR = ROOT / "vendor"                             # generated; chalice copies its contents to the package root
+WHEEL_PLATFORM = "manylinux_2_28_x86_64"
+# wheel member prefix -> where it goes under vendor/. The library keeps its RPATH
+# ($ORIGIN/../../xgboost_cpu.libs): xgboost_native/lib/ is two levels below the package root, like
+# xgboost/lib/ in the wheel. Not named xgboost/: that would be an importable namespace package.
+NATIVE_LAYOUT = {"xgboost/lib/": "xgboost_native/lib/", "xgboost_cpu.libs/": "xgboost_cpu.libs/"}
+NATIVE_LIBRARY = "xgboost_native/lib/libxgboost.so"
+NATIVE_STAMP = "xgboost_native/SOURCE.json"
 CHALICE_REQUIREMENT = "chalice==1.34.0"
 TARGET_VERSION = (3, 12)
 STAGES = ("dev", "prod")                   # local/test are never packaged: they carry dev-only routes
@@ -134,7 +151,79 @@ def ensure_pkg_venv(python312: str, venv: Path = PKG_VENV, requirements: Path = 
     return venv
 
 
-# 3. the merge template ------------------------------------------------------------------------
+# 3. XGBoost's C library into vendor/ ----------------------------------------------------------
+
+def xgboost_requirement(requirements: Path = ML_REQUIREMENTS) -> str:
+    """The pinned `xgboost-cpu==X.Y.Z` line of requirements-ml.txt (one pin for dev and Lambda)."""
+    match = re.search(r"^xgboost-cpu==[\w.]+", requirements.read_text(), re.MULTILINE)
+    if not match:
+        raise PackagingError(f"no xgboost-cpu==<version> pin in {requirements.name}")
+    return match.group(0)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _vendored_stamp(vendor: Path) -> dict[str, Any] | None:
+    stamp = vendor / NATIVE_STAMP
+    try:
+        recorded = json.loads(stamp.read_text())
+        if all(_sha256(vendor / rel) == digest for rel, digest in recorded["files"].items()):
+            return recorded
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def extract_native_libraries(wheel: Path, vendor: Path) -> dict[str, str]:
+    """Copy the wheel's shared libraries into `vendor` under NATIVE_LAYOUT; {vendor path: sha256}."""
+    files: dict[str, str] = {}
+    with zipfile.ZipFile(wheel) as zf:
+        for info in zf.infolist():
+            prefix = next((p for p in NATIVE_LAYOUT if info.filename.startswith(p)), None)
+            name = info.filename.rsplit("/", 1)[-1]
+            if prefix is None or info.is_dir() or ".so" not in name:
+                continue
+            rel = NATIVE_LAYOUT[prefix] + info.filename[len(prefix):]
+            target = vendor / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(info))
+            target.chmod(0o755)
+            files[rel] = _sha256(target)
+    if NATIVE_LIBRARY not in files:
+        raise PackagingError(f"{wheel.name} holds no xgboost/lib/libxgboost.so")
+    return files
+
+
+def check_native_library(python: str, vendor: Path, log: Log = _stderr) -> None:
+    """Load the vendored library with the target interpreter, isolated (-I -S): its libgomp must
+    resolve from the vendored layout alone."""
+    probe = "import ctypes, sys; ctypes.CDLL(sys.argv[1]).XGBoosterCreate"
+    _run_logged([python, "-I", "-S", "-c", probe, str(vendor / NATIVE_LIBRARY)], log, env={"PATH": os.defpath})
+
+
+def vendor_native_library(python: str, vendor: Path = VENDOR, log: Log = _stderr) -> Path:
+    """XGBoost's shared libraries from the pinned xgboost-cpu wheel, into `vendor`; returns the library."""
+    requirement = xgboost_requirement()
+    recorded = _vendored_stamp(vendor)
+    if recorded is None or recorded.get("requirement") != requirement or recorded.get("platform") != WHEEL_PLATFORM:
+        for folder in {rel.split("/", 1)[0] for rel in NATIVE_LAYOUT.values()}:
+            shutil.rmtree(vendor / folder, ignore_errors=True)
+        log(f"vendoring the C library of {requirement} ({WHEEL_PLATFORM}) into {vendor}")
+        with tempfile.TemporaryDirectory() as tmp:
+            _run_logged([python, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps",
+                         "--only-binary=:all:", "--platform", WHEEL_PLATFORM, "--python-version",
+                         ".".join(map(str, TARGET_VERSION)), requirement, "-d", tmp], log)
+            [wheel] = Path(tmp).glob("*.whl")
+            files = extract_native_libraries(wheel, vendor)
+            (vendor / NATIVE_STAMP).write_text(json.dumps({"requirement": requirement, "platform": WHEEL_PLATFORM,
+                                                           "wheel": wheel.name, "files": files}, indent=2) + "\n")
+    check_native_library(python, vendor, log)
+    return vendor / NATIVE_LIBRARY
+
+
+# 4. the merge template ------------------------------------------------------------------------
 
 def stage_environment(stage: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment to import the app as `stage` on AWS: WH_STAGE set, every other WH_*
@@ -155,7 +244,7 @@ def write_merge_template(stage: str, path: Path, log: Log = _stderr) -> dict[str
     return template
 
 
-# 4. chalice package ---------------------------------------------------------------------------
+# 5. chalice package ---------------------------------------------------------------------------
 
 def chalice_package(venv: Path, stage: str, merge_template: Path, out: Path, log: Log = _stderr) -> str:
     """Run `chalice package`, echoing its output; returns the output. Fails when chalice fails or
@@ -188,7 +277,7 @@ def check_chalice_output(output: str, returncode: int) -> None:
                              "Are the wheels available for python3.12 manylinux x86_64?")
 
 
-# 5. cfn-lint ----------------------------------------------------------------------------------
+# 6. cfn-lint ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class LintFinding:
@@ -233,13 +322,21 @@ def check_lint(findings: list[LintFinding], log: Log = _stderr) -> None:
         raise PackagingError(f"cfn-lint: {len(blocking)} error(s)/warning(s) in sam.json")
 
 
-# 6. sizes -------------------------------------------------------------------------------------
+# 7. sizes -------------------------------------------------------------------------------------
+
+# the parts of the package worth naming in the sizes, by top-level folder
+SIZE_PARTS = {"numpy_bytes": ("numpy", "numpy.libs"), "xgboost_native_bytes": ("xgboost_native", "xgboost_cpu.libs")}
+
 
 def measure(zip_path: Path) -> dict[str, int]:
+    """Zipped and unpacked bytes, the limit, and the unpacked bytes of numpy and of XGBoost's C library."""
     with zipfile.ZipFile(zip_path) as zf:
-        unpacked = sum(info.file_size for info in zf.infolist())
-    return {"zipped_bytes": zip_path.stat().st_size, "unpacked_bytes": unpacked,
-            "limit_bytes": LAMBDA_UNZIPPED_LIMIT}
+        infos = zf.infolist()
+    sizes = {"zipped_bytes": zip_path.stat().st_size, "unpacked_bytes": sum(i.file_size for i in infos),
+             "limit_bytes": LAMBDA_UNZIPPED_LIMIT}
+    for key, folders in SIZE_PARTS.items():
+        sizes[key] = sum(i.file_size for i in infos if i.filename.split("/", 1)[0] in folders)
+    return sizes
 
 
 def write_sizes(out: Path, sizes: dict[str, int]) -> Path:
@@ -254,6 +351,8 @@ def summary(sizes: dict[str, int], template: dict[str, Any], seconds: float) -> 
         f"deployment.zip  {sizes['zipped_bytes'] / MB:8.1f} MB zipped",
         f"unpacked        {sizes['unpacked_bytes'] / MB:8.1f} MB of the {sizes['limit_bytes'] / MB:.0f} MB "
         f"Lambda limit ({ratio:.1%})",
+        f"  numpy         {sizes.get('numpy_bytes', 0) / MB:8.1f} MB, XGBoost C library + libgomp "
+        f"{sizes.get('xgboost_native_bytes', 0) / MB:.1f} MB",
         f"resources       {len(template.get('Resources', {})):8d} in sam.json",
         f"took            {seconds:8.1f} s",
     ])
@@ -274,6 +373,7 @@ def build(stage: str, out: Path, *, region: str = DEFAULT_REGION, log: Log = _st
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     venv = ensure_pkg_venv(python312, log=log)
+    vendor_native_library(str(venv / "bin" / "python"), log=log)
     merge = out.parent / f"merge-{stage}.json"
     write_merge_template(stage, merge, log=log)
     chalice_package(venv, stage, merge, out, log=log)

@@ -7,8 +7,10 @@ when this machine has no Python 3.12 interpreter. The policy test is fast and al
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import zipfile
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,100 @@ def test_package_fits_lambda_limit(packaged):
     assert sizes == package.measure(packaged / "deployment.zip")
     assert sizes["limit_bytes"] == 250 * 1024 * 1024
     assert sizes["unpacked_bytes"] < sizes["limit_bytes"]
+    assert 0 < sizes["xgboost_native_bytes"] < 40 * package.MB and 0 < sizes["numpy_bytes"] < 100 * package.MB
+
+
+# --- scoring in the package: numpy + XGBoost's C library, not the xgboost package or scipy ---------
+
+@pytest.fixture(scope="module")
+def package_names(packaged) -> list[str]:
+    with zipfile.ZipFile(packaged / "deployment.zip") as zf:
+        return zf.namelist()
+
+
+@pytest.mark.packaging
+def test_package_carries_numpy_and_the_c_library_but_not_scipy_or_the_xgboost_package(package_names):
+    tops = {n.split("/", 1)[0] for n in package_names}
+    assert "numpy" in tops and "numpy/__init__.py" in package_names
+    assert package.NATIVE_LIBRARY in package_names
+    assert [n for n in package_names if n.startswith("xgboost_cpu.libs/libgomp")], "libgomp beside the library"
+    assert not {t for t in tops if t == "scipy" or t.startswith(("scipy-", "scipy.", "scipy_"))}
+    assert "xgboost" not in tops and not [t for t in tops if t.startswith("xgboost") and t.endswith(".dist-info")]
+    assert "chalicelib/scoring/native.py" in package_names
+    for name in ("churn", "service_demand", "station_demand", "labour_risk"):
+        assert {f"chalicelib/models/{name}/model.ubj", f"chalicelib/models/{name}/card.json"} <= set(package_names)
+
+
+def readelf_dynamic(path: Path) -> str | None:
+    try:
+        return subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+@pytest.fixture(scope="module")
+def unpacked(packaged, tmp_path_factory) -> Path:
+    """deployment.zip extracted as Lambda does into /var/task."""
+    task = tmp_path_factory.mktemp("task")
+    with zipfile.ZipFile(packaged / "deployment.zip") as zf:
+        zf.extractall(task)
+    return task
+
+
+@pytest.mark.packaging
+def test_the_c_library_finds_its_libgomp_through_its_rpath(unpacked):
+    dynamic = readelf_dynamic(unpacked / package.NATIVE_LIBRARY)
+    if dynamic is None:
+        pytest.skip("readelf is not installed")
+    [rpath] = [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines() if "(RPATH)" in line or "(RUNPATH)" in line]
+    needed = [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines() if "(NEEDED)" in line]
+    [gomp] = [n for n in needed if n.startswith("libgomp")]
+    folder = Path(rpath.replace("$ORIGIN", str((unpacked / package.NATIVE_LIBRARY).parent)))
+    assert (folder / gomp).is_file(), (rpath, gomp)
+
+
+# Runs in the target interpreter with nothing but the package on sys.path (-I -S: no site-packages,
+# no PYTHONPATH, no user site), as Lambda's /var/task: each model loads, predicts and explains one row.
+LAMBDA_SMOKE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from chalicelib.scoring import model, native
+
+registry = model.ModelRegistry(model.PACKAGED_DIR)
+out = {"library": str(registry.runtime().path), "models": {}}
+for name in model.MODEL_NAMES:
+    loaded = registry.get(name)
+    x = np.zeros((1, len(loaded.feature_names)), dtype=np.float32)
+    x[0, 1] = np.nan
+    out["models"][name] = {"predict": list(loaded.predict(x).shape), "contributions": list(loaded.contributions(x).shape),
+                           "finite": bool(np.isfinite(loaded.predict(x)).all() and np.isfinite(loaded.contributions(x)).all())}
+out["loaded"] = sorted(m for m in ("xgboost", "scipy") if m in sys.modules)
+out["outside"] = sorted({m.__file__ for m in list(sys.modules.values())
+                         if getattr(m, "__file__", None) and "site-packages" in m.__file__})
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.packaging
+def test_scoring_runs_from_the_unpacked_package_alone(unpacked):
+    python312 = package.find_python312()
+    env = {"PATH": os.defpath, "LANG": "C.UTF-8"}            # no WH_XGBOOST_LIB, no PYTHONPATH, no venv
+    result = subprocess.run([python312, "-I", "-S", "-c", LAMBDA_SMOKE, str(unpacked)], cwd=unpacked, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-4000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["library"] == str(unpacked / package.NATIVE_LIBRARY)
+    assert out["loaded"] == [] and out["outside"] == []
+    assert set(out["models"]) == {"churn", "service_demand", "station_demand", "labour_risk"}
+    for name, shapes in out["models"].items():
+        card = json.loads((ROOT / "chalicelib" / "models" / name / "card.json").read_text())
+        features, outputs = len(card["feature_names"]), len(card.get("outputs") or [])
+        assert shapes["finite"], name
+        if outputs:                                   # multi-label: one column per output
+            assert shapes["predict"] == [1, outputs] and shapes["contributions"] == [1, outputs, features + 1]
+        else:
+            assert shapes["predict"] == [1] and shapes["contributions"] == [1, features + 1], name
 
 
 # --- the IAM policy files (no packaging) ----------------------------------------------------------
