@@ -1,0 +1,44 @@
+/**
+ * Employer labour risk: the employers of a city, each scored (probability of a dispute next
+ * quarter, tier, reasons and suggested actions), riskiest first.
+ */
+import { register, t } from "/shared/i18n.js";
+import { h, mount } from "/shared/ui.js";
+import { api, CITIES, field, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
+import { go } from "../router.js";
+import { reasonsList } from "./outreach.js";
+
+register({
+  "zh-CN": {
+    "er.title": "用人单位劳动风险", "er.city": "城市", "er.name": "单位", "er.industry": "行业", "er.prob": "下季度纠纷概率",
+    "er.tier": "层级", "er.reasons": "原因与建议", "er.inputs": "近 4 周 / 26 周维权求助", "er.union": "有工会",
+    "er.cases": "相关案件", "er.count": "{n} 家单位",
+  },
+  en: {
+    "er.title": "Employer labour risk", "er.city": "City", "er.name": "Employer", "er.industry": "Industry",
+    "er.prob": "Dispute next quarter", "er.tier": "Tier", "er.reasons": "Reasons and actions",
+    "er.inputs": "Rights requests 4w / 26w", "er.union": "Has a union", "er.cases": "Cases", "er.count": "{n} employers",
+  },
+});
+
+export async function renderEmployers(container, params, query) {
+  const city = CITIES.includes(query.city) ? query.city : "beijing";
+  const body = h("div", { class: "card" });
+  mount(container, pageHeader(t("er.title"), field(t("er.city"), select({ "data-testid": "employers-city",
+    onChange: (e) => go("/employers", { city: e.target.value }) }, CITIES.map((c) => [c, label("city", c)]), city))), body);
+  const rows = await load(body, async () => {
+    const employers = await api.get("/v1/employers", { query: { city } });
+    const risks = await Promise.all(employers.map((e) => api.get(`/v1/admin/employers/${e.employer_id}/risk`)));
+    return risks.sort((a, b) => b.risk.probability - a.risk.probability);
+  }, () => renderEmployers(container, params, query));
+  if (!rows) return;
+  mount(body, h("p", { class: "muted" }, t("er.count", { n: rows.length })), table([
+    { title: t("er.name"), cell: (r) => h("strong", {}, r.name) },
+    { title: t("er.industry"), cell: (r) => r.inputs.industry },
+    { title: t("er.tier"), cell: (r) => tierBadge(r.risk.tier) },
+    { title: t("er.prob"), cell: (r) => pct(r.risk.probability), class: "num" },
+    { title: t("er.inputs"), cell: (r) => `${r.inputs.rights_requests_4w ?? 0} / ${r.inputs.rights_requests_26w ?? 0}`, class: "num" },
+    { title: t("er.union"), cell: (r) => (r.inputs.has_union ? t("core.yes") : t("core.no")) },
+    { title: t("er.reasons"), cell: (r) => reasonsList(r.risk.reasons, `employer-reasons-${r.employer_id}`) },
+  ], rows, { testid: "employers-table", rowAttrs: (r) => ({ "data-testid": `employer-row-${r.employer_id}`, "data-tier": r.risk.tier }) }));
+}

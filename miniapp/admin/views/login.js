@@ -1,0 +1,73 @@
+/** Log in with phone + one-time code, like every WorkerHome account; only staff and admins get in. */
+import { register, t } from "/shared/i18n.js";
+import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
+import { api, field, isAdmin, isStaff } from "../core.js";
+import { go } from "../router.js";
+
+register({
+  "zh-CN": {
+    "login.title": "管理台登录", "login.phone": "手机号", "login.code": "验证码", "login.send": "获取验证码",
+    "login.sent": "验证码已发送", "login.submit": "登录", "login.staff_only": "此账号不是工作人员或管理员",
+    "login.dev_outbox": "本地环境：在开发短信箱查看验证码",
+  },
+  en: {
+    "login.title": "Admin console log-in", "login.phone": "Mobile number", "login.code": "Code",
+    "login.send": "Send code", "login.sent": "Code sent", "login.submit": "Log in",
+    "login.staff_only": "This account is neither staff nor an admin",
+    "login.dev_outbox": "Local stack: read the code in the dev SMS outbox",
+  },
+});
+
+export async function renderLogin(container, params, query) {
+  const phone = h("input", { name: "phone", type: "tel", autocomplete: "tel", required: true, "data-testid": "login-phone" });
+  const code = h("input", { name: "code", inputmode: "numeric", maxlength: 6, "data-testid": "login-code" });
+  const errors = h("div", { class: "errors" });
+  const outbox = h("p", { class: "hint", hidden: true });
+  const form = h("form", { class: "login-card card", "data-testid": "login-form", onSubmit: submit, novalidate: true },
+    h("h1", {}, t("login.title")), errors,
+    field(t("login.phone"), h("div", { class: "inline" }, phone,
+      h("button", { type: "button", class: "btn btn-secondary", "data-testid": "login-send", onClick: send }, t("login.send")))),
+    field(t("login.code"), code), outbox,
+    h("button", { type: "submit", class: "btn btn-primary", "data-testid": "login-submit" }, t("login.submit")));
+  mount(container, h("div", { class: "login-page" }, form));
+
+  async function send(event) {
+    clearErrors(errors, form);
+    await busy(event.currentTarget, async () => {
+      try {
+        await api.sendCode(phone.value.trim());
+        toast(t("login.sent"), { kind: "ok" });
+        code.focus();
+        const health = await api.get("/v1/health", { auth: false }).catch(() => null);
+        if (health && health.stage === "local") {
+          mount(outbox, h("a", { href: `/v1/dev/outbox?phone=${encodeURIComponent(phone.value.trim())}`, target: "_blank",
+            "data-testid": "dev-outbox" }, t("login.dev_outbox")));
+          outbox.hidden = false;
+        }
+      } catch (err) {
+        showError(err, errors, { form });
+      }
+    });
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    clearErrors(errors, form);
+    const button = form.querySelector("[type=submit]");
+    await busy(button, async () => {
+      try {
+        await api.login(phone.value.trim(), code.value.trim());
+      } catch (err) {
+        showError(err, errors, { form });
+        return;
+      }
+      if (!isStaff()) {
+        await api.logout();
+        showError({ status: 403, code: "staff_only", message: t("login.staff_only") }, errors);
+        return;
+      }
+      const next = query.next && query.next !== "/login" ? query.next : isAdmin() ? "/stations" : "/queue";
+      go(next);
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Members: look one up by phone (the API matches the phone's blind index; nothing is listed), then
+ * their profile (masked), churn risk with reasons and staff actions, likely service needs, outreach
+ * buttons and the audit trail.
+ */
+import { register, t } from "/shared/i18n.js";
+import { clearErrors, h, mount, showError } from "/shared/ui.js";
+import { api, field, label, load, pageHeader, pct, table, tierBadge, when } from "../core.js";
+import { go } from "../router.js";
+import { outreachForm, reasonsList } from "./outreach.js";
+
+register({
+  "zh-CN": {
+    "m.title": "会员查询", "m.phone": "手机号", "m.find": "查找", "m.none": "没有找到此手机号的账号", "m.name": "姓名",
+    "m.group": "职业", "m.city": "城市", "m.employer": "单位", "m.roles": "角色", "m.status": "状态", "m.since": "注册",
+    "m.profile": "资料", "m.churn": "流失风险", "m.demand": "可能需要的服务", "m.audit": "操作记录", "m.opted_out": "此会员已关闭个性化评估，不做评分。",
+    "m.prob": "概率", "m.model": "模型", "m.at": "时间", "m.actor": "操作人", "m.action": "操作", "m.reason": "理由",
+  },
+  en: {
+    "m.title": "Members", "m.phone": "Mobile number", "m.find": "Find", "m.none": "No account has this phone number",
+    "m.name": "Name", "m.group": "Group", "m.city": "City", "m.employer": "Employer", "m.roles": "Roles", "m.status": "Status",
+    "m.since": "Joined", "m.profile": "Profile", "m.churn": "Churn risk", "m.demand": "Likely needs", "m.audit": "Audit trail",
+    "m.opted_out": "This member turned profiling off: no scores.", "m.prob": "Probability", "m.model": "Model", "m.at": "When",
+    "m.actor": "Actor", "m.action": "Action", "m.reason": "Reason",
+  },
+});
+
+export async function renderMembers(container, params, query) {
+  const phone = h("input", { name: "phone", type: "tel", value: query.phone || "", "data-testid": "member-phone" });
+  const errors = h("div", { class: "errors" });
+  const results = h("div", {});
+  const form = h("form", { class: "card inline-form", novalidate: true, onSubmit: (e) => { e.preventDefault(); go("/members", { phone: phone.value.trim() }); } },
+    field(t("m.phone"), phone), h("button", { type: "submit", class: "btn btn-primary", "data-testid": "member-find" }, t("m.find")));
+  mount(container, pageHeader(t("m.title")), form, errors, results);
+  if (!query.phone) return;
+  try {
+    const found = await api.get("/v1/admin/members", { query: { phone: query.phone } });
+    if (found.length === 1) return go(`/members/${found[0].member_id}`);
+    mount(results, found.length ? profilesTable(found) : h("p", { class: "empty", "data-testid": "member-none" }, t("m.none")));
+  } catch (err) {
+    clearErrors(errors, form);
+    showError(err, errors, { form });
+  }
+}
+
+function profilesTable(list) {
+  return h("div", { class: "card" }, table([
+    { title: t("m.name"), cell: (m) => h("a", { href: `#/members/${m.member_id}` }, m.name || m.member_id) },
+    { title: t("m.phone"), cell: (m) => m.phone },
+    { title: t("m.group"), cell: (m) => label("group", m.worker_group) },
+    { title: t("m.city"), cell: (m) => label("city", m.city) },
+  ], list, { testid: "members-table" }));
+}
+
+export async function renderMember(container, params) {
+  const id = params.id;
+  const profileBox = h("div", { class: "card", "data-testid": "member-profile" });
+  const scoreBox = h("div", { class: "card", "data-testid": "member-scores" });
+  const auditBox = h("div", { class: "card", "data-testid": "member-audit" });
+  mount(container, pageHeader(t("m.title")), h("div", { class: "cols" }, h("div", {}, profileBox, auditBox), scoreBox));
+  const m = await load(profileBox, () => api.get(`/v1/admin/members/${id}`), () => renderMember(container, params));
+  if (m) {
+    mount(profileBox, h("h2", {}, m.name || m.member_id), h("dl", { class: "facts" },
+      [[t("m.phone"), m.phone], [t("m.group"), label("group", m.worker_group)], [t("m.city"), label("city", m.city)],
+        [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("core.none")],
+        [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), when(m.created_at)]]
+        .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("core.none"))])));
+  }
+  showScores(scoreBox, id);
+  showAudit(auditBox, id);
+}
+
+async function showScores(box, id) {
+  mount(box, h("h2", {}, t("m.churn")), h("p", { class: "muted" }, t("common.loading")));
+  const s = await load(box, () => api.get(`/v1/admin/members/${id}/scores`), () => showScores(box, id));
+  if (!s) return;
+  if (!s.profiling_allowed) return mount(box, h("h2", {}, t("m.churn")), h("p", { class: "muted", "data-testid": "opted-out" }, t("m.opted_out")));
+  const c = s.churn;
+  mount(box, h("h2", {}, t("m.churn")),
+    h("p", { class: "score-line" }, tierBadge(c.tier), " ", h("strong", { "data-testid": "churn-probability" }, pct(c.probability)),
+      h("small", { class: "muted" }, ` · ${t("m.model")} ${c.model_version} · ${when(s.as_of)}`)),
+    reasonsList(c.reasons, "member-reasons"),
+    outreachForm(id, { onRecorded: () => showAudit(document.querySelector("[data-testid=member-audit]"), id) }),
+    h("h2", {}, t("m.demand")),
+    table([
+      { title: t("m.demand"), cell: (d) => d.name },
+      { title: t("m.prob"), cell: (d) => h("span", { class: "bar-cell" }, h("span", { class: "bar", style: { width: `${Math.round(d.probability * 100)}%` } }),
+        pct(d.probability)), class: "num" },
+      { title: t("or.reasons"), cell: (d) => d.reasons.map((r) => r.text).join("；") },
+    ], s.service_demand, { testid: "member-demand" }));
+}
+
+async function showAudit(box, id) {
+  if (!box) return;
+  const trail = await load(box, () => api.get(`/v1/admin/members/${id}/audit`), () => showAudit(box, id));
+  if (!trail) return;
+  mount(box, h("h2", {}, t("m.audit")), table([
+    { title: t("m.at"), cell: (e) => when(e.at) },
+    { title: t("m.actor"), cell: (e) => h("code", {}, e.actor) },
+    { title: t("m.action"), cell: (e) => e.action },
+    { title: t("m.reason"), cell: (e) => e.reason || "" },
+  ], [...trail].reverse(), { testid: "audit-table" }));
+}

@@ -1,0 +1,130 @@
+/**
+ * The staff request queue: open requests ordered by the due time of their current stage, overdue
+ * ones highlighted; a request's answers, history and comments beside it, with the moves its status
+ * allows (accept, start, resolve, reject with a reason) and a comment box.
+ */
+import { pick, register, t } from "/shared/i18n.js";
+import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
+import { api, badge, field, label, load, pageHeader, select, table, when } from "../core.js";
+import { go, href } from "../router.js";
+
+register({
+  "zh-CN": {
+    "q.title": "工单队列", "q.status": "状态", "q.overdue_only": "只看超期", "q.request": "事项", "q.submitted": "提交",
+    "q.due": "本阶段期限", "q.overdue": "超期", "q.escalated": "已升级 {n} 次", "q.count": "{n} 个待办",
+    "q.pick": "从左侧选择一个工单", "q.answers": "填报内容", "q.history": "处理记录", "q.comments": "留言",
+    "q.comment": "给工人留言", "q.send": "发送", "q.note": "处理说明（拒绝时必填）", "q.moved": "已更新为：{status}",
+    "q.attachments": "附件", "q.none": "无",
+    "rs.submitted": "待受理", "rs.accepted": "已受理", "rs.in_progress": "办理中", "rs.resolved": "已办结", "rs.rejected": "未受理",
+    "rs.withdrawn": "已撤回",
+    "mv.accepted": "受理", "mv.in_progress": "开始办理", "mv.resolved": "办结", "mv.rejected": "拒绝",
+  },
+  en: {
+    "q.title": "Request queue", "q.status": "Status", "q.overdue_only": "Overdue only", "q.request": "Request",
+    "q.submitted": "Submitted", "q.due": "Stage due", "q.overdue": "Overdue", "q.escalated": "escalated {n}×",
+    "q.count": "{n} open", "q.pick": "Pick a request on the left", "q.answers": "Answers", "q.history": "History",
+    "q.comments": "Comments", "q.comment": "Comment to the worker", "q.send": "Send",
+    "q.note": "Note (required to reject)", "q.moved": "Now: {status}", "q.attachments": "Attachments", "q.none": "None",
+    "rs.submitted": "Submitted", "rs.accepted": "Accepted", "rs.in_progress": "In progress", "rs.resolved": "Resolved",
+    "rs.rejected": "Rejected", "rs.withdrawn": "Withdrawn",
+    "mv.accepted": "Accept", "mv.in_progress": "Start work", "mv.resolved": "Resolve", "mv.rejected": "Reject",
+  },
+});
+
+const MOVES = { submitted: ["accepted", "rejected"], accepted: ["in_progress", "rejected"], in_progress: ["resolved", "rejected"] };
+
+export async function renderQueue(container, params, query) {
+  const filters = { status: query.status || "", overdue: query.overdue === "true" ? "true" : "" };
+  const listBox = h("div", { class: "card" });
+  const detailBox = h("div", { class: "card detail", "data-testid": "request-detail" });
+  const refilter = (change) => go(params.id ? `/queue/${params.id}` : "/queue", { ...filters, ...change });
+  mount(container, pageHeader(t("q.title"),
+    field(t("q.status"), select({ "data-testid": "queue-status", onChange: (e) => refilter({ status: e.target.value }) },
+      [["", t("core.all")], ...Object.keys(MOVES).map((s) => [s, label("rs", s)])], filters.status)),
+    h("label", { class: "check" }, h("input", { type: "checkbox", checked: filters.overdue === "true", "data-testid": "queue-overdue",
+      onChange: (e) => refilter({ overdue: e.target.checked ? "true" : "" }) }), t("q.overdue_only")),
+    h("button", { type: "button", class: "btn btn-ghost", "data-testid": "queue-refresh",
+      onClick: () => renderQueue(container, params, query) }, t("core.refresh"))),
+  h("div", { class: "cols cols-split" }, listBox, detailBox));
+  const list = await load(listBox, () => api.get("/v1/staff/requests", { query: { status: filters.status, overdue: filters.overdue } }),
+    () => renderQueue(container, params, query));
+  if (list) {
+    mount(listBox, h("p", { class: "muted", "data-testid": "queue-count" }, t("q.count", { n: list.length })), table([
+      { title: t("q.request"), cell: (r) => h("a", { href: href(`/queue/${r.request_id}`, filters) }, pick(r.title_zh, r.title_en)) },
+      { title: t("q.status"), cell: (r) => statusBadge(r.status) },
+      { title: t("q.submitted"), cell: (r) => when(r.submitted_at) },
+      { title: t("q.due"), cell: (r) => h("span", {}, when(r.sla_due), " ", r.overdue ? badge(t("q.overdue"), "danger") : null,
+        r.escalations ? h("small", { class: "muted" }, ` ${t("q.escalated", { n: r.escalations })}`) : null) },
+    ], list, { testid: "queue-table", rowAttrs: (r) => ({ "data-testid": `queue-row-${r.request_id}`, "data-status": r.status,
+      "data-overdue": String(r.overdue), class: [r.overdue ? "overdue" : "", r.request_id === params.id ? "selected" : ""].join(" ") }) }));
+  }
+  if (params.id) await showRequest(detailBox, params.id, () => renderQueue(container, params, query));
+  else mount(detailBox, h("p", { class: "empty" }, t("q.pick")));
+}
+
+export function statusBadge(status) {
+  const kind = { resolved: "ok", rejected: "muted", withdrawn: "muted", in_progress: "info", accepted: "info" }[status] || "warn";
+  return h("span", { class: `badge badge-${kind}`, "data-testid": "status", "data-status": status }, label("rs", status));
+}
+
+function answerText(value) {
+  if (value === null || value === undefined) return t("core.none");
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+async function showRequest(box, id, reload) {
+  const r = await load(box, () => api.get(`/v1/requests/${id}`), () => showRequest(box, id, reload));
+  if (!r) return;
+  const errors = h("div", { class: "errors" });
+  const note = h("textarea", { name: "note", rows: 2, "data-testid": "move-note", placeholder: t("q.note") });
+  const moveForm = h("form", { class: "moves", novalidate: true, onSubmit: (e) => e.preventDefault() }, note,
+    h("div", { class: "inline" }, (MOVES[r.status] || []).map((to) => h("button", { type: "button",
+      class: to === "rejected" ? "btn btn-secondary" : "btn btn-primary", "data-testid": `move-${to}`,
+      onClick: (e) => move(e.currentTarget, to) }, t(`mv.${to}`)))));
+  const comment = h("textarea", { name: "text", rows: 2, "data-testid": "comment-text", placeholder: t("q.comment") });
+  const commentForm = h("form", { class: "comment-form", novalidate: true, onSubmit: send }, comment,
+    h("button", { type: "submit", class: "btn btn-secondary", "data-testid": "comment-send" }, t("q.send")));
+  mount(box,
+    h("h2", {}, pick(r.title_zh, r.title_en), " ", statusBadge(r.status)),
+    h("p", { class: "muted" }, h("code", {}, r.request_id), ` · v${r.scenario_version} · ${when(r.submitted_at)}`,
+      r.sla_due ? ` · ${t("q.due")} ${when(r.sla_due)}` : "", " ", r.overdue ? badge(t("q.overdue"), "danger") : null),
+    errors, MOVES[r.status] ? moveForm : null,
+    h("h3", {}, t("q.answers")),
+    h("dl", { class: "answers", "data-testid": "request-answers" }, Object.entries(r.answers || {}).map(([k, v]) => [h("dt", {}, k), h("dd", {}, answerText(v))])),
+    h("h3", {}, t("q.attachments")),
+    r.attachments.length ? h("ul", {}, r.attachments.map((a) => h("li", {}, a.download_url ? h("a", { href: a.download_url, target: "_blank" }, a.filename) : a.filename)))
+      : h("p", { class: "muted" }, t("q.none")),
+    h("h3", {}, t("q.history")),
+    h("ol", { class: "timeline", "data-testid": "request-history" }, r.history.map((e) => h("li", {}, h("strong", {}, label("rs", e.status)),
+      ` · ${when(e.at)} · ${e.by}`, e.note ? h("div", { class: "muted" }, e.note) : null))),
+    h("h3", {}, t("q.comments")),
+    h("ul", { class: "comments", "data-testid": "request-comments" }, (r.comments || []).map((c) => h("li", { class: `comment-${c.author}` },
+      h("small", { class: "muted" }, `${c.author} · ${when(c.at)}`), h("div", {}, c.text)))),
+    commentForm);
+
+  async function move(button, to) {
+    clearErrors(errors, moveForm);
+    await busy(button, async () => {
+      try {
+        const out = await api.post(`/v1/staff/requests/${r.request_id}/transition`, { to, note: note.value.trim() || null });
+        toast(t("q.moved", { status: label("rs", out.status) }), { kind: "ok" });
+        await reload();
+      } catch (err) {
+        showError(err, errors, { form: moveForm });
+      }
+    });
+  }
+
+  async function send(event) {
+    event.preventDefault();
+    clearErrors(errors, commentForm);
+    await busy(commentForm.querySelector("[type=submit]"), async () => {
+      try {
+        await api.post(`/v1/requests/${r.request_id}/comments`, { text: comment.value.trim() });
+        await showRequest(box, id, reload);
+      } catch (err) {
+        showError(err, errors, { form: commentForm });
+      }
+    });
+  }
+}

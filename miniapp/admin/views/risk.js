@@ -1,0 +1,132 @@
+/**
+ * The risk dashboard of the latest run of a model: tier distribution, movement since the run
+ * before, top reasons, tiers by worker group and by city, feature drift; then the high-risk list
+ * (filterable by city and group) where each member's reasons open with outreach buttons.
+ */
+import { register, t } from "/shared/i18n.js";
+import { h, mount } from "/shared/ui.js";
+import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
+import { api, badge, CITIES, field, label, load, pageHeader, pct, select, table, tierBadge, when, WORKER_GROUPS } from "../core.js";
+import { go, href } from "../router.js";
+import { outreachForm, reasonsList } from "./outreach.js";
+import { RUN_MODELS } from "./scoring.js";
+
+register({
+  "zh-CN": {
+    "rk.title": "风险看板", "rk.model": "模型", "rk.as_of": "评分时间 {at} · 任务 {run}", "rk.tiers": "风险分层",
+    "rk.movement": "与上次相比", "rk.mv.up": "上升", "rk.mv.down": "下降", "rk.mv.same": "不变", "rk.mv.new": "新增",
+    "rk.top_reasons": "主要原因", "rk.by_group": "按职业", "rk.by_city": "按城市", "rk.drift": "特征漂移（PSI）",
+    "rk.feature": "特征", "rk.flagged": "需关注", "rk.list": "高风险名单", "rk.tier": "层级", "rk.city": "城市", "rk.group": "职业",
+    "rk.member": "会员", "rk.prob": "概率", "rk.reason": "首要原因", "rk.open": "原因与跟进", "rk.close": "收起",
+    "rk.no_run": "这个模型还没有完成的评分任务。", "rk.start": "去开始评分", "rk.count": "人数",
+  },
+  en: {
+    "rk.title": "Risk dashboard", "rk.model": "Model", "rk.as_of": "Scored {at} · run {run}", "rk.tiers": "Tier distribution",
+    "rk.movement": "Movement since the last run", "rk.mv.up": "Up", "rk.mv.down": "Down", "rk.mv.same": "Same", "rk.mv.new": "New",
+    "rk.top_reasons": "Top reasons", "rk.by_group": "By worker group", "rk.by_city": "By city", "rk.drift": "Feature drift (PSI)",
+    "rk.feature": "Feature", "rk.flagged": "Flagged", "rk.list": "High-risk members", "rk.tier": "Tier", "rk.city": "City",
+    "rk.group": "Group", "rk.member": "Member", "rk.prob": "Probability", "rk.reason": "Top reason", "rk.open": "Reasons & outreach",
+    "rk.close": "Close", "rk.no_run": "No finished scoring run for this model yet.", "rk.start": "Start a run", "rk.count": "Members",
+  },
+});
+
+const TIERS = ["low", "medium", "high"];
+
+export async function renderRisk(container, params, query) {
+  const model = RUN_MODELS.includes(query.model) ? query.model : "churn";
+  const charts = [];
+  const summaryBox = h("div", {});
+  const listBox = h("div", { class: "card", "data-testid": "risk-list" });
+  mount(container, pageHeader(t("rk.title"), field(t("rk.model"), select({ "data-testid": "risk-model",
+    onChange: (e) => go("/risk", { model: e.target.value }) }, RUN_MODELS.map((m) => [m, label("model", m)]), model))),
+  summaryBox, listBox);
+  const summary = await load(summaryBox, () => api.get("/v1/admin/insights/summary", { query: { model } }),
+    () => renderRisk(container, params, query));
+  if (summary === null) return () => destroyAll(charts);
+  if (!summary.run_id) {
+    mount(summaryBox, h("p", { class: "empty card", "data-testid": "risk-no-run" }, t("rk.no_run"), " ",
+      h("a", { href: href("/scoring", { model }) }, t("rk.start"))));
+    return () => destroyAll(charts);
+  }
+  await drawSummary(summaryBox, summary, charts);
+  showList(listBox, model, query);
+  return () => destroyAll(charts);
+}
+
+function stacked(groups, ns) {
+  const keys = Object.keys(groups || {});
+  return { labels: keys.map((k) => label(ns, k)),
+    datasets: TIERS.map((tier) => ({ label: label("tier", tier), data: keys.map((k) => groups[k][tier] || 0), backgroundColor: TIER_COLOURS[tier] })) };
+}
+
+async function drawSummary(box, s, charts) {
+  const boxes = Object.fromEntries(["tiers", "movement", "reasons", "groups", "cities"].map((k) => [k, h("div", {})]));
+  const card = (title, inner, cls = "") => h("div", { class: `card ${cls}` }, h("h2", {}, title), inner);
+  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: when(s.as_of), run: s.run_id })),
+    h("div", { class: "chart-grid" }, card(t("rk.tiers"), boxes.tiers), card(t("rk.movement"), boxes.movement),
+      card(t("rk.top_reasons"), boxes.reasons, "span-2"), card(t("rk.by_group"), boxes.groups), card(t("rk.by_city"), boxes.cities)),
+    (s.drift || []).length ? card(t("rk.drift"), table([
+      { title: t("rk.feature"), cell: (d) => h("code", {}, d.feature) },
+      { title: "PSI", cell: (d) => d.psi.toFixed(3), class: "num" },
+      { title: t("rk.flagged"), cell: (d) => (d.flagged ? badge(t("rk.flagged"), "warn") : "") },
+    ], [...s.drift].sort((a, b) => b.psi - a.psi), { testid: "risk-drift" })) : null);
+  const noLegend = { plugins: { legend: { display: false } } };
+  const stackedOpts = { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } };
+  const mv = ["up", "down", "same", "new"];
+  const reasons = s.top_reasons || [];
+  charts.push(
+    await chart(boxes.tiers, { type: "doughnut", data: { labels: TIERS.map((x) => label("tier", x)),
+      datasets: [{ label: t("rk.count"), data: TIERS.map((x) => s.tiers[x] || 0), backgroundColor: TIERS.map((x) => TIER_COLOURS[x]) }] } },
+    { testid: "chart-tiers" }),
+    await chart(boxes.movement, { type: "bar", data: { labels: mv.map((k) => t(`rk.mv.${k}`)),
+      datasets: [{ label: t("rk.count"), data: mv.map((k) => (s.movement || {})[k] || 0),
+        backgroundColor: [TIER_COLOURS.high, TIER_COLOURS.low, "#9a9aa0", PALETTE[0]] }] }, options: noLegend }, { testid: "chart-movement" }),
+    await chart(boxes.reasons, { type: "bar", data: { labels: reasons.map((r) => r.text),
+      datasets: [{ label: t("rk.count"), data: reasons.map((r) => r.count), backgroundColor: PALETTE[0] }] },
+    options: { indexAxis: "y", ...noLegend } }, { testid: "chart-reasons", height: Math.max(180, 34 * reasons.length) }),
+    await chart(boxes.groups, { type: "bar", data: stacked(s.by_group, "group"), options: stackedOpts }, { testid: "chart-groups" }),
+    await chart(boxes.cities, { type: "bar", data: stacked(s.by_city, "city"), options: stackedOpts }, { testid: "chart-cities" }));
+}
+
+async function showList(box, model, query, cursor = null, rows = []) {
+  const filters = { tier: query.tier || "high", city: query.city || "", group: query.group || "" };
+  const refilter = (change) => go("/risk", { model, ...filters, ...change });
+  const controls = h("div", { class: "inline-form" },
+    field(t("rk.tier"), select({ "data-testid": "risk-tier", onChange: (e) => refilter({ tier: e.target.value }) },
+      TIERS.map((x) => [x, label("tier", x)]).reverse(), filters.tier)),
+    field(t("rk.city"), select({ "data-testid": "risk-city", onChange: (e) => refilter({ city: e.target.value }) },
+      [["", t("core.all")], ...CITIES.map((c) => [c, label("city", c)])], filters.city)),
+    field(t("rk.group"), select({ "data-testid": "risk-group", onChange: (e) => refilter({ group: e.target.value }) },
+      [["", t("core.all")], ...WORKER_GROUPS.map((g) => [g, label("group", g)])], filters.group)));
+  const page = await load(box, () => api.get("/v1/admin/scores", { query: { model, ...filters, limit: 25, cursor } }),
+    () => showList(box, model, query, cursor, rows));
+  if (!page) return;
+  const all = [...rows, ...page.items];
+  mount(box, h("h2", {}, t("rk.list")), controls, table([
+    { title: t("rk.member"), cell: (m) => h("a", { href: `#/members/${m.member_id}` }, m.name_masked || m.name || m.member_id) },
+    { title: t("rk.city"), cell: (m) => label("city", m.city) },
+    { title: t("rk.group"), cell: (m) => label("group", m.worker_group) },
+    { title: t("rk.tier"), cell: (m) => tierBadge(m.tier) },
+    { title: t("rk.prob"), cell: (m) => pct(m.probability), class: "num" },
+    { title: t("rk.reason"), cell: (m) => (m.outputs?.length ? m.outputs.slice(0, 2).map((o) => `${o.name} ${pct(o.probability, 0)}`).join("、")
+      : m.reasons[0] ? m.reasons[0].text : t("core.none")) },
+    { title: "", cell: (m) => h("button", { type: "button", class: "btn btn-link", "data-testid": `risk-open-${m.member_id}`,
+      onClick: (e) => toggle(e.currentTarget, m) }, t("rk.open")) },
+  ], all, { testid: "risk-table", rowAttrs: (m) => ({ "data-testid": `risk-row-${m.member_id}`, "data-member": m.member_id }) }),
+  page.next_cursor ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "risk-more",
+    onClick: () => showList(box, model, query, page.next_cursor, all) }, t("core.more")) : null);
+}
+
+function toggle(button, m) {
+  const row = button.closest("tr");
+  const open = row.nextElementSibling?.classList.contains("expand") ? row.nextElementSibling : null;
+  if (open) {
+    open.remove();
+    button.textContent = t("rk.open");
+    return;
+  }
+  button.textContent = t("rk.close");
+  row.after(h("tr", { class: "expand", "data-testid": `risk-detail-${m.member_id}` }, h("td", { colspan: 7 },
+    h("div", { class: "cols" }, h("div", {}, h("h3", {}, t("or.reasons")), reasonsList(m.reasons, `risk-reasons-${m.member_id}`),
+      h("small", { class: "muted" }, `${m.model_version} · ${when(m.scored_at)}`)), outreachForm(m.member_id)))));
+}
