@@ -1,6 +1,8 @@
 """Serving figures for `make bench` and the model cards' readers: model load time, one-member online
 scoring (featurize + predict + exact reasons) vs one raw predict, batch featurize + predict vs raw
-`inplace_predict` on a ready matrix. `python -m ml.serving_figures [members]` prints JSON."""
+predict on a ready matrix, and serving's ctypes binding of XGBoost's C library (native.py) vs the
+xgboost Python package on the same booster file (one row, 100k rows; same run, as ratios).
+`python -m ml.serving_figures [members]` prints JSON."""
 from __future__ import annotations
 
 import json
@@ -25,15 +27,72 @@ def _timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
     return {"p50_us": round(statistics.median(samples), 1), "p95_us": round(samples[int(0.95 * (len(samples) - 1))], 1)}
 
 
+def _interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
+    """Seconds per call of each function, called in turn so that machine load hits all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - started)
+    return samples
+
+
+def _stats_us(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(s * 1e6 for s in samples)
+    return {"p50_us": round(statistics.median(ordered), 1), "p95_us": round(ordered[int(0.95 * (len(ordered) - 1))], 1)}
+
+
+def native_vs_package(x: Any, one: Any, *, repeat: int, bulk_threads: int = 2) -> dict[str, Any]:
+    """The churn booster through native.py and through the xgboost package: one row (1 thread, as
+    serving) and the whole matrix `x` (`bulk_threads`, as the batch figure), medians of the same run."""
+    import xgboost as xgb
+
+    from chalicelib.scoring import native
+
+    raw = (model.PACKAGED_DIR / "churn" / "model.ubj").read_bytes()
+    ours, theirs = native.Booster(native.library(), raw, nthread=1), xgb.Booster()
+    theirs.load_model(bytearray(raw))
+    theirs.set_param({"nthread": 1})
+    names = list(model.get("churn").feature_names)
+    samples = _interleaved({
+        "native_predict_one": lambda: ours.predict(one),
+        "package_predict_one": lambda: theirs.inplace_predict(one, validate_features=False),
+        "native_exact_contribs_one": lambda: ours.contributions(one),
+        "package_exact_contribs_one": lambda: theirs.predict(xgb.DMatrix(one, feature_names=names, nthread=1),
+                                                             pred_contribs=True),
+    }, repeat)
+    one_row = {name: _stats_us(s) for name, s in samples.items()}
+    ours.set_param("nthread", str(bulk_threads))
+    theirs.set_param({"nthread": bulk_threads})
+    bulk = _interleaved({"native": lambda: ours.predict(x),
+                         "package": lambda: theirs.inplace_predict(x, validate_features=False)}, 7)
+    native_s, package_s = statistics.median(bulk["native"]), statistics.median(bulk["package"])
+    return {
+        "one_row": one_row,
+        "one_row_predict_ratio_p50": round(one_row["native_predict_one"]["p50_us"]
+                                           / one_row["package_predict_one"]["p50_us"], 3),
+        "one_row_exact_contribs_ratio_p50": round(one_row["native_exact_contribs_one"]["p50_us"]
+                                                  / one_row["package_exact_contribs_one"]["p50_us"], 3),
+        "rows": len(x), "bulk_threads": bulk_threads,
+        "bulk_native_s": round(native_s, 4), "bulk_package_s": round(package_s, 4),
+        "bulk_ratio": round(native_s / package_s, 3),
+    }
+
+
 def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
     from ml import datasets, synth
 
     cfg = datasets.Config(seed=7, members=members, employers=20_000, stations=10)
     employers = synth.make_employers(cfg.employers, cfg.seed)
     pop = synth.make_members(members, cfg.seed, employers)
-    import xgboost  # noqa: F401  (imported once per container; not part of loading a model)
+    from chalicelib.scoring import native
 
-    loads = {}
+    started = time.perf_counter()
+    native.library()                       # once per container (dlopen of libxgboost.so), not per model
+    loads = {"c_library": round((time.perf_counter() - started) * 1000, 2)}
     for name in model.MODEL_NAMES:
         fresh = model.ModelRegistry(model.registry().directory)
         loads[name] = round(fresh.get(name).load_ms, 2)
@@ -51,14 +110,17 @@ def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
     started = time.perf_counter()
     x = F.member_matrix(pop.items, pop.records, synth.AS_OF)
     featurize_s = time.perf_counter() - started
-    started = time.perf_counter()
-    churn.booster.set_param({"nthread": 2})
-    churn.predict(x)
-    predict_s = time.perf_counter() - started
-    churn.booster.set_param({"nthread": 1})
+    versus = native_vs_package(x, one, repeat=repeat)    # imports xgboost: after every serving figure
+    online.update(versus["one_row"])
+    predict_s = versus["bulk_native_s"]                   # serving's predict (native), 2 threads
     return {"model_load_ms": loads, "online_churn": online,
             "batch": {"members": members, "featurize_s": round(featurize_s, 3), "raw_inplace_predict_s": round(predict_s, 3),
-                      "featurize_plus_predict_vs_raw": round(predict_s / (featurize_s + predict_s), 3)}}
+                      "featurize_plus_predict_vs_raw": round(predict_s / (featurize_s + predict_s), 3),
+                      "package_inplace_predict_s": versus["bulk_package_s"],
+                      "native_vs_package_100k": versus["bulk_ratio"],
+                      "native_vs_package_one_row_p50": versus["one_row_predict_ratio_p50"],
+                      "native_vs_package_exact_contribs_one_row_p50": versus["one_row_exact_contribs_ratio_p50"]},
+            "native_vs_package": {k: v for k, v in versus.items() if k != "one_row"}}
 
 
 if __name__ == "__main__":
