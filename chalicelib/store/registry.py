@@ -10,6 +10,8 @@ from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.directory import Employer
 from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
+from chalicelib.store.model_settings import ModelSetting
+from chalicelib.store.outreach import OutreachRecord
 from chalicelib.store.privacy_prefs import PrivacyPreference
 from chalicelib.store.records import AuditEntry, IdempotencyRecord, OutboxMessage
 from chalicelib.store.scenarios import ScenarioRecord
@@ -20,7 +22,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Member, PhoneClaim, OtpChallenge, RefreshSession, Employer, AuditEntry, OutboxMessage, IdempotencyRecord,
     StationRecord, StationCodeClaim, SlotRecord, BookingRecord, StandingRecord, WaitlistRecord, ActivityRecord,
     MembershipApplication, MembershipRecord, ConsentRecord, Counter, ScenarioRecord, RequestRecord, CommentRecord,
-    PrivacyPreference, ScoringRun, SegmentResult, ScoreRecord,
+    PrivacyPreference, ScoringRun, SegmentResult, ScoreRecord, ModelSetting, OutreachRecord,
 )
 
 
