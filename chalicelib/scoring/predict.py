@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from chalicelib.scoring import thresholds
 from chalicelib.scoring.model import LoadedModel
 from chalicelib.scoring.reasons import Family, Reason, top_reasons
 from chalicelib.scoring.views import ReasonOut, RiskOut
@@ -33,7 +34,7 @@ def risk(model: LoadedModel, x: Any, families: Sequence[Family], lang: str, *, w
     probability = float(model.predict(x)[0])
     contributions = model.contributions(x)[0][:-1]
     reasons = top_reasons(contributions, row_values(x, model.feature_names), families, model.feature_names)
-    return RiskOut(probability=round(probability, 4), tier=tier_of(probability, model.card.get("thresholds")),
+    return RiskOut(probability=round(probability, 4), tier=tier_of(probability, thresholds.current(model.name)),
                    reasons=reason_views(reasons, lang, with_action=with_action), model_version=model.version)
 
 
