@@ -10,13 +10,14 @@
  *   mount(container, ...children) replace a container's children
  *   loading(container, label?)    show a spinner (aria-busy); returns a function that removes it
  *   busy(button, fn)              disable a button (aria-busy) while the async fn runs; returns its result
- *   showError(err, container, { form, fieldPrefix, onRetry })
+ *   showError(err, container, { form, fieldPrefix, onRetry, labels })
  *                                 render an ApiError (or any Error): its message and every detail
- *                                 ("field: message"); with `form`, also marks the matching inputs
+ *                                 ("field: message", the field named by labels[field] when given,
+ *                                 e.g. {"answers.phone": "联系电话"}); with `form`, also marks the matching inputs
  *                                 (name = field, or field without fieldPrefix) aria-invalid with the
  *                                 message under them; onRetry adds a Retry button.
  *   clearErrors(container, form)  remove what showError added
- *   toast(message, { kind = "info" | "ok" | "error", ms = 3000 })
+ *   toast(message, { kind = "info" | "ok" | "error", ms = 2500 })
  *   errorText(err)                the text a person should read for an error (translated client codes)
  */
 import { t } from "./i18n.js";
@@ -112,7 +113,7 @@ export function clearErrors(container, form) {
   }
 }
 
-export function showError(err, container, { form = null, fieldPrefix = "", onRetry = null } = {}) {
+export function showError(err, container, { form = null, fieldPrefix = "", onRetry = null, labels = {} } = {}) {
   clearErrors(container, form);
   if (err && !err.status && !err.code) console.error(err); // a bug of ours, not an API answer
   const details = (err && err.details) || [];
@@ -121,7 +122,7 @@ export function showError(err, container, { form = null, fieldPrefix = "", onRet
     details.length
       ? h("ul", { class: "wh-error-details" },
         details.map((d) => h("li", { "data-testid": "error-detail", "data-field": d.field || "" },
-          d.field ? h("strong", {}, `${d.field}: `) : null, d.message)))
+          d.field ? h("strong", {}, `${labels[d.field] || d.field}: `) : null, d.message)))
       : null,
     onRetry ? h("button", { type: "button", class: "btn btn-secondary", onClick: onRetry, "data-testid": "retry" },
       t("common.retry")) : null);
@@ -142,14 +143,14 @@ export function showError(err, container, { form = null, fieldPrefix = "", onRet
 
 let toastHost = null;
 
-export function toast(message, { kind = "info", ms = 3000 } = {}) {
+export function toast(message, { kind = "info", ms = 2500 } = {}) {
   if (!toastHost || !toastHost.isConnected) {
     toastHost = h("div", { class: "wh-toasts", "aria-live": "polite" });
     document.body.append(toastHost);
   }
   const node = h("div", { class: `wh-toast wh-toast-${kind}`, role: kind === "error" ? "alert" : "status",
     "data-testid": "toast" }, message);
-  toastHost.append(node);
+  toastHost.replaceChildren(node); // the latest news only: a pile of toasts would hide the page
   setTimeout(() => node.remove(), ms);
   return node;
 }

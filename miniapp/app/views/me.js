@@ -1,0 +1,124 @@
+// "For you": profile, recommendations with their why, my insights (PIPL art. 24), the privacy switch
+// (profiling on/off), language, staff desk, log out.
+import { getLang, setLang, t } from "../../shared/i18n.js";
+import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
+import { badge, section } from "../util.js";
+
+function recommendations(rec) {
+  const services = (rec.services || []).map((s) => h("li", { "data-testid": "rec-service" },
+    h("a", { href: `#/services/${encodeURIComponent(s.key)}`, class: "list-link" }, h("strong", {}, s.title),
+      s.why ? h("p", { class: "small muted why" }, t("me.why", { why: s.why })) : null)));
+  const stations = (rec.stations || []).map((s) => h("li", { "data-testid": "rec-station" },
+    h("a", { href: `#/station/${encodeURIComponent(s.station_id)}`, class: "list-link" }, h("strong", {}, s.name),
+      s.why ? h("p", { class: "small muted why" }, t("me.why", { why: s.why })) : null)));
+  return h("div", { "data-testid": "recommendations" },
+    rec.personalised === false ? h("p", { class: "small muted" }, t("me.recOff")) : null,
+    services.length ? h("ul", { class: "plain" }, services) : null,
+    stations.length ? h("ul", { class: "plain" }, stations) : null);
+}
+
+function insights(ins) {
+  const e = ins.engagement;
+  return h("div", { "data-testid": "insights" },
+    h("p", { class: "small muted" }, t("me.insightsHelp")),
+    ins.summary ? h("p", { "data-testid": "insights-summary" }, ins.summary) : null,
+    e ? h("div", {},
+      h("p", {}, h("strong", {}, t("me.engagement", { tier: t(`me.tier.${e.tier}`), p: Math.round(e.probability * 100) }))),
+      h("ul", { class: "reasons" }, (e.reasons || []).map((r) => h("li", {}, r.text, r.action ? h("span", { class: "muted" }, ` — ${r.action}`) : null)))) : null,
+    (ins.likely_needs || []).length ? h("div", {},
+      h("p", {}, h("strong", {}, t("me.needs"))),
+      h("ul", { class: "reasons" }, ins.likely_needs.map((n) => h("li", {}, `${n.name} (${Math.round(n.probability * 100)}%)`,
+        (n.reasons || []).length ? h("span", { class: "muted small" }, ` — ${n.reasons.map((r) => r.text).join("；")}`) : null)))) : null,
+    ins.how_to_opt_out ? h("p", { class: "small muted" }, ins.how_to_opt_out) : null);
+}
+
+export async function render(root, params, ctx) {
+  const { api } = ctx;
+  const profileBox = h("div", {});
+  const recBox = h("div", {});
+  const insBox = h("div", {});
+  const privacy = h("input", { type: "checkbox", role: "switch", id: "privacy", "data-testid": "privacy-switch", disabled: true });
+  const privacyState = h("span", { class: "small muted", "data-testid": "privacy-state", "aria-live": "polite" });
+  const privacyErrors = h("div", {});
+  const langSelect = h("select", { id: "lang", "data-testid": "lang-select" },
+    h("option", { value: "zh-CN", selected: getLang() === "zh-CN" }, "中文"),
+    h("option", { value: "en", selected: getLang() === "en" }, "English"));
+  langSelect.addEventListener("change", () => setLang(langSelect.value));
+  const logout = h("button", { type: "button", class: "btn btn-ghost btn-block", "data-testid": "logout" }, t("me.logout"));
+  logout.addEventListener("click", () => busy(logout, async () => {
+    await api.logout();
+    toast(t("login.out"));
+    ctx.go("/login");
+  }));
+
+  mount(root, h("h1", {}, t("me.title")),
+    profileBox,
+    section(t("me.recommendations"), recBox),
+    section(t("me.insights"), insBox),
+    section(t("me.privacy"),
+      h("div", { class: "switch-row" }, h("label", { for: "privacy" }, t("me.privacy")), privacy),
+      privacyState, h("p", { class: "small muted" }, t("me.privacyHelp")), privacyErrors),
+    section(t("me.language"), langSelect),
+    ctx.isStaff() ? h("a", { href: "#/staff", class: "btn btn-secondary btn-block", "data-testid": "staff-mode" }, t("me.staffMode")) : null,
+    logout);
+
+  async function loadProfile() {
+    try {
+      const me = await api.get("/v1/me");
+      mount(profileBox, section(t("me.profile"), h("p", { "data-testid": "profile" }, h("strong", {}, me.name || me.phone), " · ", me.phone),
+        h("p", {}, (me.roles || []).map((r) => badge(r, "neutral")))));
+    } catch (err) {
+      showError(err, profileBox, { onRetry: loadProfile });
+    }
+  }
+
+  async function loadScores() {
+    recBox.replaceChildren();
+    insBox.replaceChildren();
+    const stopR = loading(recBox);
+    const stopI = loading(insBox);
+    const [rec, ins] = await Promise.allSettled([api.get("/v1/me/recommendations"), api.get("/v1/me/insights")]);
+    stopR();
+    stopI();
+    if (rec.status === "fulfilled") mount(recBox, recommendations(rec.value));
+    else showError(rec.reason, recBox, { onRetry: loadScores });
+    if (ins.status === "fulfilled") mount(insBox, insights(ins.value));
+    else showError(ins.reason, insBox, { onRetry: loadScores });
+  }
+
+  function showPrivacy(on) {
+    privacy.checked = on;
+    privacy.setAttribute("aria-checked", on ? "true" : "false");
+    privacyState.textContent = on ? t("me.privacyOn") : t("me.privacyOff");
+  }
+
+  async function loadPrivacy() {
+    try {
+      const p = await api.get("/v1/me/privacy");
+      showPrivacy(Boolean(p.profiling));
+      privacy.disabled = false;
+    } catch (err) {
+      showError(err, privacyErrors, { onRetry: loadPrivacy });
+    }
+  }
+
+  privacy.addEventListener("change", async () => {
+    const wanted = privacy.checked;
+    privacy.disabled = true;
+    try {
+      const p = await api.put("/v1/me/privacy", { profiling: wanted });
+      showPrivacy(Boolean(p && "profiling" in p ? p.profiling : wanted));
+      privacyErrors.replaceChildren();
+      loadScores();
+    } catch (err) {
+      showPrivacy(!wanted);
+      showError(err, privacyErrors);
+    } finally {
+      privacy.disabled = false;
+    }
+  });
+
+  loadProfile();
+  loadPrivacy();
+  loadScores();
+}
