@@ -12,6 +12,7 @@ from chalicelib.api import (
     me,
     membership,
     scenarios,
+    score_admin,
     scoring,
     staff,
     stations,
@@ -25,7 +26,7 @@ app.experimental_feature_flags.update({"BLUEPRINTS"})
 
 for blueprint in (system.bp, auth.bp, me.bp, directory.bp, admin_members.bp,
                   stations.bp, admin_stations.bp, bookings.bp, staff.bp, membership.bp,
-                  scenarios.bp, cases.bp, scoring.bp):
+                  scenarios.bp, cases.bp, scoring.bp, score_admin.bp):
     app.register_blueprint(blueprint)
 if settings.is_local:
     app.register_blueprint(system.dev_bp)
