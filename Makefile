@@ -3,30 +3,57 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 PYBIN := $(VENV)/bin/python
-REQS := requirements.txt requirements-dev.txt requirements-ml.txt
+REQS := requirements.txt requirements-dev.txt requirements-ml.txt requirements-e2e.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 # Lambda's python3.12 runtime: `chalice package` must run from a 3.12 interpreter.
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 
-.PHONY: venv run test test-fast bench models package secrets admin staff lint clean
+.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets admin staff lint clean
 
 $(STAMP): $(REQS)
 	@test -x $(PYBIN) || $(PY) -m venv $(VENV)
 	@echo "installing Python packages into $(VENV) (log: $(VENV)/pip.log)"
-	@$(PYBIN) -m pip install --disable-pip-version-check -r requirements-dev.txt -r requirements-ml.txt > $(VENV)/pip.log 2>&1 || { tail -40 $(VENV)/pip.log; exit 1; }
+	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PYBIN) -m pip install --disable-pip-version-check -r requirements-dev.txt -r requirements-ml.txt -r requirements-e2e.txt > $(VENV)/pip.log 2>&1 || { tail -40 $(VENV)/pip.log; exit 1; }
 	@$(PYBIN) -c "import chalice, pynamodb, moto, pydantic"
 	@rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
 
-run: venv  ## the whole system on an embedded moto stack, with demo data
+# Front-end packages (miniapp/node_modules, served under /vendor/): `npm ci` again when the lock changes.
+NPM_STAMP := miniapp/node_modules/.installed-$(shell cat miniapp/package.json miniapp/package-lock.json | sha1sum | cut -c1-12)
+# Browser tests use Debian's Chromium at this path; Playwright never downloads a browser.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(NPM_STAMP): miniapp/package.json miniapp/package-lock.json
+	@command -v npm >/dev/null || { echo "installing Debian's npm (for miniapp/)"; \
+	  $(SUDO) apt-get update -q >/dev/null && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm >/dev/null; } \
+	  || { echo "npm is missing and could not be installed: install Node.js + npm"; exit 1; }
+	@echo "installing front-end packages into miniapp/node_modules (npm ci)"
+	@cd miniapp && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f miniapp/node_modules/.installed-*; touch $@
+
+miniapp-deps: $(NPM_STAMP)
+
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests (apt-get install chromium)"
+	@$(SUDO) apt-get update -q >/dev/null && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+	  || { echo "could not install Debian's chromium: the e2e tests cannot run (they fail, never skip)"; exit 1; }
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing after apt-get install chromium"; exit 1; }
+
+e2e-deps: $(CHROMIUM) miniapp-deps  ## what the browser tests need besides .venv: Debian's chromium, miniapp/node_modules
+
+run: venv miniapp-deps  ## the whole system on an embedded moto stack, with demo data and the front ends
 	$(PYBIN) -m devstack
 
-test: venv  ## the whole suite
+test: venv e2e-deps  ## the whole suite (the browser tests too)
 	$(PYBIN) -m pytest $(PYTEST_ARGS)
 
-test-fast: venv  ## without the packaging check and the live-stack tests
-	$(PYBIN) -m pytest -m "not packaging and not integration" $(PYTEST_ARGS)
+test-fast: venv  ## without the packaging check, the live-stack tests and the browser tests
+	$(PYBIN) -m pytest -m "not packaging and not integration and not e2e" $(PYTEST_ARGS)
+
+test-e2e: venv e2e-deps  ## the browser tests only; screenshots in tests/e2e/artifacts/
+	$(PYBIN) -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 bench: venv  ## figures as ratios against baselines measured in the same run -> bench/results.json
 	$(PYBIN) -m bench
