@@ -4,8 +4,8 @@
  * buttons and the audit trail.
  */
 import { register, t } from "/shared/i18n.js";
-import { clearErrors, h, mount, showError } from "/shared/ui.js";
-import { api, field, label, load, pageHeader, pct, table, tierBadge, when } from "../core.js";
+import { clearErrors, h, mount, showError, toast } from "/shared/ui.js";
+import { api, field, label, load, pageHeader, pct, select, table, tierBadge, when } from "../core.js";
 import { go } from "../router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
 
@@ -15,13 +15,19 @@ register({
     "m.group": "职业", "m.city": "城市", "m.employer": "单位", "m.roles": "角色", "m.status": "状态", "m.since": "注册",
     "m.profile": "资料", "m.churn": "流失风险", "m.demand": "可能需要的服务", "m.audit": "操作记录", "m.opted_out": "此会员已关闭个性化评估，不做评分。",
     "m.prob": "概率", "m.model": "模型", "m.at": "时间", "m.actor": "操作人", "m.action": "操作", "m.reason": "理由",
+    "m.outreach": "跟进记录", "m.note": "备注", "m.outcome": "结果", "m.outcome_saved": "结果已保存", "m.no_outreach": "还没有跟进记录",
+    "outcome.reached": "已联系上", "outcome.no_answer": "未接通", "outcome.retained": "已留住", "outcome.left": "已离开",
+    "outcome.declined": "拒绝帮助",
   },
   en: {
     "m.title": "Members", "m.phone": "Mobile number", "m.find": "Find", "m.none": "No account has this phone number",
     "m.name": "Name", "m.group": "Group", "m.city": "City", "m.employer": "Employer", "m.roles": "Roles", "m.status": "Status",
     "m.since": "Joined", "m.profile": "Profile", "m.churn": "Churn risk", "m.demand": "Likely needs", "m.audit": "Audit trail",
     "m.opted_out": "This member turned profiling off: no scores.", "m.prob": "Probability", "m.model": "Model", "m.at": "When",
-    "m.actor": "Actor", "m.action": "Action", "m.reason": "Reason",
+    "m.actor": "Actor", "m.action": "Action", "m.reason": "Reason", "m.outreach": "Outreach", "m.note": "Note",
+    "m.outcome": "Outcome", "m.outcome_saved": "Outcome saved", "m.no_outreach": "No outreach yet",
+    "outcome.reached": "Reached", "outcome.no_answer": "No answer", "outcome.retained": "Retained", "outcome.left": "Left",
+    "outcome.declined": "Declined",
   },
 });
 
@@ -76,11 +82,17 @@ async function showScores(box, id) {
   if (!s) return;
   if (!s.profiling_allowed) return mount(box, h("h2", {}, t("m.churn")), h("p", { class: "muted", "data-testid": "opted-out" }, t("m.opted_out")));
   const c = s.churn;
+  const history = h("div", { "data-testid": "outreach-history" });
+  showOutreach(history, id);
   mount(box, h("h2", {}, t("m.churn")),
     h("p", { class: "score-line" }, tierBadge(c.tier), " ", h("strong", { "data-testid": "churn-probability" }, pct(c.probability)),
       h("small", { class: "muted" }, ` · ${t("m.model")} ${c.model_version} · ${when(s.as_of)}`)),
     reasonsList(c.reasons, "member-reasons"),
-    outreachForm(id, { onRecorded: () => showAudit(document.querySelector("[data-testid=member-audit]"), id) }),
+    outreachForm(id, { onRecorded: () => {
+      showOutreach(history, id);
+      showAudit(document.querySelector("[data-testid=member-audit]"), id);
+    } }),
+    history,
     h("h2", {}, t("m.demand")),
     table([
       { title: t("m.demand"), cell: (d) => d.name },
@@ -88,6 +100,27 @@ async function showScores(box, id) {
         pct(d.probability)), class: "num" },
       { title: t("or.reasons"), cell: (d) => d.reasons.map((r) => r.text).join("；") },
     ], s.service_demand, { testid: "member-demand" }));
+}
+
+const OUTCOMES = ["reached", "no_answer", "retained", "left", "declined"];
+
+async function showOutreach(box, id) {
+  const list = await load(box, () => api.get(`/v1/admin/members/${id}/outreach`), () => showOutreach(box, id));
+  if (!list) return;
+  const items = Array.isArray(list) ? list : list.items || [];
+  mount(box, h("h3", {}, t("m.outreach")), table([
+    { title: t("m.at"), cell: (o) => when(o.at) },
+    { title: t("m.action"), cell: (o) => t(`or.${o.action}`) },
+    { title: t("m.note"), cell: (o) => o.note || "" },
+    { title: t("m.outcome"), cell: (o) => select({ "data-testid": `outcome-${o.outreach_id}`, onChange: async (e) => {
+      try {
+        await api.post(`/v1/admin/members/${id}/outreach/${o.outreach_id}/outcome`, { outcome: e.target.value });
+        toast(t("m.outcome_saved"), { kind: "ok" });
+      } catch (err) {
+        showError(err, box);
+      }
+    } }, [["", t("core.none")], ...OUTCOMES.map((x) => [x, t(`outcome.${x}`)])], o.outcome || "") },
+  ], items, { testid: "outreach-table", empty: t("m.no_outreach") }));
 }
 
 async function showAudit(box, id) {

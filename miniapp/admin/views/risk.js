@@ -46,6 +46,7 @@ export async function renderRisk(container, params, query) {
   if (!summary.run_id) {
     mount(summaryBox, h("p", { class: "empty card", "data-testid": "risk-no-run" }, t("rk.no_run"), " ",
       h("a", { href: href("/scoring", { model }) }, t("rk.start"))));
+    listBox.hidden = true;
     return () => destroyAll(charts);
   }
   await drawSummary(summaryBox, summary, charts);
