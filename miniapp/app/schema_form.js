@@ -134,12 +134,15 @@ export function schemaFields(schema, ctx) {
 /** File pickers for a scenario's uploads (sent after the request exists, by presigned POST). */
 export function uploadFields(uploads) {
   const pickers = uploads.map((u) => {
+    // The browser's own file button speaks the browser's language: a label in ours stands in for it.
+    const chosen = h("span", { class: "small", "data-testid": `upload-${u.name}-chosen`, "aria-live": "polite" });
     const input = h("input", { type: "file", name: `upload-${u.name}`, multiple: u.max_files > 1, accept: u.content_types.join(","),
-      "data-testid": `upload-${u.name}`, id: `upload-${u.name}` });
+      "data-testid": `upload-${u.name}`, id: `upload-${u.name}`, class: "visually-hidden",
+      onChange: (ev) => { chosen.textContent = [...ev.target.files].map((f) => f.name).join("、"); } });
     return { upload: u, input,
       node: h("div", { class: "field" },
-        h("label", { for: input.id }, pick(u.label_zh, u.label_en), h("span", { class: u.required ? "req" : "opt" }, u.required ? " *" : ` (${t("form.optional")})`)),
-        input,
+        h("span", { class: "label" }, pick(u.label_zh, u.label_en), h("span", { class: u.required ? "req" : "opt" }, u.required ? " *" : ` (${t("form.optional")})`)),
+        h("div", { class: "row gap wrap" }, input, h("label", { for: input.id, class: "btn btn-ghost file-button" }, t("form.chooseFiles")), chosen),
         h("p", { class: "hint" }, t("form.filesHelp", { max: u.max_files }))) };
   });
   return {

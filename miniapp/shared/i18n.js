@@ -10,8 +10,9 @@
  *   getLang()             the current language
  *   onLangChange(fn)      fn(lang) after every change; returns an unsubscribe function
  *   pick(zh, en)          choose between a bilingual pair of fields (e.g. name_zh / name_en)
- *   fmtDate(iso), fmtTime(iso), fmtDateTime(iso)   local display of an ISO 8601 time, in its own
- *                         offset when it carries one (station times are given with theirs)
+ *   fmtDate(iso, { year }), fmtTime(iso), fmtDateTime(iso)   display of an ISO 8601 date/time in its own
+ *                         offset when it carries one (station times are given with theirs); zh dates
+ *                         show the year when it is not this year (or when year: true)
  */
 
 export const LANGS = ["zh-CN", "en"];
@@ -113,10 +114,12 @@ function parts(iso) {
   return { y: m[1], mo: m[2], d: m[3], h: m[4] || "00", mi: m[5] || "00" };
 }
 
-export function fmtDate(iso) {
+export function fmtDate(iso, { year = null } = {}) {
   const p = parts(iso);
   if (!p) return "";
-  return current === "en" ? `${p.y}-${p.mo}-${p.d}` : `${Number(p.mo)}月${Number(p.d)}日`;
+  if (current === "en") return `${p.y}-${p.mo}-${p.d}`;
+  const withYear = year ?? Number(p.y) !== new Date().getFullYear();
+  return `${withYear ? `${p.y}年` : ""}${Number(p.mo)}月${Number(p.d)}日`;
 }
 
 export function fmtTime(iso) {

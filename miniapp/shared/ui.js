@@ -102,7 +102,8 @@ function stripPrefix(field, prefix) {
 function fieldControl(form, name) {
   if (!form || !name) return null;
   const sel = CSS.escape(name);
-  return form.querySelector(`[data-field="${sel}"]`) || form.querySelector(`[name="${sel}"]`);
+  const own = (el) => !el.closest(".wh-error, .wh-field-error"); // not the error messages themselves
+  return [...form.querySelectorAll(`[data-field="${sel}"]`)].find(own) || [...form.querySelectorAll(`[name="${sel}"]`)].find(own) || null;
 }
 
 export function clearErrors(container, form) {

@@ -74,12 +74,26 @@ def base_url(live_stack: LiveStack) -> str:
 
 
 @pytest.fixture(scope="session")
-def checkin_ready_station(live_stack: LiveStack) -> dict[str, Any]:
+def token_for(live_stack: LiveStack) -> Callable[[str], str]:
+    """token_for(phone): an API access token, one login per phone per session (login codes are rate
+    limited: 3 per phone per 10 minutes; tokens live 15 minutes, longer than the suite)."""
+    cache: dict[str, str] = {}
+
+    def get(phone: str) -> str:
+        if phone not in cache:
+            cache[phone] = live_stack.login(phone)
+        return cache[phone]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def checkin_ready_station(live_stack: LiveStack, token_for: Callable[[str], str]) -> dict[str, Any]:
     """BJ-WJ-01 set up, by its own staff through the public API, so that a seat booked now can be checked
     in now: open round the clock, 10-minute slots, no minimum notice (the next slot starts within 10
     minutes, and check-in opens 15 minutes before a slot)."""
-    staff = live_stack.login(STAFF_BJ_PHONE)
-    worker = live_stack.login(WORKER_PHONES[-1])
+    staff = token_for(STAFF_BJ_PHONE)
+    worker = token_for(WORKER_PHONES[-1])
     hits = live_stack.get(f"/v1/stations?lat={BJ_WJ_01['latitude']}&lng={BJ_WJ_01['longitude']}&radius_km=1",
                           token=worker)
     assert hits.status == 200, hits.json
@@ -238,3 +252,18 @@ def decode_qr(locator: Any) -> str:
     found = zxingcpp.read_barcodes(image)
     assert found, "no QR code could be read from the image"
     return found[0].text
+
+
+def session_token(page: Any) -> str:
+    """The access token the mini-app holds for the person logged in on this page."""
+    return page.evaluate("() => JSON.parse(localStorage.getItem('wh.app.session')).access_token")
+
+
+@pytest.fixture
+def fresh_admin(live_stack: LiveStack) -> str:
+    """An admin of one's own (`make admin PHONE=...` on the running stack), logged in through the API:
+    the seeded admin's login codes are rate limited (3 per 10 minutes) and other tests log in as it."""
+    phone = fresh_phone()
+    granted = live_stack.cli("devstack.grant", "--phone", phone, "--role", "admin")
+    assert granted.returncode == 0, granted.stdout + granted.stderr
+    return live_stack.login(phone)

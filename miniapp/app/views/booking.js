@@ -1,6 +1,6 @@
 // One booking: status, time, station, the check-in pass (QR image of the signed token, from the API),
 // cancel inside the window, history. While it waits for check-in, it looks for changes every few seconds.
-import { fmtDateTime, pick, t } from "../../shared/i18n.js";
+import { fmtDateTime, fmtTime, pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
 import { badge, retrySafeAction, section } from "../util.js";
 
@@ -80,7 +80,7 @@ export async function render(root, params, ctx) {
         h("div", { class: "row spread" },
           h("h2", {}, h("a", { href: `#/station/${encodeURIComponent(b.station_id)}` }, pick(b.station_name_zh, b.station_name_en))),
           badge(t(`booking.status.${b.status}`), STATUS_KIND[b.status] || "neutral", "booking-status")),
-        h("p", { "data-testid": "booking-time" }, `${fmtDateTime(b.slot_start)}–${fmtDateTime(b.slot_end).split(" ")[1]}`),
+        h("p", { "data-testid": "booking-time" }, `${fmtDateTime(b.slot_start)}–${fmtTime(b.slot_end)}`),
         b.checked_in_at ? h("p", { class: "ok-text", "data-testid": "booking-checked-in" }, t("booking.checkedInAt", { time: fmtDateTime(b.checked_in_at) })) : null,
         cancelLine,
         h("div", { class: "row gap wrap" },

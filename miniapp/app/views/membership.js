@@ -56,7 +56,7 @@ function applyForm(ctx, me, cities, done) {
         toast(t("membership.submitted"), { kind: "ok" });
         done();
       } catch (err) {
-        showError(err, errors, { form });
+        showError(err, errors, { form, labels: { union: t("membership.union"), consent: t("membership.consentShort") } });
       }
     });
   });
@@ -65,7 +65,12 @@ function applyForm(ctx, me, cities, done) {
   return form;
 }
 
-function memberCard(m, ctx, done) {
+function cityName(cities, code) {
+  const city = cities.find((c) => c.code === code);
+  return city ? pick(city.name_zh, city.name_en) : code || "";
+}
+
+function memberCard(m, ctx, cities, done) {
   const { api } = ctx;
   const card = m.card;
   const renew = h("button", { type: "button", class: "btn btn-secondary", "data-testid": "membership-renew" }, t("membership.renew"));
@@ -95,12 +100,12 @@ function memberCard(m, ctx, done) {
     h("div", { class: "member-card", "data-testid": "member-card", "data-status": m.status },
       h("div", { class: "row spread" }, h("strong", {}, t("membership.card")), badge(t(`membership.status.${m.status}`), m.status === "active" ? "ok" : "warn", "membership-status")),
       h("p", { class: "member-number", "data-testid": "member-number" }, m.member_number),
-      h("p", { class: "small" }, pick(m.employer_name_zh, m.employer_name_en) || m.city || ""),
+      h("p", { class: "small" }, pick(m.employer_name_zh, m.employer_name_en) || cityName(cities, m.city)),
       card ? h("img", { src: card.qr_svg_data_url, alt: t("membership.cardAlt"), class: "qr", width: "200", height: "200", "data-testid": "member-card-qr" }) : null,
       h("p", { class: "small" }, t("membership.cardHelp")),
       h("dl", { class: "answers small" },
-        h("dt", {}, t("membership.since")), h("dd", {}, m.since ? fmtDate(m.since) : "—"),
-        h("dt", {}, t("membership.renewalDue")), h("dd", {}, m.renewal_due ? fmtDate(m.renewal_due) : "—"))),
+        h("dt", {}, t("membership.since")), h("dd", {}, m.since ? fmtDate(m.since, { year: true }) : "—"),
+        h("dt", {}, t("membership.renewalDue")), h("dd", {}, m.renewal_due ? fmtDate(m.renewal_due, { year: true }) : "—"))),
     errors,
     h("div", { class: "row gap wrap" }, renew, leave));
 }
@@ -121,7 +126,7 @@ export async function render(root, params, ctx) {
   stop();
   const again = () => render(root, params, ctx);
   const title = h("h1", {}, t("membership.title"));
-  if (m.status === "active" || m.status === "grace") return mount(root, title, memberCard(m, ctx, again));
+  if (m.status === "active" || m.status === "grace") return mount(root, title, memberCard(m, ctx, cities, again));
   const app = m.open_application;
   if (app && app.status === "pending") {
     const errors = h("div", {});
@@ -136,7 +141,7 @@ export async function render(root, params, ctx) {
     }));
     return mount(root, title, section(null,
       h("p", { "data-testid": "membership-pending" }, badge(t("membership.pending"), "info")),
-      h("p", { class: "small" }, pick(app.employer_name_zh, app.employer_name_en) || app.city || ""),
+      h("p", { class: "small" }, pick(app.employer_name_zh, app.employer_name_en) || cityName(cities, app.city)),
       h("p", { class: "small muted" }, t("membership.due", { date: fmtDate(app.due_date) })),
       errors, withdraw));
   }
