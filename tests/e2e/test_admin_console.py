@@ -10,14 +10,11 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import fresh_phone
+
 ADMIN_PHONE = "13800000000"
 STAFF_PHONE = "13800000001"
 WORKER_PHONE = "13800000011"          # courier in Shanghai, employer emp-sh-01
-
-
-def unused_phone() -> str:
-    """A phone no other test uses (139 1 + 7 random digits; conftest's fresh_phone uses 1390...)."""
-    return "1391" + "".join(secrets.choice("0123456789") for _ in range(7))
 
 
 def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv(live_stack, desktop: Page, shot):
@@ -122,7 +119,7 @@ def test_admin_adds_a_field_to_a_scenario_and_sees_it_in_the_preview(live_stack,
 
 
 def test_admin_approves_a_membership_application(live_stack, desktop: Page, shot):
-    worker = token_for(live_stack, unused_phone())
+    worker = token_for(live_stack, fresh_phone())
     call(live_stack, "PATCH", "/v1/me", worker, {"name": "赵小红", "city": "beijing", "worker_group": "courier"})
     application = call(live_stack, "POST", "/v1/membership/applications", worker,
                            {"union": {"kind": "regional_pool", "city": "beijing"},

@@ -13,7 +13,7 @@ import { RUN_MODELS } from "./scoring.js";
 
 register({
   "zh-CN": {
-    "rk.title": "风险看板", "rk.model": "模型", "rk.as_of": "评分时间 {at} · 任务 {run}", "rk.tiers": "风险分层",
+    "rk.title": "风险看板", "rk.model": "模型", "rk.as_of": "评分时间 {at} · 任务 {run} · 共 {n} 人", "rk.tiers": "风险分层",
     "rk.movement": "与上次相比", "rk.mv.up": "上升", "rk.mv.down": "下降", "rk.mv.same": "不变", "rk.mv.new": "新增",
     "rk.top_reasons": "主要原因", "rk.by_group": "按职业", "rk.by_city": "按城市", "rk.drift": "特征漂移（PSI）",
     "rk.feature": "特征", "rk.flagged": "需关注", "rk.list": "高风险名单", "rk.tier": "层级", "rk.city": "城市", "rk.group": "职业",
@@ -21,7 +21,7 @@ register({
     "rk.no_run": "这个模型还没有完成的评分任务。", "rk.start": "去开始评分", "rk.count": "人数",
   },
   en: {
-    "rk.title": "Risk dashboard", "rk.model": "Model", "rk.as_of": "Scored {at} · run {run}", "rk.tiers": "Tier distribution",
+    "rk.title": "Risk dashboard", "rk.model": "Model", "rk.as_of": "Scored {at} · run {run} · {n} members", "rk.tiers": "Tier distribution",
     "rk.movement": "Movement since the last run", "rk.mv.up": "Up", "rk.mv.down": "Down", "rk.mv.same": "Same", "rk.mv.new": "New",
     "rk.top_reasons": "Top reasons", "rk.by_group": "By worker group", "rk.by_city": "By city", "rk.drift": "Feature drift (PSI)",
     "rk.feature": "Feature", "rk.flagged": "Flagged", "rk.list": "High-risk members", "rk.tier": "Tier", "rk.city": "City",
@@ -63,7 +63,7 @@ function stacked(groups, ns) {
 async function drawSummary(box, s, charts) {
   const boxes = Object.fromEntries(["tiers", "movement", "reasons", "groups", "cities"].map((k) => [k, h("div", {})]));
   const card = (title, inner, cls = "") => h("div", { class: `card ${cls}` }, h("h2", {}, title), inner);
-  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: when(s.as_of), run: s.run_id })),
+  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: when(s.as_of), run: s.run_id, n: s.members ?? "" })),
     h("div", { class: "chart-grid" }, card(t("rk.tiers"), boxes.tiers), card(t("rk.movement"), boxes.movement),
       card(t("rk.top_reasons"), boxes.reasons, "span-2"), card(t("rk.by_group"), boxes.groups), card(t("rk.by_city"), boxes.cities)),
     (s.drift || []).length ? card(t("rk.drift"), table([
