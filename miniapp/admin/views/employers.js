@@ -13,11 +13,17 @@ register({
     "er.title": "用人单位劳动风险", "er.city": "城市", "er.name": "单位", "er.industry": "行业", "er.prob": "下季度纠纷概率",
     "er.tier": "层级", "er.reasons": "原因与建议", "er.inputs": "近 4 周 / 26 周维权求助", "er.union": "有工会",
     "er.cases": "相关案件", "er.count": "{n} 家单位",
+    "industry.delivery_platform": "即时配送", "industry.construction": "建筑", "industry.sanitation": "环卫",
+    "industry.logistics": "物流快递", "industry.manufacturing": "制造", "industry.domestic_services": "家政",
+    "industry.ride_hailing": "网约车",
   },
   en: {
     "er.title": "Employer labour risk", "er.city": "City", "er.name": "Employer", "er.industry": "Industry",
     "er.prob": "Dispute next quarter", "er.tier": "Tier", "er.reasons": "Reasons and actions",
     "er.inputs": "Rights requests 4w / 26w", "er.union": "Has a union", "er.cases": "Cases", "er.count": "{n} employers",
+    "industry.delivery_platform": "Delivery platform", "industry.construction": "Construction", "industry.sanitation": "Sanitation",
+    "industry.logistics": "Logistics", "industry.manufacturing": "Manufacturing", "industry.domestic_services": "Domestic services",
+    "industry.ride_hailing": "Ride-hailing",
   },
 });
 
@@ -34,7 +40,7 @@ export async function renderEmployers(container, params, query) {
   if (!rows) return;
   mount(body, h("p", { class: "muted" }, t("er.count", { n: rows.length })), table([
     { title: t("er.name"), cell: (r) => h("strong", {}, r.name) },
-    { title: t("er.industry"), cell: (r) => r.inputs.industry },
+    { title: t("er.industry"), cell: (r) => label("industry", r.inputs.industry) },
     { title: t("er.tier"), cell: (r) => tierBadge(r.risk.tier) },
     { title: t("er.prob"), cell: (r) => pct(r.risk.probability), class: "num" },
     { title: t("er.inputs"), cell: (r) => `${r.inputs.rights_requests_4w ?? 0} / ${r.inputs.rights_requests_26w ?? 0}`, class: "num" },

@@ -5,7 +5,7 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, label, load, pageHeader, select, table, when } from "../core.js";
+import { api, badge, field, isAdmin, label, load, pageHeader, select, table, when } from "../core.js";
 import { go, href } from "../router.js";
 
 register({
@@ -67,6 +67,28 @@ export function statusBadge(status) {
   return h("span", { class: `badge badge-${kind}`, "data-testid": "status", "data-status": status }, label("rs", status));
 }
 
+const labelCache = new Map();
+
+/** Field labels of a scenario ({name: label}) from its definition (admins) or its form (staff); {} if neither. */
+async function fieldLabels(key) {
+  if (!labelCache.has(key)) {
+    labelCache.set(key, (async () => {
+      try {
+        if (isAdmin()) {
+          const s = await api.get(`/v1/admin/scenarios/${key}`);
+          return Object.fromEntries(s.fields.map((f) => [f.name, pick(f.label_zh, f.label_en)]));
+        }
+        const form = await api.get(`/v1/scenarios/${key}`);
+        return Object.fromEntries(Object.entries(form.answers_schema.properties || {})
+          .map(([name, p]) => [name, pick(p["x-label-zh"], p["x-label-en"])]));
+      } catch {
+        return {};
+      }
+    })());
+  }
+  return labelCache.get(key);
+}
+
 function answerText(value) {
   if (value === null || value === undefined) return t("core.none");
   return typeof value === "object" ? JSON.stringify(value) : String(value);
@@ -75,6 +97,7 @@ function answerText(value) {
 async function showRequest(box, id, reload) {
   const r = await load(box, () => api.get(`/v1/requests/${id}`), () => showRequest(box, id, reload));
   if (!r) return;
+  const labels = await fieldLabels(r.scenario_key);
   const errors = h("div", { class: "errors" });
   const note = h("textarea", { name: "note", rows: 2, "data-testid": "move-note", placeholder: t("q.note") });
   const moveForm = h("form", { class: "moves", novalidate: true, onSubmit: (e) => e.preventDefault() }, note,
@@ -90,7 +113,7 @@ async function showRequest(box, id, reload) {
       r.sla_due ? ` · ${t("q.due")} ${when(r.sla_due)}` : "", " ", r.overdue ? badge(t("q.overdue"), "danger") : null),
     errors, MOVES[r.status] ? moveForm : null,
     h("h3", {}, t("q.answers")),
-    h("dl", { class: "answers", "data-testid": "request-answers" }, Object.entries(r.answers || {}).map(([k, v]) => [h("dt", {}, k), h("dd", {}, answerText(v))])),
+    h("dl", { class: "answers", "data-testid": "request-answers" }, Object.entries(r.answers || {}).map(([k, v]) => [h("dt", { title: k }, labels[k] || k), h("dd", {}, answerText(v))])),
     h("h3", {}, t("q.attachments")),
     r.attachments.length ? h("ul", {}, r.attachments.map((a) => h("li", {}, a.download_url ? h("a", { href: a.download_url, target: "_blank" }, a.filename) : a.filename)))
       : h("p", { class: "muted" }, t("q.none")),
