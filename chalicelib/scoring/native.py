@@ -181,6 +181,11 @@ class Booster:
     """A model loaded from its saved bytes (UBJ or JSON) into the C library; predictions as numpy."""
 
     def __init__(self, lib: Library, raw: bytes, *, nthread: int = 1) -> None:
+        """Raises XGBoostError for bytes XGBoost rejects. Its reader is not safe on every damaged input
+        (an empty buffer aborts the process, some truncated UBJ files crash or hang it): give it only
+        bytes whose checksum was verified, as model._load does."""
+        if not raw:
+            raise XGBoostError("empty model buffer")           # XGBoost 3.2 calls std::terminate on it
         self.lib = lib
         self._handle = _handle()
         lib.check(lib.cdll.XGBoosterCreate(None, 0, ctypes.byref(self._handle)))
@@ -192,7 +197,8 @@ class Booster:
         self._guard: contextlib.AbstractContextManager[Any] = (
             contextlib.nullcontext() if self.kind in THREAD_SAFE_BOOSTERS else threading.Lock())
         self.num_features = self._num_features()
-        self.predict(np.full((1, self.num_features), np.nan, dtype=np.float32))   # configure now, not under load
+        # configure now rather than under concurrent load; also learns the outputs per row
+        self._row_shape = self.predict(np.full((1, self.num_features), np.nan, dtype=np.float32)).shape[1:]
 
     def set_param(self, name: str, value: str) -> None:
         """Not while another thread predicts with this booster (XGBoost does not guard it)."""
@@ -227,6 +233,8 @@ class Booster:
         """What `inplace_predict` returns: (rows,) for one output, (rows, outputs) for several;
         NaN is missing."""
         array = self._checked(x)
+        if not len(array) and hasattr(self, "_row_shape"):    # the C API would say (0, 0)
+            return np.empty((0, *self._row_shape), dtype=np.float32)
         config = json.dumps({"type": MARGIN if margin else VALUE, "training": False, "iteration_begin": 0,
                              "iteration_end": 0, "strict_shape": False, "cache_id": 0,
                              "missing": float("nan")}).encode()
