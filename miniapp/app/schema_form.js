@@ -73,7 +73,7 @@ function employerControl(id, name, required, ctx) {
     try {
       const rows = await ctx.api.get("/v1/employers", { query: { city: city.value } });
       select.replaceChildren(h("option", { value: "" }, t("form.choose")),
-        rows.map((e) => h("option", { value: e.employer_id }, pick(e.name_zh, e.name_en))));
+        ...rows.map((e) => h("option", { value: e.employer_id }, pick(e.name_zh, e.name_en))));
     } catch {
       select.replaceChildren(h("option", { value: "" }, t("error.network_error")));
     }
