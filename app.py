@@ -1,6 +1,7 @@
 """WorkerHome API. Registers blueprints only: no logic here, and nothing heavy to import
 (numpy and xgboost are loaded lazily by the scoring code)."""
-from chalice import Chalice, Rate
+from chalice import Chalice, Cron, Rate
+from chalice.app import SQSEvent
 
 from chalicelib.api import (
     admin_members,
@@ -14,11 +15,14 @@ from chalicelib.api import (
     scenarios,
     score_admin,
     scoring,
+    scoring_runs,
     staff,
     stations,
     system,
 )
+from chalicelib.runtime import runtime
 from chalicelib.services import booking_sweep, case_sla, membership_lifecycle
+from chalicelib.services import scoring_runs as runs
 from chalicelib.settings import settings
 
 app = Chalice(app_name="workerhome")
@@ -26,7 +30,7 @@ app.experimental_feature_flags.update({"BLUEPRINTS"})
 
 for blueprint in (system.bp, auth.bp, me.bp, directory.bp, admin_members.bp,
                   stations.bp, admin_stations.bp, bookings.bp, staff.bp, membership.bp,
-                  scenarios.bp, cases.bp, scoring.bp, score_admin.bp):
+                  scenarios.bp, cases.bp, scoring.bp, score_admin.bp, scoring_runs.bp):
     app.register_blueprint(blueprint)
 if settings.is_local:
     app.register_blueprint(system.dev_bp)
@@ -48,3 +52,24 @@ def run_membership_lifecycle(event: object) -> dict[str, int]:
 def run_request_sla_sweep(event: object) -> dict[str, int]:
     """Flag service requests overdue in their stage and escalate them."""
     return case_sla.sweep()
+
+
+@app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="nightly_scoring")
+def run_nightly_scoring(event: object) -> list[str]:
+    """02:00 China time: a churn run and a service-demand run over every member."""
+    return runs.nightly(runtime().clock.now())
+
+
+@app.on_sqs_message(queue=settings.scoring_queue, batch_size=1, name="score_segment", maximum_concurrency=20)
+def score_segment(event: SQSEvent) -> None:
+    """One segment of a scoring run per invocation; an exception makes SQS deliver it again, and after
+    scoring_max_receives deliveries it goes to the dead-letter queue."""
+    for record in event:
+        runs.handle_segment(record.body)
+
+
+@app.on_sqs_message(queue=settings.scoring_dlq, batch_size=10, name="scoring_dead_letters")
+def scoring_dead_letters(event: SQSEvent) -> None:
+    """Segments the queue gave up on: counted failed on their run (retry re-queues them)."""
+    for record in event:
+        runs.handle_dead_letter(record.body)

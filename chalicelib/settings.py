@@ -35,6 +35,12 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     idempotency_ttl: int = 24 * 3600
     attachments_bucket: str = ""               # S3 bucket for service-request attachments (presigned POST)
+    scoring_queue: str = ""                    # SQS: one message per scan segment of a scoring run
+    scoring_dlq: str = ""                      # SQS: segments that failed scoring_max_receives times
+    scoring_max_receives: int = 3              # deliveries of a segment message before it goes to the DLQ
+    scoring_segment_members: int = 50_000      # members per segment (the segment count follows the table size)
+    scoring_max_segments: int = 1_000
+    scoring_min_change: float = 0.02           # a stored score is rewritten when it moves at least this much
 
     @property
     def is_local(self) -> bool:
@@ -64,6 +70,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         access_token_ttl=_int(env, "WH_ACCESS_TOKEN_TTL", 15 * 60),
         refresh_token_ttl=_int(env, "WH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
         attachments_bucket=env.get("WH_ATTACHMENTS_BUCKET", f"workerhome-{stage}-attachments"),
+        scoring_queue=env.get("WH_SCORING_QUEUE", f"workerhome-{stage}-scoring-segments"),
+        scoring_dlq=env.get("WH_SCORING_DLQ", f"workerhome-{stage}-scoring-segments-dlq"),
+        scoring_max_receives=_int(env, "WH_SCORING_MAX_RECEIVES", 3),
+        scoring_segment_members=_int(env, "WH_SCORING_SEGMENT_MEMBERS", 50_000),
+        scoring_max_segments=_int(env, "WH_SCORING_MAX_SEGMENTS", 1_000),
+        scoring_min_change=float(env.get("WH_SCORING_MIN_CHANGE") or 0.02),
     )
 
 

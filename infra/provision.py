@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.runtime import Runtime
 from chalicelib.store.registry import ALL_MODELS
+from infra import queues
 
 
 def create_tables() -> None:
@@ -69,3 +70,4 @@ def provision(rt: Runtime) -> None:
     ensure_kms_key(rt)
     ensure_secrets(rt)
     ensure_attachments_bucket(rt)
+    queues.ensure_queues(rt.client("sqs"), rt.settings)

@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.settings import Settings
 from chalicelib.settings import settings as current_settings
 from chalicelib.store.registry import DEPLOYED_MODELS, ttl_attribute
+from infra import queues
 
 
 def _logical_id(table_name: str) -> str:
@@ -86,6 +87,7 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
                                                  "AllowedHeaders": ["*"], "MaxAge": 3600}]},
         },
     }
+    resources.update(queues.template_resources(settings))
     resources["ParameterNames"] = {
         "Type": "AWS::SSM::Parameter",
         "Properties": {

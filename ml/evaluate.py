@@ -100,9 +100,7 @@ def histogram(values: np.ndarray, bins: int = 10) -> dict[str, list[float]]:
 
 
 def psi(reference: dict[str, list[float]], values: np.ndarray) -> float:
-    """Population stability index of `values` against a stored histogram."""
-    edges = np.asarray(reference["edges"])
-    expected = np.maximum(np.asarray(reference["fractions"]), 1e-4)
-    counts = np.bincount(np.searchsorted(edges[1:-1], values, side="right"), minlength=len(expected))
-    actual = np.maximum(counts / max(len(values), 1), 1e-4)
-    return float(np.sum((actual - expected) * np.log(actual / expected)))
+    """Population stability index of `values` against a stored histogram (the serving code's definition)."""
+    from chalicelib.scoring import drift
+
+    return drift.psi(reference, drift.bin_counts(reference, values))

@@ -9,19 +9,12 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.http import Reply, RequestContext, endpoint
-from chalicelib.domain.base import Strict
+from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
 from chalicelib.domain.bookings import BookingCreate, BookingOut, BookingsQuery, PassOut, WaitlistOut
 from chalicelib.services import booking, checkin, waitlist
 
 bp = Blueprint(__name__)
 WORKER = ("worker",)
-
-
-class Ref(Strict):
-    """The payload an Idempotency-Key is checked against for writes addressed by path."""
-
-    id: str
 
 
 

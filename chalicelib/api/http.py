@@ -22,6 +22,7 @@ from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.domain.access import Caller
+from chalicelib.domain.base import Strict
 from chalicelib.domain.errors import (
     DomainError,
     Forbidden,
@@ -171,6 +172,12 @@ def _to_jsonable(result: Any) -> Any:
     if isinstance(result, list):
         return [_to_jsonable(r) for r in result]
     return result
+
+
+class Ref(Strict):
+    """The payload an Idempotency-Key is checked against for writes addressed by path."""
+
+    id: str
 
 
 @dataclass(frozen=True)

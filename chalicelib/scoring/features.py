@@ -103,21 +103,29 @@ def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) 
     return {f"w{y}_{w:02d}_{e}": ei * WEEKS + k for k, (y, w) in enumerate(weeks) for ei, e in enumerate(events)}
 
 
-def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime) -> np.ndarray:
-    """(n, events, WEEKS) counts read from stored counter attributes; absent counters are 0."""
+def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
+                  raw: bool = False) -> np.ndarray:
+    """(n, events, WEEKS) counts read from stored counter attributes; absent counters are 0.
+
+    `raw=True` reads DynamoDB's own item format ({"N": "3"}) as a Scan returns it, so batch scoring
+    does not convert every attribute to a Python number first (numpy parses the strings at once).
+    """
     import numpy as np
 
     index = _counter_index(tuple(events), tuple(week_keys(as_of)))
     stride = len(events) * WEEKS
     positions: list[int] = []
     values: list[Any] = []
-    for i, record in enumerate(records):       # the hot loop of batch scoring: plain Python, one dict get per attribute
+    get = index.get
+    for i, record in enumerate(records):       # the hot loop of batch scoring: one dict get per attribute
+        if not record:
+            continue
         base = i * stride
-        for name, value in (record or {}).items():
-            pos = index.get(name)
+        for name, value in record.items():
+            pos = get(name)
             if pos is not None:
                 positions.append(base + pos)
-                values.append(value)
+                values.append(value["N"] if raw else value)
     out = np.zeros(len(records) * stride)
     out[positions] = np.asarray(values, dtype=np.float64)
     return out.reshape(len(records), len(events), WEEKS)
@@ -145,9 +153,14 @@ def _days_since(stamp: str | None, as_of: datetime) -> float:
 
 
 def _one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
+    """(n, len(vocabulary)) indicators; values outside the vocabulary (or None) are all zeros."""
     import numpy as np
 
-    return np.array([[1.0 if v == term else 0.0 for term in vocabulary] for v in values]).reshape(len(values), -1)
+    position = {term: i for i, term in enumerate(vocabulary)}
+    index = np.fromiter((position.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+    out = np.zeros((len(values), len(vocabulary) + 1))
+    out[np.arange(len(values)), index] = 1.0          # -1 lands in the spare last column
+    return out[:, :-1]
 
 
 def _stack(columns: dict[str, Any], names: Sequence[str]) -> np.ndarray:
@@ -168,11 +181,12 @@ def profile_of(member: Any) -> dict[str, Any]:
 
 
 def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
-                  as_of: datetime) -> np.ndarray:
-    """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet)."""
+                  as_of: datetime, *, raw: bool = False) -> np.ndarray:
+    """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet).
+    `raw=True`: the activity records are in DynamoDB's item format, as batch scoring scans them."""
     import numpy as np
 
-    counts = weekly_counts(records, MEMBER_EVENTS, as_of)
+    counts = weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw)
     ev = {e: counts[:, i, :] for i, e in enumerate(MEMBER_EVENTS)}
     cols: dict[str, Any] = {}
     for e in _ROLLED:
@@ -193,7 +207,9 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
     cols["app_opens_ewm"] = ev["app_opens"] @ _EWM_WEIGHTS()
     cols["weeks_since_active"] = _weeks_since(active)
     cols["weeks_since_checkin"] = _weeks_since(ev["checkins"] > 0)
-    cols["days_since_last_event"] = [_days_since((r or {}).get("last_event_at"), as_of) for r in records]
+    stamps = [((r or {}).get("last_event_at") or {}).get("S") for r in records] if raw else \
+        [(r or {}).get("last_event_at") for r in records]
+    cols["days_since_last_event"] = [_days_since(stamp, as_of) for stamp in stamps]
     cols["app_opens_trend"] = cols["app_opens_4w"] / 4 - cols["app_opens_26w"] / 26
     cols["checkins_trend"] = cols["checkins_4w"] / 4 - cols["checkins_26w"] / 26
     cols["no_show_rate_13w"] = cols["no_shows_13w"] / np.maximum(cols["bookings_13w"], 1.0)

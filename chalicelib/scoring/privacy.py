@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import get_args
 
 from chalicelib.domain.access import Caller
+from chalicelib.domain.scoring_runs import BatchModel
 from chalicelib.scoring.views import PrivacyChoice
 from chalicelib.store import audit, privacy_prefs
 from chalicelib.store.base import iso
@@ -12,7 +14,7 @@ from chalicelib.store.privacy_prefs import PrivacyPreference
 
 def set_profiling(caller: Caller, allowed: bool, now: datetime) -> PrivacyChoice:
     """Record the choice (audited: a consent decision is a fact the member may need to prove)."""
-    privacy_prefs.set_profiling(caller.member_id, allowed, iso(now))
+    privacy_prefs.set_profiling(caller.member_id, allowed, iso(now), get_args(BatchModel))
     audit.record(f"member#{caller.member_id}", actor=caller.member_id, at=now,
                  action="profiling_on" if allowed else "profiling_off")
     return PrivacyChoice(profiling=allowed, updated_at=iso(now))

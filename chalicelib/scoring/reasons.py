@@ -242,12 +242,60 @@ def top_reasons(contributions: Sequence[float], values: Values, families: Sequen
     `contributions` is one row of SHAP values in the order of `names` (a trailing bias term is ignored).
     """
     by_name = dict(zip(names, contributions, strict=False))
-    scored = [(sum(float(by_name.get(f, 0.0)) for f in fam.features), fam) for fam in families]
+    weights = [sum(float(by_name.get(f, 0.0)) for f in fam.features) for fam in families]
+    return reasons_from_weights(weights, values, families, k=k)
+
+
+def reasons_from_weights(weights: Sequence[float], values: Values, families: Sequence[Family], *,
+                         k: int = 3) -> list[Reason]:
+    """top_reasons from the families' summed contributions (batch scoring sums them for many rows at once
+    with `family_matrix`)."""
     out: list[Reason] = []
-    for weight, fam in sorted(scored, key=lambda s: -s[0]):
+    for weight, fam in sorted(zip(weights, families, strict=True), key=lambda s: -s[0]):
         if weight < MIN_WEIGHT or len(out) == k:
             break
         said = fam.say(values)
         if said is not None:
-            out.append(Reason(fam.code, said[0], said[1], fam.action[0], fam.action[1], weight))
+            out.append(Reason(fam.code, said[0], said[1], fam.action[0], fam.action[1], float(weight)))
     return out
+
+
+def family_matrix(families: Sequence[Family], names: Sequence[str]) -> Any:
+    """(len(names), len(families)) 0/1 matrix: contributions @ matrix = each family's summed contribution."""
+    import numpy as np
+
+    position = {n: i for i, n in enumerate(names)}
+    out = np.zeros((len(names), len(families)))
+    for j, fam in enumerate(families):
+        for f in fam.features:
+            if f in position:
+                out[position[f], j] = 1.0
+    return out
+
+
+_TITLES: dict[str, tuple[str, str]] = {
+    "inactive": ("长期没有活动", "No recent activity"), "app_use": ("很少打开应用", "Rarely opens the app"),
+    "station_visits": ("很少到驿站", "Few station visits"), "no_shows": ("预约后未到或取消", "No-shows and cancellations"),
+    "waitlist": ("常排候补", "Often on waitlists"), "requests_rejected": ("申请被驳回", "Requests turned down"),
+    "membership": ("会员状态", "Membership status"), "new_member": ("新注册", "New to WorkerHome"),
+    "employer": ("未填工作单位", "No employer on file"), "worker_group": ("所属工种", "Worker group"),
+    "city": ("所在城市", "City"),
+    **{f"requests_{c}": (f"近期有{zh}需求", f"Recent {en} requests") for c, (zh, en) in CATEGORY_NAMES.items()},
+    "rights_requests": ("职工维权求助", "Rights requests from its workers"), "turnover": ("会员流失", "Members leaving"),
+    "no_union": ("未建工会", "No union branch"), "industry": ("行业风险", "Industry risk"),
+}
+
+
+def title_of(code: str, lang: str) -> str:
+    """A short name of a reason family, for counts over many members (dashboards)."""
+    zh, en = _TITLES.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
+def action_of(code: str, lang: str) -> str | None:
+    """The suggested staff action of a reason code (stored scores keep the code and the texts)."""
+    fam = _BY_CODE.get(code)
+    return None if fam is None else (fam.action[1] if lang == "en" else fam.action[0])
+
+
+_BY_CODE: dict[str, Family] = {f.code: f for f in (*MEMBER_FAMILIES, *EMPLOYER_FAMILIES)}

@@ -7,10 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from chalicelib.domain import otp as rules
+from chalicelib.domain.activity import APP_OPENED
 from chalicelib.domain.errors import Conflict, TokenInvalid
 from chalicelib.privacy.masking import mask_phone
 from chalicelib.runtime import runtime
-from chalicelib.domain.activity import APP_OPENED
 from chalicelib.services import activity, tokens
 from chalicelib.services.sms import send_sms
 from chalicelib.store import accounts

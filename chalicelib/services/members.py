@@ -1,11 +1,12 @@
 """A member's own profile and data rights; admins' member look-ups, role grants and audited reveals."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from chalicelib.domain.access import Caller
 from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.domain.members import EmployerRef, MemberProfile, ProfileUpdate, RevealRequest, RolesUpdate
+from chalicelib.domain.scoring_runs import BatchModel
 from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime
@@ -97,7 +98,7 @@ def erase_me(caller: Caller) -> None:
     member.employer_name_zh = member.employer_name_en = None
     member.status, member.roles, member.station_ids = "erased", {"worker"}, None
     member.updated_at = iso(runtime().clock.now())
-    accounts.erase_member(member)
+    accounts.erase_member(member, get_args(BatchModel))
     audit.record(f"member#{member.member_id}", actor=caller.member_id, action="erase", at=runtime().clock.now())
 
 

@@ -145,10 +145,14 @@ def revoke_session(token_hash: str) -> None:
             raise
 
 
-def erase_member(member: Member) -> None:
-    """Save the stripped member and release its phone in one transaction."""
+def erase_member(member: Member, score_models: tuple[str, ...] = ()) -> None:
+    """Save the stripped member, release its phone and delete its stored scores in one transaction."""
+    from chalicelib.store.scoring_tables import ScoreRecord
+
     with transaction() as tx:
         if member.phone_bidx:
             tx.delete(PhoneClaim(member.phone_bidx))
+        for model in score_models:
+            tx.delete(ScoreRecord(member.member_id, model))
         member.phone_bidx = member.phone_enc = member.phone_masked = None
         tx.save(member)

@@ -3,7 +3,7 @@ with ADD so concurrent events never lose a count) and when the last event happen
 reads it with a parallel Scan."""
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
@@ -16,6 +16,7 @@ class ActivityRecord(Model):
     member_id = UnicodeAttribute(hash_key=True)
     last_event = UnicodeAttribute(null=True)
     last_event_at = UnicodeAttribute(null=True)
+    profiling_off = BooleanAttribute(null=True)     # the member opted out of profiling: batch scoring skips them
 
 
 def _actions(counter: str, event: str, at_iso: str) -> list[Action]:

@@ -8,7 +8,10 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from chalicelib.store.activity import ActivityRecord
 from chalicelib.store.base import table_meta
+from chalicelib.store.scoring_tables import ScoreRecord
+from chalicelib.store.transact import NamedTransaction
 
 
 class PrivacyPreference(Model):
@@ -26,5 +29,15 @@ def profiling_allowed(member_id: str) -> bool:
         return True
 
 
-def set_profiling(member_id: str, allowed: bool, at_iso: str) -> None:
-    PrivacyPreference(member_id, profiling=allowed, updated_at=at_iso).save()
+def set_profiling(member_id: str, allowed: bool, at_iso: str, score_models: tuple[str, ...] = ()) -> None:
+    """One transaction: the choice, the same flag on the member's activity item (batch scoring scans that
+    table, so it skips the member without reading this one), and - when profiling is turned off - the
+    member's stored scores are deleted."""
+    tx = NamedTransaction()
+    tx.put("choice", PrivacyPreference(member_id, profiling=allowed, updated_at=at_iso))
+    flag = ActivityRecord.profiling_off.remove() if allowed else ActivityRecord.profiling_off.set(True)
+    tx.update("activity", ActivityRecord(member_id), [flag])
+    if not allowed:
+        for model in score_models:
+            tx.delete(f"score:{model}", ScoreRecord(member_id, model))
+    tx.commit()

@@ -2,9 +2,10 @@
 
 scoring_runs (run_id)
     model_index  (model, created_at)          the runs of a model, newest first (history, "previous run")
-scoring_segments (run_id, segment)            one item per finished segment: its counts and aggregates
-                                              (tiers, movement, reasons, feature histograms), written in the
-                                              same transaction that marks the segment done on the run
+scoring_segments (run_id, segment)            per segment: when done, its counts and aggregates (tiers,
+                                              movement, reasons, feature histograms), written in the same
+                                              transaction that adds the segment to the run's done set; while
+                                              it fails, the last error and the number of attempts
 scores (member_id, model)                     the member's latest score for a model; rewritten only when it
                                               changed, so a nightly run writes a fraction of the members
     tier_index   (tier_key = "<model>#<tier>", probability)   highest risk first, per model and tier
@@ -43,7 +44,6 @@ class ScoringRun(Model):
     failed_segments = NumberSetAttribute(null=True)
     members_scored = NumberAttribute(default=0)
     scores_written = NumberAttribute(default=0)
-    failures = JSONAttribute(null=True)              # {"<segment>": "error text"}
     previous_run_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
@@ -56,10 +56,13 @@ class SegmentResult(Model):
     Meta = table_meta("scoring_segments")
     run_id = UnicodeAttribute(hash_key=True)
     segment = NumberAttribute(range_key=True)
-    members = NumberAttribute()
-    written = NumberAttribute()
-    aggregates = JSONAttribute()                     # see chalicelib.scoring.aggregates
-    finished_at = UnicodeAttribute()
+    status = UnicodeAttribute()                      # done | failing
+    attempts = NumberAttribute(default=0)            # failed attempts
+    error = UnicodeAttribute(null=True)              # the last failed attempt's error (no personal data)
+    members = NumberAttribute(null=True)
+    written = NumberAttribute(null=True)
+    aggregates = JSONAttribute(null=True)            # see chalicelib.scoring.aggregates
+    updated_at = UnicodeAttribute()
 
 
 class ScoresByTier(GlobalSecondaryIndex["ScoreRecord"]):
