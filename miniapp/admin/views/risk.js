@@ -19,6 +19,8 @@ register({
     "rk.feature": "特征", "rk.flagged": "需关注", "rk.list": "高风险名单", "rk.tier": "层级", "rk.city": "城市", "rk.group": "职业",
     "rk.member": "会员", "rk.prob": "概率", "rk.reason": "首要原因", "rk.open": "原因与跟进", "rk.close": "收起",
     "rk.no_run": "这个模型还没有完成的评分任务。", "rk.start": "去开始评分", "rk.count": "人数",
+    "rk.drift_hint": "本次评分人群与训练数据的特征分布差异（PSI 高于阈值即需关注）：{n} 个特征需关注",
+    "rk.drift_rest": "其余 {n} 个特征",
   },
   en: {
     "rk.title": "Risk dashboard", "rk.model": "Model", "rk.as_of": "Scored {at} · run {run} · {n} members", "rk.tiers": "Tier distribution",
@@ -27,6 +29,8 @@ register({
     "rk.feature": "Feature", "rk.flagged": "Flagged", "rk.list": "High-risk members", "rk.tier": "Tier", "rk.city": "City",
     "rk.group": "Group", "rk.member": "Member", "rk.prob": "Probability", "rk.reason": "Top reason", "rk.open": "Reasons & outreach",
     "rk.close": "Close", "rk.no_run": "No finished scoring run for this model yet.", "rk.start": "Start a run", "rk.count": "Members",
+    "rk.drift_hint": "How far this run's population moved from the training data (PSI above the threshold is flagged): {n} features flagged",
+    "rk.drift_rest": "The other {n} features",
   },
 });
 
@@ -60,17 +64,28 @@ function stacked(groups, ns) {
     datasets: TIERS.map((tier) => ({ label: label("tier", tier), data: keys.map((k) => groups[k][tier] || 0), backgroundColor: TIER_COLOURS[tier] })) };
 }
 
+/** Feature drift, largest PSI first: the flagged ones and the top few, the rest folded away. */
+function driftTable(drift) {
+  const sorted = [...drift].sort((a, b) => b.psi - a.psi);
+  const shown = Math.max(8, sorted.filter((d) => d.flagged).length);
+  const grid = (rows, testid) => table([
+    { title: t("rk.feature"), cell: (d) => h("code", {}, d.feature) },
+    { title: "PSI", cell: (d) => d.psi.toFixed(3), class: "num" },
+    { title: t("rk.flagged"), cell: (d) => (d.flagged ? badge(t("rk.flagged"), "warn") : "") },
+  ], rows, { testid, rowAttrs: (d) => ({ "data-flagged": String(d.flagged) }) });
+  return h("div", {}, h("p", { class: "hint" }, t("rk.drift_hint", { n: sorted.filter((d) => d.flagged).length })),
+    grid(sorted.slice(0, shown), "risk-drift"),
+    sorted.length > shown ? h("details", {}, h("summary", {}, t("rk.drift_rest", { n: sorted.length - shown })),
+      grid(sorted.slice(shown), "risk-drift-rest")) : null);
+}
+
 async function drawSummary(box, s, charts) {
   const boxes = Object.fromEntries(["tiers", "movement", "reasons", "groups", "cities"].map((k) => [k, h("div", {})]));
   const card = (title, inner, cls = "") => h("div", { class: `card ${cls}` }, h("h2", {}, title), inner);
   mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: when(s.as_of), run: s.run_id, n: s.members ?? "" })),
     h("div", { class: "chart-grid" }, card(t("rk.tiers"), boxes.tiers), card(t("rk.movement"), boxes.movement),
       card(t("rk.top_reasons"), boxes.reasons, "span-2"), card(t("rk.by_group"), boxes.groups), card(t("rk.by_city"), boxes.cities)),
-    (s.drift || []).length ? card(t("rk.drift"), table([
-      { title: t("rk.feature"), cell: (d) => h("code", {}, d.feature) },
-      { title: "PSI", cell: (d) => d.psi.toFixed(3), class: "num" },
-      { title: t("rk.flagged"), cell: (d) => (d.flagged ? badge(t("rk.flagged"), "warn") : "") },
-    ], [...s.drift].sort((a, b) => b.psi - a.psi), { testid: "risk-drift" })) : null);
+    (s.drift || []).length ? card(t("rk.drift"), driftTable(s.drift)) : null);
   const noLegend = { plugins: { legend: { display: false } } };
   const stackedOpts = { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } };
   const mv = ["up", "down", "same", "new"];
