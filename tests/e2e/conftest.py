@@ -30,7 +30,7 @@ MOBILE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "
           "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
                         "Chrome/156.0.0.0 Mobile Safari/537.36"}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 30_000          # generous: CI shares two cores with the stack, moto and other suites
 
 # Demo accounts seeded by devstack/seed.py.
 ADMIN_PHONE = "13800000000"
@@ -118,10 +118,11 @@ def browser() -> Iterator[Any]:
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make e2e-deps` (installs Debian's chromium)", pytrace=False)
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError as exc:
         pytest.fail(f"Playwright for Python is not installed ({exc}): run `make venv`", pytrace=False)
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as pw:
         try:
             chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000)
