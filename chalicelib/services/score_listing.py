@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, get_args
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.errors import FieldIssue, RuleViolation, ValidationFailed
@@ -46,6 +46,11 @@ class ScoreQuery(Strict):
     group: Annotated[str, Field(max_length=40)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, Field(max_length=2000)] | None = None
+
+    @field_validator("tier", "city", "group", "cursor", mode="before")
+    @classmethod
+    def _empty_is_absent(cls, value: Any) -> Any:
+        return None if value == "" else value
 
 
 class CategoryShare(Out):

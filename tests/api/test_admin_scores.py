@@ -106,6 +106,7 @@ def test_filters_keep_the_limit_by_reading_on(api, admin, ranked, calls):
     assert seen == shanghai
     both = [i["member_id"] for page in pages(api, admin, "city=beijing&group=courier&limit=3") for i in page["items"]]
     assert both == [m for i, (m, _, _) in enumerate(ranked) if i % 3]
+    assert api.as_(admin).get("/v1/admin/scores?city=&group=&tier=&limit=1").json["items"][0]["member_id"] == "m_00"
     assert api.as_(admin).get("/v1/admin/scores?group=factory_worker").json == \
         {"model": "churn", "tier": None, "items": [], "next_cursor": None}
 
