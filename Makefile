@@ -78,3 +78,7 @@ lint: venv
 
 clean:
 	rm -rf build .pytest_cache
+
+.PHONY: retrain
+retrain: venv  ## retrain churn on the stored records (local stack by default), promote only if not worse
+	$(PYBIN) -m ml.retrain --model churn
