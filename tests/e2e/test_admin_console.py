@@ -15,6 +15,7 @@ from tests.e2e.conftest import fresh_phone
 ADMIN_PHONE = "13800000000"
 STAFF_PHONE = "13800000001"
 WORKER_PHONE = "13800000011"          # courier in Shanghai, employer emp-sh-01
+SLOW = 20_000                         # ms for steps that write (a request's submit takes seconds on moto)
 
 
 def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv(live_stack, desktop: Page, shot):
@@ -41,7 +42,7 @@ def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv
     form.get_by_text("Wi-Fi").click()
     shot(page, "new-station-form")
     form.get_by_test_id("station-save").click()
-    expect(page).to_have_url(re.compile(r"#/stations/[^/]+$"))
+    expect(page).to_have_url(re.compile(r"#/stations/[^/]+$"), timeout=SLOW)
     expect(page.get_by_test_id("page-title")).to_contain_text(code)
     expect(page.get_by_test_id("hours-mon")).to_have_value("09:00-12:00, 13:30-18:00")
 
@@ -80,7 +81,7 @@ def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv
     shot(page, "import-rejected-with-row-errors")
     page.get_by_test_id("import-text").fill("\n".join([header, rows[0], rows[1].replace(",139.98,", ",39.99,")]))
     page.get_by_test_id("import-submit").click()
-    expect(page.get_by_test_id("import-result")).to_contain_text("2")
+    expect(page.get_by_test_id("import-result")).to_contain_text("2", timeout=SLOW)
     for imported_code in imported:
         expect(page.get_by_test_id(f"station-row-{imported_code}")).to_be_visible()
     shot(page, "imported")
@@ -111,7 +112,7 @@ def test_admin_adds_a_field_to_a_scenario_and_sees_it_in_the_preview(live_stack,
     page.get_by_test_id(f"field-{n}-options").fill("chaoyang | 朝阳区 | Chaoyang\nhaidian | 海淀区 | Haidian")
     page.get_by_test_id("scenario-save").click()
 
-    expect(page.get_by_test_id("scenario-version")).to_contain_text(f"v{before + 1}")
+    expect(page.get_by_test_id("scenario-version")).to_contain_text(f"v{before + 1}", timeout=SLOW)
     preview = page.get_by_test_id("scenario-preview")
     expect(preview.get_by_test_id(f"preview-field-{name}")).to_contain_text("希望工作的区")
     expect(preview.get_by_test_id(f"preview-input-{name}").locator("option")).to_have_count(3)
@@ -134,7 +135,7 @@ def test_admin_approves_a_membership_application(live_stack, desktop: Page, shot
     shot(page, "pending-applications")
     row.get_by_test_id(f"mb-note-{app_id}").fill("材料齐全")
     row.get_by_test_id(f"mb-approve-{app_id}").click()
-    expect(page.get_by_test_id("toast").last).to_contain_text("WH-")
+    expect(page.get_by_test_id("toast").last).to_contain_text("WH-", timeout=SLOW)
     expect(page.get_by_test_id(f"mb-row-{app_id}")).to_have_count(0)
     page.get_by_test_id("mb-tab-approved").click()
     expect(page.get_by_test_id(f"mb-row-{app_id}")).to_contain_text("WH-")
@@ -161,7 +162,7 @@ def test_worker_files_wage_arrears_in_the_mini_app_and_staff_resolve_it_in_the_q
     form.get_by_test_id("field-contact_phone").fill(WORKER_PHONE)
     shot(worker, "worker-form")
     form.get_by_test_id("form-submit").click()
-    expect(worker).to_have_url(re.compile(r"#/requests/"))
+    expect(worker).to_have_url(re.compile(r"#/requests/"), timeout=SLOW)
     request_id = worker.url.rsplit("/", 1)[1]
     expect(worker.get_by_test_id("request")).to_have_attribute("data-status", "submitted")
     shot(worker, "worker-filed")
@@ -177,13 +178,13 @@ def test_worker_files_wage_arrears_in_the_mini_app_and_staff_resolve_it_in_the_q
     expect(detail.get_by_test_id("request-answers")).to_contain_text("12600")
     for to in ("accepted", "in_progress"):
         detail.get_by_test_id(f"move-{to}").click()
-        expect(detail.get_by_test_id("status").first).to_have_attribute("data-status", to)
+        expect(detail.get_by_test_id("status").first).to_have_attribute("data-status", to, timeout=SLOW)
     detail.get_by_test_id("comment-text").fill("已联系用人单位，约定本周五前结清。")
     detail.get_by_test_id("comment-send").click()
-    expect(detail.get_by_test_id("request-comments")).to_contain_text("本周五")
+    expect(detail.get_by_test_id("request-comments")).to_contain_text("本周五", timeout=SLOW)
     detail.get_by_test_id("move-note").fill("用人单位已支付全部欠薪 12600 元。")
     detail.get_by_test_id("move-resolved").click()
-    expect(detail.get_by_test_id("status").first).to_have_attribute("data-status", "resolved")
+    expect(detail.get_by_test_id("status").first).to_have_attribute("data-status", "resolved", timeout=SLOW)
     expect(staff.get_by_test_id(f"queue-row-{request_id}")).to_have_count(0)   # off the open queue
     shot(staff, "resolved")
 
