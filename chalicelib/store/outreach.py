@@ -86,6 +86,18 @@ def of_member(member_id: str, limit: int = 100) -> list[OutreachRecord]:
     return list(islice(OutreachRecord.query(member_id, scan_index_forward=False, limit=limit), limit))
 
 
+def forget_notes(member_id: str) -> int:
+    """PIPL art. 47: drop the notes of an erased member's outreach (what staff did and how it ended stay,
+    without personal data, as training labels). One Query + one UpdateItem per note; returns how many."""
+    R = OutreachRecord
+    noted = R.query(member_id, filter_condition=R.note_enc.exists(), attributes_to_get=["member_id", "outreach_id"])
+    count = 0
+    for record in noted:
+        record.update(actions=[R.note_enc.remove()])
+        count += 1
+    return count
+
+
 def put_in(tx: NamedTransaction, record: OutreachRecord) -> None:
     tx.put("outreach", record, condition=OutreachRecord.outreach_id.does_not_exist())
 

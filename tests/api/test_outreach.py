@@ -68,6 +68,7 @@ def test_the_member_activity_counts_the_outreach_and_the_audit_trail_shows_it(ap
     assert activity.counters(member.member_id)[week_counter("outreach_received", clock.now())] == 1
     trail = api.as_(admin).get(f"/v1/admin/members/{member.member_id}/audit").json
     assert [e["action"] for e in trail] == ["outreach"] and trail[0]["actor"] == admin.member_id
+    clock.advance(minutes=1)
     api.as_(admin).post(f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome",
                         {"outcome": "retained"})
     assert [e["action"] for e in api.as_(admin).get(f"/v1/admin/members/{member.member_id}/audit").json] == \
@@ -133,6 +134,18 @@ def test_unknown_and_erased_members_are_404(api, admin, member):
     assert api.as_(member).delete("/v1/me").status in (200, 204)
     assert reach_out(api, admin, member.member_id).status == 404
     assert api.as_(admin).get(f"/v1/admin/members/{member.member_id}/outreach").status == 404
+
+
+def test_erasure_can_drop_the_notes_and_keep_the_outcomes(api, aws, admin, member):
+    from chalicelib.store import outreach as store
+
+    made = reach_out(api, admin, member.member_id).json
+    reach_out(api, admin, member.member_id, {"action": "sms"})
+    api.as_(admin).post(f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome",
+                        {"outcome": "left"})
+    assert store.forget_notes(member.member_id) == 1
+    kept = store.of_member(member.member_id)
+    assert len(kept) == 2 and all(r.note_enc is None for r in kept) and {r.outcome for r in kept} == {"left", None}
 
 
 def test_only_admins_reach_out(api, member):
