@@ -20,9 +20,10 @@ def test_lost_booking_answer_is_retried_with_the_same_key(page, shot, live_stack
         time.sleep(1.2)
         route.continue_()
 
+    page.get_by_test_id("tab-bookings").click()
     page.route(re.compile(r"/v1/stations\?"), slow)
-    page.goto("/app/#/")
-    expect(page.get_by_test_id("loading")).to_be_visible()
+    page.get_by_test_id("tab-home").click()
+    expect(page.get_by_test_id("station-list").get_by_test_id("loading")).to_be_visible()
     shot("slow-search-loading")
     page.unroute(re.compile(r"/v1/stations\?"))
     page.get_by_test_id("station-item").first.click()
