@@ -96,6 +96,7 @@ async function watch(box, runId, state, onFinished) {
   }
   if (state.stopped) return;
   drawRun(box, run, () => watch(box, runId, state, onFinished));
+  patchHistoryRow(run);
   if (FINISHED.has(run.status)) onFinished();
   else state.timer = setTimeout(() => watch(box, runId, state, onFinished), POLL_MS);
 }
@@ -130,14 +131,8 @@ function drawRun(box, run, rewatch) {
   box.hidden = false;
 }
 
-async function showHistory(box, model, cursor = null, rows = []) {
-  const page = await load(box, () => api.get("/v1/admin/scoring-runs", { query: { model, limit: 20, cursor } }),
-    () => showHistory(box, model, cursor, rows));
-  if (!page) return;
-  const all = [...rows, ...page.items];
-  mount(box, h("h2", {}, t("sr.history")), h("div", { class: "tabs" }, RUN_MODELS.map((m) => h("a", { href: href("/scoring", { model: m }),
-    class: m === model ? "active" : "", "data-testid": `runs-tab-${m}` }, t(`model.${m}`)))),
-  table([
+function runColumns(model) {
+  return [
     { title: t("sr.run"), cell: (r) => h("a", { href: href(`/scoring/${r.run_id}`, { model }) }, h("code", {}, r.run_id)) },
     { title: t("sr.status"), cell: (r) => runBadge(r.status) },
     { title: t("sr.progress"), cell: (r) => `${r.segments_done}/${r.segments_total}`, class: "num" },
@@ -145,7 +140,26 @@ async function showHistory(box, model, cursor = null, rows = []) {
     { title: t("sr.version"), cell: (r) => h("small", {}, r.model_version || "") },
     { title: t("sr.created"), cell: (r) => when(r.created_at) },
     { title: t("sr.duration"), cell: (r) => (r.duration_s === null || r.duration_s === undefined ? t("core.none") : `${r.duration_s.toFixed(1)} s`), class: "num" },
-  ], all, { testid: "runs-table", rowAttrs: (r) => ({ "data-testid": `run-row-${r.run_id}`, "data-status": r.status }) }),
+  ];
+}
+
+const runRowAttrs = (r) => ({ "data-testid": `run-row-${r.run_id}`, "data-status": r.status });
+
+/** Bring the run's row in the history up to date with what the progress bar shows. */
+function patchHistoryRow(run) {
+  const row = document.querySelector(`[data-testid="run-row-${run.run_id}"]`);
+  if (!row) return;
+  row.replaceWith(h("tr", runRowAttrs(run), runColumns(run.model).map((c) => h("td", { class: c.class }, c.cell(run)))));
+}
+
+async function showHistory(box, model, cursor = null, rows = []) {
+  const page = await load(box, () => api.get("/v1/admin/scoring-runs", { query: { model, limit: 20, cursor } }),
+    () => showHistory(box, model, cursor, rows));
+  if (!page) return;
+  const all = [...rows, ...page.items];
+  mount(box, h("h2", {}, t("sr.history")), h("div", { class: "tabs" }, RUN_MODELS.map((m) => h("a", { href: href("/scoring", { model: m }),
+    class: m === model ? "active" : "", "data-testid": `runs-tab-${m}` }, t(`model.${m}`)))),
+  table(runColumns(model), all, { testid: "runs-table", rowAttrs: runRowAttrs }),
   page.next_cursor ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "runs-more",
     onClick: () => showHistory(box, model, page.next_cursor, all) }, t("core.more")) : null);
 }
