@@ -143,6 +143,37 @@ def test_admin_approves_a_membership_application(live_stack, desktop: Page, shot
     assert call(live_stack, "GET", "/v1/me/membership", worker)["status"] == "active"
 
 
+def test_admin_tunes_churn_thresholds_on_the_model_card(live_stack, desktop: Page, shot):
+    page = desktop
+    console_session(page, live_stack, ADMIN_PHONE)
+    page.goto("/admin/#/models")
+    expect(page.get_by_test_id("page-title")).to_have_text("模型与阈值")
+    page.get_by_test_id("lang-toggle").click()                  # English: the console's texts and the API's
+    expect(page.get_by_test_id("page-title")).to_have_text("Models & thresholds")
+    card = page.get_by_test_id("model-churn")
+    expect(card.get_by_test_id("chart-calibration-churn")).to_be_visible()
+    medium, high = card.get_by_test_id("threshold-churn-medium"), card.get_by_test_id("threshold-churn-high")
+    before = {"medium": medium.input_value(), "high": high.input_value()}
+    estimate = card.get_by_test_id("threshold-estimate-churn")
+    shown = estimate.inner_text()
+    high.fill("0.3")
+    expect(estimate).not_to_have_text(shown)                   # the estimate follows the inputs
+    medium.fill("0.4")
+    card.get_by_test_id("threshold-save-churn").click()        # medium above high: refused, field marked
+    expect(card.get_by_test_id("field-error")).to_have_text("must be less than high")
+    expect(medium).to_have_attribute("aria-invalid", "true")
+    shot(page, "thresholds-refused")
+    medium.fill("0.15")
+    card.get_by_test_id("threshold-save-churn").click()
+    expect(page.get_by_test_id("toast").last).to_be_visible(timeout=SLOW)
+    models = call(live_stack, "GET", "/v1/admin/models", token_for(live_stack, ADMIN_PHONE))
+    churn = next(m for m in (models if isinstance(models, list) else models["items"]) if m["name"] == "churn")
+    assert churn["thresholds"]["in_force"] == {"medium": 0.15, "high": 0.3}
+    shot(page, "thresholds-saved")
+    call(live_stack, "PUT", "/v1/admin/models/churn/thresholds", token_for(live_stack, ADMIN_PHONE),
+         {"medium": float(before["medium"]), "high": float(before["high"])})      # as the other tests expect
+
+
 def test_worker_files_wage_arrears_in_the_mini_app_and_staff_resolve_it_in_the_queue(
         live_stack, desktop: Page, mobile: Page, login, shot):
     worker = mobile
