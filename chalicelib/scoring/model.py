@@ -11,10 +11,10 @@ that package imports scipy, and numpy + scipy + xgboost do not fit the Lambda pa
 needs numpy and libxgboost.so (shipped in the package; in dev/tests the installed xgboost-cpu's);
 where either is missing the scoring routes answer 503 and the rest work.
 
-Reasons use exact TreeSHAP contributions (`pred_contribs`). Measured for one row with the packaged
-models (1 thread, loaded 2-core box): exact 0.5-1.2 ms, approx (Saabas) 0.5-0.6 ms, plain
-predict 0.2-0.3 ms. Exact is cheap enough for the one row a person reads and does not favour
-features near the root as the approximation does.
+Reasons use exact TreeSHAP contributions (`pred_contribs`). Measured for one churn row through the
+C library (1 thread, loaded 2-core box, `python -m ml.serving_figures`): exact 0.4-0.6 ms, approx
+(Saabas) 0.2 ms, plain predict 0.15-0.3 ms. Exact is cheap enough for the one row a person reads and
+does not favour features near the root as the approximation does.
 """
 from __future__ import annotations
 
