@@ -32,6 +32,15 @@ def _latency() -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _in_process(module: str, *args: str) -> dict[str, float]:
+    """`python -m module args` in its own process (its own moto world); its last stdout line is JSON."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def _scoring() -> dict[str, float]:
     """ml.serving_figures in its own process (xgboost stays out of this one), flattened to figure names."""
     import subprocess
@@ -90,7 +99,28 @@ def main() -> int:
           f"/ p95 {sc['scoring.online.score_one_with_reasons.p95_us']} us vs one raw predict p50 "
           f"{sc['scoring.online.raw_predict_one.p50_us']} us -> {sc['scoring.online.ratio_p50']}x")
     print(f"100k members: featurize {sc['scoring.batch.featurize_s']} s + predict {sc['scoring.batch.raw_inplace_predict_s']} s"
-          f" -> {sc['scoring.batch.featurize_plus_predict_vs_raw']:.1%} of raw inplace_predict throughput (target 50 %)")
+          f" -> {sc['scoring.batch.featurize_plus_predict_vs_raw']:.1%} of raw inplace_predict throughput (target 50 %); "
+          f"from ~90 live counter attributes per member instead of the compacted history: "
+          f"{sc['scoring.batch.featurize_live_counters_s']} s")
+    print(f"C library (ctypes, what serves) vs the xgboost package, same booster: one row p50 "
+          f"{sc['scoring.online.native_predict_one.p50_us']} vs {sc['scoring.online.package_predict_one.p50_us']} us "
+          f"({sc['scoring.batch.native_vs_package_one_row_p50']}x), exact reasons "
+          f"{sc['scoring.online.native_exact_contribs_one.p50_us']} vs {sc['scoring.online.package_exact_contribs_one.p50_us']} us "
+          f"({sc['scoring.batch.native_vs_package_exact_contribs_one_row_p50']}x), 100k rows "
+          f"{sc['scoring.batch.raw_inplace_predict_s']} vs {sc['scoring.batch.package_inplace_predict_s']} s "
+          f"({sc['scoring.batch.native_vs_package_100k']}x)")
+
+    section("Batch scoring run on moto (SQS handler, every segment) vs compute alone vs the bare I/O floor")
+    members = int(os.environ.get("WH_BENCH_RUN_MEMBERS") or 100_000)
+    run = _in_process("bench.scoring_run", str(members))
+    results.update({f"scoring_run.{k}": v for k, v in run.items()})
+    print(f"{members} members, {run['run.first.segments']} segments: first run {run['run.first.wall_s']} s "
+          f"({run['run.first.members_per_s']} members/s, {run['run.first.scores_written']} written), next night "
+          f"{run['run.second.wall_s']} s ({run['run.second.written_share']:.1%} of scores rewritten); "
+          f"featurize + predict alone {run['compute.wall_s']} s; bare Scan + BatchWriteItem floor {run['floor.wall_s']} s "
+          f"-> {run['run.first.vs_floor']}x / {run['run.second.vs_floor']}x the floor (target 1.4x)")
+    print(f"measured item sizes: activity {run['size.activity_bytes']} B, member {run['size.member_bytes']} B, "
+          f"score {run['size.score_bytes']} B")
 
     section("Deployment package (prod, python3.12) vs Lambda's 250 MB unzipped limit")
     if os.environ.get("WH_BENCH_SKIP_PACKAGE") == "1":
@@ -102,7 +132,8 @@ def main() -> int:
         pkg = package_figures()
         results.update({f"package.{k}": v for k, v in pkg.items()})
         print(f"zipped {pkg['zipped_mb']} MB, unpacked {pkg['unpacked_mb']} MB of {pkg['limit_mb']} MB "
-              f"-> {pkg['unpacked_to_limit']:.1%} of the limit")
+              f"-> {pkg['unpacked_to_limit']:.1%} of the limit (numpy {pkg.get('numpy_mb')} MB, "
+              f"XGBoost C library {pkg.get('xgboost_native_mb')} MB; no scipy, no xgboost package)")
 
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -3,7 +3,7 @@
 `ml.synth` generates members, employers and 26 weeks of activity from a known hidden state (the same
 generator the models were trained on); this module stores them: member items with the profile fields
 scoring reads and a sealed + masked invented name (no phone: these members cannot log in), employer
-items, and activity items under the counters' stored names. Used by the local stack (a population for
+items, and activity items as batch scoring leaves them (closed weeks in the compacted history `h`). Used by the local stack (a population for
 the scoring demo), the batch-scoring tests and `make bench` (100k members).
 
 BatchWriteItem straight from DynamoDB's item format, several writers at once: 100k members + their
@@ -15,8 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.activity import compacted, week_serial
 from chalicelib.privacy.masking import mask_name
 from chalicelib.runtime import Runtime
+from chalicelib.scoring.features import week_keys
 from chalicelib.store import bulk
 from chalicelib.store.base import iso
 
@@ -29,6 +31,8 @@ def _typed(value: Any) -> dict[str, Any] | None:
         return None
     if isinstance(value, bool):
         return {"BOOL": value}
+    if isinstance(value, bytes):
+        return {"B": value}
     if isinstance(value, int | float):
         return {"N": str(value)}
     return {"S": str(value)}
@@ -55,7 +59,9 @@ def write_population(rt: Runtime, members: int, *, seed: int = 7, as_of: datetim
             "name_masked": mask_name(name),
             "name_enc": rt.cipher.seal(name, context=f"member:{m['member_id']}:name")}))
         member_items[-1]["roles"] = {"SS": ["worker"]}
-    activity = [_item(r) for r in [*pop.records, *emps.records] if r]
+    # stored as batch scoring leaves them: closed weeks folded into the compacted history
+    until = week_serial(*week_keys(as_of)[0])
+    activity = [_item(compacted(r, until)) for r in [*pop.records, *emps.records] if r]
     employer_items = [_item(e) for e in emps.items]
     client, s = rt.client("dynamodb"), rt.settings
     jobs = [(s.table("members"), member_items), (s.table("activity"), activity), (s.table("employers"), employer_items)]

@@ -149,11 +149,25 @@ def seed_people() -> str:
     return ", ".join(f"{n} {role}" for role, n in counts.items())
 
 
+def seed_population() -> str:
+    """Synthetic members with 26 weeks of activity (ml.synth, the models' generator), so scoring runs,
+    the risk dashboard and the labour-risk list have something to show. WH_DEMO_MEMBERS sets how many."""
+    import os
+
+    from chalicelib.runtime import runtime
+    from devstack.population import write_population
+
+    count = int(os.environ.get("WH_DEMO_MEMBERS") or DEMO_MEMBERS)
+    return f"{len(write_population(runtime(), count, seed=20261127))} synthetic members with activity"
+
+
+DEMO_MEMBERS = 600          # moto serialises ~90 counter attributes per item slowly: a demo run takes ~20 s
 SEED_STEPS: list[Callable[[], str]] = [
     seed_employers,
     seed_stations,
     seed_people,
     seed_scenarios,
+    seed_population,
 ]
 
 

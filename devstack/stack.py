@@ -22,6 +22,7 @@ class Stack:
         self.api_port = api_port() if api_port_ is None else api_port_
         self.api_server: Any = None            # chalice.local.LocalDevServer
         self._api_thread: threading.Thread | None = None
+        self.queue_worker: Any = None                # devstack.queue_worker.QueueWorker
         self.seeded: list[str] = []
         self.region = ""
         self.startup_seconds = 0.0
@@ -74,13 +75,28 @@ class Stack:
             self._api_thread = threading.Thread(target=self.api_server.server.serve_forever,
                                                 kwargs={"poll_interval": POLL_INTERVAL}, name="api-server", daemon=True)
             self._api_thread.start()
+            self._start_queue_worker()
         finally:
             if api_sock is not None:
                 api_sock.close()
         self.startup_seconds = time.perf_counter() - started
 
+    def _start_queue_worker(self) -> None:
+        """Lambda's SQS event sources, locally: a thread hands queued messages to app.py's handlers."""
+        import app as app_module
+        from chalicelib.runtime import runtime
+        from devstack.queue_worker import QueueWorker, subscriptions
+
+        sqs = runtime().client("sqs")
+        self.queue_worker = QueueWorker(sqs, subscriptions(app_module, sqs, runtime().settings))
+        self.queue_worker.start()
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop whatever was started (safe to call after a failed or partial start)."""
+        if self.queue_worker is not None:
+            self.queue_worker.stop()
+            self.queue_worker.join(timeout)
+            self.queue_worker = None
         if self.api_server is not None:
             if self._api_thread is not None and self._api_thread.is_alive():
                 self.api_server.shutdown()
@@ -101,6 +117,8 @@ class Stack:
             f"  API          {api}",
             f"  health       {api}/v1/health",
             f"  dev outbox   {api}/v1/dev/outbox?phone=<phone>   (SMS login codes land here)",
+            "  scoring      POST /v1/admin/scoring-runs (or the admin console): a worker thread here drains the "
+            "SQS queue through app.py's handlers",
             f"  moto         {self.moto.url}   (AWS endpoint: aws --endpoint-url {self.moto.url} dynamodb list-tables)",
             "  demo data    " + "; ".join(self.seeded),
             "",

@@ -33,14 +33,14 @@ def template_resources(settings: Settings) -> dict[str, Any]:
     """CloudFormation resources for the queues."""
     dlq: dict[str, Any] = {"QueueName": settings.scoring_dlq, **dead_letter_attributes()}
     main = {"QueueName": settings.scoring_queue,
-            **segment_queue_attributes(settings, {"Fn::GetAtt": ["ScoringDeadLetters", "Arn"]})}
+            **segment_queue_attributes(settings, {"Fn::GetAtt": ["ScoringDeadLetterQueue", "Arn"]})}
     for props in (dlq, main):
         for key in ("VisibilityTimeout", "MessageRetentionPeriod"):
             if key in props:
                 props[key] = int(props[key])
         props["SqsManagedSseEnabled"] = True
-    return {"ScoringDeadLetters": {"Type": "AWS::SQS::Queue", "Properties": dlq},
-            "ScoringSegments": {"Type": "AWS::SQS::Queue", "Properties": main}}
+    return {"ScoringDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": dlq},
+            "ScoringSegmentQueue": {"Type": "AWS::SQS::Queue", "Properties": main}}
 
 
 def ensure_queues(sqs: Any, settings: Settings) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Scores with reasons: admins see members', stations' and employers' scores; workers see their own
 insights and recommendations and choose whether they are profiled. Scoring modules (and numpy and
-xgboost with them) are imported inside the views, so importing the app stays light; where the
+XGBoost's C library with them) are imported inside the views, so importing the app stays light; where the
 libraries are missing the scoring routes answer 503 model_unavailable and the others are untouched."""
 from __future__ import annotations
 

@@ -5,7 +5,9 @@ Scoring reads rolling windows from these; every area records its events under it
 from __future__ import annotations
 
 import re
-from datetime import datetime
+import sys
+from array import array
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 _EVENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -41,3 +43,110 @@ def week_counter(event: str, at: datetime) -> str:
         raise ValueError(f"activity event names are lower_snake_case: {event!r}")
     year, week, _ = at.astimezone(ACTIVITY_ZONE).isocalendar()
     return f"w{year}_{week:02d}_{event}"
+
+
+# --- compacted history ------------------------------------------------------------------------
+# Every event is first counted live (ADD on w<year>_<week>_<event>, inside the transaction of the change
+# it belongs to). Once a week has closed, batch scoring folds the live counters of the events below into
+# one binary attribute `h` (HISTORY_WEEKS weeks x events, uint16 little-endian, event-major, oldest week
+# first) with `hw` = the week serial of its newest week, and removes the folded counters. Scoring reads
+# `h` plus whatever is still live, so it never needs ~90 separate attributes per member.
+SERVICE_EVENT_CATEGORIES: tuple[str, ...] = ("rights_protection", "training", "certification", "employment",
+                                             "hardship_aid", "health")
+MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
+    "app_opens", "bookings", "checkins", "no_shows", "cancellations", "waitlist_joins",
+    *(f"requests_{c}" for c in SERVICE_EVENT_CATEGORIES),
+    "request_rejected", "request_withdrawn", "request_resolved", "request_ratings")
+EMPLOYER_HISTORY_EVENTS: tuple[str, ...] = (EMPLOYER_RIGHTS_REQUEST, EMPLOYER_MEMBER_JOINED, EMPLOYER_MEMBER_LEFT)
+HISTORY_WEEKS = 26
+HISTORY_MAX = 65535                        # a uint16 cell saturates instead of wrapping
+_COUNTER = re.compile(r"^w(\d{4})_(\d{2})_([a-z][a-z0-9_]*)$")
+
+
+def history_events(subject_id: str) -> tuple[str, ...]:
+    return EMPLOYER_HISTORY_EVENTS if subject_id.startswith("employer#") else MEMBER_HISTORY_EVENTS
+
+
+def week_serial(year: int, week: int) -> int:
+    """A number per ISO week, consecutive across years (the Monday's ordinal // 7)."""
+    return date.fromisocalendar(year, week, 1).toordinal() // 7
+
+
+def week_serial_of(at: datetime) -> int:
+    year, week, _ = at.astimezone(ACTIVITY_ZONE).isocalendar()
+    return week_serial(year, week)
+
+
+def serial_to_week(serial: int) -> tuple[int, int]:
+    year, week, _ = date.fromordinal(serial * 7).isocalendar()
+    return year, week
+
+
+def parse_counter(name: str) -> tuple[int, str] | None:
+    """(week serial, event) of a live counter attribute name, else None."""
+    m = _COUNTER.match(name)
+    return (week_serial(int(m.group(1)), int(m.group(2))), m.group(3)) if m else None
+
+
+def unpack_history(blob: bytes | None, events: tuple[str, ...]) -> list[list[int]]:
+    """events x HISTORY_WEEKS counts (oldest week first); zeros without a history."""
+    if not blob:
+        return [[0] * HISTORY_WEEKS for _ in events]
+    cells = array("H")
+    cells.frombytes(bytes(blob))
+    if sys.byteorder == "big":
+        cells.byteswap()
+    return [list(cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS]) for i in range(len(events))]
+
+
+def pack_history(counts: list[list[int]]) -> bytes:
+    cells = array("H", (min(max(int(v), 0), HISTORY_MAX) for row in counts for v in row))
+    if sys.byteorder == "big":
+        cells.byteswap()
+    return cells.tobytes()
+
+
+def fold(subject_id: str, blob: bytes | None, newest: int | None, live: dict[str, int],
+         until: int) -> tuple[bytes, int, list[str]] | None:
+    """Fold the live counters of history events for weeks <= `until` into the history.
+
+    Returns (new blob, new newest week, names of the counters folded in), or None when there is
+    nothing to fold. Counts older than the HISTORY_WEEKS weeks ending at the new newest week drop out.
+    """
+    events = history_events(subject_id)
+    index = {e: i for i, e in enumerate(events)}
+    ripe = [(name, parsed) for name in live if (parsed := parse_counter(name)) and parsed[0] <= until
+            and parsed[1] in index]
+    if not ripe:
+        return None
+    old = unpack_history(blob, events)
+    new_newest = until if newest is None else max(newest, until)
+    counts = [[0] * HISTORY_WEEKS for _ in events]
+    if newest is not None:
+        shift = new_newest - newest
+        for i in range(len(events)):
+            for j in range(HISTORY_WEEKS):
+                k = j - shift
+                if 0 <= k < HISTORY_WEEKS:
+                    counts[i][k] = old[i][j]
+    folded = []
+    for name, (week, event) in ripe:
+        k = HISTORY_WEEKS - 1 - (new_newest - week)
+        if k >= 0:
+            counts[index[event]][k] += int(live[name])
+        folded.append(name)
+    return pack_history(counts), new_newest, folded
+
+
+def compacted(record: dict[str, object], until: int) -> dict[str, object]:
+    """A plain activity record (attribute -> value) with its ripe counters folded into `h`/`hw`."""
+    subject = str(record["member_id"])
+    live = {k: int(v) for k, v in record.items() if isinstance(v, int) and parse_counter(k)}   # type: ignore[call-overload]
+    newest = record.get("hw")
+    done = fold(subject, record.get("h"), int(newest) if newest is not None else None, live, until)  # type: ignore[arg-type,call-overload]
+    if done is None:
+        return dict(record)
+    blob, hw, folded = done
+    out = {k: v for k, v in record.items() if k not in folded}
+    out.update(h=blob, hw=hw)
+    return out

@@ -54,6 +54,7 @@ class RunOut(Out):
     segments_failed: list[int]
     members_scored: int
     scores_written: int
+    histories_compacted: int           # activity items whose closed weeks this run folded into their history
     created_by: str
     created_at: str
     started_at: str | None

@@ -20,7 +20,15 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, get_args
 
-from chalicelib.domain.activity import ACTIVITY_ZONE, employer_subject  # noqa: F401  (re-exported for ml/)
+from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-exported for ml/)
+    ACTIVITY_ZONE,
+    EMPLOYER_HISTORY_EVENTS,
+    HISTORY_WEEKS,
+    MEMBER_HISTORY_EVENTS,
+    SERVICE_EVENT_CATEGORIES,
+    employer_subject,
+    week_serial,
+)
 from chalicelib.domain.members import CITIES, WorkerGroup
 from chalicelib.domain.stations import StationKind
 
@@ -35,13 +43,9 @@ LAG_WEEKS = 4
 
 # the scenario categories (chalicelib.domain.scenarios.Category) a member may be offered; requests count as
 # `requests_<category>` events (chalicelib.domain.cases.category_event)
-SERVICE_CATEGORIES: tuple[str, ...] = ("rights_protection", "training", "certification", "employment", "hardship_aid",
-                                       "health")
-MEMBER_EVENTS: tuple[str, ...] = (
-    "app_opens", "bookings", "checkins", "no_shows", "cancellations", "waitlist_joins",
-    *(f"requests_{c}" for c in SERVICE_CATEGORIES),
-    "request_rejected", "request_withdrawn", "request_resolved", "request_ratings")
-EMPLOYER_EVENTS: tuple[str, ...] = ("rights_requests", "members_joined", "members_left")
+SERVICE_CATEGORIES: tuple[str, ...] = SERVICE_EVENT_CATEGORIES
+MEMBER_EVENTS: tuple[str, ...] = MEMBER_HISTORY_EVENTS
+EMPLOYER_EVENTS: tuple[str, ...] = EMPLOYER_HISTORY_EVENTS
 WORKER_GROUPS: tuple[str, ...] = get_args(WorkerGroup)
 CITY_CODES: tuple[str, ...] = tuple(CITIES)
 MEMBERSHIP_STATES: tuple[str, ...] = ("active", "grace", "lapsed")
@@ -103,12 +107,17 @@ def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) 
     return {f"w{y}_{w:02d}_{e}": ei * WEEKS + k for k, (y, w) in enumerate(weeks) for ei, e in enumerate(events)}
 
 
+_NOT_COUNTERS = ("member_id", "last_event", "last_event_at", "h", "hw", "profiling_off")
+
+
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
                   raw: bool = False) -> np.ndarray:
-    """(n, events, WEEKS) counts read from stored counter attributes; absent counters are 0.
+    """(n, events, WEEKS) counts: the compacted history (`h`/`hw`, chalicelib.domain.activity) plus the live
+    counter attributes; absent counters are 0.
 
-    `raw=True` reads DynamoDB's own item format ({"N": "3"}) as a Scan returns it, so batch scoring
-    does not convert every attribute to a Python number first (numpy parses the strings at once).
+    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it, so batch
+    scoring does not convert attributes to Python values first. One pass over the records; only items
+    with live counters are looked into attribute by attribute (after compaction, few are).
     """
     import numpy as np
 
@@ -116,10 +125,20 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
     stride = len(events) * WEEKS
     positions: list[int] = []
     values: list[Any] = []
+    hist_rows: list[int] = []
+    blobs: list[Any] = []
+    newest: list[Any] = []
     get = index.get
-    for i, record in enumerate(records):       # the hot loop of batch scoring: one dict get per attribute
+    for i, record in enumerate(records):       # the hot loop of batch scoring
         if not record:
             continue
+        h = record.get("h")
+        if h is not None:
+            hist_rows.append(i)
+            blobs.append(h["B"] if raw else h)
+            newest.append(record["hw"]["N"] if raw else record["hw"])
+        if len(record) <= sum(1 for k in _NOT_COUNTERS if k in record):
+            continue                           # nothing live
         base = i * stride
         for name, value in record.items():
             pos = get(name)
@@ -128,7 +147,30 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                 values.append(value["N"] if raw else value)
     out = np.zeros(len(records) * stride)
     out[positions] = np.asarray(values, dtype=np.float64)
-    return out.reshape(len(records), len(events), WEEKS)
+    out = out.reshape(len(records), len(events), WEEKS)
+    if hist_rows:
+        _add_history(out, hist_rows, blobs, np.asarray(newest, dtype=np.int64), len(events), as_of)
+    return out
+
+
+def _add_history(out: np.ndarray, rows: list[int], blobs: list[Any], newest: np.ndarray, n_events: int,
+                 as_of: datetime) -> None:
+    """Add compacted histories to `out` week by week (rows grouped by how old their newest week is)."""
+    import numpy as np
+
+    width = n_events * HISTORY_WEEKS * 2
+    if any(len(b) != width for b in blobs):
+        raise ValueError(f"activity history of {n_events} events must be {width} bytes")
+    history = np.frombuffer(b"".join(blobs), dtype="<u2").reshape(len(rows), n_events, HISTORY_WEEKS)
+    lag = week_serial(*week_keys(as_of)[0]) - newest
+    at = np.asarray(rows)
+    for d in np.unique(lag).tolist():
+        # out column k holds week (last - k); stored column j holds week (newest - (HISTORY_WEEKS-1-j))
+        column = HISTORY_WEEKS - 1 - np.arange(WEEKS) + d
+        keep = (column >= 0) & (column < HISTORY_WEEKS)
+        group = lag == d
+        out[at[group][:, None], :, np.flatnonzero(keep)[None, :]] += \
+            history[group][:, :, column[keep]].transpose(0, 2, 1)
 
 
 def _EWM_WEIGHTS() -> np.ndarray:  # noqa: N802
@@ -145,11 +187,20 @@ def _weeks_since(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=1), mask.argmax(axis=1), NONE_WEEKS)
 
 
-def _days_since(stamp: str | None, as_of: datetime) -> float:
-    if not stamp:
-        return MAX_DAYS
-    days = (as_of - datetime.fromisoformat(stamp)).total_seconds() / 86400
-    return float(min(max(days, 0.0), MAX_DAYS))
+def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) -> np.ndarray:
+    """Days from each stored UTC ISO stamp (`...Z`, as chalicelib.store.base.iso writes) to `as_of`, parsed
+    by numpy at once; `missing` where there is no stamp."""
+    import numpy as np
+
+    present = [i for i, s in enumerate(stamps) if s]
+    out = np.full(len(stamps), missing, dtype=np.float64)
+    if present:
+        parsed = np.array([stamps[i].removesuffix("Z") if stamps[i].endswith("Z")      # type: ignore[union-attr]
+                           else datetime.fromisoformat(stamps[i]).astimezone(UTC).replace(tzinfo=None).isoformat()  # type: ignore[arg-type]
+                           for i in present], dtype="datetime64[us]")
+        now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us")
+        out[present] = (now - parsed).astype(np.float64) / 86_400e6
+    return out
 
 
 def _one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
@@ -188,17 +239,19 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
 
     counts = weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw)
     ev = {e: counts[:, i, :] for i, e in enumerate(MEMBER_EVENTS)}
+    upto = counts.cumsum(axis=2)                     # upto[:, e, w-1] = event e over the last w weeks
+    last = {e: upto[:, i, :] for i, e in enumerate(MEMBER_EVENTS)}
     cols: dict[str, Any] = {}
     for e in _ROLLED:
         for w in _WINDOWS[e]:
-            cols[f"{e}_{w}w"] = ev[e][:, :w].sum(axis=1)
-    cols["waitlist_joins_13w"] = ev["waitlist_joins"][:, :13].sum(axis=1)
+            cols[f"{e}_{w}w"] = last[e][:, w - 1]
+    cols["waitlist_joins_13w"] = last["waitlist_joins"][:, 12]
     for c in SERVICE_CATEGORIES:
-        cols[f"requests_{c}_4w"] = ev[f"requests_{c}"][:, :4].sum(axis=1)
-        cols[f"requests_{c}_26w"] = ev[f"requests_{c}"].sum(axis=1)
+        cols[f"requests_{c}_4w"] = last[f"requests_{c}"][:, 3]
+        cols[f"requests_{c}_26w"] = last[f"requests_{c}"][:, WEEKS - 1]
     cols["requests_all_26w"] = sum(cols[f"requests_{c}_26w"] for c in SERVICE_CATEGORIES)
     for e in ("request_rejected", "request_withdrawn", "request_ratings"):
-        cols[f"{e}_26w"] = ev[e].sum(axis=1)
+        cols[f"{e}_26w"] = last[e][:, WEEKS - 1]
     cols["rejected_share_26w"] = cols["request_rejected_26w"] / np.maximum(cols["requests_all_26w"], 1.0)
     active = counts.sum(axis=1) > 0
     cols["active_weeks_4w"] = active[:, :4].sum(axis=1)
@@ -209,12 +262,12 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
     cols["weeks_since_checkin"] = _weeks_since(ev["checkins"] > 0)
     stamps = [((r or {}).get("last_event_at") or {}).get("S") for r in records] if raw else \
         [(r or {}).get("last_event_at") for r in records]
-    cols["days_since_last_event"] = [_days_since(stamp, as_of) for stamp in stamps]
+    cols["days_since_last_event"] = np.clip(_days_before(as_of, stamps, MAX_DAYS), 0.0, MAX_DAYS)
     cols["app_opens_trend"] = cols["app_opens_4w"] / 4 - cols["app_opens_26w"] / 26
     cols["checkins_trend"] = cols["checkins_4w"] / 4 - cols["checkins_26w"] / 26
     cols["no_show_rate_13w"] = cols["no_shows_13w"] / np.maximum(cols["bookings_13w"], 1.0)
-    cols["tenure_weeks"] = [max(0.0, (as_of - datetime.fromisoformat(p["created_at"])).days / 7)
-                            if p.get("created_at") else 0.0 for p in profiles]
+    cols["tenure_weeks"] = np.maximum(np.floor(_days_before(as_of, [p.get("created_at") for p in profiles], 0.0)),
+                                      0.0) / 7
     for name, column in zip((f"membership_{s}" for s in MEMBERSHIP_STATES),
                             _one_hot([p.get("membership_status") for p in profiles], MEMBERSHIP_STATES).T, strict=True):
         cols[name] = column

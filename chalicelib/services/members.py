@@ -11,6 +11,7 @@ from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, audit
+from chalicelib.store import outreach as outreach_store
 from chalicelib.store.base import iso
 from chalicelib.store.employers import get_employer
 from chalicelib.store.identity import Member
@@ -99,6 +100,7 @@ def erase_me(caller: Caller) -> None:
     member.status, member.roles, member.station_ids = "erased", {"worker"}, None
     member.updated_at = iso(runtime().clock.now())
     accounts.erase_member(member, get_args(BatchModel))
+    outreach_store.forget_notes(member.member_id)
     audit.record(f"member#{member.member_id}", actor=caller.member_id, action="erase", at=runtime().clock.now())
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, get_args
 
+from chalicelib.domain.activity import parse_counter, week_serial
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.scoring_runs import (
     BatchModel,
@@ -35,10 +36,11 @@ from chalicelib.domain.scoring_runs import (
     segment_count,
 )
 from chalicelib.runtime import runtime
+from chalicelib.store import activity as activity_store
 from chalicelib.store import bulk
 from chalicelib.store import scoring_runs as store
 from chalicelib.store.base import iso
-from chalicelib.store.parallel import both
+from chalicelib.store.parallel import both, concurrently
 from chalicelib.store.scoring_tables import ScoringRun, SegmentResult
 
 logger = logging.getLogger(__name__)
@@ -116,23 +118,23 @@ def handle_segment(message: str, *, client: Any = None, sleep: Callable[[float],
     store.mark_started(run, iso(rt.clock.now()))
     started = time.perf_counter()
     try:
-        members, written, aggregates = _score_segment(run, segment, client or rt.client("dynamodb"), sleep)
+        members, written, compacted, aggregates = _score_segment(run, segment, client or rt.client("dynamodb"), sleep)
     except Exception as exc:
         store.fail_attempt(run_id, segment, f"{type(exc).__name__}: {exc}", iso(rt.clock.now()))
         logger.exception("segment failed", extra={"run_id": run_id, "segment": segment})
         raise
-    result = SegmentResult(run_id, segment, status="done", members=members, written=written,
+    result = SegmentResult(run_id, segment, status="done", members=members, written=written, compacted=compacted,
                            aggregates=aggregates.to_json(), updated_at=iso(rt.clock.now()))
-    counted = store.complete_segment(run_id, result, members=members, written=written)
+    counted = store.complete_segment(run_id, result, members=members, written=written, compacted=compacted)
     store.settle(run_id, iso(rt.clock.now()))
     logger.info("segment scored", extra={"run_id": run_id, "segment": segment, "members": members,
-                                         "written": written, "seconds": round(time.perf_counter() - started, 3),
+                                         "written": written, "compacted": compacted, "seconds": round(time.perf_counter() - started, 3),
                                          "counted": counted})
     return "done" if counted else "duplicate"
 
 
 def _score_segment(run: ScoringRun, segment: int, client: Any, sleep: Callable[[float], None]) -> tuple[int, int, Any]:
-    from chalicelib.scoring import batch, model, thresholds
+    from chalicelib.scoring import batch, features, model, thresholds
     from chalicelib.scoring.aggregates import Aggregates
 
     rt = runtime()
@@ -142,7 +144,8 @@ def _score_segment(run: ScoringRun, segment: int, client: Any, sleep: Callable[[
     cut = thresholds.current(run.model)
     as_of = datetime.fromisoformat(run.as_of.replace("Z", "+00:00"))
     members_table, scores_table = rt.settings.table("members"), rt.settings.table("scores")
-    aggregates, members, written = Aggregates(), 0, 0
+    aggregates, members, written, compacted = Aggregates(), 0, 0, 0
+    until = week_serial(*features.week_keys(as_of)[0])
     for page in bulk.scan_segment(client, rt.settings.table("activity"), segment, int(run.segments_total)):
         ids = [i["member_id"]["S"] for i in page if not i["member_id"]["S"].startswith("employer#")]
         if not ids:
@@ -158,9 +161,18 @@ def _score_segment(run: ScoringRun, segment: int, client: Any, sleep: Callable[[
                                    as_of=as_of, scored_at=run.as_of, min_change=rt.settings.scoring_min_change,
                                    aggregates=aggregates)
         bulk.batch_write(client, scores_table, outcome.writes, sleep=sleep)
+        compacted += _compact(client, page, until)
         members += outcome.scored
         written += len(outcome.writes)
-    return members, written, aggregates
+    return members, written, compacted, aggregates
+
+
+def _compact(client: Any, page: list[dict[str, Any]], until: int) -> int:
+    """Fold closed weeks' live counters into the compacted history, for the page's items that have any:
+    about once a week per active member (conditional UpdateItems, issued concurrently)."""
+    ripe = [i for i in page if any(p and p[0] <= until for p in map(parse_counter, i) if p)]
+    table = runtime().settings.table("activity")
+    return sum(concurrently(lambda i: activity_store.compact(client, table, i["member_id"]["S"], i, until), ripe))
 
 
 def handle_dead_letter(message: str) -> bool:
@@ -210,7 +222,7 @@ def view(run: ScoringRun, segments: list[SegmentResult]) -> RunOut:
     return RunOut(run_id=run.run_id, model=run.model, model_version=run.model_version, status=run.status,
                   as_of=run.as_of, segments_total=int(run.segments_total), segments_done=len(run.done_segments or ()),
                   segments_failed=failed, members_scored=int(run.members_scored or 0),
-                  scores_written=int(run.scores_written or 0), created_by=run.created_by, created_at=run.created_at,
+                  scores_written=int(run.scores_written or 0), histories_compacted=int(run.compacted or 0), created_by=run.created_by, created_at=run.created_at,
                   started_at=run.started_at, finished_at=run.finished_at, duration_s=duration,
                   failures=[SegmentFailure(segment=int(s.segment), error=s.error or "", attempts=int(s.attempts or 0))
                             for s in segments if int(s.segment) in failed])

@@ -1,12 +1,24 @@
-"""The activity table: per member, rolling weekly event counters (w<year>_<week>_<event>, added to
-with ADD so concurrent events never lose a count) and when the last event happened. Batch scoring
-reads it with a parallel Scan."""
+"""The activity table: per member (and per `employer#<id>`), weekly event counters and when the last
+event happened. Events are counted live (w<year>_<week>_<event>, ADD inside the transaction of the
+change, so concurrent events never lose a count); batch scoring, which reads the table with a parallel
+Scan, folds closed weeks into one compacted history attribute (`h`, `hw`; chalicelib.domain.activity),
+so an item stays a handful of attributes instead of ~90."""
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from typing import Any
+
+from pynamodb.attributes import BinaryAttribute, BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
+from chalicelib.domain.activity import (
+    HISTORY_WEEKS,
+    fold,
+    history_events,
+    parse_counter,
+    serial_to_week,
+    unpack_history,
+)
 from chalicelib.store.base import table_meta
 from chalicelib.store.transact import NamedTransaction
 
@@ -16,6 +28,8 @@ class ActivityRecord(Model):
     member_id = UnicodeAttribute(hash_key=True)
     last_event = UnicodeAttribute(null=True)
     last_event_at = UnicodeAttribute(null=True)
+    h = BinaryAttribute(null=True, legacy_encoding=False)   # compacted history (chalicelib.domain.activity)
+    hw = NumberAttribute(null=True)                 # the week serial of the history's newest week
     profiling_off = BooleanAttribute(null=True)     # the member opted out of profiling: batch scoring skips them
 
 
@@ -36,7 +50,46 @@ def add_event_in(tx: NamedTransaction, member_id: str, counter: str, event: str,
 
 
 def counters(member_id: str) -> dict[str, int]:
-    """The member's weekly counters ({} before the first event). A raw GetItem, since the counter
-    attributes are not declared on the model."""
+    """The member's weekly counters ({} before the first event), live and compacted alike, by counter
+    name. A raw GetItem, since the counter attributes are not declared on the model."""
     item = ActivityRecord._get_connection().get_item(member_id, consistent_read=True).get("Item") or {}
-    return {name: int(value["N"]) for name, value in item.items() if name.startswith("w") and "N" in value}
+    out = {name: int(value["N"]) for name, value in item.items() if parse_counter(name) and "N" in value}
+    if "h" in item:
+        newest = int(item["hw"]["N"])
+        events = history_events(member_id)
+        for event, weeks in zip(events, unpack_history(bytes(item["h"]["B"]), events), strict=True):
+            for j, count in enumerate(weeks):
+                if count:
+                    year, week = serial_to_week(newest - (HISTORY_WEEKS - 1 - j))
+                    name = f"w{year}_{week:02d}_{event}"
+                    out[name] = out.get(name, 0) + count
+    return out
+
+
+def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], until: int) -> bool:
+    """Fold a scanned activity item's ripe counters into its history: one conditional UpdateItem that
+    holds only if the item is as scanned (same history, folded counters unchanged); False when there was
+    nothing to fold or an event arrived in between (the next run folds it)."""
+    plain = {k: (bytes(v["B"]) if "B" in v else int(v["N"]) if "N" in v else v.get("S")) for k, v in item.items()}
+    done = fold(subject_id, plain.get("h"), plain.get("hw"), {k: v for k, v in plain.items() if isinstance(v, int)},
+                until)
+    if done is None:
+        return False
+    blob, newest, folded = done
+    names = {f"#c{i}": n for i, n in enumerate(folded)}
+    values: dict[str, Any] = {f":c{i}": {"N": str(plain[n])} for i, n in enumerate(folded)}
+    values.update({":h": {"B": blob}, ":hw": {"N": str(newest)}})
+    condition = " AND ".join(f"#c{i} = :c{i}" for i in range(len(folded)))
+    if "hw" in plain:
+        values[":old"] = {"N": str(plain["hw"])}
+        condition += " AND hw = :old"
+    else:
+        condition += " AND attribute_not_exists(hw)"
+    try:
+        client.update_item(TableName=table, Key={"member_id": {"S": subject_id}},
+                           UpdateExpression="SET h = :h, hw = :hw REMOVE " + ", ".join(names),
+                           ConditionExpression=condition, ExpressionAttributeNames=names,
+                           ExpressionAttributeValues=values)
+    except client.exceptions.ConditionalCheckFailedException:
+        return False
+    return True

@@ -21,6 +21,8 @@ def _plain(value: dict[str, Any]) -> Any:
         return value["S"]
     if "BOOL" in value:
         return value["BOOL"]
+    if "B" in value:
+        return bytes(value["B"])
     return None
 
 

@@ -61,12 +61,13 @@ def _not_in(attribute: Any, segment: int) -> Condition:
     return attribute.does_not_exist() | ~attribute.contains(segment)
 
 
-def complete_segment(run_id: str, result: SegmentResult, *, members: int, written: int) -> bool:
+def complete_segment(run_id: str, result: SegmentResult, *, members: int, written: int, compacted: int = 0) -> bool:
     """Count a finished segment once. False: it was already counted (a duplicate delivery)."""
     run = ScoringRun(run_id)
     tx = NamedTransaction()
     tx.update("progress", run, [ScoringRun.done_segments.add({result.segment}),
-                                ScoringRun.members_scored.add(members), ScoringRun.scores_written.add(written)],
+                                ScoringRun.members_scored.add(members), ScoringRun.scores_written.add(written),
+                                ScoringRun.compacted.add(compacted)],
               condition=ScoringRun.run_id.exists() & _not_in(ScoringRun.done_segments, result.segment)
               & _not_in(ScoringRun.failed_segments, result.segment))
     tx.put("segment", result)

@@ -44,6 +44,7 @@ class ScoringRun(Model):
     failed_segments = NumberSetAttribute(null=True)
     members_scored = NumberAttribute(default=0)
     scores_written = NumberAttribute(default=0)
+    compacted = NumberAttribute(default=0)           # activity items whose closed weeks were folded into `h`
     previous_run_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
@@ -61,6 +62,7 @@ class SegmentResult(Model):
     error = UnicodeAttribute(null=True)              # the last failed attempt's error (no personal data)
     members = NumberAttribute(null=True)
     written = NumberAttribute(null=True)
+    compacted = NumberAttribute(null=True)
     aggregates = JSONAttribute(null=True)            # see chalicelib.scoring.aggregates
     updated_at = UnicodeAttribute()
 

@@ -233,7 +233,7 @@ def test_a_mismatched_artifact_is_refused_and_other_routes_keep_working(api, adm
 
 
 def test_without_the_ml_libraries_scoring_answers_503_and_the_rest_works(api, admin, worker, monkeypatch):
-    """An API function packaged without the scoring layer: `import xgboost` fails there."""
+    """A package without XGBoost's C library: with the xgboost package hidden, native.locate finds no library in dev."""
     import sys
 
     monkeypatch.setitem(sys.modules, "xgboost", None)

@@ -1,7 +1,8 @@
 """The DynamoDB round trips of the scoring routes, counted on the wire (botocore events): GetItem,
 Query and BatchGetItem only, never a Scan.
 
-member scores / insights   GetItem member + GetItem activity + GetItem privacy choice (issued at once)
+member scores / insights   GetItem member + GetItem activity + GetItem privacy choice (issued at once),
+                           + GetItem thresholds in force (once a minute per container and model)
 employer risk              GetItem employer + GetItem employer activity
 station forecast           GetItem station + one Query (the last 29 days of slots)
 recommendations            the three GetItems + Query scenario catalogue + Query past bookings
@@ -22,9 +23,9 @@ def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, emp
     accounts.save_member(me)
     station = create_station(api, admin)
     create_station(api, admin)
-    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/scores")) == {"GetItem": 3}
-    assert measure(calls, lambda: api.as_(worker).get("/v1/me/insights")) == {"GetItem": 3}
-    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/employers/emp-bj-1/risk")) == {"GetItem": 2}
+    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/scores")) == {"GetItem": 4}
+    assert measure(calls, lambda: api.as_(worker).get("/v1/me/insights")) == {"GetItem": 3}   # thresholds cached
+    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/employers/emp-bj-1/risk")) == {"GetItem": 3}  # + thresholds
     assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/stations/{station['station_id']}/forecast")) == \
         {"GetItem": 1, "Query": 1}
     assert measure(calls, lambda: api.as_(worker).get("/v1/me/recommendations")) == \

@@ -106,12 +106,3 @@ def test_a_card_for_other_features_is_refused(tmp_path):
         model.ModelRegistry(tmp_path).get("labour_risk")
     with pytest.raises(model.ArtifactMismatch, match="retrain"):
         model.check_card(c)
-
-
-def test_a_pure_python_evaluator_matches_xgboost_on_the_packaged_forests(fresh_members):
-    """Evidence for serving single rows without numpy/xgboost (ml/pure_eval_check.py)."""
-    from ml.pure_eval_check import check
-
-    x, _ = fresh_members
-    for name in ("churn", "service_demand"):
-        assert check(name, x[:300])["max_abs_margin_diff"] < 1e-4

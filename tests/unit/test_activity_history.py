@@ -1,0 +1,66 @@
+"""The compacted activity history: folding live weekly counters into `h`/`hw` never changes a feature."""
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from chalicelib.domain import activity as act
+from chalicelib.scoring import features
+from ml.synth import AS_OF
+
+
+@pytest.fixture(scope="module")
+def population():
+    from ml import synth
+
+    employers = synth.make_employers(60, 5)
+    return synth.make_members(800, 5, employers), employers
+
+
+def _raw(record):
+    def typed(v):
+        if isinstance(v, bytes):
+            return {"B": v}
+        if isinstance(v, int | float):
+            return {"N": str(v)}
+        return {"S": v}
+    return None if record is None else {k: typed(v) for k, v in record.items()}
+
+
+def test_pack_and_unpack_round_trip_and_saturate():
+    counts = [[w + e for w in range(act.HISTORY_WEEKS)] for e in range(len(act.MEMBER_HISTORY_EVENTS))]
+    assert act.unpack_history(act.pack_history(counts), act.MEMBER_HISTORY_EVENTS) == counts
+    counts[0][0] = 10**6
+    assert act.unpack_history(act.pack_history(counts), act.MEMBER_HISTORY_EVENTS)[0][0] == act.HISTORY_MAX
+
+
+def test_fold_moves_ripe_counters_only():
+    now = act.week_serial(2026, 48)
+    record = {"member_id": "m1", "w2026_46_bookings": 2, "w2026_47_bookings": 1, "w2026_48_bookings": 5,
+              "w2026_47_request_comments_sent": 3, "last_event": "bookings"}
+    out = act.compacted(record, now - 1)
+    assert set(out) == {"member_id", "h", "hw", "w2026_48_bookings", "w2026_47_request_comments_sent", "last_event"}
+    history = act.unpack_history(out["h"], act.MEMBER_HISTORY_EVENTS)
+    assert history[1][-2:] == [2, 1] and sum(map(sum, history)) == 3 and out["hw"] == now - 1
+    again = act.compacted({**out, "w2026_48_bookings": 5}, now)                  # a week later
+    assert act.unpack_history(again["h"], act.MEMBER_HISTORY_EVENTS)[1][-3:] == [2, 1, 5]
+    assert act.compacted(again, now) == again                                   # nothing ripe: unchanged
+
+
+@pytest.mark.parametrize("weeks_later", [0, 1, 3])
+def test_features_are_identical_live_compacted_and_half_compacted(population, weeks_later):
+    members, employers = population
+    as_of = AS_OF + timedelta(weeks=weeks_later)
+    last = act.week_serial(*features.week_keys(as_of)[0])
+    live = members.records
+    full = [None if r is None else act.compacted(r, last) for r in live]
+    half = [None if r is None else act.compacted(r, last - 5) for r in live]
+    assert sum(1 for r in full if r and any(act.parse_counter(k) for k in r)) == 0
+    expected = features.member_matrix(members.items, live, as_of)
+    for records in (full, half):
+        assert np.array_equal(features.member_matrix(members.items, records, as_of), expected)
+        assert np.array_equal(features.member_matrix(members.items, [_raw(r) for r in records], as_of, raw=True),
+                              expected)
+    employer_full = [None if r is None else act.compacted(r, last) for r in employers.records]
+    assert np.array_equal(features.employer_matrix(employers.items, employer_full, as_of),
+                          features.employer_matrix(employers.items, employers.records, as_of))
