@@ -41,7 +41,14 @@ $(CHROMIUM):
 	  || { echo "could not install Debian's chromium: the e2e tests cannot run (they fail, never skip)"; exit 1; }
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing after apt-get install chromium"; exit 1; }
 
-e2e-deps: $(CHROMIUM) miniapp-deps  ## what the browser tests need besides .venv: Debian's chromium, miniapp/node_modules
+# A CJK font, so Chinese text in the screenshots is text, not empty boxes.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+$(CJK_FONT):
+	@echo "installing a CJK font for the browser screenshots (apt-get install fonts-wqy-microhei)"
+	@$(SUDO) apt-get update -q >/dev/null && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei >/dev/null \
+	  || { echo "could not install fonts-wqy-microhei"; exit 1; }
+
+e2e-deps: $(CHROMIUM) $(CJK_FONT) miniapp-deps  ## what the browser tests need besides .venv: Debian's chromium, miniapp/node_modules
 
 run: venv miniapp-deps  ## the whole system on an embedded moto stack, with demo data and the front ends
 	$(PYBIN) -m devstack
