@@ -33,14 +33,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from chalicelib.domain.activity import ACTIVITY_ZONE
+from chalicelib.domain.activity import ACTIVITY_ZONE, expanded
 from chalicelib.scoring import features as F
+from chalicelib.store.bulk import plain
 from ml import artifacts
 from ml.datasets import data_hash
 from ml.evaluate import auc, brier, tier_thresholds
@@ -60,13 +60,6 @@ LabelHook = Callable[[np.ndarray], np.ndarray]
 
 # --- reading the stored records -------------------------------------------------------------
 
-def _plain(value: dict[str, Any]) -> Any:
-    if "N" in value:
-        number = Decimal(value["N"])
-        return int(number) if number == number.to_integral_value() else float(number)
-    return value.get("S", value.get("BOOL"))
-
-
 class DynamoSource:
     """Parallel Scans (one thread per segment) of a stage's tables with the low-level client."""
 
@@ -78,7 +71,7 @@ class DynamoSource:
         if attributes:
             kwargs["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(attributes)))
             kwargs["ExpressionAttributeNames"] = {f"#a{i}": a for i, a in enumerate(attributes)}
-        return [{k: _plain(v) for k, v in item.items()}
+        return [{k: plain(v) for k, v in item.items()}
                 for page in self.client.get_paginator("scan").paginate(**kwargs) for item in page["Items"]]
 
     def scan(self, table: str, attributes: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -127,7 +120,7 @@ def split_record(record: dict[str, Any], cutoff: datetime) -> tuple[dict[str, An
     before: dict[str, Any] = {"member_id": record.get("member_id")}
     window: Counter[str] = Counter()
     last: tuple[int, int] | None = None
-    for name, value in record.items():
+    for name, value in expanded(record).items():          # compacted history as counters by name
         m = _COUNTER.match(name)
         if not m:
             continue

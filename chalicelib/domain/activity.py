@@ -78,7 +78,7 @@ def week_serial_of(at: datetime) -> int:
 
 
 def serial_to_week(serial: int) -> tuple[int, int]:
-    year, week, _ = date.fromordinal(serial * 7).isocalendar()
+    year, week, _ = date.fromordinal(serial * 7 + 1).isocalendar()     # Mondays' ordinals are 1 mod 7
     return year, week
 
 
@@ -149,4 +149,21 @@ def compacted(record: dict[str, object], until: int) -> dict[str, object]:
     blob, hw, folded = done
     out = {k: v for k, v in record.items() if k not in folded}
     out.update(h=blob, hw=hw)
+    return out
+
+
+def expanded(record: dict[str, object]) -> dict[str, object]:
+    """A plain activity record with its compacted history written back out as live-style counters
+    (`w<year>_<week>_<event>`): for readers that reason about weeks by name (data export, retraining)."""
+    out = {k: v for k, v in record.items() if k not in ("h", "hw")}
+    if record.get("h") is None:
+        return out
+    subject, newest = str(record["member_id"]), int(record["hw"])  # type: ignore[call-overload]
+    events = history_events(subject)
+    for event, weeks in zip(events, unpack_history(record["h"], events), strict=True):  # type: ignore[arg-type]
+        for j, count in enumerate(weeks):
+            if count:
+                year, week = serial_to_week(newest - (HISTORY_WEEKS - 1 - j))
+                name = f"w{year}_{week:02d}_{event}"
+                out[name] = int(out.get(name, 0)) + count  # type: ignore[call-overload]
     return out

@@ -11,15 +11,9 @@ from pynamodb.attributes import BinaryAttribute, BooleanAttribute, NumberAttribu
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from chalicelib.domain.activity import (
-    HISTORY_WEEKS,
-    fold,
-    history_events,
-    parse_counter,
-    serial_to_week,
-    unpack_history,
-)
+from chalicelib.domain.activity import expanded, fold, parse_counter
 from chalicelib.store.base import table_meta
+from chalicelib.store.bulk import plain
 from chalicelib.store.transact import NamedTransaction
 
 
@@ -53,17 +47,8 @@ def counters(member_id: str) -> dict[str, int]:
     """The member's weekly counters ({} before the first event), live and compacted alike, by counter
     name. A raw GetItem, since the counter attributes are not declared on the model."""
     item = ActivityRecord._get_connection().get_item(member_id, consistent_read=True).get("Item") or {}
-    out = {name: int(value["N"]) for name, value in item.items() if parse_counter(name) and "N" in value}
-    if "h" in item:
-        newest = int(item["hw"]["N"])
-        events = history_events(member_id)
-        for event, weeks in zip(events, unpack_history(bytes(item["h"]["B"]), events), strict=True):
-            for j, count in enumerate(weeks):
-                if count:
-                    year, week = serial_to_week(newest - (HISTORY_WEEKS - 1 - j))
-                    name = f"w{year}_{week:02d}_{event}"
-                    out[name] = out.get(name, 0) + count
-    return out
+    record = expanded({"member_id": member_id, **{k: plain(v) for k, v in item.items()}})
+    return {name: int(value) for name, value in record.items() if parse_counter(name)}   # type: ignore[call-overload]
 
 
 def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], until: int) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 Item = dict[str, Any]
@@ -20,6 +21,18 @@ WRITE_CHUNK = 25          # BatchWriteItem's limit
 MAX_ATTEMPTS = 8
 BASE_DELAY = 0.05
 MAX_DELAY = 5.0
+
+
+def plain(value: dict[str, Any]) -> Any:
+    """One attribute value of DynamoDB's item format as a Python value (int where the number is whole)."""
+    if "N" in value:
+        number = Decimal(value["N"])
+        return int(number) if number == number.to_integral_value() else float(number)
+    if "B" in value:
+        return bytes(value["B"])
+    if "SS" in value:
+        return set(value["SS"])
+    return value.get("S", value.get("BOOL"))
 
 
 class StillUnprocessed(Exception):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from decimal import Decimal
 from itertools import islice
 from typing import Any
 
@@ -20,6 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from chalicelib.store.base import iso, table_meta
+from chalicelib.store.bulk import plain
 from chalicelib.store.identity import Member
 from chalicelib.store.records import AuditEntry
 from chalicelib.store.scoring_tables import ScoreRecord
@@ -47,13 +47,6 @@ def new_outreach_id(at: datetime) -> str:
     return f"or_{at.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}_{secrets.token_hex(3)}"
 
 
-def _plain(value: dict[str, Any]) -> Any:
-    if "N" in value:
-        number = Decimal(value["N"])
-        return int(number) if number == number.to_integral_value() else float(number)
-    return value.get("S")
-
-
 def member_and_score(member_id: str, model: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The member's status and their latest `model` score (or None each): one BatchGetItem over both tables."""
     client = Member._get_connection().connection.client
@@ -70,7 +63,7 @@ def member_and_score(member_id: str, model: str) -> tuple[dict[str, Any] | None,
         for table, items in reply.get("Responses", {}).items():
             found[table].extend(items)
         request = reply.get("UnprocessedKeys") or {}
-    member, score = (next(({k: _plain(v) for k, v in i.items()} for i in found[t]), None) for t in (members, scores))
+    member, score = (next(({k: plain(v) for k, v in i.items()} for i in found[t]), None) for t in (members, scores))
     return member, score
 
 

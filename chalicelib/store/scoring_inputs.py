@@ -5,32 +5,19 @@ Request paths use GetItem and Query only (batch scoring scans the activity table
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from chalicelib.store.activity import ActivityRecord
 from chalicelib.store.base import iso
 from chalicelib.store.booking_tables import SlotRecord
-
-
-def _plain(value: dict[str, Any]) -> Any:
-    if "N" in value:
-        number = Decimal(value["N"])
-        return int(number) if number == number.to_integral_value() else float(number)
-    if "S" in value:
-        return value["S"]
-    if "BOOL" in value:
-        return value["BOOL"]
-    if "B" in value:
-        return bytes(value["B"])
-    return None
+from chalicelib.store.bulk import plain
 
 
 def activity_item(subject_id: str) -> dict[str, Any] | None:
     """A member's (or `employer#<id>`'s) activity item with every counter, one GetItem; None before
     the first event. The counters are not declared on the model, hence the raw read."""
     item = ActivityRecord._get_connection().get_item(subject_id).get("Item")
-    return {name: _plain(value) for name, value in item.items()} if item else None
+    return {name: plain(value) for name, value in item.items()} if item else None
 
 
 def slot_history(station_id: str, start: datetime, end: datetime) -> dict[datetime, int]:

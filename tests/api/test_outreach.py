@@ -3,7 +3,6 @@
 kept with it, the member's activity counts it, every step is audited, retries are safe."""
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from tests.api.conftest import measure
 from tests.api.stations_world import new_worker
 from tests.api.test_admin_scores import put_score
+from tests.api.test_no_plaintext_pii import every_item
 from tests.support.client import Api, Session
 
 NOTE = "电话 13912345678 打不通，家属欧阳娜娜说他换了工作"
@@ -22,13 +22,6 @@ def member(api: Api) -> Session:
     return new_worker(api)
 
 
-def every_item(rt) -> str:
-    ddb = rt.client("dynamodb")
-    dump = []
-    for table in ddb.list_tables()["TableNames"]:
-        for page in ddb.get_paginator("scan").paginate(TableName=table):
-            dump.extend(page["Items"])
-    return json.dumps(dump, ensure_ascii=False)
 
 
 def reach_out(api: Api, admin: Session, member_id: str, body: dict | None = None, **kw) -> object:

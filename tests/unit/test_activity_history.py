@@ -64,3 +64,13 @@ def test_features_are_identical_live_compacted_and_half_compacted(population, we
     employer_full = [None if r is None else act.compacted(r, last) for r in employers.records]
     assert np.array_equal(features.employer_matrix(employers.items, employer_full, as_of),
                           features.employer_matrix(employers.items, employers.records, as_of))
+
+
+def test_expanded_writes_the_history_back_out_as_counters(population):
+    members, _ = population
+    last = act.week_serial(*features.week_keys(AS_OF)[0])
+    for record in members.records[:200]:
+        if record is None:
+            continue
+        assert act.expanded(act.compacted(record, last)) == record
+        assert act.expanded(act.compacted(record, last - 3)) == record
