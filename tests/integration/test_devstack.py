@@ -179,13 +179,19 @@ def test_seed_is_idempotent_and_goes_through_the_privacy_layer(aws):
     from chalicelib.store.identity import Member
     from devstack.seed import EMPLOYERS, PEOPLE, seed_all
 
+    from devstack.seed import DEMO_MEMBERS
+
     seed_all()
     seed_all()
-    employers = list(Employer.scan())
+    everyone = list(Employer.scan())
+    employers = [e for e in everyone if not e.employer_id.startswith("emp-syn-")]   # the synthetic population's
     assert len(employers) == len(EMPLOYERS) >= 30
+    assert len(everyone) - len(employers) == DEMO_MEMBERS // 40                      # ... the same ones twice
     assert {e.city for e in employers} == set(CITIES)
-    members = list(Member.scan())
+    scanned = list(Member.scan())
+    members = [m for m in scanned if not m.member_id.startswith("m_syn")]
     assert len(members) == len(PEOPLE)
+    assert len(scanned) - len(members) == DEMO_MEMBERS
     by_phone = {m.phone_masked: m for m in members}
     zhang = by_phone["138****0010"]
     assert zhang.name_masked == "张*" and zhang.name_enc and "张伟" not in zhang.name_enc
