@@ -55,18 +55,18 @@ def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], unti
     """Fold a scanned activity item's ripe counters into its history: one conditional UpdateItem that
     holds only if the item is as scanned (same history, folded counters unchanged); False when there was
     nothing to fold or an event arrived in between (the next run folds it)."""
-    plain = {k: (bytes(v["B"]) if "B" in v else int(v["N"]) if "N" in v else v.get("S")) for k, v in item.items()}
-    done = fold(subject_id, plain.get("h"), plain.get("hw"), {k: v for k, v in plain.items() if isinstance(v, int)},
-                until)
+    values = {k: plain(v) for k, v in item.items()}
+    done = fold(subject_id, values.get("h"), values.get("hw"),
+                {k: v for k, v in values.items() if parse_counter(k)}, until)
     if done is None:
         return False
     blob, newest, folded = done
     names = {f"#c{i}": n for i, n in enumerate(folded)}
-    values: dict[str, Any] = {f":c{i}": {"N": str(plain[n])} for i, n in enumerate(folded)}
+    values: dict[str, Any] = {f":c{i}": {"N": str(values[n])} for i, n in enumerate(folded)}
     values.update({":h": {"B": blob}, ":hw": {"N": str(newest)}})
     condition = " AND ".join(f"#c{i} = :c{i}" for i in range(len(folded)))
-    if "hw" in plain:
-        values[":old"] = {"N": str(plain["hw"])}
+    if "hw" in values:
+        values[":old"] = {"N": str(values["hw"])}
         condition += " AND hw = :old"
     else:
         condition += " AND attribute_not_exists(hw)"
