@@ -131,9 +131,8 @@ def leave(caller: Caller, now: datetime) -> MembershipOut:
 
     def build(member: Member, tx: NamedTransaction) -> None:
         store.move_in(tx, record, "left", change_at=None, at=now)
-        store.member_status_in(tx, member, "left")
+        store.member_status_in(tx, member, "left", event=rules.LEFT, at=now)
         store.withdraw_consent_in(tx, caller.member_id, rules.MEMBERSHIP_TERMS, now)
-        activity.record_in(tx, caller.member_id, rules.LEFT, now)
         activity.record_employer_in(tx, member.employer_id, EMPLOYER_MEMBER_LEFT, now)
 
     _committed(caller.member_id, build)
@@ -153,8 +152,7 @@ def renew(caller: Caller, now: datetime) -> MembershipOut:
     def build(member: Member, tx: NamedTransaction) -> None:
         store.move_in(tx, record, "active", change_at=rules.next_change(new_due, "active"), at=now,
                       renewal_due=new_due.isoformat())
-        store.member_status_in(tx, member, "active")
-        activity.record_in(tx, caller.member_id, rules.RENEWED, now)
+        store.member_status_in(tx, member, "active", event=rules.RENEWED, at=now)
 
     _committed(caller.member_id, build)
     return my_membership(caller, now)

@@ -76,8 +76,7 @@ def _activate(admin: Caller, application: MembershipApplication, kept: str | Non
         store.activate_in(tx, application, number=number, since=today.isoformat(),
                           renewal_due=renewal_due.isoformat(), change_at=rules.next_change(renewal_due, "active"),
                           at=now)
-        store.member_status_in(tx, member, "active")
-        activity.record_in(tx, application.member_id, rules.JOINED, now)
+        store.member_status_in(tx, member, "active", event=rules.JOINED, at=now)
         activity.record_employer_in(tx, member.employer_id, EMPLOYER_MEMBER_JOINED, now)
 
     commit_for_member(application.member_id, build)

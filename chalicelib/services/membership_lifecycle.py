@@ -52,8 +52,7 @@ def _move(record: MembershipRecord, status: str, now: datetime) -> bool:
 
     def build(member: Member, tx: NamedTransaction) -> None:
         store.move_in(tx, record, status, change_at=rules.next_change(due, status), at=now)
-        store.member_status_in(tx, member, status)
-        activity.record_in(tx, record.member_id, EVENTS[status], now)
+        store.member_status_in(tx, member, status, event=EVENTS[status], at=now)
         if status == "lapsed":
             activity.record_employer_in(tx, member.employer_id, EMPLOYER_MEMBER_LEFT, now)
 

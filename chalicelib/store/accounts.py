@@ -5,6 +5,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.models import Model
 
 from chalicelib.domain.otp import OtpState
+from chalicelib.store.activity import ActivityRecord, profile_action
 from chalicelib.store.base import expiry, transaction
 from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
 
@@ -22,6 +23,8 @@ def _conditional_failed(exc: Exception) -> bool:
 
 
 # --- members -------------------------------------------------------------------------------
+# Every write of a member also sets its profile mirror on the activity item (store.activity.profile_action),
+# in the same transaction, so batch scoring never sees a member and a mirror that disagree.
 
 def member_by_phone(phone_bidx: str) -> Member | None:
     """Login's look-up: one Query on the phone blind-index GSI."""
@@ -36,13 +39,14 @@ def get_member(member_id: str) -> Member | None:
 
 
 def create_member(member: Member) -> Member:
-    """Put the member and claim its phone in one transaction: one account per phone, even when
-    two first logins race. Returns the member that owns the phone afterwards."""
+    """Put the member (and its profile mirror) and claim its phone in one transaction: one account per
+    phone, even when two first logins race. Returns the member that owns the phone afterwards."""
     claim = PhoneClaim(member.phone_bidx, member_id=member.member_id)
     try:
         with transaction() as tx:
             tx.save(claim, condition=PhoneClaim.phone_bidx.does_not_exist())
             tx.save(member, condition=Member.member_id.does_not_exist())
+            tx.update(ActivityRecord(member.member_id), [profile_action(member)])
     except TransactWriteError as exc:
         if not _conditional_failed(exc):
             raise
@@ -52,7 +56,8 @@ def create_member(member: Member) -> Member:
 
 
 def save_versioned(item: Model) -> None:
-    """Save an item with a VersionAttribute: StaleWrite when someone wrote it since we read it."""
+    """Save an item with a VersionAttribute: StaleWrite when someone wrote it since we read it.
+    (Not for members: save_member also writes their profile mirror.)"""
     try:
         item.save()
     except PutError as exc:
@@ -62,8 +67,16 @@ def save_versioned(item: Model) -> None:
 
 
 def save_member(member: Member) -> Member:
-    """Write the whole member; the version attribute refuses a lost update."""
-    save_versioned(member)
+    """Write the whole member and its profile mirror in one transaction; the version attribute refuses
+    a lost update (StaleWrite, and then neither is written)."""
+    try:
+        with transaction() as tx:
+            tx.save(member)
+            tx.update(ActivityRecord(member.member_id), [profile_action(member)])
+    except TransactWriteError as exc:
+        if _conditional_failed(exc):
+            raise StaleWrite() from exc
+        raise
     return member
 
 
@@ -146,7 +159,8 @@ def revoke_session(token_hash: str) -> None:
 
 
 def erase_member(member: Member, score_models: tuple[str, ...] = ()) -> None:
-    """Save the stripped member, release its phone and delete its stored scores in one transaction."""
+    """Save the stripped member (and its mirror, now marked erased), release its phone and delete its
+    stored scores in one transaction."""
     from chalicelib.store.scoring_tables import ScoreRecord
 
     with transaction() as tx:
@@ -156,3 +170,4 @@ def erase_member(member: Member, score_models: tuple[str, ...] = ()) -> None:
             tx.delete(ScoreRecord(member.member_id, model))
         member.phone_bidx = member.phone_enc = member.phone_masked = None
         tx.save(member)
+        tx.update(ActivityRecord(member.member_id), [profile_action(member)])

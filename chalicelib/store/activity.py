@@ -2,7 +2,8 @@
 event happened. Events are counted live (w<year>_<week>_<event>, ADD inside the transaction of the
 change, so concurrent events never lose a count); batch scoring, which reads the table with a parallel
 Scan, folds closed weeks into one compacted history attribute (`h`, `hw`; chalicelib.domain.activity),
-so an item stays a handful of attributes instead of ~90."""
+so an item stays a handful of attributes instead of ~90. A member's item also carries `p`, the mirror of
+the members-item fields scoring reads (pack_profile), written with every change of them."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,9 +12,10 @@ from pynamodb.attributes import BinaryAttribute, BooleanAttribute, NumberAttribu
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from chalicelib.domain.activity import expanded, fold, parse_counter
+from chalicelib.domain.activity import expanded, fold, pack_profile, parse_counter
 from chalicelib.store.base import table_meta
 from chalicelib.store.bulk import plain
+from chalicelib.store.identity import Member
 from chalicelib.store.transact import NamedTransaction
 
 
@@ -25,6 +27,7 @@ class ActivityRecord(Model):
     h = BinaryAttribute(null=True, legacy_encoding=False)   # compacted history (chalicelib.domain.activity)
     hw = NumberAttribute(null=True)                 # the week serial of the history's newest week
     profiling_off = BooleanAttribute(null=True)     # the member opted out of profiling: batch scoring skips them
+    p = BinaryAttribute(null=True, legacy_encoding=False)   # the member's profile mirror (pack_profile)
 
 
 def _actions(counter: str, event: str, at_iso: str) -> list[Action]:
@@ -38,9 +41,23 @@ def add_event(member_id: str, counter: str, event: str, at_iso: str) -> None:
     ActivityRecord(member_id).update(actions=_actions(counter, event, at_iso))
 
 
-def add_event_in(tx: NamedTransaction, member_id: str, counter: str, event: str, at_iso: str) -> None:
-    """The same update as part of a transaction, so the event commits with the state change."""
-    tx.update("activity", ActivityRecord(member_id), _actions(counter, event, at_iso))
+def add_event_in(tx: NamedTransaction, member_id: str, counter: str, event: str, at_iso: str, *,
+                 profile: Action | None = None) -> None:
+    """The same update as part of a transaction, so the event commits with the state change. `profile`
+    (profile_action) when the transaction also changes the member's profile: a transaction may write an
+    item only once, so the mirror goes into the event's update."""
+    tx.update("activity", ActivityRecord(member_id), _actions(counter, event, at_iso) + ([profile] if profile else []))
+
+
+def profile_action(member: Member, **changes: Any) -> Action:
+    """SET p = the mirror of `member` as this write leaves it; `changes` are fields the same write sets
+    by an update action rather than on the object (e.g. membership_status=...). A SET of `p` alone, so
+    it creates the item for a member without one and never touches the counters."""
+    fields: dict[str, Any] = {
+        "worker_group": member.worker_group, "city": member.city, "employer_id": member.employer_id,
+        "membership_status": member.membership_status, "created_at": member.created_at,
+        "roles": member.roles, "status": member.status}
+    return ActivityRecord.p.set(pack_profile(**{**fields, **changes}))
 
 
 def counters(member_id: str) -> dict[str, int]:

@@ -8,6 +8,8 @@ from itertools import islice
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from chalicelib.domain.activity import week_counter
+from chalicelib.store.activity import add_event_in, profile_action
 from chalicelib.store.base import iso
 from chalicelib.store.identity import Member
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
@@ -115,10 +117,14 @@ def take_number_in(tx: NamedTransaction, name: str, last: int) -> int:
     return last + 1
 
 
-def member_status_in(tx: NamedTransaction, member: Member, status: str | None) -> None:
-    """Mirror the status on the member (the access token reads it); the version guards lost updates."""
+def member_status_in(tx: NamedTransaction, member: Member, status: str | None, *, event: str, at: datetime) -> None:
+    """Mirror the status on the member (the access token reads it; the version guards lost updates) and
+    in the profile mirror on the member's activity item, where the change is also counted as `event`:
+    one update of that item, as a transaction may write an item only once."""
     action = Member.membership_status.set(status) if status else Member.membership_status.remove()
     tx.update("member", member, [action])
+    add_event_in(tx, member.member_id, week_counter(event, at), event, iso(at),
+                 profile=profile_action(member, membership_status=status))
 
 
 def withdraw_consent_in(tx: NamedTransaction, member_id: str, purpose: str, at: datetime) -> None:
