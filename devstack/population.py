@@ -3,7 +3,8 @@
 `ml.synth` generates members, employers and 26 weeks of activity from a known hidden state (the same
 generator the models were trained on); this module stores them: member items with the profile fields
 scoring reads and a sealed + masked invented name (no phone: these members cannot log in), employer
-items, and activity items as batch scoring leaves them (closed weeks in the compacted history `h`). Used by the local stack (a population for
+items, and activity items as batch scoring leaves them (closed weeks in the compacted history `h`; each
+member's with its profile mirror `p`). Used by the local stack (a population for
 the scoring demo), the batch-scoring tests and `make bench` (100k members).
 
 BatchWriteItem straight from DynamoDB's item format, several writers at once: 100k members + their
@@ -15,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.activity import compacted, week_serial
+from chalicelib.domain.activity import compacted, pack_profile, week_serial
 from chalicelib.privacy.masking import mask_name
 from chalicelib.runtime import Runtime
 from chalicelib.scoring.features import week_keys
@@ -42,6 +43,13 @@ def _item(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: t for k, v in fields.items() if (t := _typed(v)) is not None}
 
 
+def _mirror(member: dict[str, Any]) -> bytes:
+    """The profile mirror of a synthetic member, from the fields its members item gets."""
+    return pack_profile(worker_group=member["worker_group"], city=member["city"], employer_id=member["employer_id"],
+                        membership_status=member["membership_status"], created_at=member["created_at"],
+                        roles={"worker"}, status="active")
+
+
 def write_population(rt: Runtime, members: int, *, seed: int = 7, as_of: datetime | None = None,
                      employers: int | None = None, workers: int = 4) -> list[str]:
     """Generate and store `members` synthetic members (with their employers and activity); their ids."""
@@ -59,9 +67,12 @@ def write_population(rt: Runtime, members: int, *, seed: int = 7, as_of: datetim
             "name_masked": mask_name(name),
             "name_enc": rt.cipher.seal(name, context=f"member:{m['member_id']}:name")}))
         member_items[-1]["roles"] = {"SS": ["worker"]}
-    # stored as batch scoring leaves them: closed weeks folded into the compacted history
+    # stored as batch scoring leaves them: closed weeks folded into the compacted history; every member's
+    # item carries the profile mirror (written with the member in the live system, even before any event)
     until = week_serial(*week_keys(as_of)[0])
-    activity = [_item(compacted(r, until)) for r in [*pop.records, *emps.records] if r]
+    activity = [_item({**compacted(r or {"member_id": m["member_id"]}, until), "p": _mirror(m)})
+                for m, r in zip(pop.items, pop.records, strict=True)]
+    activity += [_item(compacted(r, until)) for r in emps.records if r]
     employer_items = [_item(e) for e in emps.items]
     client, s = rt.client("dynamodb"), rt.settings
     jobs = [(s.table("members"), member_items), (s.table("activity"), activity), (s.table("employers"), employer_items)]
