@@ -5,9 +5,11 @@ Scoring reads rolling windows from these; every area records its events under it
 from __future__ import annotations
 
 import re
+import struct
 import sys
 from array import array
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _EVENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -166,4 +168,61 @@ def expanded(record: dict[str, object]) -> dict[str, object]:
                 year, week = serial_to_week(newest - (HISTORY_WEEKS - 1 - j))
                 name = f"w{year}_{week:02d}_{event}"
                 out[name] = int(out.get(name, 0)) + count  # type: ignore[call-overload]
+    return out
+
+
+# --- profile mirror -----------------------------------------------------------------------------
+# Batch scoring reads one table. The members-item fields that member features and run eligibility use
+# are mirrored onto the member's activity item as one binary attribute `p`, written in the same
+# transaction as every change of them (store.accounts, store.memberships), so a Scan page of the
+# activity table is all a segment reads and numpy decodes the page's mirrors at once.
+# Layout (little-endian, fixed width): format version, flags, created_at as microseconds since the Unix
+# epoch (UTC), then worker_group, city and membership_status as NUL-padded ASCII.
+PROFILE_FIELD_LAYOUT: tuple[tuple[str, str], ...] = (
+    ("version", "B"), ("flags", "B"), ("created_us", "q"),
+    ("worker_group", "24s"), ("city", "24s"), ("membership_status", "8s"))
+PROFILE_LAYOUT = "<" + "".join(code for _, code in PROFILE_FIELD_LAYOUT)
+PROFILE_FORMAT_VERSION = 1
+PROFILE_HAS_EMPLOYER, PROFILE_STAFF, PROFILE_ERASED = 1, 2, 4
+PROFILE_TEXT_FIELDS: tuple[str, ...] = ("worker_group", "city", "membership_status")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_STAFF_ROLES = frozenset({"staff", "admin"})
+
+
+def epoch_us(stamp: str) -> int:
+    """Microseconds since the Unix epoch of a stored ISO stamp (`...Z` or with an offset)."""
+    return (datetime.fromisoformat(stamp.replace("Z", "+00:00")) - _EPOCH) // timedelta(microseconds=1)
+
+
+def pack_profile(*, worker_group: str | None, city: str | None, employer_id: str | None,
+                 membership_status: str | None, created_at: str, roles: Iterable[str] | None = None,
+                 status: str | None = None) -> bytes:
+    """The mirror of a member's profile for the activity item (see PROFILE_LAYOUT)."""
+    flags = (PROFILE_HAS_EMPLOYER if employer_id else 0) | (PROFILE_STAFF if _STAFF_ROLES & set(roles or ()) else 0) \
+        | (PROFILE_ERASED if status == "erased" else 0)
+    return struct.pack(PROFILE_LAYOUT, PROFILE_FORMAT_VERSION, flags, epoch_us(created_at),
+                       *(_code(v, width) for v, width in zip((worker_group, city, membership_status), _TEXT_WIDTHS, strict=True)))
+
+
+_TEXT_WIDTHS = tuple(int(code[:-1]) for name, code in PROFILE_FIELD_LAYOUT if name in PROFILE_TEXT_FIELDS)
+
+
+def _code(value: str | None, width: int) -> bytes:
+    """A vocabulary code as stored; a value that is not a short ASCII code is stored as unknown (empty),
+    which features treat like any value outside their vocabulary."""
+    try:
+        raw = (value or "").encode("ascii")
+    except UnicodeEncodeError:
+        return b""
+    return raw if len(raw) <= width else b""
+
+
+def unpack_profile(blob: bytes) -> dict[str, object]:
+    """The mirror's fields (for readers that take one item at a time; batch scoring decodes with numpy)."""
+    version, flags, created, *texts = struct.unpack(PROFILE_LAYOUT, bytes(blob))
+    if version != PROFILE_FORMAT_VERSION:
+        raise ValueError(f"profile mirror format {version} is not {PROFILE_FORMAT_VERSION}")
+    out: dict[str, object] = {f: (t.rstrip(b"\0").decode("ascii") or None) for f, t in zip(PROFILE_TEXT_FIELDS, texts, strict=True)}
+    out.update(has_employer=bool(flags & PROFILE_HAS_EMPLOYER), staff=bool(flags & PROFILE_STAFF),
+               erased=bool(flags & PROFILE_ERASED), created_us=created)
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, get_args
@@ -23,8 +24,12 @@ from typing import TYPE_CHECKING, Any, get_args
 from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-exported for ml/)
     ACTIVITY_ZONE,
     EMPLOYER_HISTORY_EVENTS,
+    HISTORY_MAX,
     HISTORY_WEEKS,
     MEMBER_HISTORY_EVENTS,
+    PROFILE_FIELD_LAYOUT,
+    PROFILE_FORMAT_VERSION,
+    PROFILE_HAS_EMPLOYER,
     SERVICE_EVENT_CATEGORIES,
     employer_subject,
     week_serial,
@@ -103,74 +108,62 @@ def _weeks_before(monday: date) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=16)
 def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) -> dict[str, int]:
-    """Counter attribute name -> flat (event, week) position, built once per week (it is the same all week)."""
-    return {f"w{y}_{w:02d}_{e}": ei * WEEKS + k for k, (y, w) in enumerate(weeks) for ei, e in enumerate(events)}
+    """Counter attribute name -> flat (event, week) position in the oldest-first layout, built once per week."""
+    return {f"w{y}_{w:02d}_{e}": ei * WEEKS + (WEEKS - 1 - k) for k, (y, w) in enumerate(weeks)
+            for ei, e in enumerate(events)}
 
 
-_NOT_COUNTERS = ("member_id", "last_event", "last_event_at", "h", "hw", "profiling_off")
+_NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "h", "hw", "p", "profiling_off"))
 
 
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
                   raw: bool = False) -> np.ndarray:
-    """(n, events, WEEKS) counts: the compacted history (`h`/`hw`, chalicelib.domain.activity) plus the live
-    counter attributes; absent counters are 0.
+    """(n, events, WEEKS) counts, oldest week first (column WEEKS-1 is the last complete week before the week
+    of `as_of`, the layout of the compacted history): the history (`h`/`hw`, chalicelib.domain.activity)
+    plus the live counter attributes; absent counters are 0.
 
-    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it, so batch
-    scoring does not convert attributes to Python values first. One pass over the records; only items
-    with live counters are looked into attribute by attribute (after compaction, few are).
+    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. One pass
+    over the records; only items with attributes other than the usual few are looked into one by one
+    (after compaction, few are). The array is uint16 and aligned with the stored histories, so when every
+    history ends at the last complete week it is the stored bytes themselves, not a copy.
     """
     import numpy as np
 
-    index = _counter_index(tuple(events), tuple(week_keys(as_of)))
-    stride = len(events) * WEEKS
-    positions: list[int] = []
-    values: list[Any] = []
-    hist_rows: list[int] = []
-    blobs: list[Any] = []
-    newest: list[Any] = []
-    get = index.get
-    for i, record in enumerate(records):       # the hot loop of batch scoring
-        if not record:
-            continue
-        h = record.get("h")
-        if h is not None:
-            hist_rows.append(i)
-            blobs.append(h["B"] if raw else h)
-            newest.append(record["hw"]["N"] if raw else record["hw"])
-        if len(record) <= sum(1 for k in _NOT_COUNTERS if k in record):
-            continue                           # nothing live
-        base = i * stride
-        for name, value in record.items():
-            pos = get(name)
-            if pos is not None:
-                positions.append(base + pos)
-                values.append(value["N"] if raw else value)
-    out = np.zeros(len(records) * stride)
-    out[positions] = np.asarray(values, dtype=np.float64)
-    out = out.reshape(len(records), len(events), WEEKS)
-    if hist_rows:
-        _add_history(out, hist_rows, blobs, np.asarray(newest, dtype=np.int64), len(events), as_of)
-    return out
-
-
-def _add_history(out: np.ndarray, rows: list[int], blobs: list[Any], newest: np.ndarray, n_events: int,
-                 as_of: datetime) -> None:
-    """Add compacted histories to `out` week by week (rows grouped by how old their newest week is)."""
-    import numpy as np
-
-    width = n_events * HISTORY_WEEKS * 2
+    n, width = len(records), len(events) * HISTORY_WEEKS * 2
+    empty: Any = {"B": bytes(width)} if raw else bytes(width)
+    present = [r or {} for r in records]
+    blobs = [r.get("h", empty) for r in present]
+    newest = [r.get("hw") for r in present]
+    if raw:
+        blobs = [b["B"] for b in blobs]
+        newest = [None if v is None else v["N"] for v in newest]
     if any(len(b) != width for b in blobs):
-        raise ValueError(f"activity history of {n_events} events must be {width} bytes")
-    history = np.frombuffer(b"".join(blobs), dtype="<u2").reshape(len(rows), n_events, HISTORY_WEEKS)
-    lag = week_serial(*week_keys(as_of)[0]) - newest
-    at = np.asarray(rows)
-    for d in np.unique(lag).tolist():
-        # out column k holds week (last - k); stored column j holds week (newest - (HISTORY_WEEKS-1-j))
-        column = HISTORY_WEEKS - 1 - np.arange(WEEKS) + d
-        keep = (column >= 0) & (column < HISTORY_WEEKS)
-        group = lag == d
-        out[at[group][:, None], :, np.flatnonzero(keep)[None, :]] += \
-            history[group][:, :, column[keep]].transpose(0, 2, 1)
+        raise ValueError(f"activity history of {len(events)} events must be {width} bytes")
+    stored = np.frombuffer(b"".join(blobs), dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
+    last = week_serial(*week_keys(as_of)[0])
+    serials = {v: last if v is None else int(v) for v in set(newest)}
+    if len(serials) == 1 and next(iter(serials.values())) == last:
+        out = stored                                     # every history ends at the last complete week
+    else:
+        lag = np.fromiter((last - serials[v] for v in newest), dtype=np.int64, count=n)
+        out = np.zeros_like(stored)
+        for d in np.unique(lag).tolist():                 # week j of `out` is week j + d of the history
+            rows = lag == d
+            if 0 <= d < WEEKS:
+                out[rows, :, :WEEKS - d] = stored[rows, :, d:]
+            elif -WEEKS < d < 0:
+                out[rows, :, -d:] = stored[rows, :, :WEEKS + d]
+    live = [i for i, r in enumerate(present) if not _NOT_COUNTERS.issuperset(r)]
+    if live:
+        out = np.array(out)                               # writable, and never the stored bytes
+        flat = out.reshape(n, -1)
+        index = _counter_index(tuple(events), tuple(week_keys(as_of)))
+        for i in live:
+            for name, value in present[i].items():
+                pos = index.get(name)
+                if pos is not None:
+                    flat[i, pos] = min(int(flat[i, pos]) + int(value["N"] if raw else value), HISTORY_MAX)
+    return out
 
 
 def _EWM_WEIGHTS() -> np.ndarray:  # noqa: N802
@@ -220,10 +213,44 @@ def _stack(columns: dict[str, Any], names: Sequence[str]) -> np.ndarray:
     missing = [n for n in names if n not in columns]
     if missing:
         raise KeyError(f"features not computed: {missing}")
-    return np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names]).astype(np.float32)
+    rows = max((len(c) for c in columns.values() if np.ndim(c)), default=0)
+    out = np.empty((rows, len(names)), dtype=np.float32)
+    for j, name in enumerate(names):
+        out[:, j] = np.asarray(columns[name], dtype=np.float64)      # rounded to float32 once, here
+    return out
 
 
 # --- members -------------------------------------------------------------------------------
+# "<event> over the last <w> weeks" for every event and window comes from one small matrix product of
+# the (member x event, week) counts with the 0/1 window matrix, so the hot path of batch scoring is numpy.
+
+WINDOW_LENGTHS: tuple[int, ...] = (1, 2, 4, 8, 13, WEEKS)
+
+
+@lru_cache(maxsize=1)
+def _window_matrix() -> np.ndarray:
+    """(WEEKS, windows) float32: column k sums the last WINDOW_LENGTHS[k] weeks of an oldest-first row."""
+    import numpy as np
+
+    w = np.zeros((WEEKS, len(WINDOW_LENGTHS)), dtype=np.float32)
+    for k, weeks in enumerate(WINDOW_LENGTHS):
+        w[WEEKS - weeks:, k] = 1.0
+    return w
+
+
+def _window(sums: np.ndarray, event: str, weeks: int) -> np.ndarray:
+    return sums[:, MEMBER_EVENTS.index(event), WINDOW_LENGTHS.index(weeks)]
+
+
+@dataclass(frozen=True)
+class _Profiles:
+    """The profile columns of n members, however they were read."""
+    days_since_created: Any            # (n,) days from created_at to as_of; 0 when unknown
+    has_employer: Any                  # (n,) 0/1
+    membership: Any                    # (n, len(MEMBERSHIP_STATES)) indicators
+    group: Any                         # (n, len(WORKER_GROUPS)) indicators
+    city: Any                          # (n, len(CITY_CODES)) indicators
+
 
 def profile_of(member: Any) -> dict[str, Any]:
     """The profile fields features read, from a members item (PynamoDB model or dict)."""
@@ -231,50 +258,107 @@ def profile_of(member: Any) -> dict[str, Any]:
     return {f: get(f) for f in PROFILE_FIELDS}
 
 
+def _profiles(profiles: Sequence[Mapping[str, Any]], as_of: datetime) -> _Profiles:
+    """From profile dicts (members items, synthetic or stored)."""
+    import numpy as np
+
+    return _Profiles(_days_before(as_of, [p.get("created_at") for p in profiles], 0.0),
+                     np.array([1.0 if p.get("employer_id") else 0.0 for p in profiles]),
+                     _one_hot([p.get("membership_status") for p in profiles], MEMBERSHIP_STATES),
+                     _one_hot([p.get("worker_group") for p in profiles], WORKER_GROUPS),
+                     _one_hot([p.get("city") for p in profiles], CITY_CODES))
+
+
+@lru_cache(maxsize=1)
+def _mirror_dtype() -> Any:
+    """numpy's reading of the profile mirror (chalicelib.domain.activity.PROFILE_FIELD_LAYOUT)."""
+    import numpy as np
+
+    kinds = {"B": "u1", "q": "<i8"}
+    return np.dtype([(name, kinds.get(code) or "S" + code[:-1]) for name, code in PROFILE_FIELD_LAYOUT])
+
+
+def _mirrored_profiles(blobs: Sequence[bytes], as_of: datetime) -> _Profiles:
+    """From the activity items' profile mirrors (`p`), decoded for the whole page at once."""
+    import numpy as np
+
+    p = np.frombuffer(b"".join(blobs), dtype=_mirror_dtype())
+    if len(p) and (p["version"] != PROFILE_FORMAT_VERSION).any():
+        raise ValueError(f"profile mirror format is not {PROFILE_FORMAT_VERSION}")
+    now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us").astype(np.int64)
+    created = p["created_us"]
+    days = np.where(created != 0, (now - created).astype(np.float64) / 86_400e6, 0.0)
+
+    def indicators(field: str, vocabulary: Sequence[str]) -> Any:
+        return (p[field][:, None] == np.array([v.encode() for v in vocabulary])[None, :]).astype(np.float64)
+
+    return _Profiles(days, (p["flags"] & PROFILE_HAS_EMPLOYER).astype(bool).astype(np.float64),
+                     indicators("membership_status", MEMBERSHIP_STATES), indicators("worker_group", WORKER_GROUPS),
+                     indicators("city", CITY_CODES))
+
+
 def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
                   as_of: datetime, *, raw: bool = False) -> np.ndarray:
     """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet).
     `raw=True`: the activity records are in DynamoDB's item format, as batch scoring scans them."""
+    stamps = [((r or {}).get("last_event_at") or {}).get("S") for r in records] if raw else \
+        [(r or {}).get("last_event_at") for r in records]
+    return _member_features(weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw), _days_before(as_of, stamps, MAX_DAYS),
+                            _profiles(profiles, as_of))
+
+
+_NO_STAMP = {"S": None}
+
+
+def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) -> np.ndarray:
+    """Batch scoring's entry: activity items as a Scan returns them (DynamoDB's format), each carrying its
+    member's profile mirror `p`; the same features as `member_matrix` with the members items."""
+    stamps = [r.get("last_event_at", _NO_STAMP)["S"] for r in items]
+    return _member_features(weekly_counts(items, MEMBER_EVENTS, as_of, raw=True), _days_before(as_of, stamps, MAX_DAYS),
+                            _mirrored_profiles([r["p"]["B"] for r in items], as_of))
+
+
+_APP_OPENS, _CHECKINS = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins")
+
+
+def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles: _Profiles) -> np.ndarray:
+    """The one definition of the member features: (n, events, WEEKS) counts (oldest week first), days since
+    the last event, profile columns."""
     import numpy as np
 
-    counts = weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw)
-    ev = {e: counts[:, i, :] for i, e in enumerate(MEMBER_EVENTS)}
-    upto = counts.cumsum(axis=2)                     # upto[:, e, w-1] = event e over the last w weeks
-    last = {e: upto[:, i, :] for i, e in enumerate(MEMBER_EVENTS)}
+    n, events = counts.shape[:2]
+    weekly = counts.astype(np.float32)
+    # every event over every window; float32 is exact here (integer counts far below 2**24)
+    sums = (weekly.reshape(n * events, WEEKS) @ _window_matrix()).reshape(n, events, -1).astype(np.float64)
     cols: dict[str, Any] = {}
     for e in _ROLLED:
         for w in _WINDOWS[e]:
-            cols[f"{e}_{w}w"] = last[e][:, w - 1]
-    cols["waitlist_joins_13w"] = last["waitlist_joins"][:, 12]
+            cols[f"{e}_{w}w"] = _window(sums, e, w)
+    cols["waitlist_joins_13w"] = _window(sums, "waitlist_joins", 13)
     for c in SERVICE_CATEGORIES:
-        cols[f"requests_{c}_4w"] = last[f"requests_{c}"][:, 3]
-        cols[f"requests_{c}_26w"] = last[f"requests_{c}"][:, WEEKS - 1]
+        cols[f"requests_{c}_4w"] = _window(sums, f"requests_{c}", 4)
+        cols[f"requests_{c}_26w"] = _window(sums, f"requests_{c}", WEEKS)
     cols["requests_all_26w"] = sum(cols[f"requests_{c}_26w"] for c in SERVICE_CATEGORIES)
     for e in ("request_rejected", "request_withdrawn", "request_ratings"):
-        cols[f"{e}_26w"] = last[e][:, WEEKS - 1]
+        cols[f"{e}_26w"] = _window(sums, e, WEEKS)
     cols["rejected_share_26w"] = cols["request_rejected_26w"] / np.maximum(cols["requests_all_26w"], 1.0)
-    active = counts.sum(axis=1) > 0
+    active = (sum(weekly[:, e, :] for e in range(events)) > 0)[:, ::-1]       # per week, most recent first
     cols["active_weeks_4w"] = active[:, :4].sum(axis=1)
     cols["active_weeks_8w"] = active[:, :8].sum(axis=1)
     cols["active_weeks_26w"] = active.sum(axis=1)
-    cols["app_opens_ewm"] = ev["app_opens"] @ _EWM_WEIGHTS()
+    cols["app_opens_ewm"] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
     cols["weeks_since_active"] = _weeks_since(active)
-    cols["weeks_since_checkin"] = _weeks_since(ev["checkins"] > 0)
-    stamps = [((r or {}).get("last_event_at") or {}).get("S") for r in records] if raw else \
-        [(r or {}).get("last_event_at") for r in records]
-    cols["days_since_last_event"] = np.clip(_days_before(as_of, stamps, MAX_DAYS), 0.0, MAX_DAYS)
+    cols["weeks_since_checkin"] = _weeks_since(counts[:, _CHECKINS, ::-1] > 0)
+    cols["days_since_last_event"] = np.clip(days_since_event, 0.0, MAX_DAYS)
     cols["app_opens_trend"] = cols["app_opens_4w"] / 4 - cols["app_opens_26w"] / 26
     cols["checkins_trend"] = cols["checkins_4w"] / 4 - cols["checkins_26w"] / 26
     cols["no_show_rate_13w"] = cols["no_shows_13w"] / np.maximum(cols["bookings_13w"], 1.0)
-    cols["tenure_weeks"] = np.maximum(np.floor(_days_before(as_of, [p.get("created_at") for p in profiles], 0.0)),
-                                      0.0) / 7
-    for name, column in zip((f"membership_{s}" for s in MEMBERSHIP_STATES),
-                            _one_hot([p.get("membership_status") for p in profiles], MEMBERSHIP_STATES).T, strict=True):
-        cols[name] = column
-    cols["has_employer"] = [1.0 if p.get("employer_id") else 0.0 for p in profiles]
-    for prefix, field, vocab in (("group", "worker_group", WORKER_GROUPS), ("city", "city", CITY_CODES)):
-        for term, column in zip(vocab, _one_hot([p.get(field) for p in profiles], vocab).T, strict=True):
-            cols[f"{prefix}_{term}"] = column
+    cols["tenure_weeks"] = np.maximum(np.floor(profiles.days_since_created), 0.0) / 7
+    cols["has_employer"] = profiles.has_employer
+    for prefix, vocabulary, block in (("membership", MEMBERSHIP_STATES, profiles.membership),
+                                      ("group", WORKER_GROUPS, profiles.group), ("city", CITY_CODES, profiles.city)):
+        for j, term in enumerate(vocabulary):
+            cols[f"{prefix}_{term}"] = block[:, j]
     return _stack(cols, MEMBER_FEATURES)
 
 
@@ -283,7 +367,7 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
 def employer_matrix(employers: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
                     as_of: datetime) -> np.ndarray:
     """(n, len(EMPLOYER_FEATURES)) float32 from employers items and their activity records."""
-    counts = weekly_counts(records, EMPLOYER_EVENTS, as_of)
+    counts = weekly_counts(records, EMPLOYER_EVENTS, as_of)[:, :, ::-1].astype(float)   # most recent week first
     rights, joined, left = counts[:, 0, :], counts[:, 1, :], counts[:, 2, :]
     cols: dict[str, Any] = {
         **{f"rights_requests_{w}w": rights[:, :w].sum(axis=1) for w in (1, 2, 4, 8, 13, 26)},
