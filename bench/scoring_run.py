@@ -1,9 +1,10 @@
 """A whole batch-scoring run over N members (default 100k) on moto, next to its floors, in one process:
 
   run       POST-equivalent start + every segment message handled by app.py's SQS handler (the local
-            queue worker), i.e. Scan page -> BatchGet profiles + previous scores -> featurize/predict ->
-            BatchWrite changed scores -> conditional progress; first run (every score new) and a second
-            run a day later (only changed scores written)
+            queue worker), i.e. previous run's digest (S3) -> Scan page (activity items carry the profile
+            mirror) -> featurize/predict -> BatchWrite changed scores -> digest (S3) -> conditional
+            progress; first run (every score new) and a second run a day later (only changed scores
+            written)
   compute   featurize + predict of the same pages alone (no I/O)
   floor     a bare parallel Scan of the activity table + BatchWriteItem of N score-sized items, on the
             same moto (the I/O any design must do)
@@ -114,17 +115,11 @@ def measure(members: int) -> dict[str, float]:
         from chalicelib.scoring import batch, features, model
 
         churn = model.get("churn")
-        profiles = {m["member_id"]["S"]: m for m in bulk.batch_get(
-            client, settings.table("members"), [{"member_id": i["member_id"]} for i in activity
-                                                if not i["member_id"]["S"].startswith("employer#")])}
-        rows = batch.scorable(activity, profiles)
+        rows = batch.scorable(activity)
         as_of = clock.now() - timedelta(days=2)
         started = time.perf_counter()
         for i in range(0, len(rows), 1000):
-            page = rows[i:i + 1000]
-            x = features.member_matrix([{f: (m.get(f) or {}).get("S") for f in features.PROFILE_FIELDS} for _, m in page],
-                                       [r for r, _ in page], as_of, raw=True)
-            churn.predict(x)
+            churn.predict(features.stored_member_matrix(rows[i:i + 1000], as_of))
         out["compute.wall_s"] = round(time.perf_counter() - started, 2)
         out["compute.share_of_first_run"] = round(out["compute.wall_s"] / out["run.first.wall_s"], 3)
     return out

@@ -41,6 +41,8 @@ class Settings:
     scoring_segment_members: int = 50_000      # members per segment (the segment count follows the table size)
     scoring_max_segments: int = 1_000
     scoring_min_change: float = 0.02           # a stored score is rewritten when it moves at least this much
+    scoring_bucket: str = ""                   # S3: each scoring run's per-segment score digests (the next run diffs against them)
+    scoring_run_stale_hours: float = 6.0       # an unsettled run older than this no longer blocks a new run of its model
 
     @property
     def is_local(self) -> bool:
@@ -76,6 +78,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         scoring_segment_members=_int(env, "WH_SCORING_SEGMENT_MEMBERS", 50_000),
         scoring_max_segments=_int(env, "WH_SCORING_MAX_SEGMENTS", 1_000),
         scoring_min_change=float(env.get("WH_SCORING_MIN_CHANGE") or 0.02),
+        scoring_bucket=env.get("WH_SCORING_BUCKET", f"workerhome-{stage}-scoring"),
+        scoring_run_stale_hours=float(env.get("WH_SCORING_RUN_STALE_HOURS") or 6.0),
     )
 
 

@@ -33,9 +33,9 @@ def ensure_kms_key(rt: Runtime) -> str:
         return key_id
 
 
-def ensure_attachments_bucket(rt: Runtime) -> str:
-    """The bucket that service-request attachments are uploaded to (presigned POST)."""
-    s3, name = rt.client("s3"), rt.settings.attachments_bucket
+def ensure_bucket(rt: Runtime, name: str) -> str:
+    """A private bucket of the stage (attachments: presigned uploads; scoring: run digests)."""
+    s3 = rt.client("s3")
     try:
         s3.head_bucket(Bucket=name)
     except s3.exceptions.ClientError:
@@ -69,5 +69,6 @@ def provision(rt: Runtime) -> None:
     create_tables()
     ensure_kms_key(rt)
     ensure_secrets(rt)
-    ensure_attachments_bucket(rt)
+    ensure_bucket(rt, rt.settings.attachments_bucket)
+    ensure_bucket(rt, rt.settings.scoring_bucket)
     queues.ensure_queues(rt.client("sqs"), rt.settings)

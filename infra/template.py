@@ -87,6 +87,20 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
                                                  "AllowedHeaders": ["*"], "MaxAge": 3600}]},
         },
     }
+    resources["ScoringBucket"] = {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {
+            "BucketName": settings.scoring_bucket,
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            # a run's digests are read by the next run of the model (nightly); older ones are never read
+            "LifecycleConfiguration": {"Rules": [{"Id": "expire-digests", "Status": "Enabled",
+                                                  "ExpirationInDays": 14}]},
+        },
+    }
     resources.update(queues.template_resources(settings))
     resources["ParameterNames"] = {
         "Type": "AWS::SSM::Parameter",

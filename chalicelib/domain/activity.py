@@ -226,3 +226,8 @@ def unpack_profile(blob: bytes) -> dict[str, object]:
     out.update(has_employer=bool(flags & PROFILE_HAS_EMPLOYER), staff=bool(flags & PROFILE_STAFF),
                erased=bool(flags & PROFILE_ERASED), created_us=created)
     return out
+
+
+def profile_flags(blob: bytes) -> int:
+    """The flags byte of a profile mirror, read without unpacking the rest (batch eligibility)."""
+    return blob[1]

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from chalicelib.domain.base import Out, Strict
-from chalicelib.domain.errors import RuleViolation
+from chalicelib.domain.errors import Conflict, FieldIssue, RuleViolation
 
 BatchModel = Literal["churn", "service_demand"]
 OPEN_STATUSES = ("queued", "running")
@@ -65,6 +65,17 @@ class RunOut(Out):
 
 class RunListOut(Out):
     items: list[RunOut]
+
+
+class RunInProgress(Conflict):
+    code = "run_in_progress"
+    zh = "该模型已有一个评分批次正在进行，请等待其完成"
+    en = "A scoring run of this model is still in progress; wait for it to finish"
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(details=[FieldIssue("model", "run_in_progress", f"批次 {run_id} 尚未结束",
+                                             f"run {run_id} has not finished yet")])
+        self.run_id = run_id
 
 
 class NothingToRetry(RuleViolation):

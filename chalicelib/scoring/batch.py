@@ -1,11 +1,13 @@
 """Scoring many members at once: one page of a segment's Scan in, the score items that changed out.
 
-Features come from the same `features.member_matrix` as online scoring (reading the Scan's items in
-DynamoDB's format, `raw=True`), predictions from the same packaged model. What is written is chosen
-to keep a nightly run cheap: a member's score item is rewritten only when it is new, its model
-version changed, its tier changed, or its probability moved by at least `min_change`. Reasons are
-computed for those rows only (XGBoost's approximate contributions, summed per reason family in one
-matrix product), so an unchanged member costs featurize + predict and nothing else.
+The page is activity items as the Scan returns them (DynamoDB's format), each carrying its member's
+profile mirror `p`, so features (`features.stored_member_matrix`, the same feature definition as online
+scoring and training) and eligibility need no other read. What is written is chosen to keep a nightly
+run cheap: a member's score item is rewritten only when it is new, its model version changed, its tier
+changed, or its probability moved by at least `min_change` against what is stored (`Previous`, from the
+previous run's digest or the table). Reasons are computed for those rows only (XGBoost's approximate
+contributions, summed per reason family in one matrix product), so an unchanged member costs featurize +
+predict and nothing else.
 """
 from __future__ import annotations
 
@@ -14,40 +16,36 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.activity import PROFILE_ERASED, PROFILE_STAFF, profile_flags, unpack_profile
 from chalicelib.scoring import features
 from chalicelib.scoring.aggregates import Aggregates
+from chalicelib.scoring.digest import Previous
 from chalicelib.scoring.model import LoadedModel
 from chalicelib.scoring.reasons import MEMBER_FAMILIES, family_matrix, reasons_from_weights
 from chalicelib.store.scoring_tables import score_item
 
 Item = dict[str, Any]
 BATCH_MODELS = ("churn", "service_demand")
-STAFF_ROLES = frozenset({"staff", "admin"})
+_NOT_SCORED = PROFILE_STAFF | PROFILE_ERASED
 
 
 @dataclass(frozen=True)
 class PageOutcome:
     writes: list[Item]              # low-level score items to put
     scored: int                     # members scored on this page
+    stored: tuple[list[Any], ...]   # what the score table holds for them afterwards (DigestBuilder.add's columns)
 
 
-def _s(item: Mapping[str, Any] | None, name: str) -> Any:
-    value = (item or {}).get(name)
-    return None if value is None else value.get("S", value.get("N"))
+def generation(item: Item) -> int:
+    """The member's scores generation (`sv`): raised whenever their stored scores are deleted."""
+    return int(item["sv"]["N"]) if "sv" in item else 0
 
 
-def scorable(records: Sequence[Item], profiles: Mapping[str, Item]) -> list[tuple[Item, Item]]:
-    """(activity item, member item) of the members a run scores: existing, not erased, profiling allowed,
-    not union staff (their accounts are for work). Employer counters (`employer#...`) share the activity
-    table and have no member item, so they drop out here too."""
-    out = []
-    for record in records:
-        member = profiles.get(_s(record, "member_id"))
-        if member is None or _s(member, "status") == "erased" or record.get("profiling_off", {}).get("BOOL") \
-                or STAFF_ROLES & set((member.get("roles") or {}).get("SS", ())):
-            continue
-        out.append((record, member))
-    return out
+def scorable(items: Sequence[Item]) -> list[Item]:
+    """The activity items of the members a run scores: with a profile mirror (employer counters,
+    `employer#...`, have none), profiling allowed, not erased, not union staff (their accounts are for work)."""
+    return [i for i in items if "p" in i and not i.get("profiling_off", {}).get("BOOL")
+            and not profile_flags(i["p"]["B"]) & _NOT_SCORED]
 
 
 def tiers_of(probabilities: Any, thresholds: Mapping[str, float]) -> list[str]:
@@ -57,18 +55,15 @@ def tiers_of(probabilities: Any, thresholds: Mapping[str, float]) -> list[str]:
                     np.where(probabilities >= thresholds["medium"], "medium", "low")).tolist()
 
 
-def score_page(model: LoadedModel, thresholds: Mapping[str, float], rows: Sequence[tuple[Item, Item]],
-               previous: Mapping[str, Item], *, run_id: str, as_of: datetime, scored_at: str, min_change: float,
-               aggregates: Aggregates) -> PageOutcome:
-    """Score `rows` (from `scorable`); `previous` maps member id -> the stored score item of this model."""
+def score_page(model: LoadedModel, thresholds: Mapping[str, float], items: Sequence[Item], previous: Previous, *,
+               run_id: str, as_of: datetime, scored_at: str, min_change: float, aggregates: Aggregates) -> PageOutcome:
+    """Score `items` (from `scorable`); `previous` holds their stored scores of this model, aligned."""
     import numpy as np
 
-    if not rows:
-        return PageOutcome([], 0)
-    records = [r for r, _ in rows]
-    profiles = [{f: _s(m, f) for f in features.PROFILE_FIELDS} for _, m in rows]
-    ids = [_s(m, "member_id") for _, m in rows]
-    x = features.member_matrix(profiles, records, as_of, raw=True)
+    if not items:
+        return PageOutcome([], 0, ([], [], [], [], [], []))
+    ids = [i["member_id"]["S"] for i in items]
+    x = features.stored_member_matrix(items, as_of)
     predicted = model.predict(x)
     outputs = model.card.get("outputs")
     if predicted.ndim == 2:                                   # multi-label: the most likely category leads
@@ -76,13 +71,11 @@ def score_page(model: LoadedModel, thresholds: Mapping[str, float], rows: Sequen
         p = predicted[np.arange(len(ids)), top]
     else:
         top, p = None, predicted
+    p = np.round(p.astype(np.float64), 4)                      # as stored
     tiers = tiers_of(p, thresholds)
-    before = [previous.get(i) for i in ids]
-    prev_tier = [_s(b, "tier") for b in before]
-    prev_p = np.array([float(_s(b, "probability") or -1.0) for b in before])
-    changed = np.array([b is None or _s(b, "model_version") != model.version for b in before])
-    changed |= np.array([t != pt for t, pt in zip(tiers, prev_tier, strict=True)])
-    changed |= np.abs(p - prev_p) >= min_change
+    changed = ~previous.exists | np.array([v != model.version for v in previous.version])
+    changed |= np.array([t != pt for t, pt in zip(tiers, previous.tier, strict=True)])
+    changed |= np.abs(p - previous.probability) >= min_change
     reasons: dict[int, list[list[Any]]] = {}
     rows_changed = np.flatnonzero(changed)
     if len(rows_changed):
@@ -94,6 +87,7 @@ def score_page(model: LoadedModel, thresholds: Mapping[str, float], rows: Sequen
             values = dict(zip(model.feature_names, x[i].tolist(), strict=True))
             reasons[i] = [[r.code, r.zh, r.en, round(r.weight, 3)]
                           for r in reasons_from_weights(weights[k].tolist(), values, MEMBER_FAMILIES)]
+    profiles = [unpack_profile(i["p"]["B"]) for i in items]
     writes = []
     for i in rows_changed.tolist():
         ranked = None
@@ -101,22 +95,19 @@ def score_page(model: LoadedModel, thresholds: Mapping[str, float], rows: Sequen
             order = np.argsort(-predicted[i])
             ranked = [[outputs[j], round(float(predicted[i, j]), 4)] for j in order.tolist()]
         writes.append(score_item(member_id=ids[i], model=model.name, probability=float(p[i]), tier=tiers[i],
-                                 reasons=reasons[i], outputs=ranked, city=profiles[i].get("city"),
-                                 worker_group=profiles[i].get("worker_group"), model_version=model.version,
+                                 reasons=reasons[i], outputs=ranked, city=profiles[i]["city"],
+                                 worker_group=profiles[i]["worker_group"], model_version=model.version,
                                  run_id=run_id, scored_at=scored_at))
-    codes = [[r[0] for r in reasons[i]] if i in reasons else [r[0] for r in _stored_reasons(before[i])]
-             for i in range(len(ids))]
-    aggregates.add_rows(tiers, prev_tier, codes, [pr.get("worker_group") for pr in profiles],
-                        [pr.get("city") for pr in profiles])
+    codes = [[r[0] for r in reasons[i]] if i in reasons else previous.reasons[i] for i in range(len(ids))]
+    aggregates.add_rows(tiers, previous.tier, codes, [pr["worker_group"] for pr in profiles],
+                        [pr["city"] for pr in profiles])
     aggregates.add_features(model.card.get("feature_distributions") or {}, model.feature_names, x)
-    return PageOutcome(writes, len(ids))
-
-
-def _stored_reasons(item: Item | None) -> list[list[Any]]:
-    import json
-
-    raw = _s(item, "reasons")
-    return json.loads(raw) if raw else []
+    new = changed.tolist()
+    stored = (ids, np.where(changed, p, previous.probability).tolist(),
+              [t if c else pt for t, pt, c in zip(tiers, previous.tier, new, strict=True)],
+              [model.version if c else v for v, c in zip(previous.version, new, strict=True)], codes,
+              [generation(i) for i in items])
+    return PageOutcome(writes, len(ids), stored)
 
 
 _FAMILY_MATRICES: dict[tuple[str, ...], Any] = {}

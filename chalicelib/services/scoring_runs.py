@@ -2,16 +2,18 @@
 invocation scores one segment of a parallel Scan of the activity table.
 
   start()              a run item + one message per segment (SendMessageBatch, 10 a call)
-  handle_segment()     the SQS handler's work for one message: Scan the segment page by page, read the
-                       members' profiles and previous scores (BatchGetItem, concurrently), featurize +
-                       predict the page at once, BatchWriteItem the scores that changed, then count the
-                       segment once (conditional transaction) and settle the run's status
+  handle_segment()     the SQS handler's work for one message: read the previous run's digest of the
+                       segment (1 S3 GetObject), Scan the segment page by page (each activity item carries
+                       its member's profile mirror, so nothing else is read), featurize + predict the page
+                       at once, BatchWriteItem the scores that changed, store this run's digest, then
+                       count the segment once (conditional transaction) and settle the run's status
   handle_dead_letter() a segment that failed `scoring_max_receives` times: counted failed
   retry()              re-queue only the failed segments
 
 Everything a redelivered message does again is either conditional (progress) or writes the same
-keys with the same values (scores of the same run, as of the run's `as_of`), so delivering a message
-twice, out of order or after a crash changes nothing.
+keys with the same values (scores and digest of the same run, as of the run's `as_of`, compared with the
+previous run's digest), so delivering a message twice, out of order or after a crash changes nothing.
+One run per model at a time (`RunInProgress`), so "the previous run" is always a finished one.
 """
 from __future__ import annotations
 
@@ -20,16 +22,16 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from datetime import datetime
-from functools import partial
+from datetime import datetime, timedelta
 from typing import Any, get_args
 
-from chalicelib.domain.activity import parse_counter, week_serial
+from chalicelib.domain.activity import pack_profile, parse_counter, week_serial
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.scoring_runs import (
     BatchModel,
     NothingToRetry,
     RunCreate,
+    RunInProgress,
     RunListOut,
     RunOut,
     SegmentFailure,
@@ -37,10 +39,10 @@ from chalicelib.domain.scoring_runs import (
 )
 from chalicelib.runtime import runtime
 from chalicelib.store import activity as activity_store
-from chalicelib.store import bulk
+from chalicelib.store import bulk, score_digests
 from chalicelib.store import scoring_runs as store
 from chalicelib.store.base import iso
-from chalicelib.store.parallel import both, concurrently
+from chalicelib.store.parallel import concurrently
 from chalicelib.store.scoring_tables import ScoringRun, SegmentResult
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ def start(created_by: str, body: RunCreate, now: datetime) -> RunOut:
     total = body.segments or segment_count(_activity_items(), rt.settings.scoring_segment_members,
                                            rt.settings.scoring_max_segments)
     previous = store.latest(body.model, limit=1)
+    if previous and previous[0].status in ("queued", "running") and \
+            now - _parse(previous[0].created_at) < timedelta(hours=rt.settings.scoring_run_stale_hours):
+        raise RunInProgress(previous[0].run_id)
     run = ScoringRun("run_" + secrets.token_hex(8), model=body.model, model_version=loaded.version, status="queued",
                      as_of=iso(now), segments_total=total, members_scored=0, scores_written=0, created_by=created_by,
                      created_at=iso(now), previous_run_id=previous[0].run_id if previous else None)
@@ -69,8 +74,18 @@ def start(created_by: str, body: RunCreate, now: datetime) -> RunOut:
 
 
 def nightly(now: datetime) -> list[str]:
-    """What the nightly schedule starts: one run per member model."""
-    return [start("schedule", RunCreate(model=m), now).run_id for m in NIGHTLY_MODELS]   # type: ignore[arg-type]
+    """What the nightly schedule starts: one run per member model (not one whose run is still going)."""
+    started = []
+    for name in NIGHTLY_MODELS:
+        try:
+            started.append(start("schedule", RunCreate(model=name), now).run_id)   # type: ignore[arg-type]
+        except RunInProgress as busy:
+            logger.warning("nightly run skipped: one is in progress", extra={"model": name, "run_id": busy.run_id})
+    return started
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def _activity_items() -> int:
@@ -133,38 +148,76 @@ def handle_segment(message: str, *, client: Any = None, sleep: Callable[[float],
     return "done" if counted else "duplicate"
 
 
-def _score_segment(run: ScoringRun, segment: int, client: Any, sleep: Callable[[float], None]) -> tuple[int, int, Any]:
+def _score_segment(run: ScoringRun, segment: int, client: Any, sleep: Callable[[float], None]) -> tuple[int, int, int, Any]:
     from chalicelib.scoring import batch, features, model, thresholds
     from chalicelib.scoring.aggregates import Aggregates
+    from chalicelib.scoring.digest import Digest, DigestBuilder, Previous
 
     rt = runtime()
     loaded = model.get(run.model)
     if loaded.version != run.model_version:
         raise RuntimeError(f"model {run.model} is {loaded.version} here, the run was started with {run.model_version}")
     cut = thresholds.current(run.model)
-    as_of = datetime.fromisoformat(run.as_of.replace("Z", "+00:00"))
-    members_table, scores_table = rt.settings.table("members"), rt.settings.table("scores")
-    aggregates, members, written, compacted = Aggregates(), 0, 0, 0
+    as_of = _parse(run.as_of)
+    total = int(run.segments_total)
+    digest = None
+    if run.previous_run_id:
+        blob = score_digests.load(run.model, run.previous_run_id, total, segment)
+        digest = Digest.load(blob) if blob is not None else None
+    scores_table = rt.settings.table("scores")
+    aggregates, builder, written, compacted = Aggregates(), DigestBuilder(), 0, 0
     until = week_serial(*features.week_keys(as_of)[0])
-    for page in bulk.scan_segment(client, rt.settings.table("activity"), segment, int(run.segments_total)):
-        ids = [i["member_id"]["S"] for i in page if not i["member_id"]["S"].startswith("employer#")]
-        if not ids:
-            continue
-        member_keys = [{"member_id": {"S": i}} for i in ids]
-        score_keys = [{"member_id": {"S": i}, "model": {"S": run.model}} for i in ids]
-        profiles, previous = both(
-            partial(bulk.batch_get, client, members_table, member_keys, projection=_PROFILE, names={"#st": "status", "#roles": "roles"},
-                    sleep=sleep),
-            partial(bulk.batch_get, client, scores_table, score_keys, sleep=sleep))
-        rows = batch.scorable(page, {p["member_id"]["S"]: p for p in profiles})
-        outcome = batch.score_page(loaded, cut, rows, {s["member_id"]["S"]: s for s in previous}, run_id=run.run_id,
-                                   as_of=as_of, scored_at=run.as_of, min_change=rt.settings.scoring_min_change,
-                                   aggregates=aggregates)
+    for page in bulk.scan_segment(client, rt.settings.table("activity"), segment, total):
+        _mirror_missing(client, page, sleep)
+        items = batch.scorable(page)
+        ids = [i["member_id"]["S"] for i in items]
+        if not run.previous_run_id:                   # the model's first run: nothing stored yet
+            previous = Previous.none(len(ids))
+        elif digest is not None:
+            previous = digest.previous(ids, [batch.generation(i) for i in items])
+        else:                                         # no digest (other segment count, failed segment): read
+            keys = [{"member_id": {"S": i}, "model": {"S": run.model}} for i in ids]
+            previous = Previous.from_items(ids, bulk.batch_get(client, scores_table, keys, sleep=sleep))
+        outcome = batch.score_page(loaded, cut, items, previous, run_id=run.run_id, as_of=as_of, scored_at=run.as_of,
+                                   min_change=rt.settings.scoring_min_change, aggregates=aggregates)
         bulk.batch_write(client, scores_table, outcome.writes, sleep=sleep)
+        builder.add(*outcome.stored)
         compacted += _compact(client, page, until)
-        members += outcome.scored
         written += len(outcome.writes)
-    return members, written, compacted, aggregates
+    score_digests.save(run.model, run.run_id, total, segment, builder.dump())
+    return len(builder), written, compacted, aggregates
+
+
+def _mirror_missing(client: Any, page: list[dict[str, Any]], sleep: Callable[[float], None]) -> int:
+    """Members whose activity item predates the profile mirror: read their profiles (BatchGetItem), use
+    them for this run and store the mirror (conditional UpdateItem: a profile write in between wins), so
+    every later run reads the activity table alone."""
+    missing = [i for i in page if "p" not in i and not i["member_id"]["S"].startswith("employer#")]
+    if not missing:
+        return 0
+    rt = runtime()
+    members = {m["member_id"]["S"]: m for m in bulk.batch_get(
+        client, rt.settings.table("members"), [{"member_id": i["member_id"]} for i in missing], projection=_PROFILE,
+        names={"#st": "status", "#roles": "roles"}, sleep=sleep)}
+    table = rt.settings.table("activity")
+
+    def backfill(item: dict[str, Any]) -> bool:
+        member = members.get(item["member_id"]["S"])
+        if member is None:
+            return False
+        fields = {k: bulk.plain(v) for k, v in member.items()}
+        item["p"] = {"B": pack_profile(
+            worker_group=fields.get("worker_group"), city=fields.get("city"), employer_id=fields.get("employer_id"),
+            membership_status=fields.get("membership_status"), created_at=fields["created_at"],
+            roles=fields.get("roles"), status=fields.get("status"))}
+        try:
+            client.update_item(TableName=table, Key={"member_id": item["member_id"]}, UpdateExpression="SET p = :p",
+                               ConditionExpression="attribute_not_exists(p)", ExpressionAttributeValues={":p": item["p"]})
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    return sum(concurrently(backfill, missing))
 
 
 def _compact(client: Any, page: list[dict[str, Any]], until: int) -> int:

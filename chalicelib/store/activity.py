@@ -27,6 +27,7 @@ class ActivityRecord(Model):
     h = BinaryAttribute(null=True, legacy_encoding=False)   # compacted history (chalicelib.domain.activity)
     hw = NumberAttribute(null=True)                 # the week serial of the history's newest week
     profiling_off = BooleanAttribute(null=True)     # the member opted out of profiling: batch scoring skips them
+    sv = NumberAttribute(null=True)                 # scores generation: raised when the member's scores are deleted
     p = BinaryAttribute(null=True, legacy_encoding=False)   # the member's profile mirror (pack_profile)
 
 

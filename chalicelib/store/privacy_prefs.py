@@ -32,11 +32,14 @@ def profiling_allowed(member_id: str) -> bool:
 def set_profiling(member_id: str, allowed: bool, at_iso: str, score_models: tuple[str, ...] = ()) -> None:
     """One transaction: the choice, the same flag on the member's activity item (batch scoring scans that
     table, so it skips the member without reading this one), and - when profiling is turned off - the
-    member's stored scores are deleted."""
+    member's stored scores are deleted (and their scores generation raised)."""
     tx = NamedTransaction()
     tx.put("choice", PrivacyPreference(member_id, profiling=allowed, updated_at=at_iso))
-    flag = ActivityRecord.profiling_off.remove() if allowed else ActivityRecord.profiling_off.set(True)
-    tx.update("activity", ActivityRecord(member_id), [flag])
+    # opting out also raises the member's scores generation: a scoring run's digest that still lists
+    # their (now deleted) scores is not trusted for them afterwards (chalicelib.scoring.digest)
+    flag = [ActivityRecord.profiling_off.remove()] if allowed else \
+        [ActivityRecord.profiling_off.set(True), ActivityRecord.sv.add(1)]
+    tx.update("activity", ActivityRecord(member_id), flag)
     if not allowed:
         for model in score_models:
             tx.delete(f"score:{model}", ScoreRecord(member_id, model))

@@ -312,3 +312,143 @@ def test_starting_a_run_is_idempotent_per_key(api, admin, population, queues, aw
 def test_the_summary_before_any_run_is_empty(api, admin):
     summary = api.as_(admin).get("/v1/admin/insights/summary?model=service_demand").json
     assert summary["run_id"] is None and summary["members"] == 0 and summary["top_reasons"] == []
+
+
+class Counting:
+    """A DynamoDB client that counts calls per operation and table."""
+
+    def __init__(self, client):
+        self.client, self.calls = client, Counter()
+
+    def __getattr__(self, name):
+        attr = getattr(self.client, name)
+        if not callable(attr) or name.startswith("_") or name in ("exceptions", "meta"):
+            return attr
+
+        def call(**kw):
+            tables = kw.get("RequestItems") or {kw.get("TableName"): None}
+            for table in tables:
+                self.calls[(name, table)] += 1
+            return attr(**kw)
+        return call
+
+
+def handle_all(sqs, subs, client):
+    from chalicelib.services import scoring_runs
+
+    for message in receive_all(sqs, subs[0].queue_url):
+        assert scoring_runs.handle_segment(message["Body"], client=client) == "done"
+
+
+def digests_of(aws, run_id, total):
+    from chalicelib.scoring.digest import Digest
+    from chalicelib.store import score_digests
+
+    return [Digest.load(score_digests.load("churn", run_id, total, s)) for s in range(total)]
+
+
+def assert_digests_match_the_table(aws, run_id, total):
+    stored = stored_scores(aws)
+    rows = 0
+    for digest in digests_of(aws, run_id, total):
+        for i, member in enumerate(digest.ids.tolist()):
+            item = stored[member.decode()]
+            assert float(item["probability"]["N"]) == digest.probability[i]
+            assert item["tier"]["S"] == digest.tier[i].decode()
+            assert item["model_version"]["S"] == digest.version[i].decode()
+            assert [c[0] for c in json.loads(item["reasons"]["S"])] == [c.decode() for c in digest.reasons[i] if c]
+            rows += 1
+    assert rows == len(stored)
+
+
+def test_the_next_run_diffs_against_the_previous_runs_digest_and_reads_nothing_else(api, admin, population, queues,
+                                                                                   aws, clock):
+    sqs, subs = queues
+    first = start(api, admin, segments=2)
+    counting = Counting(aws.client("dynamodb"))
+    handle_all(sqs, subs, counting)
+    reads = {op for op, _ in counting.calls if op != "scan" and op.startswith(("batch_get", "get", "query"))}
+    assert reads == set()                                   # the model's first run: nothing stored to read
+    assert_digests_match_the_table(aws, first["run_id"], 2)
+    clock.advance(days=1)
+    admin = api.login(admin.phone)
+    second = start(api, admin, segments=2)
+    counting = Counting(aws.client("dynamodb"))
+    handle_all(sqs, subs, counting)
+    assert not [k for k in counting.calls if k[0] in ("batch_get_item", "get_item", "query")]
+    done = run_of(api, admin, second["run_id"])
+    assert done["status"] == "succeeded" and done["members_scored"] == MEMBERS
+    assert 0 < done["scores_written"] < MEMBERS // 5
+    assert_digests_match_the_table(aws, second["run_id"], 2)
+    # no digest for the segment count (here: deleted) -> the stored scores are read, with the same outcome
+    s3 = aws.client("s3")
+    for s in range(2):
+        s3.delete_object(Bucket=aws.settings.scoring_bucket, Key=f"digests/churn/{second['run_id']}/2/{s}.npz")
+    clock.advance(days=1)
+    admin = api.login(admin.phone)
+    third = start(api, admin, segments=2)
+    counting = Counting(aws.client("dynamodb"))
+    handle_all(sqs, subs, counting)
+    assert counting.calls[("batch_get_item", aws.settings.table("scores"))] >= 2
+    assert counting.calls[("batch_get_item", aws.settings.table("members"))] == 0
+    assert run_of(api, admin, third["run_id"])["members_scored"] == MEMBERS
+    assert_digests_match_the_table(aws, third["run_id"], 2)
+
+
+def test_activity_items_without_a_profile_mirror_are_backfilled_by_the_run(api, admin, population, queues, aws):
+    from chalicelib.domain.activity import unpack_profile
+
+    sqs, subs = queues
+    client, table = aws.client("dynamodb"), aws.settings.table("activity")
+    legacy = population[:50]
+    for member_id in legacy:                                # as stored before the mirror existed
+        client.update_item(TableName=table, Key={"member_id": {"S": member_id}}, UpdateExpression="REMOVE p")
+    run = start(api, admin, segments=2)
+    queue_worker.drain(sqs, subs)
+    assert run_of(api, admin, run["run_id"])["members_scored"] == MEMBERS
+    assert set(legacy) <= set(stored_scores(aws))
+    members = {m["member_id"]["S"]: m for m in client.batch_get_item(RequestItems={aws.settings.table("members"): {
+        "Keys": [{"member_id": {"S": m}} for m in legacy]}})["Responses"][aws.settings.table("members")]}
+    for member_id in legacy:
+        mirror = unpack_profile(client.get_item(TableName=table, Key={"member_id": {"S": member_id}})["Item"]["p"]["B"])
+        assert mirror["city"] == members[member_id]["city"]["S"]
+        assert mirror["worker_group"] == members[member_id]["worker_group"]["S"]
+
+
+def test_opting_out_and_back_in_between_two_runs_gets_a_score_again(api, admin, queues, aws, worker, clock):
+    from devstack.population import write_population
+
+    sqs, subs = queues
+    write_population(aws, 30, seed=4)
+    api.login(worker.phone)
+    start(api, admin, segments=1)
+    queue_worker.drain(sqs, subs)
+    assert worker.member_id in stored_scores(aws)
+    me = api.login(worker.phone)
+    assert api.as_(me).put("/v1/me/privacy", {"profiling": False}).status == 200    # scores deleted
+    assert api.as_(me).put("/v1/me/privacy", {"profiling": True}).status == 200
+    assert worker.member_id not in stored_scores(aws)
+    clock.advance(days=1)
+    start(api, api.login(admin.phone), segments=1)          # the digest still lists the deleted score
+    queue_worker.drain(sqs, subs)
+    assert worker.member_id in stored_scores(aws)
+
+
+def test_one_run_per_model_at_a_time(api, admin, population, queues, aws, clock):
+    from chalicelib.services import scoring_runs
+
+    sqs, subs = queues
+    busy = start(api, admin, segments=2)
+    again = api.as_(admin).post("/v1/admin/scoring-runs", {"model": "churn", "segments": 2})
+    assert again.status == 409 and again.json["error"]["code"] == "run_in_progress"
+    assert again.json["error"]["details"][0]["field"] == "model" and busy["run_id"] in again.json["error"]["details"][0]["message"]
+    assert start(api, admin, model="service_demand", segments=1)["status"] == "queued"   # other models are free
+    started = scoring_runs.nightly(clock.now())              # the schedule skips the busy model only
+    assert started == []                                     # both are busy now
+    queue_worker.drain(sqs, subs)
+    assert len(scoring_runs.nightly(clock.now())) == 2
+    clock.advance(hours=7)                                    # a run that never settles stops blocking
+    queue_worker.drain(sqs, subs)
+    stuck = start(api, api.login(admin.phone), segments=1)
+    clock.advance(hours=7)
+    assert start(api, api.login(admin.phone), segments=1)["run_id"] != stuck["run_id"]
