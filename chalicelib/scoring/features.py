@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, get_args
 
 from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-exported for ml/)
@@ -116,28 +117,36 @@ def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) 
 _NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "h", "hw", "p", "profiling_off"))
 
 
+def _attribute(records: Sequence[Mapping[str, Any] | None], name: str, tag: str | None = None,
+               missing: Any = None) -> list[Any]:
+    """Attribute `name` of every record, `missing` where the record or the attribute is absent; `tag` unwraps
+    DynamoDB's item format ({"N": "3"} -> "3" with tag "N")."""
+    try:                       # a Scan page usually has it on every item: C-level lookups, no Python loop
+        values = map(itemgetter(name), records)
+        return list(map(itemgetter(tag), values) if tag else values)
+    except (KeyError, TypeError):
+        values = [r.get(name) if r else None for r in records]
+        values = [v.get(tag) if v else None for v in values] if tag else values
+        return values if missing is None else [missing if v is None else v for v in values]
+
+
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
                   raw: bool = False) -> np.ndarray:
     """(n, events, WEEKS) counts, oldest week first (column WEEKS-1 is the last complete week before the week
     of `as_of`, the layout of the compacted history): the history (`h`/`hw`, chalicelib.domain.activity)
     plus the live counter attributes; absent counters are 0.
 
-    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. One pass
-    over the records; only items with attributes other than the usual few are looked into one by one
-    (after compaction, few are). The array is uint16 and aligned with the stored histories, so when every
-    history ends at the last complete week it is the stored bytes themselves, not a copy.
+    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. Only
+    pages with attributes other than the usual few are looked into item by item (after compaction, few
+    are). The array is uint16 and aligned with the stored histories, so when every history ends at the
+    last complete week it is the stored bytes themselves, not a copy.
     """
     import numpy as np
 
     n, width = len(records), len(events) * HISTORY_WEEKS * 2
-    empty: Any = {"B": bytes(width)} if raw else bytes(width)
-    present = [r or {} for r in records]
-    blobs = [r.get("h", empty) for r in present]
-    newest = [r.get("hw") for r in present]
-    if raw:
-        blobs = [b["B"] for b in blobs]
-        newest = [None if v is None else v["N"] for v in newest]
-    if any(len(b) != width for b in blobs):
+    blobs = _attribute(records, "h", "B" if raw else None, missing=bytes(width))
+    newest = _attribute(records, "hw", "N" if raw else None)
+    if not set(map(len, blobs)) <= {width}:
         raise ValueError(f"activity history of {len(events)} events must be {width} bytes")
     stored = np.frombuffer(b"".join(blobs), dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
     last = week_serial(*week_keys(as_of)[0])
@@ -153,19 +162,21 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                 out[rows, :, :WEEKS - d] = stored[rows, :, d:]
             elif -WEEKS < d < 0:
                 out[rows, :, -d:] = stored[rows, :, :WEEKS + d]
-    live = [i for i, r in enumerate(present) if not _NOT_COUNTERS.issuperset(r)]
-    if live:
-        out = np.array(out)                               # writable, and never the stored bytes
-        flat = out.reshape(n, -1)
-        index = _counter_index(tuple(events), tuple(week_keys(as_of)))
-        for i in live:
-            for name, value in present[i].items():
+    if _NOT_COUNTERS.issuperset(set().union(*filter(None, records))):   # the page's attribute names, in C
+        return out                                        # no live counters (the usual page after compaction)
+    out = np.array(out)                                   # writable, and never the stored bytes
+    flat = out.reshape(n, -1)
+    index = _counter_index(tuple(events), tuple(week_keys(as_of)))
+    for i, record in enumerate(records):
+        if record and not _NOT_COUNTERS.issuperset(record):
+            for name, value in record.items():
                 pos = index.get(name)
                 if pos is not None:
                     flat[i, pos] = min(int(flat[i, pos]) + int(value["N"] if raw else value), HISTORY_MAX)
     return out
 
 
+@lru_cache(maxsize=1)
 def _EWM_WEIGHTS() -> np.ndarray:  # noqa: N802
     """Weights of a weekly mean with a two-week half-life, most recent week first."""
     import numpy as np
@@ -175,9 +186,20 @@ def _EWM_WEIGHTS() -> np.ndarray:  # noqa: N802
 
 
 def _weeks_since(mask: np.ndarray) -> np.ndarray:
+    """Per row of a (n, WEEKS) most-recent-first mask, the position of the first True; NONE_WEEKS if none.
+    Read as a binary fraction (week j is worth 2**-j, exact in float64), a row's leading bit is that position:
+    one product and frexp instead of any + argmax over a strided view."""
     import numpy as np
 
-    return np.where(mask.any(axis=1), mask.argmax(axis=1), NONE_WEEKS)
+    value = mask @ _HALVES()
+    return np.where(value > 0, 1 - np.frexp(value)[1], NONE_WEEKS)
+
+
+@lru_cache(maxsize=1)
+def _HALVES() -> np.ndarray:  # noqa: N802
+    import numpy as np
+
+    return 0.5 ** np.arange(WEEKS)
 
 
 def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) -> np.ndarray:
@@ -185,15 +207,67 @@ def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) 
     by numpy at once; `missing` where there is no stamp."""
     import numpy as np
 
-    present = [i for i, s in enumerate(stamps) if s]
     out = np.full(len(stamps), missing, dtype=np.float64)
-    if present:
-        parsed = np.array([stamps[i].removesuffix("Z") if stamps[i].endswith("Z")      # type: ignore[union-attr]
-                           else datetime.fromisoformat(stamps[i]).astimezone(UTC).replace(tzinfo=None).isoformat()  # type: ignore[arg-type]
-                           for i in present], dtype="datetime64[us]")
-        now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us")
+    texts: list[str] = list(filter(None, stamps))           # type: ignore[arg-type]
+    if texts:
+        present = slice(None) if len(texts) == len(stamps) else np.fromiter(map(bool, stamps), dtype=bool)
+        parsed = _fixed_width_us(texts)
+        if parsed is None:
+            parsed = np.array([s.removesuffix("Z") if s.endswith("Z")
+                               else datetime.fromisoformat(s).astimezone(UTC).replace(tzinfo=None).isoformat()
+                               for s in texts], dtype="datetime64[us]").astype(np.int64)
+        now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us").astype(np.int64)
         out[present] = (now - parsed).astype(np.float64) / 86_400e6
     return out
+
+
+# iso()'s form, one stamp per 27 characters: digits where the template has 0
+_ISO_TEMPLATE = "0000-00-00T00:00:00.000000Z"
+_ISO_DIGITS = [i for i, c in enumerate(_ISO_TEMPLATE) if c == "0"]
+_ISO_MARKS = [i for i, c in enumerate(_ISO_TEMPLATE) if c != "0"]
+
+
+_ISO_FIELDS = ((0, 4, 0, 9999), (4, 2, 1, 12), (6, 2, 1, 31), (8, 2, 0, 23), (10, 2, 0, 59), (12, 2, 0, 59),
+               (14, 6, 0, 999_999))    # year ... microsecond: (first digit, digits, lowest, highest)
+_FIELD_US = (0, 0, 0, 3_600_000_000, 60_000_000, 1_000_000, 1)      # hour, minute, ...: microseconds each
+
+
+@lru_cache(maxsize=1)
+def _iso_place_values() -> np.ndarray:
+    """(20 digits, 8) float64: the fields of _ISO_FIELDS from a stamp's digits, then its time of day in
+    microseconds (every value exact in float64)."""
+    import numpy as np
+
+    w = np.zeros((len(_ISO_DIGITS), len(_ISO_FIELDS) + 1))
+    for k, (first, count, _, _) in enumerate(_ISO_FIELDS):
+        w[first:first + count, k] = 10.0 ** np.arange(count - 1, -1, -1)
+    w[:, -1] = w[:, :-1] @ np.array(_FIELD_US, dtype=np.float64)
+    return w
+
+
+def _fixed_width_us(stamps: Sequence[str]) -> np.ndarray | None:
+    """Microseconds since the Unix epoch of stamps all in iso()'s fixed-width form, read as digits for the
+    whole page (numpy's parse of datetime64 strings costs more than the rest of a stamp's features); None
+    when any stamp is in another form or not a valid time, for the general parse."""
+    import numpy as np
+
+    text = "".join(stamps)
+    if set(map(len, stamps)) != {len(_ISO_TEMPLATE)} or not text.isascii():
+        return None
+    chars = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(len(stamps), len(_ISO_TEMPLATE))
+    digits = chars[:, _ISO_DIGITS] - np.uint8(ord("0"))                   # not a digit: wraps past 9
+    if (digits > 9).any() or (chars[:, _ISO_MARKS] != np.frombuffer(
+            "".join(_ISO_TEMPLATE[i] for i in _ISO_MARKS).encode(), dtype=np.uint8)).any():
+        return None
+    fields = (digits @ _iso_place_values()).astype(np.int64)
+    low, high = np.array([f[2] for f in _ISO_FIELDS]), np.array([f[3] for f in _ISO_FIELDS])
+    months = (fields[:, 0] - 1970) * 12 + fields[:, 1] - 1                 # since January 1970
+    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    length = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) - first
+    day = fields[:, 2]
+    if ((fields[:, :-1] < low) | (fields[:, :-1] > high)).any() or (day > length).any():
+        return None
+    return (first + day - 1) * 86_400_000_000 + fields[:, -1]
 
 
 def _one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
@@ -207,17 +281,28 @@ def _one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
     return out[:, :-1]
 
 
-def _stack(columns: dict[str, Any], names: Sequence[str]) -> np.ndarray:
+def _stack(columns: Mapping[str | tuple[str, ...], Any], names: tuple[str, ...]) -> np.ndarray:
+    """(rows, len(names)) float32 in the order of `names` from columns by name; a tuple of names holds a 2-D
+    block, one column per name, copied in one step (a copy per column costs more than most features)."""
     import numpy as np
 
-    missing = [n for n in names if n not in columns]
-    if missing:
+    computed = {name for key in columns for name in ((key,) if isinstance(key, str) else key)}
+    if missing := [n for n in names if n not in computed]:
         raise KeyError(f"features not computed: {missing}")
     rows = max((len(c) for c in columns.values() if np.ndim(c)), default=0)
     out = np.empty((rows, len(names)), dtype=np.float32)
-    for j, name in enumerate(names):
-        out[:, j] = np.asarray(columns[name], dtype=np.float64)      # rounded to float32 once, here
-    return out
+    for key, values in columns.items():
+        out[:, _columns_of(names, key)] = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
+    return out                                             # rounded to float32 once, here
+
+
+@lru_cache(maxsize=256)
+def _columns_of(names: tuple[str, ...], key: str | tuple[str, ...]) -> int | slice | list[int]:
+    """Where a column, or a block of named columns, goes in the matrix of `names` (a slice when adjacent)."""
+    if isinstance(key, str):
+        return names.index(key)
+    where = [names.index(k) for k in key]
+    return slice(where[0], where[-1] + 1) if where == list(range(where[0], where[-1] + 1)) else where
 
 
 # --- members -------------------------------------------------------------------------------
@@ -227,19 +312,23 @@ def _stack(columns: dict[str, Any], names: Sequence[str]) -> np.ndarray:
 WINDOW_LENGTHS: tuple[int, ...] = (1, 2, 4, 8, 13, WEEKS)
 
 
+_WINDOW_COLUMNS = 8                # WINDOW_LENGTHS padded with zero columns: OpenBLAS multiplies by 8 faster than by 6
+
+
 @lru_cache(maxsize=1)
 def _window_matrix() -> np.ndarray:
-    """(WEEKS, windows) float32: column k sums the last WINDOW_LENGTHS[k] weeks of an oldest-first row."""
+    """(WEEKS, _WINDOW_COLUMNS) float32: column k sums the last WINDOW_LENGTHS[k] weeks of an oldest-first row."""
     import numpy as np
 
-    w = np.zeros((WEEKS, len(WINDOW_LENGTHS)), dtype=np.float32)
+    w = np.zeros((WEEKS, _WINDOW_COLUMNS), dtype=np.float32)
     for k, weeks in enumerate(WINDOW_LENGTHS):
         w[WEEKS - weeks:, k] = 1.0
     return w
 
 
-def _window(sums: np.ndarray, event: str, weeks: int) -> np.ndarray:
-    return sums[:, MEMBER_EVENTS.index(event), WINDOW_LENGTHS.index(weeks)]
+# every "<event>_<weeks>w" feature is the window sum of that event and window
+_WINDOW_SUMS: dict[str, int] = {f"{e}_{w}w": i * _WINDOW_COLUMNS + k for i, e in enumerate(MEMBER_EVENTS)
+                                for k, w in enumerate(WINDOW_LENGTHS) if f"{e}_{w}w" in MEMBER_FEATURES}
 
 
 @dataclass(frozen=True)
@@ -247,7 +336,7 @@ class _Profiles:
     """The profile columns of n members, however they were read."""
     days_since_created: Any            # (n,) days from created_at to as_of; 0 when unknown
     has_employer: Any                  # (n,) 0/1
-    membership: Any                    # (n, len(MEMBERSHIP_STATES)) indicators
+    membership: Any                    # (n, len(MEMBERSHIP_STATES)) indicators (0/1 or bool)
     group: Any                         # (n, len(WORKER_GROUPS)) indicators
     city: Any                          # (n, len(CITY_CODES)) indicators
 
@@ -271,11 +360,30 @@ def _profiles(profiles: Sequence[Mapping[str, Any]], as_of: datetime) -> _Profil
 
 @lru_cache(maxsize=1)
 def _mirror_dtype() -> Any:
-    """numpy's reading of the profile mirror (chalicelib.domain.activity.PROFILE_FIELD_LAYOUT)."""
+    """numpy's reading of the profile mirror (chalicelib.domain.activity.PROFILE_FIELD_LAYOUT); a text field
+    is read as 8-byte words, so comparing a page's values with a vocabulary is a few integer comparisons."""
     import numpy as np
 
     kinds = {"B": "u1", "q": "<i8"}
-    return np.dtype([(name, kinds.get(code) or "S" + code[:-1]) for name, code in PROFILE_FIELD_LAYOUT])
+    return np.dtype([(name, kinds.get(code) or ("<u8", _words(code))) for name, code in PROFILE_FIELD_LAYOUT])
+
+
+def _words(code: str) -> int:
+    width = int(code[:-1])
+    if width % 8:
+        raise ValueError(f"profile mirror text fields are whole 8-byte words: {code}")
+    return width // 8
+
+
+@lru_cache(maxsize=8)
+def _vocabulary_words(field: str, vocabulary: tuple[str, ...]) -> np.ndarray:
+    """(len(vocabulary), words) of each term as the mirror stores it (NUL-padded ASCII); a term the field
+    cannot hold gets bytes no stored text has, so it matches nothing."""
+    import numpy as np
+
+    width = 8 * _words(dict(PROFILE_FIELD_LAYOUT)[field])
+    stored = [t.encode().ljust(width, b"\0") if len(t.encode()) <= width else b"\xff" * width for t in vocabulary]
+    return np.frombuffer(b"".join(stored), dtype="<u8").reshape(len(vocabulary), -1)
 
 
 def _mirrored_profiles(blobs: Sequence[bytes], as_of: datetime) -> _Profiles:
@@ -289,10 +397,14 @@ def _mirrored_profiles(blobs: Sequence[bytes], as_of: datetime) -> _Profiles:
     created = p["created_us"]
     days = np.where(created != 0, (now - created).astype(np.float64) / 86_400e6, 0.0)
 
-    def indicators(field: str, vocabulary: Sequence[str]) -> Any:
-        return (p[field][:, None] == np.array([v.encode() for v in vocabulary])[None, :]).astype(np.float64)
+    def indicators(field: str, vocabulary: tuple[str, ...]) -> Any:
+        words, terms = np.ascontiguousarray(p[field].T), _vocabulary_words(field, vocabulary)
+        equal = terms[:, 0, None] == words[0]                  # (terms, n): long rows for numpy's loops
+        for k in range(1, len(words)):
+            equal &= terms[:, k, None] == words[k]
+        return equal.T
 
-    return _Profiles(days, (p["flags"] & PROFILE_HAS_EMPLOYER).astype(bool).astype(np.float64),
+    return _Profiles(days, (p["flags"] & PROFILE_HAS_EMPLOYER).astype(bool),
                      indicators("membership_status", MEMBERSHIP_STATES), indicators("worker_group", WORKER_GROUPS),
                      indicators("city", CITY_CODES))
 
@@ -301,21 +413,17 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
                   as_of: datetime, *, raw: bool = False) -> np.ndarray:
     """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet).
     `raw=True`: the activity records are in DynamoDB's item format, as batch scoring scans them."""
-    stamps = [((r or {}).get("last_event_at") or {}).get("S") for r in records] if raw else \
-        [(r or {}).get("last_event_at") for r in records]
+    stamps = _attribute(records, "last_event_at", "S" if raw else None)
     return _member_features(weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw), _days_before(as_of, stamps, MAX_DAYS),
                             _profiles(profiles, as_of))
-
-
-_NO_STAMP = {"S": None}
 
 
 def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) -> np.ndarray:
     """Batch scoring's entry: activity items as a Scan returns them (DynamoDB's format), each carrying its
     member's profile mirror `p`; the same features as `member_matrix` with the members items."""
-    stamps = [r.get("last_event_at", _NO_STAMP)["S"] for r in items]
-    return _member_features(weekly_counts(items, MEMBER_EVENTS, as_of, raw=True), _days_before(as_of, stamps, MAX_DAYS),
-                            _mirrored_profiles([r["p"]["B"] for r in items], as_of))
+    return _member_features(weekly_counts(items, MEMBER_EVENTS, as_of, raw=True),
+                            _days_before(as_of, _attribute(items, "last_event_at", "S"), MAX_DAYS),
+                            _mirrored_profiles(_attribute(items, "p", "B"), as_of))
 
 
 _APP_OPENS, _CHECKINS = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins")
@@ -329,36 +437,31 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     n, events = counts.shape[:2]
     weekly = counts.astype(np.float32)
     # every event over every window; float32 is exact here (integer counts far below 2**24)
-    sums = (weekly.reshape(n * events, WEEKS) @ _window_matrix()).reshape(n, events, -1).astype(np.float64)
-    cols: dict[str, Any] = {}
-    for e in _ROLLED:
-        for w in _WINDOWS[e]:
-            cols[f"{e}_{w}w"] = _window(sums, e, w)
-    cols["waitlist_joins_13w"] = _window(sums, "waitlist_joins", 13)
-    for c in SERVICE_CATEGORIES:
-        cols[f"requests_{c}_4w"] = _window(sums, f"requests_{c}", 4)
-        cols[f"requests_{c}_26w"] = _window(sums, f"requests_{c}", WEEKS)
-    cols["requests_all_26w"] = sum(cols[f"requests_{c}_26w"] for c in SERVICE_CATEGORIES)
-    for e in ("request_rejected", "request_withdrawn", "request_ratings"):
-        cols[f"{e}_26w"] = _window(sums, e, WEEKS)
-    cols["rejected_share_26w"] = cols["request_rejected_26w"] / np.maximum(cols["requests_all_26w"], 1.0)
-    active = (sum(weekly[:, e, :] for e in range(events)) > 0)[:, ::-1]       # per week, most recent first
-    cols["active_weeks_4w"] = active[:, :4].sum(axis=1)
-    cols["active_weeks_8w"] = active[:, :8].sum(axis=1)
-    cols["active_weeks_26w"] = active.sum(axis=1)
+    sums = (weekly.reshape(n * events, WEEKS) @ _window_matrix()).reshape(n, -1)
+
+    def window(event: str, weeks: int) -> Any:
+        return sums[:, _WINDOW_SUMS[f"{event}_{weeks}w"]].astype(np.float64)
+
+    cols: dict[str | tuple[str, ...], Any] = {tuple(_WINDOW_SUMS): sums[:, list(_WINDOW_SUMS.values())]}
+    requests_all = sum(window(f"requests_{c}", WEEKS) for c in SERVICE_CATEGORIES)
+    cols["requests_all_26w"] = requests_all
+    cols["rejected_share_26w"] = window("request_rejected", WEEKS) / np.maximum(requests_all, 1.0)
+    # a week is active when any event happened in it: summed over events in one product (exact, as above)
+    any_event = np.matmul(np.ones(events, dtype=np.float32), weekly) > 0          # oldest week first
+    cols[("active_weeks_4w", "active_weeks_8w", "active_weeks_26w")] = \
+        any_event.astype(np.float32) @ _window_matrix()[:, [WINDOW_LENGTHS.index(w) for w in (4, 8, WEEKS)]]
     cols["app_opens_ewm"] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
-    cols["weeks_since_active"] = _weeks_since(active)
+    cols["weeks_since_active"] = _weeks_since(any_event[:, ::-1])
     cols["weeks_since_checkin"] = _weeks_since(counts[:, _CHECKINS, ::-1] > 0)
     cols["days_since_last_event"] = np.clip(days_since_event, 0.0, MAX_DAYS)
-    cols["app_opens_trend"] = cols["app_opens_4w"] / 4 - cols["app_opens_26w"] / 26
-    cols["checkins_trend"] = cols["checkins_4w"] / 4 - cols["checkins_26w"] / 26
-    cols["no_show_rate_13w"] = cols["no_shows_13w"] / np.maximum(cols["bookings_13w"], 1.0)
+    cols["app_opens_trend"] = window("app_opens", 4) / 4 - window("app_opens", WEEKS) / 26
+    cols["checkins_trend"] = window("checkins", 4) / 4 - window("checkins", WEEKS) / 26
+    cols["no_show_rate_13w"] = window("no_shows", 13) / np.maximum(window("bookings", 13), 1.0)
     cols["tenure_weeks"] = np.maximum(np.floor(profiles.days_since_created), 0.0) / 7
     cols["has_employer"] = profiles.has_employer
     for prefix, vocabulary, block in (("membership", MEMBERSHIP_STATES, profiles.membership),
                                       ("group", WORKER_GROUPS, profiles.group), ("city", CITY_CODES, profiles.city)):
-        for j, term in enumerate(vocabulary):
-            cols[f"{prefix}_{term}"] = block[:, j]
+        cols[tuple(f"{prefix}_{term}" for term in vocabulary)] = block
     return _stack(cols, MEMBER_FEATURES)
 
 
