@@ -91,11 +91,11 @@ def measure(members: int) -> dict[str, float]:
                         f"run.{label}.members_per_s": round(done.members_scored / wall),
                         f"run.{label}.scores_written": done.scores_written,
                         f"run.{label}.written_share": round(done.scores_written / max(done.members_scored, 1), 4)})
+            print(json.dumps(out), file=sys.stderr)             # so far (a long run's progress)
             clock.advance(days=1)
         activity = _scan_all(client, settings.table("activity"))
-        members_items = bulk.batch_get(client, settings.table("members"),
-                                       [{"member_id": i["member_id"]} for i in activity[:2000]
-                                        if not i["member_id"]["S"].startswith("employer#")])
+        sample = [{"member_id": i["member_id"]} for i in activity if not i["member_id"]["S"].startswith("employer#")]
+        members_items = bulk.batch_get(client, settings.table("members"), sample[:2000])
         scores = _scan_all(client, settings.table("scores"))
         out.update({"size.activity_bytes": round(sum(map(_size, activity)) / len(activity)),
                     "size.member_bytes": round(sum(map(_size, members_items)) / len(members_items)),
