@@ -16,6 +16,17 @@ from chalicelib.store.registry import DEPLOYED_MODELS, ttl_attribute
 from infra import queues
 
 
+def _private_bucket(name: str, **properties: Any) -> dict[str, Any]:
+    """An S3 bucket that is encrypted, never public and owned by the account alone."""
+    return {"Type": "AWS::S3::Bucket", "Properties": {
+        "BucketName": name,
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
+        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                           "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        **properties}}
+
 def _logical_id(table_name: str) -> str:
     return "Table" + "".join(part.capitalize() for part in re.split(r"[-_]", table_name.split("-", 2)[-1]))
 
@@ -71,36 +82,17 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
         "Properties": {"TopicName": f"workerhome-{settings.stage}-ops-alerts", "KmsMasterKeyId": {"Ref": "DataKey"}},
     }
     resources["AttachmentsBucket"] = {
-        "Type": "AWS::S3::Bucket",
+        **_private_bucket(settings.attachments_bucket,
+                          VersioningConfiguration={"Status": "Enabled"},
+                          # the mini-app uploads straight to S3 with a presigned POST, and shows files by presigned GET
+                          CorsConfiguration={"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
+                                                            "AllowedHeaders": ["*"], "MaxAge": 3600}]}),
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
-        "Properties": {
-            "BucketName": settings.attachments_bucket,
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
-            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "VersioningConfiguration": {"Status": "Enabled"},
-            # the mini-app uploads straight to S3 with a presigned POST, and shows files by presigned GET
-            "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
-                                                 "AllowedHeaders": ["*"], "MaxAge": 3600}]},
-        },
     }
-    resources["ScoringBucket"] = {
-        "Type": "AWS::S3::Bucket",
-        "Properties": {
-            "BucketName": settings.scoring_bucket,
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
-            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            # a run's digests are read by the next run of the model (nightly); older ones are never read
-            "LifecycleConfiguration": {"Rules": [{"Id": "expire-digests", "Status": "Enabled",
-                                                  "ExpirationInDays": 14}]},
-        },
-    }
+    # a run's digests are read by the next run of the model (nightly); older ones are never read
+    resources["ScoringBucket"] = _private_bucket(settings.scoring_bucket, LifecycleConfiguration={"Rules": [
+        {"Id": "expire-digests", "Status": "Enabled", "ExpirationInDays": 14}]})
     resources.update(queues.template_resources(settings))
     resources["ParameterNames"] = {
         "Type": "AWS::SSM::Parameter",
