@@ -15,6 +15,8 @@ imports this module's names without paying for numpy.
 from __future__ import annotations
 
 import hashlib
+import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -144,11 +146,14 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
     import numpy as np
 
     n, width = len(records), len(events) * HISTORY_WEEKS * 2
+    # the page's small objects first, while they are in cache, then its megabyte of histories
     blobs = _attribute(records, "h", "B" if raw else None, missing=bytes(width))
     newest = _attribute(records, "hw", "N" if raw else None)
-    if not set(map(len, blobs)) <= {width}:
+    live = not _NOT_COUNTERS.issuperset(set().union(*filter(None, records)))   # the page's attribute names, in C
+    joined = b"".join(blobs)
+    if len(joined) != n * width:      # histories are written whole (pack_history), all of one event list
         raise ValueError(f"activity history of {len(events)} events must be {width} bytes")
-    stored = np.frombuffer(b"".join(blobs), dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
+    stored = np.frombuffer(joined, dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
     last = week_serial(*week_keys(as_of)[0])
     serials = {v: last if v is None else int(v) for v in set(newest)}
     if len(serials) == 1 and next(iter(serials.values())) == last:
@@ -162,7 +167,7 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                 out[rows, :, :WEEKS - d] = stored[rows, :, d:]
             elif -WEEKS < d < 0:
                 out[rows, :, -d:] = stored[rows, :, :WEEKS + d]
-    if _NOT_COUNTERS.issuperset(set().union(*filter(None, records))):   # the page's attribute names, in C
+    if not live:
         return out                                        # no live counters (the usual page after compaction)
     out = np.array(out)                                   # writable, and never the stored bytes
     flat = out.reshape(n, -1)
@@ -186,20 +191,25 @@ def _EWM_WEIGHTS() -> np.ndarray:  # noqa: N802
 
 
 def _weeks_since(mask: np.ndarray) -> np.ndarray:
-    """Per row of a (n, WEEKS) most-recent-first mask, the position of the first True; NONE_WEEKS if none.
-    Read as a binary fraction (week j is worth 2**-j, exact in float64), a row's leading bit is that position:
-    one product and frexp instead of any + argmax over a strided view."""
+    """Per row of a (n, WEEKS) oldest-first mask (weekly_counts' layout), the weeks since its last True week
+    (0: the last complete week); NONE_WEEKS if none."""
+    return _last_week(mask @ _WEEK_BITS())
+
+
+def _last_week(bits: np.ndarray) -> np.ndarray:
+    """`_weeks_since` from a mask read as a binary number (`mask @ _WEEK_BITS()`): the leading bit is the last
+    True week, so one product and frexp do what any + argmax over a reversed view did."""
     import numpy as np
 
-    value = mask @ _HALVES()
-    return np.where(value > 0, 1 - np.frexp(value)[1], NONE_WEEKS)
+    return np.where(bits > 0, 1 - np.frexp(bits)[1], NONE_WEEKS)
 
 
 @lru_cache(maxsize=1)
-def _HALVES() -> np.ndarray:  # noqa: N802
+def _WEEK_BITS() -> np.ndarray:  # noqa: N802
+    """Week j of an oldest-first row is worth 2**(j - WEEKS + 1): distinct powers of two, sums exact in float64."""
     import numpy as np
 
-    return 0.5 ** np.arange(WEEKS)
+    return 0.5 ** np.arange(WEEKS)[::-1]
 
 
 def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) -> np.ndarray:
@@ -221,28 +231,38 @@ def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) 
     return out
 
 
-# iso()'s form, one stamp per 27 characters: digits where the template has 0
+# chalicelib.store.base.iso's form: 27 characters, digits where the template has 0, the other characters as they are
 _ISO_TEMPLATE = "0000-00-00T00:00:00.000000Z"
-_ISO_DIGITS = [i for i, c in enumerate(_ISO_TEMPLATE) if c == "0"]
-_ISO_MARKS = [i for i, c in enumerate(_ISO_TEMPLATE) if c != "0"]
-
-
-_ISO_FIELDS = ((0, 4, 0, 9999), (4, 2, 1, 12), (6, 2, 1, 31), (8, 2, 0, 23), (10, 2, 0, 59), (12, 2, 0, 59),
-               (14, 6, 0, 999_999))    # year ... microsecond: (first digit, digits, lowest, highest)
-_FIELD_US = (0, 0, 0, 3_600_000_000, 60_000_000, 1_000_000, 1)      # hour, minute, ...: microseconds each
+# year, month, day, hour, minute, second, microsecond, second of the day: place value of each character
+_ISO_FIELDS = ({0: 1000, 1: 100, 2: 10, 3: 1}, {5: 10, 6: 1}, {8: 10, 9: 1}, {11: 10, 12: 1}, {14: 10, 15: 1},
+               {17: 10, 18: 1}, {20 + i: 10 ** (5 - i) for i in range(6)},
+               {11: 36_000, 12: 3600, 14: 600, 15: 60, 17: 10, 18: 1})
+_ISO_RANGE = ((0, 9999), (1, 12), (1, 31), (0, 23), (0, 59), (0, 59), (0, 999_999), (0, 86_399))
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)                 # February 29 checked apart
 
 
 @lru_cache(maxsize=1)
-def _iso_place_values() -> np.ndarray:
-    """(20 digits, 8) float64: the fields of _ISO_FIELDS from a stamp's digits, then its time of day in
-    microseconds (every value exact in float64)."""
+def _iso_reading() -> tuple[np.ndarray, ...]:
+    """The lowest and highest character at each position of _ISO_TEMPLATE; (8, 27) float32 place values of
+    _ISO_FIELDS and the '0' offsets (each field below 2**24, so exact); the fields' lowest and highest."""
     import numpy as np
 
-    w = np.zeros((len(_ISO_DIGITS), len(_ISO_FIELDS) + 1))
-    for k, (first, count, _, _) in enumerate(_ISO_FIELDS):
-        w[first:first + count, k] = 10.0 ** np.arange(count - 1, -1, -1)
-    w[:, -1] = w[:, :-1] @ np.array(_FIELD_US, dtype=np.float64)
-    return w
+    template = np.frombuffer(_ISO_TEMPLATE.encode(), dtype=np.uint8)
+    w = np.zeros((len(_ISO_FIELDS), len(_ISO_TEMPLATE)), dtype=np.float32)
+    for k, places in enumerate(_ISO_FIELDS):
+        w[k, list(places)] = list(places.values())
+    low, high = np.array(_ISO_RANGE).T[:, :, None]
+    return (template, np.where(template == ord("0"), ord("9"), template).astype(np.uint8), w,
+            ord("0") * w.sum(axis=1, keepdims=True), low, high)
+
+
+@lru_cache(maxsize=4)
+def _iso_bounds(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """_iso_reading's character bounds repeated for n stamps: one flat comparison instead of n short ones."""
+    import numpy as np
+
+    lowest, highest = _iso_reading()[:2]
+    return np.tile(lowest, n), np.tile(highest, n)
 
 
 def _fixed_width_us(stamps: Sequence[str]) -> np.ndarray | None:
@@ -251,23 +271,25 @@ def _fixed_width_us(stamps: Sequence[str]) -> np.ndarray | None:
     when any stamp is in another form or not a valid time, for the general parse."""
     import numpy as np
 
-    text = "".join(stamps)
-    if set(map(len, stamps)) != {len(_ISO_TEMPLATE)} or not text.isascii():
+    n, text = len(stamps), "".join(stamps)
+    # read as rows of 27 characters: a stamp of another length would shift the rows from it on, and no
+    # stamp that any writer produces (iso(), isoformat(), with or without offset) then leaves its row intact
+    if len(text) != len(_ISO_TEMPLATE) * n or not text.isascii():
         return None
-    chars = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(len(stamps), len(_ISO_TEMPLATE))
-    digits = chars[:, _ISO_DIGITS] - np.uint8(ord("0"))                   # not a digit: wraps past 9
-    if (digits > 9).any() or (chars[:, _ISO_MARKS] != np.frombuffer(
-            "".join(_ISO_TEMPLATE[i] for i in _ISO_MARKS).encode(), dtype=np.uint8)).any():
+    chars = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    lowest, highest = _iso_bounds(n)
+    if ((chars < lowest) | (chars > highest)).any():
         return None
-    fields = (digits @ _iso_place_values()).astype(np.int64)
-    low, high = np.array([f[2] for f in _ISO_FIELDS]), np.array([f[3] for f in _ISO_FIELDS])
-    months = (fields[:, 0] - 1970) * 12 + fields[:, 1] - 1                 # since January 1970
-    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    length = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) - first
-    day = fields[:, 2]
-    if ((fields[:, :-1] < low) | (fields[:, :-1] > high)).any() or (day > length).any():
+    place_values, zeros, low, high = _iso_reading()[2:]
+    fields = (place_values @ chars.reshape(n, -1).astype(np.float32).T - zeros).astype(np.int64)   # (fields, n)
+    year, month, day, micro, second = fields[0], fields[1], fields[2], fields[6], fields[7]
+    if ((fields < low) | (fields > high)).any() or (day > np.take(_DAYS_IN_MONTH, month - 1)).any():
         return None
-    return (first + day - 1) * 86_400_000_000 + fields[:, -1]
+    february_29 = (month == 2) & (day == 29)
+    if february_29.any() and any(y % 4 or (y % 100 == 0 and y % 400) for y in year[february_29].tolist()):
+        return None
+    first = ((year - 1970) * 12 + month - 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return (first + day - 1) * 86_400_000_000 + second * 1_000_000 + micro
 
 
 def _one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
@@ -283,7 +305,8 @@ def _one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
 
 def _stack(columns: Mapping[str | tuple[str, ...], Any], names: tuple[str, ...]) -> np.ndarray:
     """(rows, len(names)) float32 in the order of `names` from columns by name; a tuple of names holds a 2-D
-    block, one column per name, copied in one step (a copy per column costs more than most features)."""
+    block, one column per name, copied a run of adjacent columns at a time (a copy per column costs more
+    than most features)."""
     import numpy as np
 
     computed = {name for key in columns for name in ((key,) if isinstance(key, str) else key)}
@@ -292,17 +315,21 @@ def _stack(columns: Mapping[str | tuple[str, ...], Any], names: tuple[str, ...])
     rows = max((len(c) for c in columns.values() if np.ndim(c)), default=0)
     out = np.empty((rows, len(names)), dtype=np.float32)
     for key, values in columns.items():
-        out[:, _columns_of(names, key)] = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
+        values = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
+        for target, source in _runs(names, key):
+            out[:, target] = values if source is None else values[:, source]
     return out                                             # rounded to float32 once, here
 
 
 @lru_cache(maxsize=256)
-def _columns_of(names: tuple[str, ...], key: str | tuple[str, ...]) -> int | slice | list[int]:
-    """Where a column, or a block of named columns, goes in the matrix of `names` (a slice when adjacent)."""
+def _runs(names: tuple[str, ...], key: str | tuple[str, ...]) -> tuple[tuple[int | slice, slice | None], ...]:
+    """Where a column goes in the matrix of `names`, or for a block, where each run of its columns that are
+    adjacent there goes: (columns of the matrix, columns of the block)."""
     if isinstance(key, str):
-        return names.index(key)
+        return ((names.index(key), None),)
     where = [names.index(k) for k in key]
-    return slice(where[0], where[-1] + 1) if where == list(range(where[0], where[-1] + 1)) else where
+    starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
+    return tuple((slice(where[a], where[b - 1] + 1), slice(a, b)) for a, b in zip(starts, [*starts[1:], len(where)], strict=True))
 
 
 # --- members -------------------------------------------------------------------------------
@@ -421,9 +448,9 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
 def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) -> np.ndarray:
     """Batch scoring's entry: activity items as a Scan returns them (DynamoDB's format), each carrying its
     member's profile mirror `p`; the same features as `member_matrix` with the members items."""
+    stamps, mirrors = _attribute(items, "last_event_at", "S"), _attribute(items, "p", "B")
     return _member_features(weekly_counts(items, MEMBER_EVENTS, as_of, raw=True),
-                            _days_before(as_of, _attribute(items, "last_event_at", "S"), MAX_DAYS),
-                            _mirrored_profiles(_attribute(items, "p", "B"), as_of))
+                            _days_before(as_of, stamps, MAX_DAYS), _mirrored_profiles(mirrors, as_of))
 
 
 _APP_OPENS, _CHECKINS = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins")
@@ -435,9 +462,11 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     import numpy as np
 
     n, events = counts.shape[:2]
-    weekly = counts.astype(np.float32)
+    weekly = _scratch("weekly", counts.shape, np.float32)
+    np.copyto(weekly, counts)
     # every event over every window; float32 is exact here (integer counts far below 2**24)
-    sums = (weekly.reshape(n * events, WEEKS) @ _window_matrix()).reshape(n, -1)
+    sums = np.matmul(weekly.reshape(n * events, WEEKS), _window_matrix(),
+                     out=_scratch("sums", (n * events, _WINDOW_COLUMNS), np.float32)).reshape(n, -1)
 
     def window(event: str, weeks: int) -> Any:
         return sums[:, _WINDOW_SUMS[f"{event}_{weeks}w"]].astype(np.float64)
@@ -446,13 +475,14 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     requests_all = sum(window(f"requests_{c}", WEEKS) for c in SERVICE_CATEGORIES)
     cols["requests_all_26w"] = requests_all
     cols["rejected_share_26w"] = window("request_rejected", WEEKS) / np.maximum(requests_all, 1.0)
-    # a week is active when any event happened in it: summed over events in one product (exact, as above)
-    any_event = np.matmul(np.ones(events, dtype=np.float32), weekly) > 0          # oldest week first
-    cols[("active_weeks_4w", "active_weeks_8w", "active_weeks_26w")] = \
-        any_event.astype(np.float32) @ _window_matrix()[:, [WINDOW_LENGTHS.index(w) for w in (4, 8, WEEKS)]]
+    # a week is active when any event happened in it (events summed in one product, exact as above); the
+    # active weeks in windows and the week bits of _last_week come from one more product
+    any_event = np.matmul(np.ones(events, dtype=np.float32), weekly) > 0
+    active = any_event @ _ACTIVITY_MATRIX()
+    cols[("active_weeks_4w", "active_weeks_8w", "active_weeks_26w")] = active[:, :3]
+    cols["weeks_since_active"] = _last_week(active[:, 3])
     cols["app_opens_ewm"] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
-    cols["weeks_since_active"] = _weeks_since(any_event[:, ::-1])
-    cols["weeks_since_checkin"] = _weeks_since(counts[:, _CHECKINS, ::-1] > 0)
+    cols["weeks_since_checkin"] = _weeks_since(counts[:, _CHECKINS] > 0)
     cols["days_since_last_event"] = np.clip(days_since_event, 0.0, MAX_DAYS)
     cols["app_opens_trend"] = window("app_opens", 4) / 4 - window("app_opens", WEEKS) / 26
     cols["checkins_trend"] = window("checkins", 4) / 4 - window("checkins", WEEKS) / 26
@@ -465,6 +495,36 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     return _stack(cols, MEMBER_FEATURES)
 
 
+_SCRATCH = threading.local()
+_SCRATCH_BYTES = 8 << 20          # a Scan page (at most 1 MB, about 1000 activity items) needs 2 MB
+
+
+def _scratch(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """An array for a temporary of one page, reused by this thread from page to page: freshly allocated
+    megabytes come from the OS a 4 KiB page fault at a time, which costs batch scoring more than the
+    arithmetic on them. Larger batches (training) get a new array. Never return it or a view of it."""
+    import numpy as np
+
+    size = math.prod(shape)
+    if size * np.dtype(dtype).itemsize > _SCRATCH_BYTES:
+        return np.empty(shape, dtype=dtype)
+    kept = getattr(_SCRATCH, name, None)
+    if kept is None or kept.size < size or kept.dtype != dtype:
+        kept = np.empty(size, dtype=dtype)
+        setattr(_SCRATCH, name, kept)
+    return kept[:size].reshape(shape)
+
+
+@lru_cache(maxsize=1)
+def _ACTIVITY_MATRIX() -> np.ndarray:  # noqa: N802
+    """(WEEKS, 4) float64 for an oldest-first activity mask: active weeks in the last 4, 8 and 26 weeks, and
+    the week bits of _last_week."""
+    import numpy as np
+
+    windows = _window_matrix()[:, [WINDOW_LENGTHS.index(w) for w in (4, 8, WEEKS)]]
+    return np.column_stack([windows.astype(np.float64), _WEEK_BITS()])
+
+
 # --- employers -----------------------------------------------------------------------------
 
 def employer_matrix(employers: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
@@ -474,7 +534,7 @@ def employer_matrix(employers: Sequence[Mapping[str, Any]], records: Sequence[Ma
     rights, joined, left = counts[:, 0, :], counts[:, 1, :], counts[:, 2, :]
     cols: dict[str, Any] = {
         **{f"rights_requests_{w}w": rights[:, :w].sum(axis=1) for w in (1, 2, 4, 8, 13, 26)},
-        "weeks_since_rights_request": _weeks_since(rights > 0),
+        "weeks_since_rights_request": _weeks_since(rights[:, ::-1] > 0),
         "members_joined_26w": joined.sum(axis=1), "members_left_13w": left[:, :13].sum(axis=1),
         "members_left_26w": left.sum(axis=1),
         "has_union": [1.0 if e.get("has_union") else 0.0 for e in employers],
