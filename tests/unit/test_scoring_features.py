@@ -1,7 +1,7 @@
 """The feature code: fixed names and order, a stable hash, deterministic rows, one path for one row and many."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -86,3 +86,88 @@ def test_station_rows_use_same_slot_lags_and_ignore_the_future():
     assert v["lag_mean_4w"] == 3 and v["hour"] == 12 and v["weekday"] == 2 and v["days_ahead"] == 2.5
     assert v["station_daily_7d"] == pytest.approx(4 / 7) and v["kind_rider_station"] == 1
     assert F.station_matrix(station, [], history, AS_OF).shape == (0, len(F.STATION_FEATURES))
+
+
+# --- batch scoring's input: activity items as a Scan returns them --------------------------------
+
+def _scanned(profile, record, compacted_until):
+    """The member's activity item in DynamoDB's format: weeks up to `compacted_until` folded into the history
+    (None: never compacted), later counters still live, and the profile mirror."""
+    from chalicelib.domain.activity import compacted, pack_profile
+
+    item = dict(record or {"member_id": profile["member_id"]})
+    if compacted_until is not None:
+        item = compacted(item, compacted_until)
+    item["p"] = pack_profile(**{f: profile.get(f) for f in F.PROFILE_FIELDS})
+    return {k: {"B": v} if isinstance(v, bytes) else {"N": str(v)} if isinstance(v, int) else {"S": v}
+            for k, v in item.items()}
+
+
+def _members():
+    """Twelve members items and their activity records (counters over 30 weeks, some in this week)."""
+    from chalicelib.domain.activity import week_counter
+
+    def counters(member_id, weeks_ago, **per_event):
+        return {week_counter(e, AS_OF - timedelta(weeks=w)): n * (1 + w % 3) for e, n in per_event.items()
+                for w in weeks_ago} | {"member_id": member_id}
+
+    profiles, records = [], []
+    for i in range(12):
+        profiles.append({**PROFILE, "member_id": f"m{i}", "membership_status": ("active", "grace", "lapsed")[i % 3],
+                         "worker_group": F.WORKER_GROUPS[i % len(F.WORKER_GROUPS)],
+                         "employer_id": None if i % 4 == 0 else "emp-1",
+                         "created_at": (AS_OF - timedelta(days=37 * i + 3, microseconds=7 * i)).strftime(
+                             "%Y-%m-%dT%H:%M:%S.%fZ")})
+        record = counters(f"m{i}", range(1 + i % 5, 30, 1 + i % 4), app_opens=3 + i, bookings=1 + i % 2,
+                          checkins=i % 3, no_shows=i % 2, requests_training=i % 2, request_rejected=i % 3 // 2)
+        record.update(counters(f"m{i}", (1, 2), app_opens=2, waitlist_joins=1))       # the last two weeks
+        if i % 3 == 0:
+            record.update(counters(f"m{i}", (0,), bookings=4))          # this week: not complete, not counted
+        record |= {"last_event": "app_opens",
+                   "last_event_at": (AS_OF - timedelta(days=i / 3, microseconds=13 * i)).strftime(
+                       "%Y-%m-%dT%H:%M:%S.%fZ")}
+        records.append(record)
+    profiles[5]["city"] = "lhasa"                                       # outside the vocabulary
+    profiles[6]["worker_group"] = "astronaut"
+    return profiles, records
+
+
+def _stored_page(profiles, records, *, general: bool):
+    """Every item compacted, most of them to the last complete week, a few two weeks earlier (their last
+    two weeks still live counters) or long ago; with `general`, also a member without activity, one whose
+    counters were never compacted, one without last_event_at and a stamp not in iso()'s form."""
+    from chalicelib.domain.activity import week_serial
+
+    last = week_serial(*F.week_keys(AS_OF)[0])
+    until = [last - 2 if i in (1, 7) else last - 9 if i == 4 else last for i in range(len(records))]
+    records = [dict(r) for r in records]
+    if general:
+        records[2], until[3] = None, None
+        del records[8]["last_event_at"]
+        records[9]["last_event_at"] = datetime.fromisoformat(records[9]["last_event_at"]).astimezone(
+            timezone(timedelta(hours=8))).isoformat()                # the same instant, with an offset
+    return [_scanned(p, r, u) for p, r, u in zip(profiles, records, until, strict=True)], records
+
+
+@pytest.mark.parametrize("general", [False, True], ids=["scan page", "with every exception"])
+def test_batch_scoring_reads_from_stored_items_the_features_of_the_members(general):
+    profiles, records = _members()
+    items, plain = _stored_page(profiles, records, general=general)
+    assert any(k.startswith("w2026") for k in items[1]) and "h" in items[1]      # live counters next to the history
+    x = F.stored_member_matrix(items, AS_OF)
+    assert x.dtype == np.float32 and np.array_equal(x, F.member_matrix(profiles, plain, AS_OF))
+    assert np.array_equal(x, F.member_matrix(profiles, items, AS_OF, raw=True))
+    v = dict(zip(F.MEMBER_FEATURES, x[5].tolist(), strict=True))
+    assert sum(v[f"city_{c}"] for c in F.CITY_CODES) == 0
+
+
+@pytest.mark.parametrize("general", [False, True], ids=["scan page", "with every exception"])
+def test_days_since_the_last_event_come_from_the_exact_stamps(general):
+    profiles, records = _members()
+    items, plain = _stored_page(profiles, records, general=general)
+    days = F.stored_member_matrix(items, AS_OF)[:, F.MEMBER_FEATURES.index("days_since_last_event")]
+    stamps = [(r or {}).get("last_event_at") for r in plain]
+    expected = [F.MAX_DAYS if s is None else
+                min(max((AS_OF - datetime.fromisoformat(s.replace("Z", "+00:00"))) // timedelta(microseconds=1)
+                        / 86_400e6, 0.0), F.MAX_DAYS) for s in stamps]
+    assert days.tolist() == np.array(expected, dtype=np.float32).tolist()
