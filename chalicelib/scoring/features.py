@@ -155,10 +155,11 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
         raise ValueError(f"activity history of {len(events)} events must be {width} bytes")
     stored = np.frombuffer(joined, dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
     last = week_serial(*week_keys(as_of)[0])
-    serials = {v: last if v is None else int(v) for v in set(newest)}
-    if len(serials) == 1 and next(iter(serials.values())) == last:
+    first = newest[0] if n else None
+    if newest.count(first) == n and (first is None or int(first) == last):   # compared, not hashed
         out = stored                                     # every history ends at the last complete week
     else:
+        serials = {v: last if v is None else int(v) for v in set(newest)}
         lag = np.fromiter((last - serials[v] for v in newest), dtype=np.int64, count=n)
         out = np.zeros_like(stored)
         for d in np.unique(lag).tolist():                 # week j of `out` is week j + d of the history
@@ -309,27 +310,32 @@ def _stack(columns: Mapping[str | tuple[str, ...], Any], names: tuple[str, ...])
     than most features)."""
     import numpy as np
 
-    computed = {name for key in columns for name in ((key,) if isinstance(key, str) else key)}
-    if missing := [n for n in names if n not in computed]:
-        raise KeyError(f"features not computed: {missing}")
-    rows = max((len(c) for c in columns.values() if np.ndim(c)), default=0)
+    rows = max((len(c) for c in columns.values() if hasattr(c, "__len__")), default=0)
     out = np.empty((rows, len(names)), dtype=np.float32)
-    for key, values in columns.items():
+    for values, runs in zip(columns.values(), _layout(names, tuple(columns)), strict=True):
         values = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
-        for target, source in _runs(names, key):
+        for target, source in runs:
             out[:, target] = values if source is None else values[:, source]
     return out                                             # rounded to float32 once, here
 
 
-@lru_cache(maxsize=256)
-def _runs(names: tuple[str, ...], key: str | tuple[str, ...]) -> tuple[tuple[int | slice, slice | None], ...]:
-    """Where a column goes in the matrix of `names`, or for a block, where each run of its columns that are
-    adjacent there goes: (columns of the matrix, columns of the block)."""
-    if isinstance(key, str):
-        return ((names.index(key), None),)
-    where = [names.index(k) for k in key]
-    starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
-    return tuple((slice(where[a], where[b - 1] + 1), slice(a, b)) for a, b in zip(starts, [*starts[1:], len(where)], strict=True))
+@lru_cache(maxsize=16)
+def _layout(names: tuple[str, ...], keys: tuple[str | tuple[str, ...], ...]) -> tuple[tuple[Any, ...], ...]:
+    """For each key of the columns, where its values go in the matrix of `names`: (columns of the matrix,
+    columns of the block or None for one column), a run of adjacent columns at a time."""
+    computed = {name for key in keys for name in ((key,) if isinstance(key, str) else key)}
+    if missing := [n for n in names if n not in computed]:
+        raise KeyError(f"features not computed: {missing}")
+
+    def runs(key: str | tuple[str, ...]) -> tuple[tuple[Any, Any], ...]:
+        if isinstance(key, str):
+            return ((names.index(key), None),)
+        where = [names.index(k) for k in key]
+        starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
+        return tuple((slice(where[a], where[b - 1] + 1), slice(a, b))
+                     for a, b in zip(starts, [*starts[1:], len(where)], strict=True))
+
+    return tuple(runs(key) for key in keys)
 
 
 # --- members -------------------------------------------------------------------------------
@@ -356,6 +362,7 @@ def _window_matrix() -> np.ndarray:
 # every "<event>_<weeks>w" feature is the window sum of that event and window
 _WINDOW_SUMS: dict[str, int] = {f"{e}_{w}w": i * _WINDOW_COLUMNS + k for i, e in enumerate(MEMBER_EVENTS)
                                 for k, w in enumerate(WINDOW_LENGTHS) if f"{e}_{w}w" in MEMBER_FEATURES}
+_WINDOW_POSITION = {name: j for j, name in enumerate(_WINDOW_SUMS)}
 
 
 @dataclass(frozen=True)
@@ -454,6 +461,8 @@ def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) ->
 
 
 _APP_OPENS, _CHECKINS = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins")
+_PROFILE_BLOCKS = tuple(tuple(f"{prefix}_{term}" for term in vocabulary) for prefix, vocabulary in
+                        (("membership", MEMBERSHIP_STATES), ("group", WORKER_GROUPS), ("city", CITY_CODES)))
 
 
 def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles: _Profiles) -> np.ndarray:
@@ -468,10 +477,13 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     sums = np.matmul(weekly.reshape(n * events, WEEKS), _window_matrix(),
                      out=_scratch("sums", (n * events, _WINDOW_COLUMNS), np.float32)).reshape(n, -1)
 
-    def window(event: str, weeks: int) -> Any:
-        return sums[:, _WINDOW_SUMS[f"{event}_{weeks}w"]].astype(np.float64)
+    windows = sums[:, list(_WINDOW_SUMS.values())]                # (n, len(_WINDOW_SUMS)), the features' order
+    exact = windows.astype(np.float64)                             # for the features derived from them
 
-    cols: dict[str | tuple[str, ...], Any] = {tuple(_WINDOW_SUMS): sums[:, list(_WINDOW_SUMS.values())]}
+    def window(event: str, weeks: int) -> Any:
+        return exact[:, _WINDOW_POSITION[f"{event}_{weeks}w"]]
+
+    cols: dict[str | tuple[str, ...], Any] = {tuple(_WINDOW_SUMS): windows}
     requests_all = sum(window(f"requests_{c}", WEEKS) for c in SERVICE_CATEGORIES)
     cols["requests_all_26w"] = requests_all
     cols["rejected_share_26w"] = window("request_rejected", WEEKS) / np.maximum(requests_all, 1.0)
@@ -489,9 +501,8 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     cols["no_show_rate_13w"] = window("no_shows", 13) / np.maximum(window("bookings", 13), 1.0)
     cols["tenure_weeks"] = np.maximum(np.floor(profiles.days_since_created), 0.0) / 7
     cols["has_employer"] = profiles.has_employer
-    for prefix, vocabulary, block in (("membership", MEMBERSHIP_STATES, profiles.membership),
-                                      ("group", WORKER_GROUPS, profiles.group), ("city", CITY_CODES, profiles.city)):
-        cols[tuple(f"{prefix}_{term}" for term in vocabulary)] = block
+    for names, block in zip(_PROFILE_BLOCKS, (profiles.membership, profiles.group, profiles.city), strict=True):
+        cols[names] = block
     return _stack(cols, MEMBER_FEATURES)
 
 
