@@ -107,7 +107,7 @@ def main() -> int:
           f"({sc['scoring.batch.native_vs_package_one_row_p50']}x), exact reasons "
           f"{sc['scoring.online.native_exact_contribs_one.p50_us']} vs {sc['scoring.online.package_exact_contribs_one.p50_us']} us "
           f"({sc['scoring.batch.native_vs_package_exact_contribs_one_row_p50']}x), 100k rows "
-          f"{sc['scoring.batch.raw_inplace_predict_s']} vs {sc['scoring.batch.package_inplace_predict_s']} s "
+          f"{sc['scoring.batch.native_inplace_predict_s']} vs {sc['scoring.batch.package_inplace_predict_s']} s "
           f"({sc['scoring.batch.native_vs_package_100k']}x)")
 
     section("Batch scoring run on moto (SQS handler, every segment) vs compute alone vs the bare I/O floor")

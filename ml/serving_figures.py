@@ -1,18 +1,21 @@
 """Serving figures for `make bench` and the model cards' readers: model load time, one-member online
 scoring (featurize + predict + exact reasons) vs one raw predict, batch featurize + predict vs raw
-predict on a ready matrix, and serving's ctypes binding of XGBoost's C library (native.py) vs the
-xgboost Python package on the same booster file (one row, 100k rows; same run, as ratios).
-`python -m ml.serving_figures [members]` prints JSON."""
+predict on a ready matrix (both with the production predictor), and serving's ctypes binding of XGBoost's
+C library (native.py) vs the xgboost Python package on the same booster file (one row, 100k rows; same
+run, as ratios). `python -m ml.serving_figures [members]` prints JSON.
+
+numpy is imported inside the functions, so that the command line can limit OpenBLAS to one thread before
+it loads: a Lambda has its one vCPU, and OpenBLAS' threads collapse when the box runs other work."""
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
-
-import numpy as np
 
 from chalicelib.scoring import features as F
 from chalicelib.scoring import model
@@ -49,7 +52,7 @@ def _stats_us(samples: list[float]) -> dict[str, float]:
 
 def native_vs_package(x: Any, one: Any, *, repeat: int, bulk_threads: int = 2) -> dict[str, Any]:
     """The churn booster through native.py and through the xgboost package: one row (1 thread, as
-    serving) and the whole matrix `x` (`bulk_threads`, as the batch figure), medians of the same run."""
+    serving) and the whole matrix `x` (`bulk_threads` each), medians of the same run."""
     import xgboost as xgb
 
     from chalicelib.scoring import native
@@ -85,6 +88,54 @@ def native_vs_package(x: Any, one: Any, *, repeat: int, bulk_threads: int = 2) -
 
 
 PAGE = 1000
+ROUNDS = 5
+
+
+def scan_pages(items: list[dict[str, Any]], records: list[dict[str, Any] | None], as_of: Any) -> list[bytes]:
+    """The activity table as a segment's Scan returns it, PAGE items a page, each page serialized (it stands
+    for the Scan response): DynamoDB's item format, the weeks before `as_of` compacted into `h`, every
+    member's profile mirror `p`."""
+    from chalicelib.domain.activity import compacted, pack_profile, week_serial
+
+    until = week_serial(*F.week_keys(as_of)[0])
+
+    def scanned(profile: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+        item = {**compacted(record or {"member_id": profile["member_id"]}, until),
+                "p": pack_profile(**{f: profile.get(f) for f in F.PROFILE_FIELDS})}
+        return {k: {"B": v} if isinstance(v, bytes) else {"N": str(v)} if isinstance(v, int) else {"S": v}
+                for k, v in item.items()}
+
+    return [pickle.dumps([scanned(p, r) for p, r in zip(items[i:i + PAGE], records[i:i + PAGE], strict=True)])
+            for i in range(0, len(items), PAGE)]
+
+
+def batch_figures(pages: list[bytes], as_of: Any, predictor: Any) -> dict[str, Any]:
+    """Seconds to featurize every page with `stored_member_matrix` (each page just decoded, as a segment
+    featurizes a Scan page it has just received), and for the production predictor on the ready matrix;
+    rounds interleaved so that load on the box hits both alike, medians. Also the same pages featurized
+    long after they were decoded (memory no longer in cache), for comparison."""
+    import numpy as np
+
+    featurize, predict, cold = [], [], []
+    decoded = [pickle.loads(w) for w in pages]
+    for _ in range(ROUNDS):
+        spent, rows = 0.0, []
+        for wire in pages:
+            page = pickle.loads(wire)
+            started = time.perf_counter()
+            rows.append(F.stored_member_matrix(page, as_of))
+            spent += time.perf_counter() - started
+        featurize.append(spent)
+        x = np.vstack(rows)
+        started = time.perf_counter()
+        predictor.predict(x)
+        predict.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for page in decoded:
+            F.stored_member_matrix(page, as_of)
+        cold.append(time.perf_counter() - started)
+    return {"x": x, "featurize_s": statistics.median(featurize), "predict_s": statistics.median(predict),
+            "featurize_cold_s": statistics.median(cold)}
 
 
 def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
@@ -112,28 +163,21 @@ def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
         "score_one_with_reasons": _timed(lambda: churn.contributions(F.member_matrix([profile], [record], synth.AS_OF)),
                                          repeat),
     }
-    # the batch scorer's input: activity items as a Scan returns them (DynamoDB format), closed weeks
-    # compacted into `h`; profiles as BatchGetItem's projection gives them
-    from chalicelib.domain.activity import compacted, week_serial
-
-    until = week_serial(*F.week_keys(synth.AS_OF)[0])
-    stored = [None if r is None else {k: ({"B": v} if isinstance(v, bytes) else {"N": str(v)} if isinstance(v, int)
-                                          else {"S": v}) for k, v in compacted(r, until).items()} for r in pop.records]
-    started = time.perf_counter()               # page by page, as a segment featurizes each Scan page
-    x = np.vstack([F.member_matrix(pop.items[i:i + PAGE], stored[i:i + PAGE], synth.AS_OF, raw=True)
-                   for i in range(0, members, PAGE)])
-    featurize_s = time.perf_counter() - started
+    batch = batch_figures(scan_pages(pop.items, pop.records, synth.AS_OF), synth.AS_OF, churn)
+    x, featurize_s, predict_s = batch["x"], batch["featurize_s"], batch["predict_s"]
     started = time.perf_counter()
     x_live = F.member_matrix(pop.items, pop.records, synth.AS_OF)
     featurize_live_s = time.perf_counter() - started
-    assert (x == x_live).all(), "compacted and live records must give the same features"
+    assert (x == x_live).all(), "compacted records with the profile mirror and live records must give the same features"
     versus = native_vs_package(x, one, repeat=repeat)    # imports xgboost: after every serving figure
     online.update(versus["one_row"])
-    predict_s = versus["bulk_native_s"]                   # serving's predict (native), 2 threads
     return {"model_load_ms": loads, "online_churn": online,
-            "batch": {"members": members, "featurize_s": round(featurize_s, 3), "raw_inplace_predict_s": round(predict_s, 3),
-                      "featurize_live_counters_s": round(featurize_live_s, 3),
+            "batch": {"members": members, "featurize_s": round(featurize_s, 3),
+                      "raw_inplace_predict_s": round(predict_s, 3),          # the production predictor, 1 thread
                       "featurize_plus_predict_vs_raw": round(predict_s / (featurize_s + predict_s), 3),
+                      "featurize_cold_pages_s": round(batch["featurize_cold_s"], 3),
+                      "featurize_live_counters_s": round(featurize_live_s, 3),
+                      "native_inplace_predict_s": versus["bulk_native_s"],
                       "package_inplace_predict_s": versus["bulk_package_s"],
                       "native_vs_package_100k": versus["bulk_ratio"],
                       "native_vs_package_one_row_p50": versus["one_row_predict_ratio_p50"],
@@ -142,4 +186,5 @@ def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")      # read when numpy first loads OpenBLAS, i.e. below
     print(json.dumps(figures(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=1))
