@@ -215,7 +215,7 @@ def _WEEK_BITS() -> np.ndarray:  # noqa: N802
 
 def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) -> np.ndarray:
     """Days from each stored UTC ISO stamp (`...Z`, as chalicelib.store.base.iso writes) to `as_of`, parsed
-    by numpy at once; `missing` where there is no stamp."""
+    for the whole page at once (_fixed_width_us, else numpy); `missing` where there is no stamp."""
     import numpy as np
 
     out = np.full(len(stamps), missing, dtype=np.float64)
