@@ -124,8 +124,8 @@ def _attribute(records: Sequence[Mapping[str, Any] | None], name: str, tag: str 
     """Attribute `name` of every record, `missing` where the record or the attribute is absent; `tag` unwraps
     DynamoDB's item format ({"N": "3"} -> "3" with tag "N")."""
     try:                       # a Scan page usually has it on every item: C-level lookups, no Python loop
-        values = map(itemgetter(name), records)
-        return list(map(itemgetter(tag), values) if tag else values)
+        values = list(map(itemgetter(name), records))       # one level at a time: a just-decoded page is
+        return list(map(itemgetter(tag), values)) if tag else values   # not in cache, and loads then overlap
     except (KeyError, TypeError):
         values = [r.get(name) if r else None for r in records]
         values = [v.get(tag) if v else None for v in values] if tag else values
