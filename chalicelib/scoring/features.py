@@ -116,7 +116,7 @@ def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) 
             for ei, e in enumerate(events)}
 
 
-_NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "h", "hw", "p", "profiling_off"))
+_NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "h", "hw", "p", "profiling_off", "sv"))
 
 
 def _attribute(records: Sequence[Mapping[str, Any] | None], name: str, tag: str | None = None,
