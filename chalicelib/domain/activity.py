@@ -185,6 +185,9 @@ PROFILE_LAYOUT = "<" + "".join(code for _, code in PROFILE_FIELD_LAYOUT)
 PROFILE_FORMAT_VERSION = 1
 PROFILE_HAS_EMPLOYER, PROFILE_STAFF, PROFILE_ERASED = 1, 2, 4
 PROFILE_TEXT_FIELDS: tuple[str, ...] = ("worker_group", "city", "membership_status")
+# the members-item fields the mirror is built from (pack_profile's arguments)
+MIRRORED_FIELDS: tuple[str, ...] = ("worker_group", "city", "employer_id", "membership_status", "created_at",
+                                    "roles", "status")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _STAFF_ROLES = frozenset({"staff", "admin"})
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, get_args
 
-from chalicelib.domain.activity import pack_profile, parse_counter, week_serial
+from chalicelib.domain.activity import MIRRORED_FIELDS, pack_profile, parse_counter, week_serial
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.scoring_runs import (
     BatchModel,
@@ -47,7 +47,7 @@ from chalicelib.store.scoring_tables import ScoringRun, SegmentResult
 
 logger = logging.getLogger(__name__)
 NIGHTLY_MODELS = ("churn", "service_demand")
-_PROFILE = "member_id, #st, #roles, worker_group, city, employer_id, membership_status, created_at"
+_MIRRORED = {f"#{f}": f for f in ("member_id", *MIRRORED_FIELDS)}    # "status" and "roles" are reserved words
 
 
 # --- starting ------------------------------------------------------------------------------
@@ -197,19 +197,15 @@ def _mirror_missing(client: Any, page: list[dict[str, Any]], sleep: Callable[[fl
         return 0
     rt = runtime()
     members = {m["member_id"]["S"]: m for m in bulk.batch_get(
-        client, rt.settings.table("members"), [{"member_id": i["member_id"]} for i in missing], projection=_PROFILE,
-        names={"#st": "status", "#roles": "roles"}, sleep=sleep)}
+        client, rt.settings.table("members"), [{"member_id": i["member_id"]} for i in missing], projection=", ".join(_MIRRORED),
+        names=_MIRRORED, sleep=sleep)}
     table = rt.settings.table("activity")
 
     def backfill(item: dict[str, Any]) -> bool:
         member = members.get(item["member_id"]["S"])
         if member is None:
             return False
-        fields = {k: bulk.plain(v) for k, v in member.items()}
-        item["p"] = {"B": pack_profile(
-            worker_group=fields.get("worker_group"), city=fields.get("city"), employer_id=fields.get("employer_id"),
-            membership_status=fields.get("membership_status"), created_at=fields["created_at"],
-            roles=fields.get("roles"), status=fields.get("status"))}
+        item["p"] = {"B": pack_profile(**{f: bulk.plain(member[f]) if f in member else None for f in MIRRORED_FIELDS})}
         try:
             client.update_item(TableName=table, Key={"member_id": item["member_id"]}, UpdateExpression="SET p = :p",
                                ConditionExpression="attribute_not_exists(p)", ExpressionAttributeValues={":p": item["p"]})
@@ -270,8 +266,7 @@ def view(run: ScoringRun, segments: list[SegmentResult]) -> RunOut:
     failed = sorted(int(s) for s in run.failed_segments or ())
     duration = None
     if run.started_at and run.finished_at:
-        duration = round((datetime.fromisoformat(run.finished_at.replace("Z", "+00:00"))
-                          - datetime.fromisoformat(run.started_at.replace("Z", "+00:00"))).total_seconds(), 3)
+        duration = round((_parse(run.finished_at) - _parse(run.started_at)).total_seconds(), 3)
     return RunOut(run_id=run.run_id, model=run.model, model_version=run.model_version, status=run.status,
                   as_of=run.as_of, segments_total=int(run.segments_total), segments_done=len(run.done_segments or ()),
                   segments_failed=failed, members_scored=int(run.members_scored or 0),

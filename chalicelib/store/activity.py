@@ -12,7 +12,7 @@ from pynamodb.attributes import BinaryAttribute, BooleanAttribute, NumberAttribu
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from chalicelib.domain.activity import expanded, fold, pack_profile, parse_counter
+from chalicelib.domain.activity import MIRRORED_FIELDS, expanded, fold, pack_profile, parse_counter
 from chalicelib.store.base import table_meta
 from chalicelib.store.bulk import plain
 from chalicelib.store.identity import Member
@@ -54,10 +54,7 @@ def profile_action(member: Member, **changes: Any) -> Action:
     """SET p = the mirror of `member` as this write leaves it; `changes` are fields the same write sets
     by an update action rather than on the object (e.g. membership_status=...). A SET of `p` alone, so
     it creates the item for a member without one and never touches the counters."""
-    fields: dict[str, Any] = {
-        "worker_group": member.worker_group, "city": member.city, "employer_id": member.employer_id,
-        "membership_status": member.membership_status, "created_at": member.created_at,
-        "roles": member.roles, "status": member.status}
+    fields = {f: getattr(member, f) for f in MIRRORED_FIELDS}
     return ActivityRecord.p.set(pack_profile(**{**fields, **changes}))
 
 
