@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from chalicelib.domain.activity import ACTIVITY_ZONE, expanded
+from chalicelib.domain.activity import ACTIVITY_ZONE, expanded, pack_event_time
 from chalicelib.scoring import features as F
 from chalicelib.store.bulk import plain
 from ml import artifacts
@@ -136,6 +136,7 @@ def split_record(record: dict[str, Any], cutoff: datetime) -> tuple[dict[str, An
     if last is not None:
         mid = datetime.combine(date.fromisocalendar(last[0], last[1], 4), time(12), ACTIVITY_ZONE)
         before["last_event_at"] = mid.astimezone(UTC).isoformat()
+        before["lt"] = pack_event_time(before["last_event_at"])
     return before, window
 
 

@@ -9,7 +9,7 @@ Labels are drawn from probabilities the generator knows (kept as `p_*`), so mode
 against the oracle, not only against labels.
 
 The records have exactly the stored shape: activity items (`member_id`, `last_event`,
-`last_event_at`, `w<year>_<week>_<event>` counters), member/employer/station items with the stored
+`last_event_at`, `lt`, `w<year>_<week>_<event>` counters), member/employer/station items with the stored
 field names, and slot items (`resource_id`, `slot_start`, `capacity`, `taken`, `booked`).
 Weekly arrays here are oldest week first (column WEEKS-1 is the week just before AS_OF).
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from chalicelib.domain.activity import ACTIVITY_ZONE
+from chalicelib.domain.activity import ACTIVITY_ZONE, pack_event_time
 from chalicelib.scoring.features import (
     CITY_CODES,
     INDUSTRIES,
@@ -85,6 +85,7 @@ def activity_items(subject_ids: list[str], counts: dict[str, np.ndarray], rng: n
         week_start = monday - timedelta(weeks=WEEKS - int(last_week[i]))
         item["last_event"] = last_name[i]
         item["last_event_at"] = iso(week_start + timedelta(seconds=float(offsets[i])))
+        item["lt"] = pack_event_time(item["last_event_at"])
         out.append(item)
     return out
 

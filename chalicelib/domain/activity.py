@@ -197,6 +197,17 @@ def epoch_us(stamp: str) -> int:
     return (datetime.fromisoformat(stamp.replace("Z", "+00:00")) - _EPOCH) // timedelta(microseconds=1)
 
 
+# The time of a subject's last event, also as 8 bytes (little-endian microseconds since the Unix epoch, UTC),
+# set by every event next to the readable `last_event_at` stamp: batch scoring reads a Scan page's times
+# with one numpy call instead of parsing a thousand stamps.
+EVENT_TIME_FORMAT = "<q"
+
+
+def pack_event_time(at_iso: str) -> bytes:
+    """The `lt` attribute of an event at `at_iso` (a stored ISO stamp)."""
+    return struct.pack(EVENT_TIME_FORMAT, epoch_us(at_iso))
+
+
 def pack_profile(*, worker_group: str | None, city: str | None, employer_id: str | None,
                  membership_status: str | None, created_at: str, roles: Iterable[str] | None = None,
                  status: str | None = None) -> bytes:

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import math
+import struct
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, get_args
 
 from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-exported for ml/)
     ACTIVITY_ZONE,
     EMPLOYER_HISTORY_EVENTS,
+    EVENT_TIME_FORMAT,
     HISTORY_MAX,
     HISTORY_WEEKS,
     MEMBER_HISTORY_EVENTS,
@@ -116,7 +119,7 @@ def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) 
             for ei, e in enumerate(events)}
 
 
-_NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "h", "hw", "p", "profiling_off", "sv"))
+_NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "lt", "h", "hw", "p", "profiling_off", "sv"))
 
 
 def _attribute(records: Sequence[Mapping[str, Any] | None], name: str, tag: str | None = None,
@@ -127,9 +130,17 @@ def _attribute(records: Sequence[Mapping[str, Any] | None], name: str, tag: str 
         values = list(map(itemgetter(name), records))       # one level at a time: a just-decoded page is
         return list(map(itemgetter(tag), values)) if tag else values   # not in cache, and loads then overlap
     except (KeyError, TypeError):
+        pass
+    try:                       # some items lack it (e.g. a member with no event yet): still C-level
+        values = list(map(dict.get, records, repeat(name), repeat(_ABSENT if tag else missing)))
+        return list(map(dict.get, values, repeat(tag), repeat(missing))) if tag else values
+    except TypeError:          # records that are None (no activity item) or not dicts: training, online
         values = [r.get(name) if r else None for r in records]
         values = [v.get(tag) if v else None for v in values] if tag else values
         return values if missing is None else [missing if v is None else v for v in values]
+
+
+_ABSENT: Mapping[str, Any] = {}
 
 
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
@@ -147,17 +158,19 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
 
     n, width = len(records), len(events) * HISTORY_WEEKS * 2
     # the page's small objects first, while they are in cache, then its megabyte of histories
-    blobs = _attribute(records, "h", "B" if raw else None, missing=bytes(width))
-    newest = _attribute(records, "hw", "N" if raw else None)
-    live = not _NOT_COUNTERS.issuperset(set().union(*filter(None, records)))   # the page's attribute names, in C
+    blobs = _attribute(records, "h", "B" if raw else None, missing=_zeros(width))
+    newest = _attribute(records, "hw", "N" if raw else None)             # None without a history
+    keys = set().union(*filter(None, records))            # the page's attribute names, in C
     joined = b"".join(blobs)
     if len(joined) != n * width:      # histories are written whole (pack_history), all of one event list
         raise ValueError(f"activity history of {len(events)} events must be {width} bytes")
     stored = np.frombuffer(joined, dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
-    last = week_serial(*week_keys(as_of)[0])
-    first = newest[0] if n else None
-    if newest.count(first) == n and (first is None or int(first) == last):   # compared, not hashed
-        out = stored                                     # every history ends at the last complete week
+    weeks = week_keys(as_of)
+    last = week_serial(*weeks[0])
+    first = newest[0] if n and newest[0] is not None else next((v for v in newest if v is not None), None)
+    same = newest.count(first)                            # compared, not hashed
+    if (same == n or first is not None and same + newest.count(None) == n) and (first is None or int(first) == last):
+        out = stored                 # every history ends at the last complete week (none: a zero row)
     else:
         serials = {v: last if v is None else int(v) for v in set(newest)}
         lag = np.fromiter((last - serials[v] for v in newest), dtype=np.int64, count=n)
@@ -168,11 +181,13 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                 out[rows, :, :WEEKS - d] = stored[rows, :, d:]
             elif -WEEKS < d < 0:
                 out[rows, :, -d:] = stored[rows, :, :WEEKS + d]
-    if not live:
+    if _NOT_COUNTERS.issuperset(keys):
         return out                                        # no live counters (the usual page after compaction)
+    index = _counter_index(tuple(events), tuple(weeks))
+    if index.keys().isdisjoint(keys):
+        return out                     # live counters of this week only, which no window reaches yet
     out = np.array(out)                                   # writable, and never the stored bytes
     flat = out.reshape(n, -1)
-    index = _counter_index(tuple(events), tuple(week_keys(as_of)))
     for i, record in enumerate(records):
         if record and not _NOT_COUNTERS.issuperset(record):
             for name, value in record.items():
@@ -180,6 +195,11 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                 if pos is not None:
                     flat[i, pos] = min(int(flat[i, pos]) + int(value["N"] if raw else value), HISTORY_MAX)
     return out
+
+
+@lru_cache(maxsize=4)
+def _zeros(width: int) -> bytes:
+    return bytes(width)
 
 
 @lru_cache(maxsize=1)
@@ -447,63 +467,91 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
                   as_of: datetime, *, raw: bool = False) -> np.ndarray:
     """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet).
     `raw=True`: the activity records are in DynamoDB's item format, as batch scoring scans them."""
-    stamps = _attribute(records, "last_event_at", "S" if raw else None)
-    return _member_features(weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw), _days_before(as_of, stamps, MAX_DAYS),
-                            _profiles(profiles, as_of))
+    return _member_features(weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw),
+                            _days_since_event(records, as_of, raw=raw), _profiles(profiles, as_of))
 
 
 def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) -> np.ndarray:
     """Batch scoring's entry: activity items as a Scan returns them (DynamoDB's format), each carrying its
     member's profile mirror `p`; the same features as `member_matrix` with the members items."""
-    stamps, mirrors = _attribute(items, "last_event_at", "S"), _attribute(items, "p", "B")
     return _member_features(weekly_counts(items, MEMBER_EVENTS, as_of, raw=True),
-                            _days_before(as_of, stamps, MAX_DAYS), _mirrored_profiles(mirrors, as_of))
+                            _days_since_event(items, as_of, raw=True),
+                            _mirrored_profiles(_attribute(items, "p", "B"), as_of))
+
+
+def _days_since_event(records: Sequence[Mapping[str, Any] | None], as_of: datetime, *, raw: bool) -> np.ndarray:
+    """Days from each record's last event to `as_of` (MAX_DAYS without one): from the packed times (`lt`,
+    chalicelib.domain.activity.pack_event_time), read for the whole page at once; records without one
+    (no event yet, or last written before `lt` existed) from their stamp (`last_event_at`), if any."""
+    import numpy as np
+
+    times = np.frombuffer(b"".join(_attribute(records, "lt", "B" if raw else None, missing=_NO_TIME)),
+                          dtype=EVENT_TIME_FORMAT)
+    now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us").astype(np.int64)
+    absent = times == _NO_TIME_VALUE
+    if not absent.any():
+        return (now - times).astype(np.float64) / 86_400e6
+    days = (now - np.where(absent, now, times)).astype(np.float64) / 86_400e6
+    rows = np.flatnonzero(absent)
+    stamps = _attribute([records[i] for i in rows.tolist()], "last_event_at", "S" if raw else None)
+    days[rows] = _days_before(as_of, stamps, MAX_DAYS)
+    return days
+
+
+_NO_TIME_VALUE = -(2 ** 63)                   # no time: no stored time is 292,000 years before the epoch
+_NO_TIME = struct.pack(EVENT_TIME_FORMAT, _NO_TIME_VALUE)
 
 
 _APP_OPENS, _CHECKINS = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins")
 _PROFILE_BLOCKS = tuple(tuple(f"{prefix}_{term}" for term in vocabulary) for prefix, vocabulary in
                         (("membership", MEMBERSHIP_STATES), ("group", WORKER_GROUPS), ("city", CITY_CODES)))
+_COLUMN = {name: j for j, name in enumerate(MEMBER_FEATURES)}
+# the window sums fill the first columns of the matrix (requests_all_26w among them is computed apart)
+_WINDOW_BLOCK = 1 + max(_COLUMN[name] for name in _WINDOW_SUMS)
+_WINDOW_GATHER = [_WINDOW_SUMS.get(name, 0) for name in MEMBER_FEATURES[:_WINDOW_BLOCK]]
+# the window sums other features are derived from, read once as float64
+_EXACT = (*(f"requests_{c}_{WEEKS}w" for c in SERVICE_CATEGORIES), f"request_rejected_{WEEKS}w", "app_opens_4w",
+          f"app_opens_{WEEKS}w", "checkins_4w", f"checkins_{WEEKS}w", "no_shows_13w", "bookings_13w")
+_EXACT_GATHER = [_WINDOW_SUMS[name] for name in _EXACT]
 
 
 def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles: _Profiles) -> np.ndarray:
     """The one definition of the member features: (n, events, WEEKS) counts (oldest week first), days since
-    the last event, profile columns."""
+    the last event, profile columns. Each feature is written straight into its column of the result."""
     import numpy as np
 
     n, events = counts.shape[:2]
+    out = np.empty((n, len(MEMBER_FEATURES)), dtype=np.float32)
+    col = _COLUMN
     weekly = _scratch("weekly", counts.shape, np.float32)
     np.copyto(weekly, counts)
     # every event over every window; float32 is exact here (integer counts far below 2**24)
     sums = np.matmul(weekly.reshape(n * events, WEEKS), _window_matrix(),
                      out=_scratch("sums", (n * events, _WINDOW_COLUMNS), np.float32)).reshape(n, -1)
-
-    windows = sums[:, list(_WINDOW_SUMS.values())]                # (n, len(_WINDOW_SUMS)), the features' order
-    exact = windows.astype(np.float64)                             # for the features derived from them
-
-    def window(event: str, weeks: int) -> Any:
-        return exact[:, _WINDOW_POSITION[f"{event}_{weeks}w"]]
-
-    cols: dict[str | tuple[str, ...], Any] = {tuple(_WINDOW_SUMS): windows}
-    requests_all = sum(window(f"requests_{c}", WEEKS) for c in SERVICE_CATEGORIES)
-    cols["requests_all_26w"] = requests_all
-    cols["rejected_share_26w"] = window("request_rejected", WEEKS) / np.maximum(requests_all, 1.0)
+    out[:, :_WINDOW_BLOCK] = sums[:, _WINDOW_GATHER]
+    exact = sums[:, _EXACT_GATHER].astype(np.float64)            # the sums features below are derived from
+    e = {name: exact[:, k] for k, name in enumerate(_EXACT)}
+    requests_all = exact[:, :len(SERVICE_CATEGORIES)].sum(axis=1)
+    out[:, col["requests_all_26w"]] = requests_all
+    out[:, col["rejected_share_26w"]] = e[f"request_rejected_{WEEKS}w"] / np.maximum(requests_all, 1.0)
     # a week is active when any event happened in it (events summed in one product, exact as above); the
     # active weeks in windows and the week bits of _last_week come from one more product
     any_event = np.matmul(np.ones(events, dtype=np.float32), weekly) > 0
     active = any_event @ _ACTIVITY_MATRIX()
-    cols[("active_weeks_4w", "active_weeks_8w", "active_weeks_26w")] = active[:, :3]
-    cols["weeks_since_active"] = _last_week(active[:, 3])
-    cols["app_opens_ewm"] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
-    cols["weeks_since_checkin"] = _weeks_since(counts[:, _CHECKINS] > 0)
-    cols["days_since_last_event"] = np.clip(days_since_event, 0.0, MAX_DAYS)
-    cols["app_opens_trend"] = window("app_opens", 4) / 4 - window("app_opens", WEEKS) / 26
-    cols["checkins_trend"] = window("checkins", 4) / 4 - window("checkins", WEEKS) / 26
-    cols["no_show_rate_13w"] = window("no_shows", 13) / np.maximum(window("bookings", 13), 1.0)
-    cols["tenure_weeks"] = np.maximum(np.floor(profiles.days_since_created), 0.0) / 7
-    cols["has_employer"] = profiles.has_employer
+    first = col["active_weeks_4w"]
+    out[:, first:first + 3] = active[:, :3]
+    out[:, col["weeks_since_active"]] = _last_week(active[:, 3])
+    out[:, col["app_opens_ewm"]] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
+    out[:, col["weeks_since_checkin"]] = _weeks_since(counts[:, _CHECKINS] > 0)
+    out[:, col["days_since_last_event"]] = np.clip(days_since_event, 0.0, MAX_DAYS)
+    out[:, col["app_opens_trend"]] = e["app_opens_4w"] / 4 - e[f"app_opens_{WEEKS}w"] / 26
+    out[:, col["checkins_trend"]] = e["checkins_4w"] / 4 - e[f"checkins_{WEEKS}w"] / 26
+    out[:, col["no_show_rate_13w"]] = e["no_shows_13w"] / np.maximum(e["bookings_13w"], 1.0)
+    out[:, col["tenure_weeks"]] = np.maximum(np.floor(profiles.days_since_created), 0.0) / 7
+    out[:, col["has_employer"]] = profiles.has_employer
     for names, block in zip(_PROFILE_BLOCKS, (profiles.membership, profiles.group, profiles.city), strict=True):
-        cols[names] = block
-    return _stack(cols, MEMBER_FEATURES)
+        out[:, col[names[0]]:col[names[-1]] + 1] = block
+    return out
 
 
 _SCRATCH = threading.local()

@@ -12,7 +12,7 @@ from pynamodb.attributes import BinaryAttribute, BooleanAttribute, NumberAttribu
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from chalicelib.domain.activity import MIRRORED_FIELDS, expanded, fold, pack_profile, parse_counter
+from chalicelib.domain.activity import MIRRORED_FIELDS, expanded, fold, pack_event_time, pack_profile, parse_counter
 from chalicelib.store.base import table_meta
 from chalicelib.store.bulk import plain
 from chalicelib.store.identity import Member
@@ -24,6 +24,7 @@ class ActivityRecord(Model):
     member_id = UnicodeAttribute(hash_key=True)
     last_event = UnicodeAttribute(null=True)
     last_event_at = UnicodeAttribute(null=True)
+    lt = BinaryAttribute(null=True, legacy_encoding=False)  # last_event_at as packed microseconds (pack_event_time)
     h = BinaryAttribute(null=True, legacy_encoding=False)   # compacted history (chalicelib.domain.activity)
     hw = NumberAttribute(null=True)                 # the week serial of the history's newest week
     profiling_off = BooleanAttribute(null=True)     # the member opted out of profiling: batch scoring skips them
@@ -34,7 +35,7 @@ class ActivityRecord(Model):
 def _actions(counter: str, event: str, at_iso: str) -> list[Action]:
     # The counter names are dynamic, so the attribute is declared on the fly.
     return [NumberAttribute(attr_name=counter).add(1), ActivityRecord.last_event.set(event),
-            ActivityRecord.last_event_at.set(at_iso)]
+            ActivityRecord.last_event_at.set(at_iso), ActivityRecord.lt.set(pack_event_time(at_iso))]
 
 
 def add_event(member_id: str, counter: str, event: str, at_iso: str) -> None:

@@ -84,7 +84,8 @@ def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> No
     PrivacyPreference(members[0]["member_id"], profiling=False, updated_at="2026-01-01T00:00:00Z").save()
     client, table = ActivityRecord._get_connection().connection.client, ActivityRecord.Meta.table_name
     for start in range(0, len(activity), 25):
-        request = {table: [{"PutRequest": {"Item": {k: {"N": str(v)} if isinstance(v, int) else {"S": v}
+        request = {table: [{"PutRequest": {"Item": {k: {"N": str(v)} if isinstance(v, int) else
+                                                    {"B": v} if isinstance(v, bytes) else {"S": v}
                                                     for k, v in item.items()}}} for item in activity[start:start + 25]]}
         while request:
             request = client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}

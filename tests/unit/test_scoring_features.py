@@ -105,7 +105,7 @@ def _scanned(profile, record, compacted_until):
 
 def _members():
     """Twelve members items and their activity records (counters over 30 weeks, some in this week)."""
-    from chalicelib.domain.activity import week_counter
+    from chalicelib.domain.activity import pack_event_time, week_counter
 
     def counters(member_id, weeks_ago, **per_event):
         return {week_counter(e, AS_OF - timedelta(weeks=w)): n * (1 + w % 3) for e, n in per_event.items()
@@ -126,6 +126,8 @@ def _members():
         record |= {"last_event": "app_opens",
                    "last_event_at": (AS_OF - timedelta(days=i / 3, microseconds=13 * i)).strftime(
                        "%Y-%m-%dT%H:%M:%S.%fZ")}
+        if i != 10:                                     # member 10's last event was written before `lt` existed
+            record["lt"] = pack_event_time(record["last_event_at"])
         records.append(record)
     profiles[5]["city"] = "lhasa"                                       # outside the vocabulary
     profiles[6]["worker_group"] = "astronaut"
@@ -134,8 +136,9 @@ def _members():
 
 def _stored_page(profiles, records, *, general: bool):
     """Every item compacted, most of them to the last complete week, a few two weeks earlier (their last
-    two weeks still live counters) or long ago; with `general`, also a member without activity, one whose
-    counters were never compacted, one without last_event_at and a stamp not in iso()'s form."""
+    two weeks still live counters) or long ago, one written before `lt` (only the stamp); with `general`,
+    also a member without activity, one whose counters were never compacted, one without a last event time
+    and a stamp not in iso()'s form."""
     from chalicelib.domain.activity import week_serial
 
     last = week_serial(*F.week_keys(AS_OF)[0])
@@ -143,9 +146,10 @@ def _stored_page(profiles, records, *, general: bool):
     records = [dict(r) for r in records]
     if general:
         records[2], until[3] = None, None
-        del records[8]["last_event_at"]
+        del records[8]["last_event_at"], records[8]["lt"]
         records[9]["last_event_at"] = datetime.fromisoformat(records[9]["last_event_at"]).astimezone(
             timezone(timedelta(hours=8))).isoformat()                # the same instant, with an offset
+        del records[9]["lt"]                                         # ... and only the stamp
     return [_scanned(p, r, u) for p, r, u in zip(profiles, records, until, strict=True)], records
 
 
