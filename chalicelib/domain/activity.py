@@ -50,9 +50,13 @@ def week_counter(event: str, at: datetime) -> str:
 # --- compacted history ------------------------------------------------------------------------
 # Every event is first counted live (ADD on w<year>_<week>_<event>, inside the transaction of the change
 # it belongs to). Once a week has closed, batch scoring folds the live counters of the events below into
-# one binary attribute `h` (HISTORY_WEEKS weeks x events, uint16 little-endian, event-major, oldest week
-# first) with `hw` = the week serial of its newest week, and removes the folded counters. Scoring reads
-# `h` plus whatever is still live, so it never needs ~90 separate attributes per member.
+# one binary attribute `h` and removes the folded counters. Scoring reads `h` plus whatever is still live,
+# so it never needs ~90 separate attributes per member.
+# Layout of `h` (format 2): a header (format, number of events, week serial of the newest week), then
+# (events + 1) rows of HISTORY_WEEKS uint16 little-endian counts, event-major, oldest week first; the last
+# row is all the events of each week together (saturating), so "was the member active that week" is one
+# row. Format 1 (written before) had only the event rows, and the newest week in a separate `hw`; it is
+# still read, and a run rewrites it in format 2 the first time it scans it.
 SERVICE_EVENT_CATEGORIES: tuple[str, ...] = ("rights_protection", "training", "certification", "employment",
                                              "hardship_aid", "health")
 MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
@@ -62,11 +66,23 @@ MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
 EMPLOYER_HISTORY_EVENTS: tuple[str, ...] = (EMPLOYER_RIGHTS_REQUEST, EMPLOYER_MEMBER_JOINED, EMPLOYER_MEMBER_LEFT)
 HISTORY_WEEKS = 26
 HISTORY_MAX = 65535                        # a uint16 cell saturates instead of wrapping
+HISTORY_FORMAT = 2
+HISTORY_HEADER = struct.Struct("<HHi")     # format, events, newest week serial
 _COUNTER = re.compile(r"^w(\d{4})_(\d{2})_([a-z][a-z0-9_]*)$")
 
 
 def history_events(subject_id: str) -> tuple[str, ...]:
     return EMPLOYER_HISTORY_EVENTS if subject_id.startswith("employer#") else MEMBER_HISTORY_EVENTS
+
+
+def history_size(events: tuple[str, ...]) -> int:
+    """Bytes of a format-2 history of `events`."""
+    return HISTORY_HEADER.size + (len(events) + 1) * HISTORY_WEEKS * 2
+
+
+def is_legacy_history(blob: bytes | None, events: tuple[str, ...]) -> bool:
+    """A format-1 history (event rows only; its newest week in `hw`)."""
+    return blob is not None and len(blob) == len(events) * HISTORY_WEEKS * 2
 
 
 def week_serial(year: int, week: int) -> int:
@@ -90,39 +106,68 @@ def parse_counter(name: str) -> tuple[int, str] | None:
     return (week_serial(int(m.group(1)), int(m.group(2))), m.group(3)) if m else None
 
 
+def _cells(data: bytes) -> array:
+    cells = array("H")
+    cells.frombytes(data)
+    if sys.byteorder == "big":
+        cells.byteswap()
+    return cells
+
+
+def read_history(blob: bytes | None, events: tuple[str, ...], hw: int | None = None) -> tuple[int | None, list[list[int]]]:
+    """(newest week serial, events x HISTORY_WEEKS counts oldest week first) of a stored history, either
+    format (`hw`: the separate newest week of format 1); (None, zeros) without one."""
+    if not blob:
+        return None, [[0] * HISTORY_WEEKS for _ in events]
+    blob = bytes(blob)
+    if is_legacy_history(blob, events):
+        newest, data = (int(hw) if hw is not None else None), blob
+    else:
+        if len(blob) != history_size(events):
+            raise ValueError(f"activity history of {len(events)} events must be {history_size(events)} bytes")
+        fmt, count, newest = HISTORY_HEADER.unpack_from(blob)
+        if (fmt, count) != (HISTORY_FORMAT, len(events)):
+            raise ValueError(f"activity history format {fmt} of {count} events is not {HISTORY_FORMAT} of {len(events)}")
+        data = blob[HISTORY_HEADER.size:]
+    cells = _cells(data)
+    return newest, [list(cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS]) for i in range(len(events))]
+
+
 def unpack_history(blob: bytes | None, events: tuple[str, ...]) -> list[list[int]]:
     """events x HISTORY_WEEKS counts (oldest week first); zeros without a history."""
-    if not blob:
-        return [[0] * HISTORY_WEEKS for _ in events]
-    cells = array("H")
-    cells.frombytes(bytes(blob))
+    return read_history(blob, events)[1]
+
+
+def pack_history(counts: list[list[int]], newest: int) -> bytes:
+    """A format-2 history: the header, the event rows (saturated) and their weekly total."""
+    rows = [[min(max(int(v), 0), HISTORY_MAX) for v in row] for row in counts]
+    total = [min(sum(week), HISTORY_MAX) for week in zip(*rows, strict=True)] if rows else []
+    cells = array("H", (v for row in (*rows, total) for v in row))
     if sys.byteorder == "big":
         cells.byteswap()
-    return [list(cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS]) for i in range(len(events))]
+    return HISTORY_HEADER.pack(HISTORY_FORMAT, len(counts), newest) + cells.tobytes()
 
 
-def pack_history(counts: list[list[int]]) -> bytes:
-    cells = array("H", (min(max(int(v), 0), HISTORY_MAX) for row in counts for v in row))
-    if sys.byteorder == "big":
-        cells.byteswap()
-    return cells.tobytes()
-
-
-def fold(subject_id: str, blob: bytes | None, newest: int | None, live: dict[str, int],
+def fold(subject_id: str, blob: bytes | None, hw: int | None, live: dict[str, int],
          until: int) -> tuple[bytes, int, list[str]] | None:
-    """Fold the live counters of history events for weeks <= `until` into the history.
+    """Fold the live counters of history events for weeks <= `until` into the history (`hw`: the newest
+    week of a format-1 history, which is rewritten in format 2 even with nothing to fold).
 
     Returns (new blob, new newest week, names of the counters folded in), or None when there is
-    nothing to fold. Counts older than the HISTORY_WEEKS weeks ending at the new newest week drop out.
+    nothing to do. Counts older than the HISTORY_WEEKS weeks ending at the new newest week drop out.
     """
     events = history_events(subject_id)
     index = {e: i for i, e in enumerate(events)}
     ripe = [(name, parsed) for name in live if (parsed := parse_counter(name)) and parsed[0] <= until
             and parsed[1] in index]
-    if not ripe:
+    legacy = is_legacy_history(blob, events)
+    if not ripe and not legacy:
         return None
-    old = unpack_history(blob, events)
-    new_newest = until if newest is None else max(newest, until)
+    newest, old = read_history(blob, events, hw)
+    if newest is None:                     # no history yet (or a format-1 one that lost its `hw`)
+        new_newest = until
+    else:
+        new_newest = max(newest, until) if ripe else newest
     counts = [[0] * HISTORY_WEEKS for _ in events]
     if newest is not None:
         shift = new_newest - newest
@@ -137,20 +182,20 @@ def fold(subject_id: str, blob: bytes | None, newest: int | None, live: dict[str
         if k >= 0:
             counts[index[event]][k] += int(live[name])
         folded.append(name)
-    return pack_history(counts), new_newest, folded
+    return pack_history(counts, new_newest), new_newest, folded
 
 
 def compacted(record: dict[str, object], until: int) -> dict[str, object]:
-    """A plain activity record (attribute -> value) with its ripe counters folded into `h`/`hw`."""
+    """A plain activity record (attribute -> value) with its ripe counters folded into `h` (format 2)."""
     subject = str(record["member_id"])
     live = {k: int(v) for k, v in record.items() if isinstance(v, int) and parse_counter(k)}   # type: ignore[call-overload]
-    newest = record.get("hw")
-    done = fold(subject, record.get("h"), int(newest) if newest is not None else None, live, until)  # type: ignore[arg-type,call-overload]
+    hw = record.get("hw")
+    done = fold(subject, record.get("h"), int(hw) if hw is not None else None, live, until)  # type: ignore[arg-type,call-overload]
     if done is None:
         return dict(record)
-    blob, hw, folded = done
-    out = {k: v for k, v in record.items() if k not in folded}
-    out.update(h=blob, hw=hw)
+    blob, _, folded = done
+    out = {k: v for k, v in record.items() if k not in folded and k != "hw"}
+    out["h"] = blob
     return out
 
 
@@ -160,9 +205,13 @@ def expanded(record: dict[str, object]) -> dict[str, object]:
     out = {k: v for k, v in record.items() if k not in ("h", "hw")}
     if record.get("h") is None:
         return out
-    subject, newest = str(record["member_id"]), int(record["hw"])  # type: ignore[call-overload]
+    subject = str(record["member_id"])
     events = history_events(subject)
-    for event, weeks in zip(events, unpack_history(record["h"], events), strict=True):  # type: ignore[arg-type]
+    hw = record.get("hw")
+    newest, history = read_history(record["h"], events, int(hw) if hw is not None else None)  # type: ignore[arg-type,call-overload]
+    if newest is None:
+        return out
+    for event, weeks in zip(events, history, strict=True):
         for j, count in enumerate(weeks):
             if count:
                 year, week = serial_to_week(newest - (HISTORY_WEEKS - 1 - j))

@@ -30,6 +30,8 @@ from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-
     ACTIVITY_ZONE,
     EMPLOYER_HISTORY_EVENTS,
     EVENT_TIME_FORMAT,
+    HISTORY_FORMAT,
+    HISTORY_HEADER,
     HISTORY_MAX,
     HISTORY_WEEKS,
     MEMBER_HISTORY_EVENTS,
@@ -38,6 +40,10 @@ from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-
     PROFILE_HAS_EMPLOYER,
     SERVICE_EVENT_CATEGORIES,
     employer_subject,
+    history_size,
+    is_legacy_history,
+    pack_history,
+    read_history,
     week_serial,
 )
 from chalicelib.domain.members import CITIES, WorkerGroup
@@ -145,36 +151,38 @@ _ABSENT: Mapping[str, Any] = {}
 
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
                   raw: bool = False) -> np.ndarray:
-    """(n, events, WEEKS) counts, oldest week first (column WEEKS-1 is the last complete week before the week
-    of `as_of`, the layout of the compacted history): the history (`h`/`hw`, chalicelib.domain.activity)
-    plus the live counter attributes; absent counters are 0.
+    """(n, events + 1, WEEKS) counts, oldest week first (column WEEKS-1 is the last complete week before the
+    week of `as_of`), the last row all the events of each week together (saturating; the layout of the
+    compacted history): the history (`h`, chalicelib.domain.activity) plus the live counter attributes;
+    absent counters are 0.
 
     `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. Only
-    pages with attributes other than the usual few are looked into item by item (after compaction, few
+    pages with live counters of the weeks counted are looked into item by item (after compaction, few
     are). The array is uint16 and aligned with the stored histories, so when every history ends at the
     last complete week it is the stored bytes themselves, not a copy.
     """
     import numpy as np
 
-    n, width = len(records), len(events) * HISTORY_WEEKS * 2
+    events = tuple(events)
+    n, size = len(records), history_size(events)
     # the page's small objects first, while they are in cache, then its megabyte of histories
-    blobs = _attribute(records, "h", "B" if raw else None, missing=_zeros(width))
-    newest = _attribute(records, "hw", "N" if raw else None)             # None without a history
+    blobs = _attribute(records, "h", "B" if raw else None, missing=_no_history(events))
     keys = set().union(*filter(None, records))            # the page's attribute names, in C
     joined = b"".join(blobs)
-    if len(joined) != n * width:      # histories are written whole (pack_history), all of one event list
-        raise ValueError(f"activity history of {len(events)} events must be {width} bytes")
-    stored = np.frombuffer(joined, dtype="<u2").reshape(n, len(events), HISTORY_WEEKS)
+    if len(joined) != n * size:       # format-1 histories, until a run has rewritten them
+        newest = _attribute(records, "hw", "N" if raw else None)
+        joined = b"".join(_format_2(blob, events, hw) for blob, hw in zip(blobs, newest, strict=True))
+    page = np.frombuffer(joined, dtype=_history_dtype(len(events)))
+    if n and (page["kind"] != (HISTORY_FORMAT | len(events) << 16)).any():    # format and events, one word
+        raise ValueError(f"activity history must be format {HISTORY_FORMAT} of {len(events)} events")
+    stored = page["cells"]
     weeks = week_keys(as_of)
-    last = week_serial(*weeks[0])
-    first = newest[0] if n and newest[0] is not None else next((v for v in newest if v is not None), None)
-    same = newest.count(first)                            # compared, not hashed
-    if (same == n or first is not None and same + newest.count(None) == n) and (first is None or int(first) == last):
-        out = stored                 # every history ends at the last complete week (none: a zero row)
+    lag = week_serial(*weeks[0]) - page["newest"]         # weeks the newest week of a history lies back
+    lag[page["newest"] == 0] = 0                          # no history: zeros, however aligned
+    if not lag.any():
+        out = stored                 # every history ends at the last complete week
     else:
-        serials = {v: last if v is None else int(v) for v in set(newest)}
-        lag = np.fromiter((last - serials[v] for v in newest), dtype=np.int64, count=n)
-        out = np.zeros_like(stored)
+        out = np.zeros(stored.shape, dtype=stored.dtype)
         for d in np.unique(lag).tolist():                 # week j of `out` is week j + d of the history
             rows = lag == d
             if 0 <= d < WEEKS:
@@ -183,23 +191,44 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                 out[rows, :, -d:] = stored[rows, :, :WEEKS + d]
     if _NOT_COUNTERS.issuperset(keys):
         return out                                        # no live counters (the usual page after compaction)
-    index = _counter_index(tuple(events), tuple(weeks))
+    index = _counter_index(events, tuple(weeks))
     if index.keys().isdisjoint(keys):
         return out                     # live counters of this week only, which no window reaches yet
     out = np.array(out)                                   # writable, and never the stored bytes
-    flat = out.reshape(n, -1)
+    flat, total = out.reshape(n, -1), len(events) * WEEKS
     for i, record in enumerate(records):
         if record and not _NOT_COUNTERS.issuperset(record):
             for name, value in record.items():
                 pos = index.get(name)
                 if pos is not None:
-                    flat[i, pos] = min(int(flat[i, pos]) + int(value["N"] if raw else value), HISTORY_MAX)
+                    count = int(value["N"] if raw else value)
+                    for at in (pos, total + pos % WEEKS):    # the event's week and that week's total
+                        flat[i, at] = min(int(flat[i, at]) + count, HISTORY_MAX)
     return out
 
 
 @lru_cache(maxsize=4)
-def _zeros(width: int) -> bytes:
-    return bytes(width)
+def _no_history(events: tuple[str, ...]) -> bytes:
+    """The history of a record without one: no newest week (0), all zeros."""
+    return HISTORY_HEADER.pack(HISTORY_FORMAT, len(events), 0) + bytes(history_size(events) - HISTORY_HEADER.size)
+
+
+def _format_2(blob: bytes, events: tuple[str, ...], hw: Any) -> bytes:
+    """A stored history in format 2 (format 1 is converted, with its separate newest week `hw`)."""
+    if not is_legacy_history(blob, events):
+        return blob
+    newest, counts = read_history(blob, events, int(hw))
+    return pack_history(counts, newest)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4)
+def _history_dtype(events: int) -> Any:
+    """numpy's reading of a format-2 history (chalicelib.domain.activity.HISTORY_HEADER + cells)."""
+    import numpy as np
+
+    if HISTORY_HEADER.format != "<HHi":
+        raise ValueError(f"history header {HISTORY_HEADER.format} is not read as format, events, newest")
+    return np.dtype([("kind", "<u4"), ("newest", "<i4"), ("cells", "<u2", (events + 1, HISTORY_WEEKS))])
 
 
 @lru_cache(maxsize=1)
@@ -233,6 +262,12 @@ def _WEEK_BITS() -> np.ndarray:  # noqa: N802
     return 0.5 ** np.arange(WEEKS)[::-1]
 
 
+@lru_cache(maxsize=16)
+def _epoch_us(as_of: datetime) -> int:
+    """Microseconds since the Unix epoch of `as_of` (one run scores every page as of the same time)."""
+    return (as_of - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
 def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) -> np.ndarray:
     """Days from each stored UTC ISO stamp (`...Z`, as chalicelib.store.base.iso writes) to `as_of`, parsed
     for the whole page at once (_fixed_width_us, else numpy); `missing` where there is no stamp."""
@@ -247,8 +282,7 @@ def _days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) 
             parsed = np.array([s.removesuffix("Z") if s.endswith("Z")
                                else datetime.fromisoformat(s).astimezone(UTC).replace(tzinfo=None).isoformat()
                                for s in texts], dtype="datetime64[us]").astype(np.int64)
-        now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us").astype(np.int64)
-        out[present] = (now - parsed).astype(np.float64) / 86_400e6
+        out[present] = (_epoch_us(as_of) - parsed).astype(np.float64) / 86_400e6
     return out
 
 
@@ -447,7 +481,7 @@ def _mirrored_profiles(blobs: Sequence[bytes], as_of: datetime) -> _Profiles:
     p = np.frombuffer(b"".join(blobs), dtype=_mirror_dtype())
     if len(p) and (p["version"] != PROFILE_FORMAT_VERSION).any():
         raise ValueError(f"profile mirror format is not {PROFILE_FORMAT_VERSION}")
-    now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us").astype(np.int64)
+    now = _epoch_us(as_of)
     created = p["created_us"]
     days = np.where(created != 0, (now - created).astype(np.float64) / 86_400e6, 0.0)
 
@@ -487,7 +521,7 @@ def _days_since_event(records: Sequence[Mapping[str, Any] | None], as_of: dateti
 
     times = np.frombuffer(b"".join(_attribute(records, "lt", "B" if raw else None, missing=_NO_TIME)),
                           dtype=EVENT_TIME_FORMAT)
-    now = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "us").astype(np.int64)
+    now = _epoch_us(as_of)
     absent = times == _NO_TIME_VALUE
     if not absent.any():
         return (now - times).astype(np.float64) / 86_400e6
@@ -516,15 +550,15 @@ _EXACT_GATHER = [_WINDOW_SUMS[name] for name in _EXACT]
 
 
 def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles: _Profiles) -> np.ndarray:
-    """The one definition of the member features: (n, events, WEEKS) counts (oldest week first), days since
+    """The one definition of the member features: (n, events + 1, WEEKS) counts (weekly_counts), days since
     the last event, profile columns. Each feature is written straight into its column of the result."""
     import numpy as np
 
-    n, events = counts.shape[:2]
+    n, events = counts.shape[0], counts.shape[1] - 1              # the last row: all events of the week
     out = np.empty((n, len(MEMBER_FEATURES)), dtype=np.float32)
     col = _COLUMN
-    weekly = _scratch("weekly", counts.shape, np.float32)
-    np.copyto(weekly, counts)
+    weekly = _scratch("weekly", (n, events, WEEKS), np.float32)
+    np.copyto(weekly, counts[:, :events])
     # every event over every window; float32 is exact here (integer counts far below 2**24)
     sums = np.matmul(weekly.reshape(n * events, WEEKS), _window_matrix(),
                      out=_scratch("sums", (n * events, _WINDOW_COLUMNS), np.float32)).reshape(n, -1)
@@ -534,15 +568,18 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     requests_all = exact[:, :len(SERVICE_CATEGORIES)].sum(axis=1)
     out[:, col["requests_all_26w"]] = requests_all
     out[:, col["rejected_share_26w"]] = e[f"request_rejected_{WEEKS}w"] / np.maximum(requests_all, 1.0)
-    # a week is active when any event happened in it (events summed in one product, exact as above); the
-    # active weeks in windows and the week bits of _last_week come from one more product
-    any_event = np.matmul(np.ones(events, dtype=np.float32), weekly) > 0
-    active = any_event @ _ACTIVITY_MATRIX()
+    # a week is active when any event happened in it (the history's total row); the active weeks in
+    # windows and the week bits of _last_week, for activity and for check-ins, come from one product
+    weeks = _scratch("weeks", (n, 2, WEEKS), bool)
+    np.greater(counts[:, events], 0, out=weeks[:, 0])
+    np.greater(counts[:, _CHECKINS], 0, out=weeks[:, 1])
+    active = weeks.reshape(n, 2 * WEEKS) @ _ACTIVITY_MATRIX()
     first = col["active_weeks_4w"]
     out[:, first:first + 3] = active[:, :3]
-    out[:, col["weeks_since_active"]] = _last_week(active[:, 3])
+    since = _last_week(active[:, 3:])
+    out[:, col["weeks_since_active"]] = since[:, 0]
+    out[:, col["weeks_since_checkin"]] = since[:, 1]
     out[:, col["app_opens_ewm"]] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
-    out[:, col["weeks_since_checkin"]] = _weeks_since(counts[:, _CHECKINS] > 0)
     out[:, col["days_since_last_event"]] = np.clip(days_since_event, 0.0, MAX_DAYS)
     out[:, col["app_opens_trend"]] = e["app_opens_4w"] / 4 - e[f"app_opens_{WEEKS}w"] / 26
     out[:, col["checkins_trend"]] = e["checkins_4w"] / 4 - e[f"checkins_{WEEKS}w"] / 26
@@ -576,12 +613,14 @@ def _scratch(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _ACTIVITY_MATRIX() -> np.ndarray:  # noqa: N802
-    """(WEEKS, 4) float64 for an oldest-first activity mask: active weeks in the last 4, 8 and 26 weeks, and
-    the week bits of _last_week."""
+    """(2 * WEEKS, 5) float64 for two oldest-first masks side by side, activity then check-ins: active weeks
+    in the last 4, 8 and 26 weeks, the week bits (_last_week) of activity, those of check-ins."""
     import numpy as np
 
-    windows = _window_matrix()[:, [WINDOW_LENGTHS.index(w) for w in (4, 8, WEEKS)]]
-    return np.column_stack([windows.astype(np.float64), _WEEK_BITS()])
+    out = np.zeros((2 * WEEKS, 5))
+    out[:WEEKS, :3] = _window_matrix()[:, [WINDOW_LENGTHS.index(w) for w in (4, 8, WEEKS)]]
+    out[:WEEKS, 3] = out[WEEKS:, 4] = _WEEK_BITS()
+    return out
 
 
 # --- employers -----------------------------------------------------------------------------
@@ -589,7 +628,7 @@ def _ACTIVITY_MATRIX() -> np.ndarray:  # noqa: N802
 def employer_matrix(employers: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
                     as_of: datetime) -> np.ndarray:
     """(n, len(EMPLOYER_FEATURES)) float32 from employers items and their activity records."""
-    counts = weekly_counts(records, EMPLOYER_EVENTS, as_of)[:, :, ::-1].astype(float)   # most recent week first
+    counts = weekly_counts(records, EMPLOYER_EVENTS, as_of)[:, :-1, ::-1].astype(float)  # most recent week first
     rights, joined, left = counts[:, 0, :], counts[:, 1, :], counts[:, 2, :]
     cols: dict[str, Any] = {
         **{f"rights_requests_{w}w": rights[:, :w].sum(axis=1) for w in (1, 2, 4, 8, 13, 26)},

@@ -217,9 +217,10 @@ def _mirror_missing(client: Any, page: list[dict[str, Any]], sleep: Callable[[fl
 
 
 def _compact(client: Any, page: list[dict[str, Any]], until: int) -> int:
-    """Fold closed weeks' live counters into the compacted history, for the page's items that have any:
-    about once a week per active member (conditional UpdateItems, issued concurrently)."""
-    ripe = [i for i in page if any(p and p[0] <= until for p in map(parse_counter, i) if p)]
+    """Fold closed weeks' live counters into the compacted history, for the page's items that have any
+    (about once a week per active member), and rewrite format-1 histories (`hw` beside them) in format 2,
+    once: conditional UpdateItems, issued concurrently."""
+    ripe = [i for i in page if "hw" in i or any(p and p[0] <= until for p in map(parse_counter, i) if p)]
     table = runtime().settings.table("activity")
     return sum(concurrently(lambda i: activity_store.compact(client, table, i["member_id"]["S"], i, until), ripe))
 

@@ -1,7 +1,7 @@
 """The activity table: per member (and per `employer#<id>`), weekly event counters and when the last
 event happened. Events are counted live (w<year>_<week>_<event>, ADD inside the transaction of the
 change, so concurrent events never lose a count); batch scoring, which reads the table with a parallel
-Scan, folds closed weeks into one compacted history attribute (`h`, `hw`; chalicelib.domain.activity),
+Scan, folds closed weeks into one compacted history attribute (`h`; chalicelib.domain.activity),
 so an item stays a handful of attributes instead of ~90. A member's item also carries `p`, the mirror of
 the members-item fields scoring reads (pack_profile), written with every change of them."""
 from __future__ import annotations
@@ -26,7 +26,7 @@ class ActivityRecord(Model):
     last_event_at = UnicodeAttribute(null=True)
     lt = BinaryAttribute(null=True, legacy_encoding=False)  # last_event_at as packed microseconds (pack_event_time)
     h = BinaryAttribute(null=True, legacy_encoding=False)   # compacted history (chalicelib.domain.activity)
-    hw = NumberAttribute(null=True)                 # the week serial of the history's newest week
+    hw = NumberAttribute(null=True)                 # the newest week of a format-1 history (format 2 holds it)
     profiling_off = BooleanAttribute(null=True)     # the member opted out of profiling: batch scoring skips them
     sv = NumberAttribute(null=True)                 # scores generation: raised when the member's scores are deleted
     p = BinaryAttribute(null=True, legacy_encoding=False)   # the member's profile mirror (pack_profile)
@@ -68,29 +68,30 @@ def counters(member_id: str) -> dict[str, int]:
 
 
 def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], until: int) -> bool:
-    """Fold a scanned activity item's ripe counters into its history: one conditional UpdateItem that
-    holds only if the item is as scanned (same history, folded counters unchanged); False when there was
-    nothing to fold or an event arrived in between (the next run folds it)."""
-    values = {k: plain(v) for k, v in item.items()}
-    done = fold(subject_id, values.get("h"), values.get("hw"),
-                {k: v for k, v in values.items() if parse_counter(k)}, until)
+    """Fold a scanned activity item's ripe counters into its history (a format-1 history is rewritten in
+    format 2 even with nothing to fold): one conditional UpdateItem that holds only if the item is as
+    scanned (same history, folded counters unchanged); False when there was nothing to do or an event
+    arrived in between (the next run folds it)."""
+    stored = {k: plain(v) for k, v in item.items()}
+    done = fold(subject_id, stored.get("h"), stored.get("hw"),
+                {k: v for k, v in stored.items() if parse_counter(k)}, until)
     if done is None:
         return False
-    blob, newest, folded = done
+    blob, _, folded = done
     names = {f"#c{i}": n for i, n in enumerate(folded)}
-    values: dict[str, Any] = {f":c{i}": {"N": str(values[n])} for i, n in enumerate(folded)}
-    values.update({":h": {"B": blob}, ":hw": {"N": str(newest)}})
-    condition = " AND ".join(f"#c{i} = :c{i}" for i in range(len(folded)))
-    if "hw" in values:
-        values[":old"] = {"N": str(values["hw"])}
-        condition += " AND hw = :old"
+    values: dict[str, Any] = {f":c{i}": {"N": str(stored[n])} for i, n in enumerate(folded)}
+    values[":h"] = {"B": blob}
+    conditions = [f"#c{i} = :c{i}" for i in range(len(folded))]
+    if "h" in stored:
+        values[":old"] = {"B": stored["h"]}
+        conditions.append("h = :old")
     else:
-        condition += " AND attribute_not_exists(hw)"
+        conditions.append("attribute_not_exists(h)")
+    kwargs = {"ExpressionAttributeNames": names} if names else {}
     try:
         client.update_item(TableName=table, Key={"member_id": {"S": subject_id}},
-                           UpdateExpression="SET h = :h, hw = :hw REMOVE " + ", ".join(names),
-                           ConditionExpression=condition, ExpressionAttributeNames=names,
-                           ExpressionAttributeValues=values)
+                           UpdateExpression="SET h = :h REMOVE " + ", ".join(["hw", *names]),
+                           ConditionExpression=" AND ".join(conditions), ExpressionAttributeValues=values, **kwargs)
     except client.exceptions.ConditionalCheckFailedException:
         return False
     return True

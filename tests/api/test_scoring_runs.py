@@ -452,3 +452,46 @@ def test_one_run_per_model_at_a_time(api, admin, population, queues, aws, clock)
     stuck = start(api, api.login(admin.phone), segments=1)
     clock.advance(hours=7)
     assert start(api, api.login(admin.phone), segments=1)["run_id"] != stuck["run_id"]
+
+
+def test_runs_fold_each_closed_week_and_rewrite_histories_of_the_earlier_format_once(api, admin, population,
+                                                                                    queues, aws, clock):
+    import numpy as np
+
+    from chalicelib.domain.activity import (MEMBER_HISTORY_EVENTS, is_legacy_history, read_history,
+                                            week_serial_of)
+    from chalicelib.services import activity
+
+    sqs, subs = queues
+    client, table = aws.client("dynamodb"), aws.settings.table("activity")
+
+    def item(member_id):
+        return client.get_item(TableName=table, Key={"member_id": {"S": member_id}}, ConsistentRead=True)["Item"]
+
+    legacy = population[:30]
+    for member_id in legacy:                        # as the earlier format stored them: event rows, newest in hw
+        newest, counts = read_history(item(member_id)["h"]["B"], MEMBER_HISTORY_EVENTS)
+        client.update_item(TableName=table, Key={"member_id": {"S": member_id}}, UpdateExpression="SET h = :h, hw = :w",
+                           ExpressionAttributeValues={":h": {"B": np.array(counts, dtype="<u2").tobytes()},
+                                                      ":w": {"N": str(newest)}})
+    active = population[30:40]
+    for week in range(2):                           # a week of events, then a run in the next week; twice
+        for member_id in active:
+            activity.record(member_id, "checkins", clock.now())
+        closed = week_serial_of(clock.now())
+        clock.advance(days=7)
+        admin = api.login(admin.phone)
+        run = start(api, admin, segments=2)
+        queue_worker.drain(sqs, subs)
+        done = run_of(api, admin, run["run_id"])
+        assert done["status"] == "succeeded" and done["members_scored"] == MEMBERS
+        if week == 0:                               # (the population may hold a few live counters of its own)
+            assert done["histories_compacted"] >= len(active) + len(legacy)
+        else:               # a history folded before is folded again a week later (and the admin's logins)
+            assert done["histories_compacted"] == len(active) + 1
+        for member_id in active:
+            stored = item(member_id)
+            assert not [k for k in stored if k.startswith("w2")] and "hw" not in stored
+            newest, counts = read_history(stored["h"]["B"], MEMBER_HISTORY_EVENTS)
+            assert newest == closed and counts[MEMBER_HISTORY_EVENTS.index("checkins")][-1] >= 1
+    assert not any("hw" in item(m) or is_legacy_history(item(m)["h"]["B"], MEMBER_HISTORY_EVENTS) for m in legacy)

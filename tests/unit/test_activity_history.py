@@ -1,4 +1,5 @@
-"""The compacted activity history: folding live weekly counters into `h`/`hw` never changes a feature."""
+"""The compacted activity history: folding live weekly counters into `h` never changes a feature, and
+histories of the earlier format (event rows only, newest week in `hw`) read the same and are rewritten."""
 from datetime import timedelta
 
 import numpy as np
@@ -28,10 +29,49 @@ def _raw(record):
 
 
 def test_pack_and_unpack_round_trip_and_saturate():
-    counts = [[w + e for w in range(act.HISTORY_WEEKS)] for e in range(len(act.MEMBER_HISTORY_EVENTS))]
-    assert act.unpack_history(act.pack_history(counts), act.MEMBER_HISTORY_EVENTS) == counts
+    events = act.MEMBER_HISTORY_EVENTS
+    counts = [[w + e for w in range(act.HISTORY_WEEKS)] for e in range(len(events))]
+    blob = act.pack_history(counts, 105_700)
+    assert len(blob) == act.history_size(events) and act.read_history(blob, events) == (105_700, counts)
     counts[0][0] = 10**6
-    assert act.unpack_history(act.pack_history(counts), act.MEMBER_HISTORY_EVENTS)[0][0] == act.HISTORY_MAX
+    assert act.unpack_history(act.pack_history(counts, 105_700), events)[0][0] == act.HISTORY_MAX
+
+
+def test_the_last_row_is_the_weeks_total_of_all_events():
+    events = act.MEMBER_HISTORY_EVENTS
+    counts = [[(w * 7 + e) % 3 for w in range(act.HISTORY_WEEKS)] for e in range(len(events))]
+    counts[2][5] = 65_000
+    counts[3][5] = 9_000
+    cells = np.frombuffer(act.pack_history(counts, 1)[act.HISTORY_HEADER.size:], dtype="<u2").reshape(len(events) + 1, -1)
+    expected = np.minimum(np.array(counts).sum(axis=0), act.HISTORY_MAX)
+    assert cells[-1].tolist() == expected.tolist() and cells[-1][5] == act.HISTORY_MAX
+    assert ((cells[-1] > 0) == (np.array(counts) > 0).any(axis=0)).all()
+
+
+def _legacy(record, until):
+    """`compacted` as the earlier format wrote it: event rows only, the newest week in `hw`."""
+    out = act.compacted(record, until)
+    if "h" in out:
+        newest, counts = act.read_history(out["h"], act.history_events(str(out["member_id"])))
+        cells = np.array(counts, dtype="<u2")
+        out = {**out, "h": cells.tobytes(), "hw": newest}
+    return out
+
+
+def test_a_history_of_the_earlier_format_reads_the_same_and_is_rewritten(population):
+    members, _ = population
+    last = act.week_serial(*features.week_keys(AS_OF)[0])
+    pairs = [(p, r) for p, r in zip(members.items[:300], members.records[:300], strict=True) if r is not None]
+    profiles, records = [p for p, _ in pairs], [r for _, r in pairs]
+    legacy = [_legacy(r, last - 2) for r in records]
+    assert all(act.is_legacy_history(r["h"], act.MEMBER_HISTORY_EVENTS) for r in legacy if "h" in r)
+    assert [act.expanded(r) for r in legacy] == [act.expanded(act.compacted(r, last - 2)) for r in records]
+    rewritten = [act.compacted(r, last - 2) for r in legacy]                   # nothing ripe: only the format
+    assert all("hw" not in r for r in rewritten) and rewritten == [act.compacted(r, last - 2) for r in records]
+    mixed = [legacy[i] if i % 2 else rewritten[i] for i in range(len(records))]
+    expected = features.member_matrix(profiles, records, AS_OF)
+    assert np.array_equal(features.member_matrix(profiles, mixed, AS_OF), expected)
+    assert np.array_equal(features.member_matrix(profiles, [_raw(r) for r in mixed], AS_OF, raw=True), expected)
 
 
 def test_fold_moves_ripe_counters_only():
@@ -39,9 +79,9 @@ def test_fold_moves_ripe_counters_only():
     record = {"member_id": "m1", "w2026_46_bookings": 2, "w2026_47_bookings": 1, "w2026_48_bookings": 5,
               "w2026_47_request_comments_sent": 3, "last_event": "bookings"}
     out = act.compacted(record, now - 1)
-    assert set(out) == {"member_id", "h", "hw", "w2026_48_bookings", "w2026_47_request_comments_sent", "last_event"}
-    history = act.unpack_history(out["h"], act.MEMBER_HISTORY_EVENTS)
-    assert history[1][-2:] == [2, 1] and sum(map(sum, history)) == 3 and out["hw"] == now - 1
+    assert set(out) == {"member_id", "h", "w2026_48_bookings", "w2026_47_request_comments_sent", "last_event"}
+    newest, history = act.read_history(out["h"], act.MEMBER_HISTORY_EVENTS)
+    assert history[1][-2:] == [2, 1] and sum(map(sum, history)) == 3 and newest == now - 1
     again = act.compacted({**out, "w2026_48_bookings": 5}, now)                  # a week later
     assert act.unpack_history(again["h"], act.MEMBER_HISTORY_EVENTS)[1][-3:] == [2, 1, 5]
     assert act.compacted(again, now) == again                                   # nothing ripe: unchanged
