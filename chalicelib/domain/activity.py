@@ -52,11 +52,15 @@ def week_counter(event: str, at: datetime) -> str:
 # it belongs to). Once a week has closed, batch scoring folds the live counters of the events below into
 # one binary attribute `h` and removes the folded counters. Scoring reads `h` plus whatever is still live,
 # so it never needs ~90 separate attributes per member.
-# Layout of `h` (format 2): a header (format, number of events, week serial of the newest week), then
-# (events + 1) rows of HISTORY_WEEKS uint16 little-endian counts, event-major, oldest week first; the last
-# row is all the events of each week together (saturating), so "was the member active that week" is one
-# row. Format 1 (written before) had only the event rows, and the newest week in a separate `hw`; it is
-# still read, and a run rewrites it in format 2 the first time it scans it.
+# Layout of `h` (format 2): a header (format, flags, number of events, week serial of the newest week),
+# then (events + 1) rows of HISTORY_WEEKS uint16 little-endian cells, event-major: cell k of an event's row
+# is its count over the k + 1 newest weeks together (cumulative from the newest week back) modulo 2**16,
+# and the last row is the same for all the events of each week together. A window's sum is then one cell
+# (two when the window starts before the newest week), not a sum over weeks; weekly counts, at most
+# HISTORY_MAX each, come back exactly as the difference of neighbouring cells. A history in which an
+# event counted 2**16 or more over its weeks is flagged HISTORY_WIDE: readers add its weeks up instead.
+# Format 1 (written before) had plain weekly counts of the events only, and the newest week in a separate
+# `hw`; it is still read, and a run rewrites it in format 2 the first time it scans it.
 SERVICE_EVENT_CATEGORIES: tuple[str, ...] = ("rights_protection", "training", "certification", "employment",
                                              "hardship_aid", "health")
 MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
@@ -67,7 +71,8 @@ EMPLOYER_HISTORY_EVENTS: tuple[str, ...] = (EMPLOYER_RIGHTS_REQUEST, EMPLOYER_ME
 HISTORY_WEEKS = 26
 HISTORY_MAX = 65535                        # a uint16 cell saturates instead of wrapping
 HISTORY_FORMAT = 2
-HISTORY_HEADER = struct.Struct("<HHi")     # format, events, newest week serial
+HISTORY_HEADER = struct.Struct("<BBHi")    # format, flags, events, newest week serial
+HISTORY_WIDE = 1                           # flag: an event's cumulative count passed 2**16 (cells wrapped)
 _COUNTER = re.compile(r"^w(\d{4})_(\d{2})_([a-z][a-z0-9_]*)$")
 
 
@@ -115,37 +120,49 @@ def _cells(data: bytes) -> array:
 
 
 def read_history(blob: bytes | None, events: tuple[str, ...], hw: int | None = None) -> tuple[int | None, list[list[int]]]:
-    """(newest week serial, events x HISTORY_WEEKS counts oldest week first) of a stored history, either
-    format (`hw`: the separate newest week of format 1); (None, zeros) without one."""
+    """(newest week serial, events x HISTORY_WEEKS weekly counts oldest week first) of a stored history,
+    either format (`hw`: the separate newest week of format 1); (None, zeros) without one."""
     if not blob:
         return None, [[0] * HISTORY_WEEKS for _ in events]
     blob = bytes(blob)
     if is_legacy_history(blob, events):
-        newest, data = (int(hw) if hw is not None else None), blob
-    else:
-        if len(blob) != history_size(events):
-            raise ValueError(f"activity history of {len(events)} events must be {history_size(events)} bytes")
-        fmt, count, newest = HISTORY_HEADER.unpack_from(blob)
-        if (fmt, count) != (HISTORY_FORMAT, len(events)):
-            raise ValueError(f"activity history format {fmt} of {count} events is not {HISTORY_FORMAT} of {len(events)}")
-        data = blob[HISTORY_HEADER.size:]
-    cells = _cells(data)
-    return newest, [list(cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS]) for i in range(len(events))]
+        cells = _cells(blob)
+        return (int(hw) if hw is not None else None), [list(cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS])
+                                                      for i in range(len(events))]
+    if len(blob) != history_size(events):
+        raise ValueError(f"activity history of {len(events)} events must be {history_size(events)} bytes")
+    fmt, _, count, newest = HISTORY_HEADER.unpack_from(blob)
+    if (fmt, count) != (HISTORY_FORMAT, len(events)):
+        raise ValueError(f"activity history format {fmt} of {count} events is not {HISTORY_FORMAT} of {len(events)}")
+    cells = _cells(blob[HISTORY_HEADER.size:])
+    weekly = []
+    for i in range(len(events)):
+        row = cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS]
+        newest_first = [(row[k] - (row[k - 1] if k else 0)) & 0xFFFF for k in range(HISTORY_WEEKS)]
+        weekly.append(newest_first[::-1])
+    return newest, weekly
 
 
 def unpack_history(blob: bytes | None, events: tuple[str, ...]) -> list[list[int]]:
-    """events x HISTORY_WEEKS counts (oldest week first); zeros without a history."""
+    """events x HISTORY_WEEKS weekly counts (oldest week first); zeros without a history."""
     return read_history(blob, events)[1]
 
 
 def pack_history(counts: list[list[int]], newest: int) -> bytes:
-    """A format-2 history: the header, the event rows (saturated) and their weekly total."""
+    """A format-2 history of weekly counts (events x HISTORY_WEEKS, oldest week first; saturated at
+    HISTORY_MAX): the header, each event's cumulative row and that of their weekly total."""
     rows = [[min(max(int(v), 0), HISTORY_MAX) for v in row] for row in counts]
-    total = [min(sum(week), HISTORY_MAX) for week in zip(*rows, strict=True)] if rows else []
-    cells = array("H", (v for row in (*rows, total) for v in row))
+    total = [min(sum(week), HISTORY_MAX) for week in zip(*rows, strict=True)] if rows else [0] * HISTORY_WEEKS
+    wide = any(sum(row) > 0xFFFF for row in rows)
+    cells = array("H")
+    for row in (*rows, total):
+        running = 0
+        for v in reversed(row):                       # newest week first
+            running += v
+            cells.append(running & 0xFFFF)
     if sys.byteorder == "big":
         cells.byteswap()
-    return HISTORY_HEADER.pack(HISTORY_FORMAT, len(counts), newest) + cells.tobytes()
+    return HISTORY_HEADER.pack(HISTORY_FORMAT, HISTORY_WIDE if wide else 0, len(counts), newest) + cells.tobytes()
 
 
 def fold(subject_id: str, blob: bytes | None, hw: int | None, live: dict[str, int],

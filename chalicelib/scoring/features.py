@@ -15,9 +15,7 @@ imports this module's names without paying for numpy.
 from __future__ import annotations
 
 import hashlib
-import math
 import struct
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,6 +32,7 @@ from chalicelib.domain.activity import (  # noqa: F401  (employer_subject is re-
     HISTORY_HEADER,
     HISTORY_MAX,
     HISTORY_WEEKS,
+    HISTORY_WIDE,
     MEMBER_HISTORY_EVENTS,
     PROFILE_FIELD_LAYOUT,
     PROFILE_FORMAT_VERSION,
@@ -149,21 +148,25 @@ def _attribute(records: Sequence[Mapping[str, Any] | None], name: str, tag: str 
 _ABSENT: Mapping[str, Any] = {}
 
 
-def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
-                  raw: bool = False) -> np.ndarray:
-    """(n, events + 1, WEEKS) counts, oldest week first (column WEEKS-1 is the last complete week before the
-    week of `as_of`), the last row all the events of each week together (saturating; the layout of the
-    compacted history): the history (`h`, chalicelib.domain.activity) plus the live counter attributes;
-    absent counters are 0.
+@dataclass(frozen=True)
+class _History:
+    """A page's activity histories as features read them: `cumulative[i, r, k]` is row r's count over the
+    k + 1 newest weeks of member i's history (rows: the events, then all of them together; uint16 as stored,
+    exact below 2**16, or int64), `lag[i]` how many weeks that newest week lies before the last complete week
+    before `as_of` (None: none does)."""
+    cumulative: Any
+    lag: Any
 
-    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. Only
-    pages with live counters of the weeks counted are looked into item by item (after compaction, few
-    are). The array is uint16 and aligned with the stored histories, so when every history ends at the
-    last complete week it is the stored bytes themselves, not a copy.
-    """
+
+def _page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str, ...], as_of: datetime, *,
+                  raw: bool) -> _History:
+    """The histories (`h`, chalicelib.domain.activity) and the live counters of complete weeks of `records`.
+
+    `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. A page of
+    format-2 histories without such live counters (the usual page after compaction) is the stored bytes
+    themselves; only pages with live counters of the weeks counted are looked into item by item."""
     import numpy as np
 
-    events = tuple(events)
     n, size = len(records), history_size(events)
     # the page's small objects first, while they are in cache, then its megabyte of histories
     blobs = _attribute(records, "h", "B" if raw else None, missing=_no_history(events))
@@ -173,29 +176,25 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
         newest = _attribute(records, "hw", "N" if raw else None)
         joined = b"".join(_format_2(blob, events, hw) for blob, hw in zip(blobs, newest, strict=True))
     page = np.frombuffer(joined, dtype=_history_dtype(len(events)))
-    if n and (page["kind"] != (HISTORY_FORMAT | len(events) << 16)).any():    # format and events, one word
+    kind = page["kind"]
+    if n and ((kind & ~np.uint32(0xFF00)) != (HISTORY_FORMAT | len(events) << 16)).any():   # format and events
         raise ValueError(f"activity history must be format {HISTORY_FORMAT} of {len(events)} events")
-    stored = page["cells"]
     weeks = week_keys(as_of)
-    lag = week_serial(*weeks[0]) - page["newest"]         # weeks the newest week of a history lies back
+    lag = week_serial(*weeks[0]) - page["newest"]
     lag[page["newest"] == 0] = 0                          # no history: zeros, however aligned
-    if not lag.any():
-        out = stored                 # every history ends at the last complete week
-    else:
-        out = np.zeros(stored.shape, dtype=stored.dtype)
-        for d in np.unique(lag).tolist():                 # week j of `out` is week j + d of the history
-            rows = lag == d
-            if 0 <= d < WEEKS:
-                out[rows, :, :WEEKS - d] = stored[rows, :, d:]
-            elif -WEEKS < d < 0:
-                out[rows, :, -d:] = stored[rows, :, :WEEKS + d]
+    history = _History(page["cells"], lag if lag.any() else None)
+    wide = (kind & np.uint32(HISTORY_WIDE << 8)) != 0
+    if wide.any():                    # an event counted 2**16 or more: its weeks added up exactly
+        exact = history.cumulative.astype(np.int64)
+        exact[wide] = np.cumsum(np.diff(exact[wide], axis=2, prepend=0) & 0xFFFF, axis=2)
+        history = _History(exact, history.lag)
     if _NOT_COUNTERS.issuperset(keys):
-        return out                                        # no live counters (the usual page after compaction)
+        return history                                    # no live counters
     index = _counter_index(events, tuple(weeks))
     if index.keys().isdisjoint(keys):
-        return out                     # live counters of this week only, which no window reaches yet
-    out = np.array(out)                                   # writable, and never the stored bytes
-    flat, total = out.reshape(n, -1), len(events) * WEEKS
+        return history                 # live counters of this week only, which no window reaches yet
+    weekly = _weekly(history)          # counted again with the live counters, week by week
+    flat, total = weekly.reshape(n, -1), len(events) * WEEKS
     for i, record in enumerate(records):
         if record and not _NOT_COUNTERS.issuperset(record):
             for name, value in record.items():
@@ -204,13 +203,98 @@ def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[
                     count = int(value["N"] if raw else value)
                     for at in (pos, total + pos % WEEKS):    # the event's week and that week's total
                         flat[i, at] = min(int(flat[i, at]) + count, HISTORY_MAX)
-    return out
+    return _History(np.cumsum(weekly[:, :, ::-1], axis=2), None)
+
+
+def _cumulative_at(history: _History, columns: tuple[Any, Any]) -> np.ndarray:
+    """(n, len(rows)) counts of `rows[j]` over the `weeks_back[j]` + 1 weeks before the week of `as_of`
+    (each 0..WEEKS-1), with `columns` = _columns(rows, weeks_back), wherever each history's newest week
+    lies; in the history's dtype (uint16: modulo 2**16 like the stored cells, so a total row's values are
+    only good for differences)."""
+    import numpy as np
+
+    cumulative = history.cumulative
+    flat = cumulative.reshape(cumulative.shape[0], -1)
+    rows, weeks_back, cells_at = columns
+    if history.lag is None:
+        return flat[:, cells_at]
+    lag = history.lag[:, None]
+
+    def cells(back: Any) -> Any:                          # cell `back - lag`; before the history's newest week: 0
+        at = np.clip(back - lag, -1, WEEKS - 1)
+        got = np.take_along_axis(flat, rows * WEEKS + np.maximum(at, 0), axis=1).astype(np.int64)
+        return np.where(at >= 0, got, 0)
+
+    # minus the weeks a history newer than the window has after it (negative lag; otherwise nothing)
+    return (cells(weeks_back) - cells(np.full_like(weeks_back, -1))).astype(cumulative.dtype)
+
+
+@lru_cache(maxsize=8)
+def _columns(rows: tuple[int, ...], weeks_back: tuple[int, ...]) -> tuple[Any, Any, Any]:
+    """_cumulative_at's reading of (row, weeks back) pairs: the two as arrays and their flat cell indices."""
+    import numpy as np
+
+    r, k = np.array(rows), np.array(weeks_back)
+    return r, k, r * WEEKS + k
+
+
+def _weekly_of(history: _History, rows: tuple[int, ...]) -> np.ndarray:
+    """(n, len(rows), WEEKS) weekly counts of `rows`, most recent week first (column 0: the last complete
+    week before the week of `as_of`), in the history's dtype."""
+    return _weekly_from(_through_each_week(history, rows))
+
+
+def _through_each_week(history: _History, rows: tuple[int, ...]) -> np.ndarray:
+    """(n, len(rows), WEEKS): `rows`' counts over the k + 1 weeks before the week of `as_of`, k = 0..WEEKS-1."""
+    if history.lag is None:
+        return history.cumulative[:, list(rows)]
+    through = _cumulative_at(history, _columns(tuple(r for r in rows for _ in range(WEEKS)), tuple(range(WEEKS)) * len(rows)))
+    return through.reshape(-1, len(rows), WEEKS)
+
+
+def _weekly_from(through: np.ndarray) -> np.ndarray:
+    """Weekly counts (most recent first) from counts over the 1, 2, .. WEEKS most recent weeks (last axis),
+    same dtype: uint16 wraps, and weekly counts (at most HISTORY_MAX) come back exactly. As one long
+    difference, each row's first week put back: numpy is slow on many short rows."""
+    import numpy as np
+
+    flat = np.ascontiguousarray(through).reshape(-1)
+    out = flat.copy()
+    out[1:] -= flat[:-1]
+    out[::WEEKS] = flat[::WEEKS]
+    return out.reshape(through.shape)
+
+
+def _first_week(counts: np.ndarray) -> np.ndarray:
+    """Weeks since the most recent week with a count (0: the last complete week), NONE_WEEKS without one,
+    from (n, WEEKS) counts most recent first, week by week or over the 1, 2, .. WEEKS most recent weeks: the
+    first cell that is not 0 (a cell modulo 2**16 is 0 before that week, and its count alone at it)."""
+    import numpy as np
+
+    counted = counts != 0
+    first = counted.argmax(axis=1)
+    return np.where(counted[np.arange(len(first)), first], first, NONE_WEEKS)
+
+
+def _weekly(history: _History) -> np.ndarray:
+    """Every row's weekly counts, oldest week first (weekly_counts' layout); int64."""
+    import numpy as np
+
+    return _weekly_of(history, tuple(range(history.cumulative.shape[1])))[:, :, ::-1].astype(np.int64)
+
+
+def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
+                  raw: bool = False) -> np.ndarray:
+    """(n, events + 1, WEEKS) weekly counts, oldest week first (column WEEKS-1 is the last complete week
+    before the week of `as_of`), the last row all the events of each week together (saturating): the history
+    (`h`, chalicelib.domain.activity) plus the live counter attributes; absent counters are 0."""
+    return _weekly(_page_history(records, tuple(events), as_of, raw=raw))
 
 
 @lru_cache(maxsize=4)
 def _no_history(events: tuple[str, ...]) -> bytes:
     """The history of a record without one: no newest week (0), all zeros."""
-    return HISTORY_HEADER.pack(HISTORY_FORMAT, len(events), 0) + bytes(history_size(events) - HISTORY_HEADER.size)
+    return HISTORY_HEADER.pack(HISTORY_FORMAT, 0, len(events), 0) + bytes(history_size(events) - HISTORY_HEADER.size)
 
 
 def _format_2(blob: bytes, events: tuple[str, ...], hw: Any) -> bytes:
@@ -223,11 +307,12 @@ def _format_2(blob: bytes, events: tuple[str, ...], hw: Any) -> bytes:
 
 @lru_cache(maxsize=4)
 def _history_dtype(events: int) -> Any:
-    """numpy's reading of a format-2 history (chalicelib.domain.activity.HISTORY_HEADER + cells)."""
+    """numpy's reading of a format-2 history (chalicelib.domain.activity.HISTORY_HEADER + cells): format,
+    flags and events as one word."""
     import numpy as np
 
-    if HISTORY_HEADER.format != "<HHi":
-        raise ValueError(f"history header {HISTORY_HEADER.format} is not read as format, events, newest")
+    if HISTORY_HEADER.format != "<BBHi":
+        raise ValueError(f"history header {HISTORY_HEADER.format} is not read as format, flags, events, newest")
     return np.dtype([("kind", "<u4"), ("newest", "<i4"), ("cells", "<u2", (events + 1, HISTORY_WEEKS))])
 
 
@@ -238,28 +323,6 @@ def _EWM_WEIGHTS() -> np.ndarray:  # noqa: N802
 
     w = 0.5 ** (np.arange(WEEKS) / 2)
     return w / w.sum()
-
-
-def _weeks_since(mask: np.ndarray) -> np.ndarray:
-    """Per row of a (n, WEEKS) oldest-first mask (weekly_counts' layout), the weeks since its last True week
-    (0: the last complete week); NONE_WEEKS if none."""
-    return _last_week(mask @ _WEEK_BITS())
-
-
-def _last_week(bits: np.ndarray) -> np.ndarray:
-    """`_weeks_since` from a mask read as a binary number (`mask @ _WEEK_BITS()`): the leading bit is the last
-    True week, so one product and frexp do what any + argmax over a reversed view did."""
-    import numpy as np
-
-    return np.where(bits > 0, 1 - np.frexp(bits)[1], NONE_WEEKS)
-
-
-@lru_cache(maxsize=1)
-def _WEEK_BITS() -> np.ndarray:  # noqa: N802
-    """Week j of an oldest-first row is worth 2**(j - WEEKS + 1): distinct powers of two, sums exact in float64."""
-    import numpy as np
-
-    return 0.5 ** np.arange(WEEKS)[::-1]
 
 
 @lru_cache(maxsize=16)
@@ -381,42 +444,20 @@ def _layout(names: tuple[str, ...], keys: tuple[str | tuple[str, ...], ...]) -> 
     if missing := [n for n in names if n not in computed]:
         raise KeyError(f"features not computed: {missing}")
 
-    def runs(key: str | tuple[str, ...]) -> tuple[tuple[Any, Any], ...]:
-        if isinstance(key, str):
-            return ((names.index(key), None),)
-        where = [names.index(k) for k in key]
-        starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
-        return tuple((slice(where[a], where[b - 1] + 1), slice(a, b))
-                     for a, b in zip(starts, [*starts[1:], len(where)], strict=True))
+    return tuple(((names.index(key), None),) if isinstance(key, str) else _runs([names.index(k) for k in key])
+                 for key in keys)
 
-    return tuple(runs(key) for key in keys)
+
+def _runs(where: Sequence[int]) -> tuple[tuple[slice, slice], ...]:
+    """Columns `where` of a block, as runs of adjacent columns: (columns of the matrix, of the block)."""
+    starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
+    return tuple((slice(where[a], where[b - 1] + 1), slice(a, b))
+                 for a, b in zip(starts, [*starts[1:], len(where)], strict=True))
 
 
 # --- members -------------------------------------------------------------------------------
-# "<event> over the last <w> weeks" for every event and window comes from one small matrix product of
-# the (member x event, week) counts with the 0/1 window matrix, so the hot path of batch scoring is numpy.
-
-WINDOW_LENGTHS: tuple[int, ...] = (1, 2, 4, 8, 13, WEEKS)
-
-
-_WINDOW_COLUMNS = 8                # WINDOW_LENGTHS padded with zero columns: OpenBLAS multiplies by 8 faster than by 6
-
-
-@lru_cache(maxsize=1)
-def _window_matrix() -> np.ndarray:
-    """(WEEKS, _WINDOW_COLUMNS) float32: column k sums the last WINDOW_LENGTHS[k] weeks of an oldest-first row."""
-    import numpy as np
-
-    w = np.zeros((WEEKS, _WINDOW_COLUMNS), dtype=np.float32)
-    for k, weeks in enumerate(WINDOW_LENGTHS):
-        w[WEEKS - weeks:, k] = 1.0
-    return w
-
-
-# every "<event>_<weeks>w" feature is the window sum of that event and window
-_WINDOW_SUMS: dict[str, int] = {f"{e}_{w}w": i * _WINDOW_COLUMNS + k for i, e in enumerate(MEMBER_EVENTS)
-                                for k, w in enumerate(WINDOW_LENGTHS) if f"{e}_{w}w" in MEMBER_FEATURES}
-_WINDOW_POSITION = {name: j for j, name in enumerate(_WINDOW_SUMS)}
+# "<event> over the last <w> weeks" for every event and window is one cell of the event's cumulative
+# history row (chalicelib.domain.activity), so the hot path of batch scoring gathers, it does not add up.
 
 
 @dataclass(frozen=True)
@@ -501,14 +542,14 @@ def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mappi
                   as_of: datetime, *, raw: bool = False) -> np.ndarray:
     """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet).
     `raw=True`: the activity records are in DynamoDB's item format, as batch scoring scans them."""
-    return _member_features(weekly_counts(records, MEMBER_EVENTS, as_of, raw=raw),
+    return _member_features(_page_history(records, MEMBER_EVENTS, as_of, raw=raw),
                             _days_since_event(records, as_of, raw=raw), _profiles(profiles, as_of))
 
 
 def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) -> np.ndarray:
     """Batch scoring's entry: activity items as a Scan returns them (DynamoDB's format), each carrying its
     member's profile mirror `p`; the same features as `member_matrix` with the members items."""
-    return _member_features(weekly_counts(items, MEMBER_EVENTS, as_of, raw=True),
+    return _member_features(_page_history(items, MEMBER_EVENTS, as_of, raw=True),
                             _days_since_event(items, as_of, raw=True),
                             _mirrored_profiles(_attribute(items, "p", "B"), as_of))
 
@@ -536,50 +577,60 @@ _NO_TIME_VALUE = -(2 ** 63)                   # no time: no stored time is 292,0
 _NO_TIME = struct.pack(EVENT_TIME_FORMAT, _NO_TIME_VALUE)
 
 
-_APP_OPENS, _CHECKINS = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins")
+_APP_OPENS, _CHECKINS, _ALL = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins"), len(MEMBER_EVENTS)
 _PROFILE_BLOCKS = tuple(tuple(f"{prefix}_{term}" for term in vocabulary) for prefix, vocabulary in
                         (("membership", MEMBERSHIP_STATES), ("group", WORKER_GROUPS), ("city", CITY_CODES)))
 _COLUMN = {name: j for j, name in enumerate(MEMBER_FEATURES)}
-# the window sums fill the first columns of the matrix (requests_all_26w among them is computed apart)
-_WINDOW_BLOCK = 1 + max(_COLUMN[name] for name in _WINDOW_SUMS)
-_WINDOW_GATHER = [_WINDOW_SUMS.get(name, 0) for name in MEMBER_FEATURES[:_WINDOW_BLOCK]]
+
+
+def _window_of(name: str) -> tuple[int, int]:
+    """(event row, weeks) of an "<event>_<weeks>w" feature."""
+    event, weeks = name.rsplit("_", 1)
+    return MEMBER_EVENTS.index(event), int(weeks.removesuffix("w"))
+
+
+# every "<event>_<weeks>w" feature is one cell of the event's cumulative history row; the window sums fill
+# the first columns of the matrix (requests_all_26w among them is computed apart)
+_WINDOWS = tuple(name for name in MEMBER_FEATURES if name.endswith("w") and name.rsplit("_", 1)[0] in MEMBER_EVENTS
+                 and name.rsplit("_", 1)[1][:-1].isdigit())
+_WINDOW_BLOCK = 1 + max(_COLUMN[name] for name in _WINDOWS)
+_WINDOW_CELLS = tuple(zip(*(_window_of(name) for name in MEMBER_FEATURES[:_WINDOW_BLOCK] if name in _WINDOWS),
+                          strict=True))
+_WINDOW_TARGETS = [_COLUMN[name] for name in MEMBER_FEATURES[:_WINDOW_BLOCK] if name in _WINDOWS]
+_WINDOW_RUNS = _runs(_WINDOW_TARGETS)
+_WINDOW_AT = {name: j for j, name in enumerate(n for n in MEMBER_FEATURES[:_WINDOW_BLOCK] if n in _WINDOWS)}
 # the window sums other features are derived from, read once as float64
 _EXACT = (*(f"requests_{c}_{WEEKS}w" for c in SERVICE_CATEGORIES), f"request_rejected_{WEEKS}w", "app_opens_4w",
           f"app_opens_{WEEKS}w", "checkins_4w", f"checkins_{WEEKS}w", "no_shows_13w", "bookings_13w")
-_EXACT_GATHER = [_WINDOW_SUMS[name] for name in _EXACT]
+_EXACT_GATHER = [_WINDOW_AT[name] for name in _EXACT]
 
 
-def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles: _Profiles) -> np.ndarray:
-    """The one definition of the member features: (n, events + 1, WEEKS) counts (weekly_counts), days since
-    the last event, profile columns. Each feature is written straight into its column of the result."""
+def _member_features(history: _History, days_since_event: np.ndarray, profiles: _Profiles) -> np.ndarray:
+    """The one definition of the member features: the page's histories (_page_history), days since the
+    last event, profile columns. Each feature is written straight into its column of the result."""
     import numpy as np
 
-    n, events = counts.shape[0], counts.shape[1] - 1              # the last row: all events of the week
+    n = history.cumulative.shape[0]
     out = np.empty((n, len(MEMBER_FEATURES)), dtype=np.float32)
     col = _COLUMN
-    weekly = _scratch("weekly", (n, events, WEEKS), np.float32)
-    np.copyto(weekly, counts[:, :events])
-    # every event over every window; float32 is exact here (integer counts far below 2**24)
-    sums = np.matmul(weekly.reshape(n * events, WEEKS), _window_matrix(),
-                     out=_scratch("sums", (n * events, _WINDOW_COLUMNS), np.float32)).reshape(n, -1)
-    out[:, :_WINDOW_BLOCK] = sums[:, _WINDOW_GATHER]
-    exact = sums[:, _EXACT_GATHER].astype(np.float64)            # the sums features below are derived from
+    # every event over every window: one cell each (float32 is exact: integer counts far below 2**24)
+    windows = _cumulative_at(history, _columns(_WINDOW_CELLS[0], tuple(w - 1 for w in _WINDOW_CELLS[1])))
+    for target, source in _WINDOW_RUNS:
+        out[:, target] = windows[:, source]
+    exact = windows[:, _EXACT_GATHER].astype(np.float64)            # the sums features below are derived from
     e = {name: exact[:, k] for k, name in enumerate(_EXACT)}
     requests_all = exact[:, :len(SERVICE_CATEGORIES)].sum(axis=1)
     out[:, col["requests_all_26w"]] = requests_all
     out[:, col["rejected_share_26w"]] = e[f"request_rejected_{WEEKS}w"] / np.maximum(requests_all, 1.0)
-    # a week is active when any event happened in it (the history's total row); the active weeks in
-    # windows and the week bits of _last_week, for activity and for check-ins, come from one product
-    weeks = _scratch("weeks", (n, 2, WEEKS), bool)
-    np.greater(counts[:, events], 0, out=weeks[:, 0])
-    np.greater(counts[:, _CHECKINS], 0, out=weeks[:, 1])
-    active = weeks.reshape(n, 2 * WEEKS) @ _ACTIVITY_MATRIX()
+    # app opens week by week (their weighted mean), when the member last checked in and was active at all
+    # (any event: the total row), and in how many of the recent weeks they were active
+    through = _through_each_week(history, (_APP_OPENS, _CHECKINS, _ALL))
+    out[:, col["app_opens_ewm"]] = _weekly_from(through[:, 0]).astype(np.float64) @ _EWM_WEIGHTS()
+    out[:, col["weeks_since_checkin"]] = _first_week(through[:, 1])
+    out[:, col["weeks_since_active"]] = _first_week(through[:, 2])
+    active = (_weekly_from(through[:, 2]) != 0).astype(np.float64) @ _ACTIVE_WEEKS()
     first = col["active_weeks_4w"]
-    out[:, first:first + 3] = active[:, :3]
-    since = _last_week(active[:, 3:])
-    out[:, col["weeks_since_active"]] = since[:, 0]
-    out[:, col["weeks_since_checkin"]] = since[:, 1]
-    out[:, col["app_opens_ewm"]] = counts[:, _APP_OPENS, ::-1].astype(np.float64) @ _EWM_WEIGHTS()
+    out[:, first:first + 3] = active
     out[:, col["days_since_last_event"]] = np.clip(days_since_event, 0.0, MAX_DAYS)
     out[:, col["app_opens_trend"]] = e["app_opens_4w"] / 4 - e[f"app_opens_{WEEKS}w"] / 26
     out[:, col["checkins_trend"]] = e["checkins_4w"] / 4 - e[f"checkins_{WEEKS}w"] / 26
@@ -591,35 +642,14 @@ def _member_features(counts: np.ndarray, days_since_event: np.ndarray, profiles:
     return out
 
 
-_SCRATCH = threading.local()
-_SCRATCH_BYTES = 8 << 20          # a Scan page (at most 1 MB, about 1000 activity items) needs 2 MB
-
-
-def _scratch(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-    """An array for a temporary of one page, reused by this thread from page to page: freshly allocated
-    megabytes come from the OS a 4 KiB page fault at a time, which costs batch scoring more than the
-    arithmetic on them. Larger batches (training) get a new array. Never return it or a view of it."""
-    import numpy as np
-
-    size = math.prod(shape)
-    if size * np.dtype(dtype).itemsize > _SCRATCH_BYTES:
-        return np.empty(shape, dtype=dtype)
-    kept = getattr(_SCRATCH, name, None)
-    if kept is None or kept.size < size or kept.dtype != dtype:
-        kept = np.empty(size, dtype=dtype)
-        setattr(_SCRATCH, name, kept)
-    return kept[:size].reshape(shape)
-
-
 @lru_cache(maxsize=1)
-def _ACTIVITY_MATRIX() -> np.ndarray:  # noqa: N802
-    """(2 * WEEKS, 5) float64 for two oldest-first masks side by side, activity then check-ins: active weeks
-    in the last 4, 8 and 26 weeks, the week bits (_last_week) of activity, those of check-ins."""
+def _ACTIVE_WEEKS() -> np.ndarray:  # noqa: N802
+    """(WEEKS, 3) float64 for a most-recent-first mask of active weeks: those in the last 4, 8 and 26 weeks."""
     import numpy as np
 
-    out = np.zeros((2 * WEEKS, 5))
-    out[:WEEKS, :3] = _window_matrix()[:, [WINDOW_LENGTHS.index(w) for w in (4, 8, WEEKS)]]
-    out[:WEEKS, 3] = out[WEEKS:, 4] = _WEEK_BITS()
+    out = np.zeros((WEEKS, 3))
+    for k, weeks in enumerate((4, 8, WEEKS)):
+        out[:weeks, k] = 1.0
     return out
 
 
@@ -632,7 +662,7 @@ def employer_matrix(employers: Sequence[Mapping[str, Any]], records: Sequence[Ma
     rights, joined, left = counts[:, 0, :], counts[:, 1, :], counts[:, 2, :]
     cols: dict[str, Any] = {
         **{f"rights_requests_{w}w": rights[:, :w].sum(axis=1) for w in (1, 2, 4, 8, 13, 26)},
-        "weeks_since_rights_request": _weeks_since(rights[:, ::-1] > 0),
+        "weeks_since_rights_request": _first_week(rights),
         "members_joined_26w": joined.sum(axis=1), "members_left_13w": left[:, :13].sum(axis=1),
         "members_left_26w": left.sum(axis=1),
         "has_union": [1.0 if e.get("has_union") else 0.0 for e in employers],

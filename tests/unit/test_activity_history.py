@@ -37,15 +37,43 @@ def test_pack_and_unpack_round_trip_and_saturate():
     assert act.unpack_history(act.pack_history(counts, 105_700), events)[0][0] == act.HISTORY_MAX
 
 
-def test_the_last_row_is_the_weeks_total_of_all_events():
+def _rows(blob):
+    """The cells of a format-2 history: (events + 1, weeks), each row cumulative from the newest week."""
+    cells = np.frombuffer(blob[act.HISTORY_HEADER.size:], dtype="<u2")
+    return cells.reshape(-1, act.HISTORY_WEEKS).astype(np.int64)
+
+
+def test_each_row_counts_from_the_newest_week_back_and_the_last_row_totals_the_events():
     events = act.MEMBER_HISTORY_EVENTS
     counts = [[(w * 7 + e) % 3 for w in range(act.HISTORY_WEEKS)] for e in range(len(events))]
     counts[2][5] = 65_000
     counts[3][5] = 9_000
-    cells = np.frombuffer(act.pack_history(counts, 1)[act.HISTORY_HEADER.size:], dtype="<u2").reshape(len(events) + 1, -1)
-    expected = np.minimum(np.array(counts).sum(axis=0), act.HISTORY_MAX)
-    assert cells[-1].tolist() == expected.tolist() and cells[-1][5] == act.HISTORY_MAX
-    assert ((cells[-1] > 0) == (np.array(counts) > 0).any(axis=0)).all()
+    rows = _rows(act.pack_history(counts, 1))
+    newest_first = np.array(counts)[:, ::-1]
+    assert (rows[:-1] == np.cumsum(newest_first, axis=1)).all()            # no event passed 2**16: exact
+    weekly_total = np.diff(rows[-1], prepend=0) & 0xFFFF                     # the total row wraps; weeks don't
+    assert weekly_total.tolist() == np.minimum(newest_first.sum(axis=0), act.HISTORY_MAX).tolist()
+    assert weekly_total[act.HISTORY_WEEKS - 1 - 5] == act.HISTORY_MAX
+    assert act.HISTORY_HEADER.unpack_from(act.pack_history(counts, 1))[1] == 0
+
+
+def test_an_event_counted_past_2_16_is_flagged_and_still_read_exactly(population):
+    events = act.MEMBER_HISTORY_EVENTS
+    counts = [[0] * act.HISTORY_WEEKS for _ in events]
+    counts[0][-3:] = [40_000, 50_000, 65_535]                               # app opens of a scripted client
+    blob = act.pack_history(counts, 105_000)
+    assert act.HISTORY_HEADER.unpack_from(blob)[1] == act.HISTORY_WIDE
+    assert act.read_history(blob, events) == (105_000, counts)
+    members, _ = population
+    last = act.week_serial(*features.week_keys(AS_OF)[0])
+    record = {"member_id": "m-bot", **{act.week_counter("app_opens", AS_OF - timedelta(weeks=k)): v
+                                       for k, v in ((1, 65_535), (2, 50_000), (3, 40_000), (9, 7))}}
+    other = next(r for r in members.records if r is not None)
+    items = [_raw(act.compacted(r, last)) for r in (record, other)]
+    live = features.member_matrix(members.items[:2], [record, other], AS_OF)
+    assert np.array_equal(features.member_matrix(members.items[:2], items, AS_OF, raw=True), live)
+    row = dict(zip(features.MEMBER_FEATURES, live[0].tolist(), strict=True))
+    assert row["app_opens_26w"] == 155_542 and row["app_opens_4w"] == 155_535 and row["app_opens_1w"] == 65_535
 
 
 def _legacy(record, until):
