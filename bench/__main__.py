@@ -32,21 +32,29 @@ def _latency() -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _as_deployed() -> dict[str, str]:
+    from infra.queues import segment_environment
+
+    return {**os.environ, **segment_environment()}
+
+
 def _in_process(module: str, *args: str) -> dict[str, float]:
-    """`python -m module args` in its own process (its own moto world); its last stdout line is JSON."""
+    """`python -m module args` in its own process (its own moto world), in the segment Lambda's environment;
+    its last stdout line is JSON."""
     import subprocess
 
-    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=_as_deployed(), capture_output=True,
+                         text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def _scoring() -> dict[str, float]:
-    """ml.serving_figures in its own process (xgboost stays out of this one), flattened to figure names."""
+    """ml.serving_figures in its own process (xgboost stays out of this one), in the segment Lambda's
+    environment, flattened to figure names."""
     import subprocess
 
-    out = subprocess.run([sys.executable, "-m", "ml.serving_figures"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run([sys.executable, "-m", "ml.serving_figures"], cwd=ROOT, env=_as_deployed(),
+                         capture_output=True, text=True, check=True).stdout
     raw = json.loads(out)
     flat = {f"scoring.load_ms.{k}": v for k, v in raw["model_load_ms"].items()}
     for step, stats in raw["online_churn"].items():

@@ -8,6 +8,7 @@ scoring segments: one message per scan segment of a scoring run (app.py `score_s
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from chalicelib.settings import Settings
@@ -16,6 +17,17 @@ SEGMENT_FUNCTION_TIMEOUT = 900          # seconds; .chalice/config.json lambda_f
 VISIBILITY_TIMEOUT = 6 * SEGMENT_FUNCTION_TIMEOUT
 RETENTION_SECONDS = 4 * 24 * 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+
+
+def segment_environment(stage: str = "prod") -> dict[str, str]:
+    """The environment score_segment is deployed with (.chalice/config.json), without the stage's own
+    settings (WH_*, POWERTOOLS_*): numpy's BLAS on one thread, and glibc's malloc keeping freed memory (a
+    segment allocates the same megabytes page after page; given back to the OS each time, they come back a
+    4 KiB page fault at a time). Both are read once, when the interpreter starts."""
+    config = json.loads((Path(__file__).resolve().parents[1] / ".chalice" / "config.json").read_text())
+    function = config["stages"][stage]["lambda_functions"]["score_segment"]
+    return {k: v for k, v in {**config["environment_variables"], **function.get("environment_variables", {})}.items()
+            if not k.startswith(("WH_", "POWERTOOLS_"))}
 
 
 def dead_letter_attributes() -> dict[str, str]:

@@ -4,8 +4,8 @@ predict on a ready matrix (both with the production predictor), and serving's ct
 C library (native.py) vs the xgboost Python package on the same booster file (one row, 100k rows; same
 run, as ratios). `python -m ml.serving_figures [members]` prints JSON.
 
-numpy is imported inside the functions, so that the command line can limit OpenBLAS to one thread before
-it loads: a Lambda has its one vCPU, and OpenBLAS' threads collapse when the box runs other work."""
+The command line runs in the environment the segment Lambda is deployed with (infra.queues.segment_environment:
+OpenBLAS on one thread, glibc's malloc keeping freed memory), restarting itself with it if need be."""
 from __future__ import annotations
 
 import json
@@ -189,5 +189,9 @@ def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")      # read when numpy first loads OpenBLAS, i.e. below
+    from infra.queues import segment_environment
+
+    deployed = segment_environment()          # read when the interpreter starts (glibc) or numpy loads: restart
+    if any(os.environ.get(k) != v for k, v in deployed.items()):
+        os.execve(sys.executable, [sys.executable, "-m", "ml.serving_figures", *sys.argv[1:]], {**os.environ, **deployed})
     print(json.dumps(figures(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=1))

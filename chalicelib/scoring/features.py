@@ -193,17 +193,18 @@ def _page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str
     index = _counter_index(events, tuple(weeks))
     if index.keys().isdisjoint(keys):
         return history                 # live counters of this week only, which no window reaches yet
-    weekly = _weekly(history)          # counted again with the live counters, week by week
-    flat, total = weekly.reshape(n, -1), len(events) * WEEKS
-    for i, record in enumerate(records):
-        if record and not _NOT_COUNTERS.issuperset(record):
-            for name, value in record.items():
-                pos = index.get(name)
-                if pos is not None:
-                    count = int(value["N"] if raw else value)
-                    for at in (pos, total + pos % WEEKS):    # the event's week and that week's total
-                        flat[i, at] = min(int(flat[i, at]) + count, HISTORY_MAX)
-    return _History(np.cumsum(weekly[:, :, ::-1], axis=2), None)
+    # counted again week by week, with the live counters (saturating like the history's cells)
+    found = [(i, pos, int(value["N"] if raw else value)) for i, record in enumerate(records)
+             if record and not _NOT_COUNTERS.issuperset(record)
+             for name, value in record.items() if (pos := index.get(name)) is not None]
+    weekly = _weekly(history)
+    if found:
+        rows, cells, counts = np.array(found, dtype=np.int64).T
+        flat = weekly.reshape(n, -1)
+        np.add.at(flat, (rows, cells), counts)
+        np.add.at(flat, (rows, len(events) * WEEKS + cells % WEEKS), counts)      # that week's total
+        np.minimum(weekly, HISTORY_MAX, out=weekly)
+    return _History(np.cumsum(weekly[:, :, ::-1], axis=2, dtype=np.uint32), None)
 
 
 def _cumulative_at(history: _History, columns: tuple[Any, Any]) -> np.ndarray:
@@ -277,10 +278,10 @@ def _first_week(counts: np.ndarray) -> np.ndarray:
 
 
 def _weekly(history: _History) -> np.ndarray:
-    """Every row's weekly counts, oldest week first (weekly_counts' layout); int64."""
+    """Every row's weekly counts, oldest week first (weekly_counts' layout); uint32."""
     import numpy as np
 
-    return _weekly_of(history, tuple(range(history.cumulative.shape[1])))[:, :, ::-1].astype(np.int64)
+    return _weekly_of(history, tuple(range(history.cumulative.shape[1])))[:, :, ::-1].astype(np.uint32)
 
 
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,

@@ -106,6 +106,17 @@ def test_packaged_api_is_the_prod_app_without_dev_routes(sam):
 
 
 @pytest.mark.packaging
+def test_the_segment_function_is_deployed_in_the_environment_the_bench_measures_in(sam):
+    from infra.queues import segment_environment
+
+    [segment] = [r for r in resources_of(sam, "AWS::Serverless::Function")
+                 if r["Properties"]["Handler"] == "app.score_segment"]
+    variables = segment["Properties"]["Environment"]["Variables"]
+    assert segment_environment().items() <= variables.items()
+    assert variables["OPENBLAS_NUM_THREADS"] == "1" and int(variables["MALLOC_TRIM_THRESHOLD_"]) >= 64 << 20
+
+
+@pytest.mark.packaging
 def test_package_fits_lambda_limit(packaged):
     sizes = json.loads((packaged / "sizes.json").read_text())
     assert sizes == package.measure(packaged / "deployment.zip")
