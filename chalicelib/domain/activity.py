@@ -54,11 +54,12 @@ def week_counter(event: str, at: datetime) -> str:
 # so it never needs ~90 separate attributes per member.
 # Layout of `h` (format 2): a header (format, flags, number of events, week serial of the newest week),
 # then (events + 1) rows of HISTORY_WEEKS uint16 little-endian cells, event-major: cell k of an event's row
-# is its count over the k + 1 newest weeks together (cumulative from the newest week back) modulo 2**16,
-# and the last row is the same for all the events of each week together. A window's sum is then one cell
-# (two when the window starts before the newest week), not a sum over weeks; weekly counts, at most
-# HISTORY_MAX each, come back exactly as the difference of neighbouring cells. A history in which an
-# event counted 2**16 or more over its weeks is flagged HISTORY_WIDE: readers add its weeks up instead.
+# is its count over the k + 1 newest weeks together (cumulative from the newest week back) modulo 2**16;
+# the last row counts the same way the weeks in which any of the events happened (active weeks). A
+# window's sum is then one cell (two when the window starts before the newest week), not a sum over
+# weeks; weekly counts, at most HISTORY_MAX each, come back exactly as the difference of neighbouring
+# cells. A history in which an event counted 2**16 or more over its weeks is flagged HISTORY_WIDE: readers
+# add its weeks up instead.
 # Format 1 (written before) had plain weekly counts of the events only, and the newest week in a separate
 # `hw`; it is still read, and a run rewrites it in format 2 the first time it scans it.
 SERVICE_EVENT_CATEGORIES: tuple[str, ...] = ("rights_protection", "training", "certification", "employment",
@@ -150,12 +151,12 @@ def unpack_history(blob: bytes | None, events: tuple[str, ...]) -> list[list[int
 
 def pack_history(counts: list[list[int]], newest: int) -> bytes:
     """A format-2 history of weekly counts (events x HISTORY_WEEKS, oldest week first; saturated at
-    HISTORY_MAX): the header, each event's cumulative row and that of their weekly total."""
+    HISTORY_MAX): the header, each event's cumulative row and that of the active weeks."""
     rows = [[min(max(int(v), 0), HISTORY_MAX) for v in row] for row in counts]
-    total = [min(sum(week), HISTORY_MAX) for week in zip(*rows, strict=True)] if rows else [0] * HISTORY_WEEKS
+    active = [1 if any(week) else 0 for week in zip(*rows, strict=True)] if rows else [0] * HISTORY_WEEKS
     wide = any(sum(row) > 0xFFFF for row in rows)
     cells = array("H")
-    for row in (*rows, total):
+    for row in (*rows, active):
         running = 0
         for v in reversed(row):                       # newest week first
             running += v

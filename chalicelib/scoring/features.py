@@ -151,8 +151,8 @@ _ABSENT: Mapping[str, Any] = {}
 @dataclass(frozen=True)
 class _History:
     """A page's activity histories as features read them: `cumulative[i, r, k]` is row r's count over the
-    k + 1 newest weeks of member i's history (rows: the events, then all of them together; uint16 as stored,
-    exact below 2**16, or int64), `lag[i]` how many weeks that newest week lies before the last complete week
+    k + 1 newest weeks of member i's history (rows: the events, then the active weeks; uint16 as stored,
+    exact below 2**16, or wider), `lag[i]` how many weeks that newest week lies before the last complete week
     before `as_of` (None: none does)."""
     cumulative: Any
     lag: Any
@@ -202,16 +202,16 @@ def _page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str
         rows, cells, counts = np.array(found, dtype=np.int64).T
         flat = weekly.reshape(n, -1)
         np.add.at(flat, (rows, cells), counts)
-        np.add.at(flat, (rows, len(events) * WEEKS + cells % WEEKS), counts)      # that week's total
+        np.add.at(flat, (rows, len(events) * WEEKS + cells % WEEKS), counts)      # that week: active
         np.minimum(weekly, HISTORY_MAX, out=weekly)
+        np.minimum(weekly[:, -1], 1, out=weekly[:, -1])
     return _History(np.cumsum(weekly[:, :, ::-1], axis=2, dtype=np.uint32), None)
 
 
 def _cumulative_at(history: _History, columns: tuple[Any, Any]) -> np.ndarray:
     """(n, len(rows)) counts of `rows[j]` over the `weeks_back[j]` + 1 weeks before the week of `as_of`
     (each 0..WEEKS-1), with `columns` = _columns(rows, weeks_back), wherever each history's newest week
-    lies; in the history's dtype (uint16: modulo 2**16 like the stored cells, so a total row's values are
-    only good for differences)."""
+    lies; in the history's dtype."""
     import numpy as np
 
     cumulative = history.cumulative
@@ -253,6 +253,14 @@ def _through_each_week(history: _History, rows: tuple[int, ...]) -> np.ndarray:
     return through.reshape(-1, len(rows), WEEKS)
 
 
+def _rows_through(history: _History, rows: tuple[int, ...]) -> list[np.ndarray]:
+    """_through_each_week as one (n, WEEKS) array per row: the stored cells themselves when aligned."""
+    if history.lag is None:
+        return [history.cumulative[:, r] for r in rows]
+    through = _through_each_week(history, rows)
+    return [through[:, j] for j in range(len(rows))]
+
+
 def _weekly_from(through: np.ndarray) -> np.ndarray:
     """Weekly counts (most recent first) from counts over the 1, 2, .. WEEKS most recent weeks (last axis),
     same dtype: uint16 wraps, and weekly counts (at most HISTORY_MAX) come back exactly. As one long
@@ -287,7 +295,7 @@ def _weekly(history: _History) -> np.ndarray:
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
                   raw: bool = False) -> np.ndarray:
     """(n, events + 1, WEEKS) weekly counts, oldest week first (column WEEKS-1 is the last complete week
-    before the week of `as_of`), the last row all the events of each week together (saturating): the history
+    before the week of `as_of`), the last row 1 in the weeks in which any of the events happened: the history
     (`h`, chalicelib.domain.activity) plus the live counter attributes; absent counters are 0."""
     return _weekly(_page_history(records, tuple(events), as_of, raw=raw))
 
@@ -528,11 +536,11 @@ def _mirrored_profiles(blobs: Sequence[bytes], as_of: datetime) -> _Profiles:
     days = np.where(created != 0, (now - created).astype(np.float64) / 86_400e6, 0.0)
 
     def indicators(field: str, vocabulary: tuple[str, ...]) -> Any:
-        words, terms = np.ascontiguousarray(p[field].T), _vocabulary_words(field, vocabulary)
-        equal = terms[:, 0, None] == words[0]                  # (terms, n): long rows for numpy's loops
-        for k in range(1, len(words)):
-            equal &= terms[:, k, None] == words[k]
-        return equal.T
+        words, terms = np.ascontiguousarray(p[field]), _vocabulary_words(field, vocabulary)
+        equal = words[:, 0, None] == terms[:, 0]               # (n, terms), in the layout of the matrix
+        for k in range(1, words.shape[1]):
+            equal &= words[:, k, None] == terms[:, k]
+        return equal
 
     return _Profiles(days, (p["flags"] & PROFILE_HAS_EMPLOYER).astype(bool),
                      indicators("membership_status", MEMBERSHIP_STATES), indicators("worker_group", WORKER_GROUPS),
@@ -585,21 +593,17 @@ _COLUMN = {name: j for j, name in enumerate(MEMBER_FEATURES)}
 
 
 def _window_of(name: str) -> tuple[int, int]:
-    """(event row, weeks) of an "<event>_<weeks>w" feature."""
+    """(history row, weeks) of an "<event>_<weeks>w" or "active_weeks_<weeks>w" feature."""
     event, weeks = name.rsplit("_", 1)
-    return MEMBER_EVENTS.index(event), int(weeks.removesuffix("w"))
+    return (_ALL if event == "active_weeks" else MEMBER_EVENTS.index(event)), int(weeks.removesuffix("w"))
 
 
-# every "<event>_<weeks>w" feature is one cell of the event's cumulative history row; the window sums fill
-# the first columns of the matrix (requests_all_26w among them is computed apart)
-_WINDOWS = tuple(name for name in MEMBER_FEATURES if name.endswith("w") and name.rsplit("_", 1)[0] in MEMBER_EVENTS
-                 and name.rsplit("_", 1)[1][:-1].isdigit())
-_WINDOW_BLOCK = 1 + max(_COLUMN[name] for name in _WINDOWS)
-_WINDOW_CELLS = tuple(zip(*(_window_of(name) for name in MEMBER_FEATURES[:_WINDOW_BLOCK] if name in _WINDOWS),
-                          strict=True))
-_WINDOW_TARGETS = [_COLUMN[name] for name in MEMBER_FEATURES[:_WINDOW_BLOCK] if name in _WINDOWS]
-_WINDOW_RUNS = _runs(_WINDOW_TARGETS)
-_WINDOW_AT = {name: j for j, name in enumerate(n for n in MEMBER_FEATURES[:_WINDOW_BLOCK] if n in _WINDOWS)}
+# every "<event>_<weeks>w" feature, and the active weeks in a window, is one cell of a cumulative history row
+_WINDOWS = tuple(name for name in MEMBER_FEATURES if (name.rsplit("_", 1)[0] in (*MEMBER_EVENTS, "active_weeks"))
+                 and name.rsplit("_", 1)[1].removesuffix("w").isdigit() and name.endswith("w"))
+_WINDOW_CELLS = tuple(zip(*(_window_of(name) for name in _WINDOWS), strict=True))
+_WINDOW_RUNS = _runs([_COLUMN[name] for name in _WINDOWS])
+_WINDOW_AT = {name: j for j, name in enumerate(_WINDOWS)}
 # the window sums other features are derived from, read once as float64
 _EXACT = (*(f"requests_{c}_{WEEKS}w" for c in SERVICE_CATEGORIES), f"request_rejected_{WEEKS}w", "app_opens_4w",
           f"app_opens_{WEEKS}w", "checkins_4w", f"checkins_{WEEKS}w", "no_shows_13w", "bookings_13w")
@@ -623,15 +627,11 @@ def _member_features(history: _History, days_since_event: np.ndarray, profiles: 
     requests_all = exact[:, :len(SERVICE_CATEGORIES)].sum(axis=1)
     out[:, col["requests_all_26w"]] = requests_all
     out[:, col["rejected_share_26w"]] = e[f"request_rejected_{WEEKS}w"] / np.maximum(requests_all, 1.0)
-    # app opens week by week (their weighted mean), when the member last checked in and was active at all
-    # (any event: the total row), and in how many of the recent weeks they were active
-    through = _through_each_week(history, (_APP_OPENS, _CHECKINS, _ALL))
-    out[:, col["app_opens_ewm"]] = _weekly_from(through[:, 0]).astype(np.float64) @ _EWM_WEIGHTS()
-    out[:, col["weeks_since_checkin"]] = _first_week(through[:, 1])
-    out[:, col["weeks_since_active"]] = _first_week(through[:, 2])
-    active = (_weekly_from(through[:, 2]) != 0).astype(np.float64) @ _ACTIVE_WEEKS()
-    first = col["active_weeks_4w"]
-    out[:, first:first + 3] = active
+    # app opens week by week (their weighted mean); when the member last checked in, and was active at all
+    opens, checkins, active = _rows_through(history, (_APP_OPENS, _CHECKINS, _ALL))
+    out[:, col["app_opens_ewm"]] = _weekly_from(opens).astype(np.float64) @ _EWM_WEIGHTS()
+    out[:, col["weeks_since_checkin"]] = _first_week(checkins)
+    out[:, col["weeks_since_active"]] = _first_week(active)
     out[:, col["days_since_last_event"]] = np.clip(days_since_event, 0.0, MAX_DAYS)
     out[:, col["app_opens_trend"]] = e["app_opens_4w"] / 4 - e[f"app_opens_{WEEKS}w"] / 26
     out[:, col["checkins_trend"]] = e["checkins_4w"] / 4 - e[f"checkins_{WEEKS}w"] / 26
@@ -640,17 +640,6 @@ def _member_features(history: _History, days_since_event: np.ndarray, profiles: 
     out[:, col["has_employer"]] = profiles.has_employer
     for names, block in zip(_PROFILE_BLOCKS, (profiles.membership, profiles.group, profiles.city), strict=True):
         out[:, col[names[0]]:col[names[-1]] + 1] = block
-    return out
-
-
-@lru_cache(maxsize=1)
-def _ACTIVE_WEEKS() -> np.ndarray:  # noqa: N802
-    """(WEEKS, 3) float64 for a most-recent-first mask of active weeks: those in the last 4, 8 and 26 weeks."""
-    import numpy as np
-
-    out = np.zeros((WEEKS, 3))
-    for k, weeks in enumerate((4, 8, WEEKS)):
-        out[:weeks, k] = 1.0
     return out
 
 
