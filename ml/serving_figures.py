@@ -88,7 +88,7 @@ def native_vs_package(x: Any, one: Any, *, repeat: int, bulk_threads: int = 2) -
 
 
 PAGE = 1000
-ROUNDS = 5
+ROUNDS = 9
 
 
 def scan_pages(items: list[dict[str, Any]], records: list[dict[str, Any] | None], as_of: Any) -> list[bytes]:
