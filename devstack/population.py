@@ -22,25 +22,10 @@ from chalicelib.runtime import Runtime
 from chalicelib.scoring.features import week_keys
 from chalicelib.store import bulk
 from chalicelib.store.base import iso
+from chalicelib.store.bulk import typed_item
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
-
-
-def _typed(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, bytes):
-        return {"B": value}
-    if isinstance(value, int | float):
-        return {"N": str(value)}
-    return {"S": str(value)}
-
-
-def _item(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: t for k, v in fields.items() if (t := _typed(v)) is not None}
 
 
 def _mirror(member: dict[str, Any]) -> bytes:
@@ -62,7 +47,7 @@ def write_population(rt: Runtime, members: int, *, seed: int = 7, as_of: datetim
     member_items = []
     for i, m in enumerate(pop.items):
         name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i // len(SURNAMES)) % len(GIVEN)]
-        member_items.append(_item({
+        member_items.append(typed_item({
             **m, "status": "active", "language": "zh-CN", "updated_at": stamp,
             "name_masked": mask_name(name),
             "name_enc": rt.cipher.seal(name, context=f"member:{m['member_id']}:name")}))
@@ -70,10 +55,10 @@ def write_population(rt: Runtime, members: int, *, seed: int = 7, as_of: datetim
     # stored as batch scoring leaves them: closed weeks folded into the compacted history; every member's
     # item carries the profile mirror (written with the member in the live system, even before any event)
     until = week_serial(*week_keys(as_of)[0])
-    activity = [_item({**compacted(r or {"member_id": m["member_id"]}, until), "p": _mirror(m)})
+    activity = [typed_item({**compacted(r or {"member_id": m["member_id"]}, until), "p": _mirror(m)})
                 for m, r in zip(pop.items, pop.records, strict=True)]
-    activity += [_item(compacted(r, until)) for r in emps.records if r]
-    employer_items = [_item(e) for e in emps.items]
+    activity += [typed_item(compacted(r, until)) for r in emps.records if r]
+    employer_items = [typed_item(e) for e in emps.items]
     client, s = rt.client("dynamodb"), rt.settings
     jobs = [(s.table("members"), member_items), (s.table("activity"), activity), (s.table("employers"), employer_items)]
     chunks = [(table, items[i:i + 500]) for table, items in jobs for i in range(0, len(items), 500)]

@@ -96,14 +96,13 @@ def scan_pages(items: list[dict[str, Any]], records: list[dict[str, Any] | None]
     for the Scan response): DynamoDB's item format, the weeks before `as_of` compacted into `h`, every
     member's profile mirror `p`."""
     from chalicelib.domain.activity import compacted, pack_profile, week_serial
+    from chalicelib.store.bulk import typed_item
 
     until = week_serial(*F.week_keys(as_of)[0])
 
     def scanned(profile: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
-        item = {**compacted(record or {"member_id": profile["member_id"]}, until),
-                "p": pack_profile(**{f: profile.get(f) for f in F.PROFILE_FIELDS})}
-        return {k: {"B": v} if isinstance(v, bytes) else {"N": str(v)} if isinstance(v, int) else {"S": v}
-                for k, v in item.items()}
+        return typed_item({**compacted(record or {"member_id": profile["member_id"]}, until),
+                           "p": pack_profile(**{f: profile.get(f) for f in F.PROFILE_FIELDS})})
 
     return [pickle.dumps([scanned(p, r) for p, r in zip(items[i:i + PAGE], records[i:i + PAGE], strict=True)])
             for i in range(0, len(items), PAGE)]

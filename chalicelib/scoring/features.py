@@ -186,13 +186,11 @@ def _page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str
     wide = (kind & np.uint32(HISTORY_WIDE << 8)) != 0
     if wide.any():                    # an event counted 2**16 or more: its weeks added up exactly
         exact = history.cumulative.astype(np.int64)
-        exact[wide] = np.cumsum(np.diff(exact[wide], axis=2, prepend=0) & 0xFFFF, axis=2)
+        exact[wide] = np.cumsum(_weekly_from(history.cumulative[wide]), axis=2, dtype=np.int64)
         history = _History(exact, history.lag)
-    if _NOT_COUNTERS.issuperset(keys):
-        return history                                    # no live counters
     index = _counter_index(events, tuple(weeks))
-    if index.keys().isdisjoint(keys):
-        return history                 # live counters of this week only, which no window reaches yet
+    if index.keys().isdisjoint(keys):  # no live counters, or of this week only, which no window reaches yet
+        return history
     # counted again week by week, with the live counters (saturating like the history's cells)
     found = [(i, pos, int(value["N"] if raw else value)) for i, record in enumerate(records)
              if record and not _NOT_COUNTERS.issuperset(record)
@@ -239,12 +237,6 @@ def _columns(rows: tuple[int, ...], weeks_back: tuple[int, ...]) -> tuple[Any, A
     return r, k, r * WEEKS + k
 
 
-def _weekly_of(history: _History, rows: tuple[int, ...]) -> np.ndarray:
-    """(n, len(rows), WEEKS) weekly counts of `rows`, most recent week first (column 0: the last complete
-    week before the week of `as_of`), in the history's dtype."""
-    return _weekly_from(_through_each_week(history, rows))
-
-
 def _through_each_week(history: _History, rows: tuple[int, ...]) -> np.ndarray:
     """(n, len(rows), WEEKS): `rows`' counts over the k + 1 weeks before the week of `as_of`, k = 0..WEEKS-1."""
     if history.lag is None:
@@ -289,7 +281,8 @@ def _weekly(history: _History) -> np.ndarray:
     """Every row's weekly counts, oldest week first (weekly_counts' layout); uint32."""
     import numpy as np
 
-    return _weekly_of(history, tuple(range(history.cumulative.shape[1])))[:, :, ::-1].astype(np.uint32)
+    weekly = _weekly_from(_through_each_week(history, tuple(range(history.cumulative.shape[1]))))
+    return weekly[:, :, ::-1].astype(np.uint32)
 
 
 def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,

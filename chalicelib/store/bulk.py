@@ -23,6 +23,24 @@ BASE_DELAY = 0.05
 MAX_DELAY = 5.0
 
 
+def typed(value: Any) -> dict[str, Any] | None:
+    """A Python value as one attribute value of DynamoDB's item format (plain's inverse); None: no attribute."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, bytes):
+        return {"B": value}
+    if isinstance(value, int | float):
+        return {"N": str(value)}
+    return {"S": str(value)}
+
+
+def typed_item(fields: dict[str, Any]) -> Item:
+    """A plain record (attribute -> value) in DynamoDB's item format, absent (None) values left out."""
+    return {k: t for k, v in fields.items() if (t := typed(v)) is not None}
+
+
 def plain(value: dict[str, Any]) -> Any:
     """One attribute value of DynamoDB's item format as a Python value (int where the number is whole)."""
     if "N" in value:

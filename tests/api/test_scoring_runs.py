@@ -458,8 +458,7 @@ def test_runs_fold_each_closed_week_and_rewrite_histories_of_the_earlier_format_
                                                                                     queues, aws, clock):
     import numpy as np
 
-    from chalicelib.domain.activity import (MEMBER_HISTORY_EVENTS, is_legacy_history, read_history,
-                                            week_serial_of)
+    from chalicelib.domain.activity import MEMBER_HISTORY_EVENTS, is_legacy_history, read_history, week_serial_of
     from chalicelib.services import activity
 
     sqs, subs = queues

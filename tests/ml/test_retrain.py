@@ -71,6 +71,7 @@ def stored_history(n: int, seed: int) -> tuple[list[dict], list[dict], list[dict
 def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> None:
     """Through the store's own models and the raw item shape activity.record leaves."""
     from chalicelib.store.activity import ActivityRecord
+    from chalicelib.store.bulk import typed_item
     from chalicelib.store.identity import Member
     from chalicelib.store.outreach import OutreachRecord
     from chalicelib.store.privacy_prefs import PrivacyPreference
@@ -84,9 +85,7 @@ def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> No
     PrivacyPreference(members[0]["member_id"], profiling=False, updated_at="2026-01-01T00:00:00Z").save()
     client, table = ActivityRecord._get_connection().connection.client, ActivityRecord.Meta.table_name
     for start in range(0, len(activity), 25):
-        request = {table: [{"PutRequest": {"Item": {k: {"N": str(v)} if isinstance(v, int) else
-                                                    {"B": v} if isinstance(v, bytes) else {"S": v}
-                                                    for k, v in item.items()}}} for item in activity[start:start + 25]]}
+        request = {table: [{"PutRequest": {"Item": typed_item(item)}} for item in activity[start:start + 25]]}
         while request:
             request = client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
 

@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.domain import activity as act
 from chalicelib.scoring import features
+from chalicelib.store.bulk import typed_item
 from ml.synth import AS_OF
 
 
@@ -19,13 +20,7 @@ def population():
 
 
 def _raw(record):
-    def typed(v):
-        if isinstance(v, bytes):
-            return {"B": v}
-        if isinstance(v, int | float):
-            return {"N": str(v)}
-        return {"S": v}
-    return None if record is None else {k: typed(v) for k, v in record.items()}
+    return None if record is None else typed_item(record)
 
 
 def test_pack_and_unpack_round_trip_and_saturate():

@@ -94,13 +94,13 @@ def _scanned(profile, record, compacted_until):
     """The member's activity item in DynamoDB's format: weeks up to `compacted_until` folded into the history
     (None: never compacted), later counters still live, and the profile mirror."""
     from chalicelib.domain.activity import compacted, pack_profile
+    from chalicelib.store.bulk import typed_item
 
     item = dict(record or {"member_id": profile["member_id"]})
     if compacted_until is not None:
         item = compacted(item, compacted_until)
     item["p"] = pack_profile(**{f: profile.get(f) for f in F.PROFILE_FIELDS})
-    return {k: {"B": v} if isinstance(v, bytes) else {"N": str(v)} if isinstance(v, int) else {"S": v}
-            for k, v in item.items()}
+    return typed_item(item)
 
 
 def _members():
