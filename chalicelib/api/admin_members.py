@@ -10,9 +10,9 @@ from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.members import MemberProfile, RevealRequest, RolesUpdate, Strict
 from chalicelib.services import members
 from chalicelib.store import audit
+from chalicelib.domain.access import ADMIN
 
 bp = Blueprint(__name__)
-ADMIN = ("admin",)
 
 
 class MemberSearch(Strict):

@@ -12,10 +12,9 @@ from chalicelib.domain.bookings import Day
 from chalicelib.domain.members import CityCode
 from chalicelib.domain.stations import ExceptionDay, StationCreate, StationOut, StationPatch, WeeklyHours
 from chalicelib.services import station_transfer, stations
+from chalicelib.domain.access import ADMIN, STAFF
 
 bp = Blueprint(__name__)
-ADMIN = ("admin",)
-STATION_STAFF = ("staff", "admin")
 
 
 class HoursBody(Strict):
@@ -47,23 +46,23 @@ def create_station(ctx: RequestContext) -> StationOut:
     return stations.create_station(ctx.body(StationCreate), actor=ctx.caller)
 
 
-@endpoint(bp, "/v1/stations/{station_id}", methods=["PATCH"], roles=STATION_STAFF)
+@endpoint(bp, "/v1/stations/{station_id}", methods=["PATCH"], roles=STAFF)
 def update_station(ctx: RequestContext, station_id: str) -> StationOut:
     return stations.update_station(ctx.caller, station_id, ctx.body(StationPatch))
 
 
-@endpoint(bp, "/v1/stations/{station_id}/hours", methods=["PUT"], roles=STATION_STAFF)
+@endpoint(bp, "/v1/stations/{station_id}/hours", methods=["PUT"], roles=STAFF)
 def set_hours(ctx: RequestContext, station_id: str) -> StationOut:
     return stations.set_hours(ctx.caller, station_id, ctx.body(HoursBody).hours)
 
 
-@endpoint(bp, "/v1/stations/{station_id}/exceptions/{day}", methods=["PUT"], roles=STATION_STAFF)
+@endpoint(bp, "/v1/stations/{station_id}/exceptions/{day}", methods=["PUT"], roles=STAFF)
 def set_exception(ctx: RequestContext, station_id: str, day: str) -> StationOut:
     return stations.set_exception(ctx.caller, station_id, validate(DayParam, {"date": day}).date,
                                   ctx.body(ExceptionDay))
 
 
-@endpoint(bp, "/v1/stations/{station_id}/exceptions/{day}", methods=["DELETE"], roles=STATION_STAFF)
+@endpoint(bp, "/v1/stations/{station_id}/exceptions/{day}", methods=["DELETE"], roles=STAFF)
 def clear_exception(ctx: RequestContext, station_id: str, day: str) -> StationOut:
     return stations.clear_exception(ctx.caller, station_id, validate(DayParam, {"date": day}).date)
 

@@ -12,9 +12,9 @@ from chalice import Blueprint
 from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
 from chalicelib.domain.bookings import BookingCreate, BookingOut, BookingsQuery, PassOut, WaitlistOut
 from chalicelib.services import booking, checkin, waitlist
+from chalicelib.domain.access import WORKER
 
 bp = Blueprint(__name__)
-WORKER = ("worker",)
 
 
 

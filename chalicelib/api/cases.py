@@ -19,12 +19,9 @@ from chalicelib.domain.cases import (
     WithdrawBody,
 )
 from chalicelib.services import case_attachments, case_sla, cases
+from chalicelib.domain.access import ADMIN, SIGNED_IN, STAFF, WORKER
 
 bp = Blueprint(__name__)
-WORKER = ("worker",)
-STAFF = ("staff", "admin")
-ADMIN = ("admin",)
-ANYONE = ("worker", "staff", "admin")
 
 
 
@@ -47,7 +44,7 @@ def my_requests(ctx: RequestContext) -> list[RequestOut]:
     return cases.my_requests(ctx.caller, ctx.now)
 
 
-@endpoint(bp, "/v1/requests/{request_id}", methods=["GET"], roles=ANYONE)
+@endpoint(bp, "/v1/requests/{request_id}", methods=["GET"], roles=SIGNED_IN)
 def show(ctx: RequestContext, request_id: str) -> RequestOut:
     return cases.show(ctx.caller, request_id, ctx.now)
 
@@ -59,7 +56,7 @@ def add_attachment(ctx: RequestContext, request_id: str) -> UploadOut:
     return case_attachments.grant_upload(ctx.caller, request_id, ctx.body(AttachmentCreate), ctx.now)
 
 
-@endpoint(bp, "/v1/requests/{request_id}/comments", methods=["POST"], roles=ANYONE, status=201)
+@endpoint(bp, "/v1/requests/{request_id}/comments", methods=["POST"], roles=SIGNED_IN, status=201)
 def add_comment(ctx: RequestContext, request_id: str) -> Reply:
     body = ctx.body(CommentBody)
     return Reply(ctx.once(f"comment:{request_id}", lambda: cases.comment(ctx.caller, request_id, body.text, ctx.now),

@@ -6,6 +6,7 @@ from chalice import Blueprint
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.members import CityCode, EmployerRef, Strict
 from chalicelib.services import directory
+from chalicelib.domain.access import SIGNED_IN
 
 bp = Blueprint(__name__)
 
@@ -19,6 +20,6 @@ def list_cities(ctx: RequestContext) -> list[dict[str, str]]:
     return directory.cities()
 
 
-@endpoint(bp, "/v1/employers", methods=["GET"], roles=("worker", "staff", "admin"))
+@endpoint(bp, "/v1/employers", methods=["GET"], roles=SIGNED_IN)
 def list_employers(ctx: RequestContext) -> list[EmployerRef]:
     return directory.employers(ctx.query(EmployerQuery).city)

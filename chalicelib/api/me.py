@@ -8,26 +8,26 @@ from chalice import Blueprint
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.members import MemberProfile, ProfileUpdate
 from chalicelib.services import members
+from chalicelib.domain.access import SIGNED_IN
 
 bp = Blueprint(__name__)
-ANY_MEMBER = ("worker", "staff", "admin")
 
 
-@endpoint(bp, "/v1/me", methods=["GET"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me", methods=["GET"], roles=SIGNED_IN)
 def get_me(ctx: RequestContext) -> MemberProfile:
     return members.my_profile(ctx.caller)
 
 
-@endpoint(bp, "/v1/me", methods=["PATCH"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me", methods=["PATCH"], roles=SIGNED_IN)
 def patch_me(ctx: RequestContext) -> MemberProfile:
     return members.update_profile(ctx.caller, ctx.body(ProfileUpdate))
 
 
-@endpoint(bp, "/v1/me/export", methods=["GET"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me/export", methods=["GET"], roles=SIGNED_IN)
 def export_me(ctx: RequestContext) -> dict[str, Any]:
     return members.export_my_data(ctx.caller)
 
 
-@endpoint(bp, "/v1/me", methods=["DELETE"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me", methods=["DELETE"], roles=SIGNED_IN)
 def erase_me(ctx: RequestContext) -> None:
     members.erase_me(ctx.caller)

@@ -17,11 +17,9 @@ from chalicelib.domain.membership import (
     MembershipOut,
 )
 from chalicelib.services import member_cards, membership, membership_admin
+from chalicelib.domain.access import ADMIN, STAFF, WORKER
 
 bp = Blueprint(__name__)
-WORKER = ("worker",)
-ADMIN = ("admin",)
-STATION_STAFF = ("staff", "admin")
 
 
 
@@ -71,6 +69,6 @@ def reject(ctx: RequestContext, application_id: str) -> ApplicationOut:
     return membership_admin.reject(ctx.caller, application_id, ctx.body(Decision).reason, ctx.now)
 
 
-@endpoint(bp, "/v1/staff/member-cards/verify", methods=["POST"], roles=STATION_STAFF)
+@endpoint(bp, "/v1/staff/member-cards/verify", methods=["POST"], roles=STAFF)
 def verify_card(ctx: RequestContext) -> CardCheckOut:
     return member_cards.verify(ctx.body(CardCheck).token, ctx.now)

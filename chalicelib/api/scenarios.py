@@ -7,10 +7,9 @@ from chalice import Blueprint
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.scenarios import Scenario, ScenarioCreate, ScenarioForm, ScenarioSpec, ScenarioSummary
 from chalicelib.services import scenarios
+from chalicelib.domain.access import ADMIN, WORKER
 
 bp = Blueprint(__name__)
-WORKER = ("worker",)
-ADMIN = ("admin",)
 
 
 

@@ -11,9 +11,9 @@ from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.base import Strict
 from chalicelib.scoring import thresholds
 from chalicelib.services import outreach, score_listing
+from chalicelib.domain.access import ADMIN
 
 bp = Blueprint(__name__)
-ADMIN = ("admin",)
 
 
 class ModelsQuery(Strict):

@@ -12,10 +12,9 @@ from pydantic import Field
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.base import Strict
 from chalicelib.scoring import model
+from chalicelib.domain.access import ADMIN, SIGNED_IN
 
 bp = Blueprint(__name__)
-ADMIN = ("admin",)
-ANY_MEMBER = ("worker", "staff", "admin")
 
 
 class ForecastQuery(Strict):
@@ -34,7 +33,7 @@ def member_scores(ctx: RequestContext, member_id: str) -> Any:
     return scores.admin_scores(member_id, ctx.now, ctx.lang)
 
 
-@endpoint(bp, "/v1/me/insights", methods=["GET"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me/insights", methods=["GET"], roles=SIGNED_IN)
 def my_insights(ctx: RequestContext) -> Any:
     from chalicelib.scoring import member_scores as scores
 
@@ -42,7 +41,7 @@ def my_insights(ctx: RequestContext) -> Any:
     return scores.my_insights(ctx.caller.member_id, ctx.now, ctx.lang)
 
 
-@endpoint(bp, "/v1/me/recommendations", methods=["GET"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me/recommendations", methods=["GET"], roles=SIGNED_IN)
 def my_recommendations(ctx: RequestContext) -> Any:
     from chalicelib.scoring import recommendations
 
@@ -50,14 +49,14 @@ def my_recommendations(ctx: RequestContext) -> Any:
     return recommendations.recommend(ctx.caller, ctx.now, ctx.lang)
 
 
-@endpoint(bp, "/v1/me/privacy", methods=["PUT"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me/privacy", methods=["PUT"], roles=SIGNED_IN)
 def set_privacy(ctx: RequestContext) -> Any:
     from chalicelib.scoring import privacy
 
     return privacy.set_profiling(ctx.caller, ctx.body(PrivacyBody).profiling, ctx.now)
 
 
-@endpoint(bp, "/v1/me/privacy", methods=["GET"], roles=ANY_MEMBER)
+@endpoint(bp, "/v1/me/privacy", methods=["GET"], roles=SIGNED_IN)
 def get_privacy(ctx: RequestContext) -> Any:
     from chalicelib.scoring import privacy
 

@@ -10,9 +10,9 @@ from chalice import Blueprint
 from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
 from chalicelib.domain.scoring_runs import RunCreate, RunListQuery, SummaryQuery
 from chalicelib.services import score_insights, scoring_runs
+from chalicelib.domain.access import ADMIN
 
 bp = Blueprint(__name__)
-ADMIN = ("admin",)
 
 
 @endpoint(bp, "/v1/admin/scoring-runs", methods=["POST"], roles=ADMIN, status=202)

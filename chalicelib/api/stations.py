@@ -8,9 +8,9 @@ from chalicelib.domain.bookings import DayQuery
 from chalicelib.domain.station_views import AvailabilityOut, StationHit, StationSearch
 from chalicelib.domain.stations import StationOut
 from chalicelib.services import station_search, stations
+from chalicelib.domain.access import SIGNED_IN
 
 bp = Blueprint(__name__)
-SIGNED_IN = ("worker", "staff", "admin")
 
 
 @endpoint(bp, "/v1/stations", methods=["GET"], roles=SIGNED_IN)

@@ -7,6 +7,12 @@ from typing import Literal
 Role = Literal["worker", "staff", "admin"]
 ROLES: tuple[Role, ...] = ("worker", "staff", "admin")
 
+# Who may call a route (api.http.endpoint(roles=...)): each set is spelled here and nowhere else.
+WORKER: frozenset[Role] = frozenset({"worker"})
+STAFF: frozenset[Role] = frozenset({"staff", "admin"})         # station staff; admins act for every station
+ADMIN: frozenset[Role] = frozenset({"admin"})
+SIGNED_IN: frozenset[Role] = frozenset(ROLES)                  # anyone with a valid token
+
 
 @dataclass(frozen=True)
 class Caller:
