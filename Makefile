@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 # Lambda's python3.12 runtime: `chalice package` must run from a 3.12 interpreter.
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 
-.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets admin staff lint clean
+.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets admin staff check lint format clean
 
 $(STAMP): $(REQS)
 	@test -x $(PYBIN) || $(PY) -m venv $(VENV)
@@ -80,8 +80,16 @@ admin: venv  ## make admin PHONE=13800000000 — grant admin in the running loca
 staff: venv  ## make staff PHONE=... STATION=... — grant staff of a station in the running local stack
 	$(PYBIN) -m devstack.grant --phone "$(PHONE)" --role staff --station "$(STATION)"
 
-lint: venv
+check: venv  ## the quality gate CI runs before the tests: ruff check, ruff format --check, mypy on chalicelib/
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+lint: check
+
+format: venv  ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 clean:
 	rm -rf build .pytest_cache
