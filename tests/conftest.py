@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.update({
-    "WH_STAGE": "test", "WH_REGION": "ap-east-1", "AWS_DEFAULT_REGION": "ap-east-1",
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_LAMBDA_FUNCTION_NAME": "workerhome-test", "POWERTOOLS_LOG_LEVEL": "INFO",
-})
+from tests.support.environment import TEST_ENV
+
+os.environ.update(TEST_ENV)
 os.environ.pop("WH_AWS_ENDPOINT", None)
 
 import pytest  # noqa: E402

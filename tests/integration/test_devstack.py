@@ -177,9 +177,7 @@ def test_seed_is_idempotent_and_goes_through_the_privacy_layer(aws):
     from chalicelib.domain.members import CITIES
     from chalicelib.store.directory import Employer
     from chalicelib.store.identity import Member
-    from devstack.seed import EMPLOYERS, PEOPLE, seed_all
-
-    from devstack.seed import DEMO_MEMBERS
+    from devstack.seed import DEMO_MEMBERS, EMPLOYERS, PEOPLE, seed_all
 
     seed_all()
     seed_all()
