@@ -25,9 +25,9 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.base import Strict
 from chalicelib.domain.errors import (
     DomainError,
-    Forbidden,
     MalformedJson,
     PayloadTooLarge,
+    RoleNotAllowed,
     Unauthenticated,
     UnsupportedMediaType,
     ValidationFailed,
@@ -45,11 +45,6 @@ M = TypeVar("M", bound=BaseModel)
 
 PUBLIC: frozenset[str] = frozenset()
 
-
-class RoleNotAllowed(Forbidden):
-    """The caller's roles are not among the route's: distinct from a service's own 403s."""
-
-    code = "role_not_allowed"
 # Chalice answers 415 itself for content types a route does not list; listing the common ones
 # lets us answer with our own error shape instead.
 ACCEPTED_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded",

@@ -88,6 +88,12 @@ class Forbidden(DomainError):
     en = "You are not allowed to do this"
 
 
+class RoleNotAllowed(Forbidden):
+    """The caller's roles are not among the route's: distinct from a service's own 403s."""
+
+    code = "role_not_allowed"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"
