@@ -14,7 +14,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.settings import settings
 
 
-def table_meta(name: str) -> type:
+def table_meta(name: str) -> Any:
     """A PynamoDB Meta class for table `name` of the current stage (on-demand capacity)."""
     attrs: dict[str, Any] = {
         "table_name": settings.table(name),
@@ -27,7 +27,7 @@ def table_meta(name: str) -> type:
     return type("Meta", (), attrs)
 
 
-def index_meta(name: str, projection: Any) -> type:
+def index_meta(name: str, projection: Any) -> Any:
     return type("Meta", (), {"index_name": name, "projection": projection, "billing_mode": "PAY_PER_REQUEST"})
 
 
