@@ -91,5 +91,5 @@ def answers_schema(scenario: Scenario) -> dict[str, Any]:
 
 def uploads(scenario: Scenario) -> list[dict[str, Any]]:
     return [{"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "required": f.required,
-             "min_files": int(f.min or (1 if f.required else 0)), "max_files": int(f.max or 5),
+             "min_files": f.min_files, "max_files": f.max_files,
              "content_types": list(FILE_TYPES)} for f in scenario.fields if f.type == "file"]
