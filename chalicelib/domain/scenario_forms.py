@@ -69,7 +69,7 @@ def check_answers(scenario: Scenario, answers: dict[str, Any]) -> dict[str, Any]
     try:
         parsed = answers_model(scenario).model_validate(answers)
     except ValidationError as exc:
-        raise AnswersInvalid([_prefixed(issue_from_pydantic(e)) for e in exc.errors()]) from exc
+        raise AnswersInvalid([_prefixed(issue_from_pydantic(dict(e))) for e in exc.errors()]) from exc
     dumped = parsed.model_dump(mode="json", by_alias=True, exclude_none=True)
     return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in dumped.items()}
 

@@ -20,6 +20,7 @@ from typing import Any
 from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition, size
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.cases import OPEN, Attachment, Case, Comment, Rating, Step, UploadLimits
 from chalicelib.domain.scenarios import SlaHours
@@ -171,7 +172,7 @@ def escalate_in(tx: NamedTransaction, case: Case, at: datetime) -> None:
 
 def attach_in(tx: NamedTransaction, case: Case, attachment: Attachment, *, owner: str) -> None:
     """Add an attachment (ATTACHMENTS_AS_READ)."""
-    stored = MapAttribute(attachment_id=attachment.attachment_id, field=attachment.field,
+    stored: MapAttribute[str, Any] = MapAttribute(attachment_id=attachment.attachment_id, field=attachment.field,
                           content_type=attachment.content_type, size=attachment.size, s3_key=attachment.s3_key,
                           created_at=iso(attachment.created_at), filename_enc=attachment.filename_enc)
     tx.update(ATTACHMENTS_AS_READ, RequestRecord(case.request_id),
@@ -191,7 +192,7 @@ def comment_in(tx: NamedTransaction, comment: Comment, *, owner: str | None) -> 
 
 def rate_in(tx: NamedTransaction, case: Case, rating: Rating, *, owner: str) -> None:
     """Rate a resolved request, once (RATEABLE)."""
-    actions = [R.rating_stars.set(rating.stars), R.rated_at.set(iso(rating.at)),
+    actions: list[Action] = [R.rating_stars.set(rating.stars), R.rated_at.set(iso(rating.at)),
                *([R.rating_text_enc.set(rating.text_enc)] if rating.text_enc else [])]
     tx.update(RATEABLE, RequestRecord(case.request_id), actions,
               condition=(R.status == "resolved") & R.rating_stars.does_not_exist() & (R.member_id == owner))
