@@ -18,11 +18,9 @@ from pydantic import Field
 
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.case_errors import IllegalTransition, NotAFileField, NoteRequired, RequestClosed, TooManyFiles
-from chalicelib.domain.categories import Category
 from chalicelib.domain.scenarios import SLUG, Scenario, SlaHours
 from chalicelib.domain.working_time import add_working_hours
 
-RIGHTS_PROTECTION: Category = "rights_protection"   # the category whose requests count for the employer too
 Status = Literal["submitted", "accepted", "in_progress", "resolved", "rejected", "withdrawn"]
 Actor = Literal["worker", "staff"]
 STATUSES: tuple[str, ...] = ("submitted", "accepted", "in_progress", "resolved", "rejected", "withdrawn")
@@ -176,6 +174,17 @@ def new_case(request_id: str, member_id: str, scenario: Scenario, *, answers: Ma
                 stage_started_at=now, sla_due=stage_due("submitted", now, scenario.sla_hours),
                 uploads={f.name: UploadLimits(f.min_files, f.max_files) for f in scenario.fields if f.type == "file"},
                 history=(Step("submitted", "submitted", now, member_id),))
+
+
+# Activity events of this area (scoring reads them; domain/activity.py lists those it keeps in the history).
+RATED = "request_ratings"
+FILE_ADDED = "request_attachments"
+ESCALATED = "request_escalations"
+
+
+def comment_event(*, by_owner: bool) -> str:
+    """A comment counts for the request's owner: sent by them, or received from staff."""
+    return "request_comments_sent" if by_owner else "request_comments_received"
 
 
 def category_event(category: str) -> str:

@@ -6,16 +6,16 @@ each field (`fields.2.options`), so an admin can fix it in one go.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, PlainSerializer
+from pydantic import ConfigDict, Field
 
 from chalicelib.domain.audience import admits
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.categories import Category
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.stations import Audience
+from chalicelib.domain.working_time import Stamp
 
 FieldType = Literal["text", "long_text", "number", "date", "choice", "phone", "id_number", "file", "employer"]
 Stage = Literal["submitted", "accepted", "in_progress"]
@@ -26,13 +26,6 @@ ALWAYS_SEALED = frozenset({"phone", "id_number"})   # personal data: sealed what
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FIELDS = 40
 
-
-def stamp(at: datetime) -> str:
-    """A time as this area stores and shows it: UTC with microseconds, 2026-11-27T02:00:00.000000Z."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-Stamp = Annotated[datetime, PlainSerializer(stamp, return_type=str, when_used="json")]
 
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]

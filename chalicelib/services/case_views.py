@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.domain.access import Caller
 from chalicelib.domain.cases import Attachment, AttachmentOut, Case, Comment, CommentOut, HistoryEntry, RequestOut
-from chalicelib.domain.scenarios import stamp
+from chalicelib.domain.working_time import stamp
 from chalicelib.services.case_sealing import open_answers, unseal
 from chalicelib.store import attachments as files
 

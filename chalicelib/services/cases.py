@@ -13,9 +13,10 @@ from datetime import datetime
 
 from chalicelib.domain import case_errors as err
 from chalicelib.domain import cases as rules
-from chalicelib.domain.access import Caller
+from chalicelib.domain.access import STAFF, Caller
 from chalicelib.domain.activity import EMPLOYER_RIGHTS_REQUEST
 from chalicelib.domain.cases import Case, Comment, Rating, RatingBody, RequestCreate, RequestOut, TransitionBody
+from chalicelib.domain.categories import RIGHTS_PROTECTION
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.scenario_forms import AnswersInvalid, check_answers
 from chalicelib.domain.scenarios import Scenario
@@ -25,8 +26,6 @@ from chalicelib.services.case_views import request_view
 from chalicelib.store import cases as store
 from chalicelib.store.employers import get_employer
 from chalicelib.store.unit_of_work import unit_of_work
-
-STAFF = frozenset({"staff", "admin"})
 
 
 def _employer_id(scenario: Scenario, answers: dict[str, object]) -> str | None:
@@ -54,7 +53,7 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
     with unit_of_work(now) as uow:
         store.put_in(uow, case)
         activity.record_in(uow, caller.member_id, rules.category_event(scenario.category), now)
-        if scenario.category == rules.RIGHTS_PROTECTION:
+        if scenario.category == RIGHTS_PROTECTION:
             activity.record_employer_in(uow, employer_id, EMPLOYER_RIGHTS_REQUEST, now)
     return request_view(case, caller, now)
 
@@ -118,8 +117,7 @@ def comment(caller: Caller, request_id: str, text: str, now: datetime) -> Reques
                    text_enc=seal(request_id, text, "comment", comment_id), at=now)
     with unit_of_work(now, refuse={store.OPEN_FOR_COMMENTS: err.RequestClosed}) as uow:
         store.comment_in(uow, said, owner=caller.member_id if by_owner else None)
-        activity.record_in(uow, case.member_id, "request_comments_sent" if by_owner else "request_comments_received",
-                           now)
+        activity.record_in(uow, case.member_id, rules.comment_event(by_owner=by_owner), now)
     return show(caller, request_id, now)
 
 
@@ -133,5 +131,5 @@ def rate(caller: Caller, request_id: str, body: RatingBody, now: datetime) -> Re
     rating = Rating(stars=body.stars, text_enc=seal(request_id, body.text, "rating") if body.text else None, at=now)
     with unit_of_work(now, refuse={store.RATEABLE: err.AlreadyRated}) as uow:
         store.rate_in(uow, case, rating, owner=caller.member_id)
-        activity.record_in(uow, caller.member_id, "request_ratings", now)
+        activity.record_in(uow, caller.member_id, rules.RATED, now)
     return show(caller, request_id, now)
