@@ -1,4 +1,5 @@
-"""Service requests (cases): the workflow as a pure state machine, the SLA clock, the bodies.
+"""Service requests (cases): the workflow as a pure state machine, the SLA clock, what a request
+is (the frozen objects the store returns), this area's activity events, and the bodies.
 
     submitted -> accepted -> in_progress -> resolved
         |            |             |
