@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import Reply, RequestContext, endpoint
+from chalicelib.domain.access import ADMIN, SIGNED_IN, STAFF, WORKER
 from chalicelib.domain.cases import (
     AttachmentCreate,
     CommentBody,
@@ -18,11 +19,9 @@ from chalicelib.domain.cases import (
     UploadOut,
     WithdrawBody,
 )
-from chalicelib.services import case_attachments, case_sla, cases
-from chalicelib.domain.access import ADMIN, SIGNED_IN, STAFF, WORKER
+from chalicelib.services import case_attachments, case_queue, cases
 
 bp = Blueprint(__name__)
-
 
 
 def _by_request_id(ctx: RequestContext) -> dict[str, Any]:
@@ -75,7 +74,7 @@ def rate(ctx: RequestContext, request_id: str) -> RequestOut:
 
 @endpoint(bp, "/v1/staff/requests", methods=["GET"], roles=STAFF)
 def staff_queue(ctx: RequestContext) -> list[RequestOut]:
-    return case_sla.staff_queue(ctx.caller, ctx.query(QueueQuery), ctx.now)
+    return case_queue.staff_queue(ctx.caller, ctx.query(QueueQuery), ctx.now)
 
 
 @endpoint(bp, "/v1/staff/requests/{request_id}/transition", methods=["POST"], roles=STAFF)
@@ -85,5 +84,5 @@ def transition(ctx: RequestContext, request_id: str) -> RequestOut:
 
 @endpoint(bp, "/v1/admin/employers/{employer_id}/cases", methods=["GET"], roles=ADMIN)
 def employer_cases(ctx: RequestContext, employer_id: str) -> list[RequestOut]:
-    return case_sla.employer_cases(ctx.caller, employer_id, ctx.now)
+    return case_queue.employer_cases(ctx.caller, employer_id, ctx.now)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import ADMIN, WORKER
 from chalicelib.domain.scenarios import Scenario, ScenarioCreate, ScenarioForm, ScenarioSpec, ScenarioSummary
 from chalicelib.services import scenarios
-from chalicelib.domain.access import ADMIN, WORKER
 
 bp = Blueprint(__name__)
-
 
 
 @endpoint(bp, "/v1/admin/scenarios", methods=["POST"], roles=ADMIN, status=201)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib.domain import categories
+
 _EVENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ACTIVITY_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -62,8 +64,7 @@ def week_counter(event: str, at: datetime) -> str:
 # add its weeks up instead.
 # Format 1 (written before) had plain weekly counts of the events only, and the newest week in a separate
 # `hw`; it is still read, and a run rewrites it in format 2 the first time it scans it.
-SERVICE_EVENT_CATEGORIES: tuple[str, ...] = ("rights_protection", "training", "certification", "employment",
-                                             "hardship_aid", "health")
+SERVICE_EVENT_CATEGORIES: tuple[str, ...] = categories.COUNTED
 MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
     "app_opens", "bookings", "checkins", "no_shows", "cancellations", "waitlist_joins",
     *(f"requests_{c}" for c in SERVICE_EVENT_CATEGORIES),

@@ -1,4 +1,5 @@
-"""What can go wrong with scenarios and service requests, in zh-CN and en."""
+"""What can go wrong with scenarios and service requests, in zh-CN and en: the one home of this
+area's errors."""
 from __future__ import annotations
 
 from chalicelib.domain.booking_errors import _FieldError
@@ -45,6 +46,20 @@ class ScenarioNotInAudience(Forbidden, _FieldError):
     field = "scenario_key"
     zh = "该服务仅对特定职业群体开放"
     en = "This service is only open to certain worker groups"
+
+
+class IllegalTransition(RuleViolation):
+    code = "illegal_transition"
+
+    def __init__(self, current: str, to: str) -> None:
+        super().__init__(f"当前状态（{current}）不能变为 {to}", f"A request that is {current} cannot become {to}")
+        self.current, self.to = current, to
+
+
+class NoteRequired(RuleViolation):
+    code = "note_required"
+    zh = "请填写理由"
+    en = "Give a reason"
 
 
 class RequestNotFound(NotFound, _FieldError):

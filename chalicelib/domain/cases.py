@@ -1,4 +1,5 @@
-"""Service requests (cases): the workflow as a pure state machine, the SLA clock, the bodies.
+"""Service requests (cases): the workflow as a pure state machine, the SLA clock, what a request
+is (the frozen objects the store returns), this area's activity events, and the bodies.
 
     submitted -> accepted -> in_progress -> resolved
         |            |             |
@@ -9,14 +10,16 @@ Every move is made by staff or by the worker who filed the request; anything els
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from chalicelib.domain.base import Out, Strict
-from chalicelib.domain.errors import RuleViolation
-from chalicelib.domain.scenarios import SLUG, SlaHours
+from chalicelib.domain.case_errors import IllegalTransition, NotAFileField, NoteRequired, RequestClosed, TooManyFiles
+from chalicelib.domain.scenarios import SLUG, Scenario, SlaHours
 from chalicelib.domain.working_time import add_working_hours
 
 Status = Literal["submitted", "accepted", "in_progress", "resolved", "rejected", "withdrawn"]
@@ -33,20 +36,6 @@ MAX_ATTACHMENTS = 10
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
-class IllegalTransition(RuleViolation):
-    code = "illegal_transition"
-
-    def __init__(self, current: str, to: str) -> None:
-        super().__init__(f"当前状态（{current}）不能变为 {to}", f"A request that is {current} cannot become {to}")
-        self.current, self.to = current, to
-
-
-class NoteRequired(RuleViolation):
-    code = "note_required"
-    zh = "请填写理由"
-    en = "Give a reason"
-
-
 def next_status(current: str, to: str, *, by: Actor, note: str | None = None) -> str:
     """`to`, if `by` may move a request from `current` to it; IllegalTransition (422) otherwise."""
     if to not in MOVES[by].get(current, frozenset()):
@@ -61,6 +50,142 @@ def stage_due(status: str, entered: datetime, sla: SlaHours) -> datetime | None:
     if status not in OPEN:
         return None
     return add_working_hours(entered, getattr(sla, status))
+
+
+# --- what a request is (the store returns these) ----------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a request's history: where it went, how, when and by whom."""
+
+    status: str
+    event: str                       # submitted | moved | escalated
+    at: datetime
+    by: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """How many files a file field takes, copied from the scenario version when the request is filed."""
+
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    attachment_id: str
+    field: str
+    content_type: str
+    size: int
+    s3_key: str
+    created_at: datetime
+    filename_enc: str                # sealed: a file name may carry personal data
+
+
+@dataclass(frozen=True)
+class UploadForm:
+    """A presigned POST: send the file as multipart/form-data to `url` with every field in `fields`."""
+
+    url: str
+    fields: Mapping[str, str]
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Rating:
+    stars: int
+    text_enc: str | None             # sealed, like comments
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Case:
+    """A service request as filed and as it moved since; answers of sensitive fields only sealed."""
+
+    request_id: str
+    member_id: str
+    scenario_key: str
+    scenario_version: int
+    category: str
+    title_zh: str
+    title_en: str
+    status: str
+    answers: Mapping[str, Any]       # what is stored in the clear
+    sealed: Mapping[str, str]        # field -> ciphertext
+    masked: Mapping[str, str]        # field -> masked phone / ID number, for staff
+    sla_hours: SlaHours
+    uploads: Mapping[str, UploadLimits]
+    employer_id: str | None
+    submitted_at: datetime
+    updated_at: datetime
+    stage_started_at: datetime
+    sla_due: datetime | None
+    history: tuple[Step, ...]
+    overdue: bool = False            # flagged (and escalated) by the SLA sweep, per stage
+    escalations: int = 0
+    assignee: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    comment_count: int = 0
+    rating: Rating | None = None
+
+    def due_by(self, now: datetime) -> bool:
+        """Whether the current stage's deadline has passed at `now`."""
+        return self.sla_due is not None and self.sla_due <= now
+
+    def files_in(self, field: str) -> int:
+        return sum(a.field == field for a in self.attachments)
+
+    def missing_uploads(self) -> list[str]:
+        """File fields that still have fewer files than they need."""
+        return [name for name, limits in self.uploads.items() if self.files_in(name) < limits.min]
+
+
+@dataclass(frozen=True)
+class Comment:
+    request_id: str
+    comment_id: str                  # <stored time>#<random>: unique, ordered
+    author_id: str
+    author_role: str                 # worker | staff
+    text_enc: str                    # sealed: free text may carry personal data
+    at: datetime
+
+
+def check_room_for_file(case: Case, field: str) -> None:
+    """A file may be added to `field`: the request is open, `field` is a file field of its scenario, and
+    neither the field's nor the request's limit is reached."""
+    if case.status not in OPEN:
+        raise RequestClosed()
+    limits = case.uploads.get(field)
+    if limits is None:
+        raise NotAFileField()
+    if case.files_in(field) >= limits.max or len(case.attachments) >= MAX_ATTACHMENTS:
+        cap = min(limits.max, MAX_ATTACHMENTS)
+        raise TooManyFiles(f"该项最多上传 {cap} 个文件", f"at most {cap} files may be uploaded here")
+
+
+def new_case(request_id: str, member_id: str, scenario: Scenario, *, answers: Mapping[str, Any],
+             sealed: Mapping[str, str], masked: Mapping[str, str], employer_id: str | None, now: datetime) -> Case:
+    """A request just filed under `scenario`: submitted, its first stage's SLA clock running from `now`."""
+    return Case(request_id=request_id, member_id=member_id, scenario_key=scenario.key,
+                scenario_version=scenario.version, category=scenario.category, title_zh=scenario.title_zh,
+                title_en=scenario.title_en, status="submitted", answers=answers, sealed=sealed, masked=masked,
+                sla_hours=scenario.sla_hours, employer_id=employer_id, submitted_at=now, updated_at=now,
+                stage_started_at=now, sla_due=stage_due("submitted", now, scenario.sla_hours),
+                uploads={f.name: UploadLimits(f.min_files, f.max_files) for f in scenario.fields if f.type == "file"},
+                history=(Step("submitted", "submitted", now, member_id),))
+
+
+# Activity events of this area (scoring reads them; domain/activity.py lists those it keeps in the history).
+RATED = "request_ratings"
+FILE_ADDED = "request_attachments"
+ESCALATED = "request_escalations"
+
+
+def comment_event(*, by_owner: bool) -> str:
+    """A comment counts for the request's owner: sent by them, or received from staff."""
+    return "request_comments_sent" if by_owner else "request_comments_received"
 
 
 def category_event(category: str) -> str:

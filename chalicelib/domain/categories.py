@@ -19,5 +19,6 @@ IN_A_SENTENCE: dict[Category, tuple[str, str]] = {
     "rights_protection": ("维权", "rights"), "hardship_aid": ("困难帮扶", "hardship aid"),
     "certification": ("技能认定", "certification"), "employment": ("就业", "employment"),
     "training": ("培训", "training"), "health": ("健康", "health"), "other": ("其他", "other")}
+RIGHTS_PROTECTION: Category = "rights_protection"   # its requests also count for the employer they name
 COUNTED: tuple[Category, ...] = ("rights_protection", "training", "certification", "employment", "hardship_aid",
                                  "health")   # this order is the activity history's layout: never reorder

@@ -69,7 +69,7 @@ def check_answers(scenario: Scenario, answers: dict[str, Any]) -> dict[str, Any]
     try:
         parsed = answers_model(scenario).model_validate(answers)
     except ValidationError as exc:
-        raise AnswersInvalid([_prefixed(issue_from_pydantic(e)) for e in exc.errors()]) from exc
+        raise AnswersInvalid([_prefixed(issue_from_pydantic(dict(e))) for e in exc.errors()]) from exc
     dumped = parsed.model_dump(mode="json", by_alias=True, exclude_none=True)
     return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in dumped.items()}
 
@@ -91,5 +91,5 @@ def answers_schema(scenario: Scenario) -> dict[str, Any]:
 
 def uploads(scenario: Scenario) -> list[dict[str, Any]]:
     return [{"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "required": f.required,
-             "min_files": int(f.min or (1 if f.required else 0)), "max_files": int(f.max or 5),
+             "min_files": f.min_files, "max_files": f.max_files,
              "content_types": list(FILE_TYPES)} for f in scenario.fields if f.type == "file"]

@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.domain.audience import admits
 from chalicelib.domain.base import Out, Strict
+from chalicelib.domain.categories import Category
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.stations import Audience
+from chalicelib.domain.working_time import Stamp
 
-Category = Literal["rights_protection", "hardship_aid", "certification", "employment", "training", "health", "other"]
 FieldType = Literal["text", "long_text", "number", "date", "choice", "phone", "id_number", "file", "employer"]
 Stage = Literal["submitted", "accepted", "in_progress"]
 
@@ -24,6 +25,7 @@ TEXT_TYPES = frozenset({"text", "long_text"})
 ALWAYS_SEALED = frozenset({"phone", "id_number"})   # personal data: sealed whatever the scenario says
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FIELDS = 40
+
 
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -54,6 +56,15 @@ class FormField(Strict):
     pattern: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     sensitive: bool = False
 
+    @property
+    def min_files(self) -> int:
+        """A file field's least number of files: its `min`, else 1 when required."""
+        return int(self.min or (1 if self.required else 0))
+
+    @property
+    def max_files(self) -> int:
+        return int(self.max or 5)
+
 
 class SlaHours(Strict):
     """How long each open stage may take, in working hours (see domain/working_time.py)."""
@@ -83,11 +94,13 @@ class ScenarioCreate(ScenarioSpec):
 
 
 class Scenario(ScenarioCreate):
-    """A stored version."""
+    """A stored version: never changed once published (a new version is a new one)."""
+
+    model_config = ConfigDict(frozen=True)
 
     version: int
     retired: bool = False
-    created_at: str
+    created_at: Stamp
 
     def admits(self, *, is_member: bool, worker_group: str | None) -> bool:
         return admits(self.audience, is_member=is_member, worker_group=worker_group)

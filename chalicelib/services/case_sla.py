@@ -1,37 +1,21 @@
-"""The staff queue, the SLA sweep and the employer's case list.
+"""The SLA sweep: the schedule (app.py, every 15 minutes) flags requests overdue in their current
+stage once, and records the escalation in the request's history, in the audit trail and in the
+member's activity, all in one unit of work per request.
 
-The queue is a Query on the sparse queue index per open status (issued concurrently when no status
-is given), each ordered by the stage's due time; `overdue=true` is the key condition sla_due <= now.
-The scheduled sweep (app.py, every 15 minutes) flags requests overdue in their current stage once,
-records the escalation in the request's history and in the audit trail, and counts it in the
-member's activity.
+Round trips: 1 Query per open status (concurrently) + one TransactWriteItems per escalated request.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.access import Caller
-from chalicelib.domain.cases import OPEN, QueueQuery, RequestOut
+from chalicelib.domain import case_errors as err
+from chalicelib.domain.cases import ESCALATED, OPEN, Case
+from chalicelib.domain.working_time import stamp
 from chalicelib.runtime import runtime
 from chalicelib.services import activity
-from chalicelib.services.case_views import request_view
-from chalicelib.store import audit
 from chalicelib.store import cases as store
-from chalicelib.store.case_tables import RequestRecord
 from chalicelib.store.parallel import concurrently
-from chalicelib.store.transact import Cancelled, NamedTransaction
-
-
-def staff_queue(caller: Caller, q: QueueQuery, now: datetime) -> list[RequestOut]:
-    statuses = [q.status] if q.status else list(OPEN)
-    pages = concurrently(lambda s: store.queue(s, now, overdue=q.overdue, scenario=q.scenario), statuses)
-    found = sorted((r for page in pages for r in page), key=lambda r: (r.sla_due or "", r.request_id))
-    return [request_view(r, caller, now) for r in found]
-
-
-def employer_cases(caller: Caller, employer_id: str, now: datetime) -> list[RequestOut]:
-    """Requests that name this employer (wage arrears, work injury), newest first: one Query."""
-    return [request_view(r, caller, now) for r in store.employer_cases(employer_id)]
+from chalicelib.store.unit_of_work import unit_of_work
 
 
 def sweep() -> dict[str, int]:
@@ -41,17 +25,17 @@ def sweep() -> dict[str, int]:
 
 def escalate_overdue(now: datetime) -> int:
     pages = concurrently(lambda s: store.overdue_unflagged(s, now), OPEN)
-    return sum(_escalate(r, now) for page in pages for r in page)
+    return sum(_escalate(c, now) for page in pages for c in page)
 
 
-def _escalate(record: RequestRecord, now: datetime) -> bool:
-    tx = NamedTransaction()
-    store.escalate_in(tx, record, now)
-    activity.record_in(tx, record.member_id, "request_escalations", now)
+def _escalate(case: Case, now: datetime) -> bool:
+    """Escalate one request; False when it moved on or was flagged meanwhile."""
     try:
-        tx.commit()
-    except Cancelled:
-        return False                # moved on or flagged meanwhile
-    audit.record(f"request#{record.request_id}", actor="system", action="escalate", at=now,
-                 detail={"status": record.status, "sla_due": record.sla_due})
+        with unit_of_work(now, refuse={store.STILL_DUE: err.RequestChanged}) as uow:
+            store.escalate_in(uow, case, now)
+            activity.record_in(uow, case.member_id, ESCALATED, now)
+            uow.audit("system", "escalate", target=f"request#{case.request_id}",
+                      detail={"status": case.status, "sla_due": stamp(case.sla_due) if case.sla_due else None})
+    except err.RequestChanged:
+        return False
     return True

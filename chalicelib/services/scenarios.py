@@ -2,7 +2,8 @@
 workers see those their audience allows, with the form as JSON Schema.
 
 Round trips: list = 1 Query (sparse catalogue index); form = 1 Query (latest version); publish a
-new version = 1 Query + 1 TransactWriteItems (new version + previous leaves the catalogue).
+new version = 1 Query + 1 TransactWriteItems (new version + previous leaves the catalogue + audit
+entry); retire = 1 Query + 1 TransactWriteItems (version + audit entry).
 """
 from __future__ import annotations
 
@@ -21,11 +22,8 @@ from chalicelib.domain.scenarios import (
     definition_issues,
 )
 from chalicelib.runtime import runtime
-from chalicelib.services.commit import commit
-from chalicelib.store import audit
 from chalicelib.store import scenarios as store
-from chalicelib.store.base import iso
-from chalicelib.store.transact import NamedTransaction
+from chalicelib.store.unit_of_work import unit_of_work
 
 
 def summary(s: Scenario) -> ScenarioSummary:
@@ -33,19 +31,19 @@ def summary(s: Scenario) -> ScenarioSummary:
 
 
 def _publish(actor: Caller, key: str, spec: ScenarioSpec, previous: Scenario | None, now: datetime) -> ScenarioSummary:
+    """Publish the next version of `key`, live, with its audit entry, in one unit of work."""
     issues = definition_issues(spec)
     if issues:
         raise ValidationFailed(details=issues)
     definition = spec.model_dump(mode="json", exclude={"key"})
     scenario = Scenario.model_validate({**definition, "key": key, "version": previous.version + 1 if previous else 1,
-                                        "created_at": iso(now)})
-    tx = NamedTransaction()
-    store.put_version_in(tx, scenario, definition, actor.member_id)
-    if previous:
-        store.unlist_in(tx, previous)
-    commit(tx, lambda _: err.ScenarioChanged() if previous else err.ScenarioExists())
-    audit.record(f"scenario#{key}", actor=actor.member_id, action="publish", at=now,
-                 detail={"version": scenario.version})
+                                        "created_at": now})
+    taken = err.ScenarioChanged if previous else err.ScenarioExists
+    with unit_of_work(now, refuse={store.VERSION_FREE: taken, store.PREVIOUS_LATEST: err.ScenarioChanged}) as uow:
+        store.put_version_in(uow, scenario, actor.member_id)
+        if previous:
+            store.unlist_in(uow, previous)
+        uow.audit(actor.member_id, "publish", target=f"scenario#{key}", detail={"version": scenario.version})
     return summary(scenario)
 
 
@@ -68,11 +66,9 @@ def retire(actor: Caller, key: str, now: datetime) -> ScenarioSummary:
     current = store.latest(key)
     if current is None:
         raise err.ScenarioNotFound()
-    tx = NamedTransaction()
-    store.unlist_in(tx, current, retire=True)
-    commit(tx, lambda _: err.ScenarioRetired())
-    audit.record(f"scenario#{key}", actor=actor.member_id, action="retire", at=now,
-                 detail={"version": current.version})
+    with unit_of_work(now, refuse={store.STILL_LISTED: err.ScenarioRetired}) as uow:
+        store.retire_in(uow, current)
+        uow.audit(actor.member_id, "retire", target=f"scenario#{key}", detail={"version": current.version})
     return summary(current.model_copy(update={"retired": True}))
 
 

@@ -1,8 +1,18 @@
-"""Service-request writes as named conditional steps (each checks the request is still in the state
-it was read in, so two staff can never both act on a stale state), and the index look-ups."""
+"""Service requests as domain `Case`s and `Comment`s, the index look-ups, and the writes as named
+conditions (each checks the request is still in the state it was read in, so two staff can never
+both act on a stale state):
+
+  new_request          filing: no request with this id exists
+  request_as_read      a move: the status is still the one read (and, for the worker, it is theirs)
+  still_due            escalation: same status and deadline as read, not flagged overdue yet
+  attachments_as_read  a file: nobody added one since the read (so the limits hold), still open, theirs
+  open_for_comments    a comment: not withdrawn (and, for the worker, theirs)
+  rateable             a rating: resolved, not rated yet, theirs
+"""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -10,105 +20,179 @@ from typing import Any
 from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition, size
+from pynamodb.expressions.update import Action
 
-from chalicelib.domain.cases import OPEN
+from chalicelib.domain.cases import OPEN, Attachment, Case, Comment, Rating, Step, UploadLimits
+from chalicelib.domain.scenarios import SlaHours
 from chalicelib.store.base import iso
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.transact import NamedTransaction
 
+NEW_REQUEST = "new_request"
+REQUEST_AS_READ = "request_as_read"
+STILL_DUE = "still_due"
+ATTACHMENTS_AS_READ = "attachments_as_read"
+OPEN_FOR_COMMENTS = "open_for_comments"
+RATEABLE = "rateable"
+
 R = RequestRecord
 
 
-def get_request(request_id: str) -> RequestRecord | None:
+# --- reading -----------------------------------------------------------------------------------
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    return item.as_dict() if hasattr(item, "as_dict") else dict(item)
+
+
+def _step(item: Any) -> Step:
+    h = _plain(item)
+    return Step(status=h["status"], event=h["event"], at=_at(h["at"]), by=h["by"], note=h.get("note"))
+
+
+def _attachment(item: Any) -> Attachment:
+    a = _plain(item)
+    return Attachment(attachment_id=a["attachment_id"], field=a["field"], content_type=a["content_type"],
+                      size=int(a["size"]), s3_key=a["s3_key"], created_at=_at(a["created_at"]),
+                      filename_enc=a["filename_enc"])
+
+
+def to_domain(r: RequestRecord) -> Case:
+    rating = None
+    if r.rating_stars is not None:
+        rating = Rating(stars=int(r.rating_stars), text_enc=r.rating_text_enc, at=_at(r.rated_at))
+    return Case(
+        request_id=r.request_id, member_id=r.member_id, scenario_key=r.scenario_key,
+        scenario_version=int(r.scenario_version), category=r.category, title_zh=r.title_zh, title_en=r.title_en,
+        status=r.status, answers=r.answers or {}, sealed=r.sealed or {}, masked=r.masked or {},
+        sla_hours=SlaHours(**(r.sla_hours or {})),
+        uploads={name: UploadLimits(int(lim.get("min", 0)), int(lim["max"])) for name, lim in (r.uploads or {}).items()},
+        employer_id=r.employer_id, submitted_at=_at(r.submitted_at), updated_at=_at(r.updated_at),
+        stage_started_at=_at(r.stage_started_at), sla_due=_at(r.sla_due) if r.sla_due else None,
+        history=tuple(_step(h) for h in r.history or []), overdue=bool(r.overdue),
+        escalations=int(r.escalations or 0), assignee=r.assignee,
+        attachments=tuple(_attachment(a) for a in r.attachments or []), comment_count=int(r.comment_count or 0),
+        rating=rating)
+
+
+def _cases(found: Iterable[RequestRecord], limit: int | None = None) -> list[Case]:
+    return [to_domain(r) for r in islice(found, limit)]
+
+
+def get_request(request_id: str) -> Case | None:
     try:
-        return RequestRecord.get(request_id, consistent_read=True)
+        return to_domain(RequestRecord.get(request_id, consistent_read=True))
     except DoesNotExist:
         return None
 
 
-def of_member(member_id: str, limit: int = 50) -> list[RequestRecord]:
+def of_member(member_id: str, limit: int = 50) -> list[Case]:
     """A worker's requests, newest first: one Query."""
-    return list(islice(RequestRecord.member_index.query(member_id, scan_index_forward=False), limit))
+    return _cases(RequestRecord.member_index.query(member_id, scan_index_forward=False), limit)
 
 
-def queue(status: str, now: datetime, *, overdue: bool, scenario: str | None, limit: int = 100) -> list[RequestRecord]:
+def queue(status: str, now: datetime, *, overdue: bool, scenario: str | None, limit: int = 100) -> list[Case]:
     """Open requests in one status, soonest due first: one Query (overdue = due before now)."""
     due = R.sla_due <= iso(now) if overdue else None
     wanted = R.scenario_key == scenario if scenario else None
-    return list(islice(RequestRecord.queue_index.query(status, due, filter_condition=wanted), limit))
+    return _cases(RequestRecord.queue_index.query(status, due, filter_condition=wanted), limit)
 
 
-def overdue_unflagged(status: str, now: datetime) -> list[RequestRecord]:
+def overdue_unflagged(status: str, now: datetime) -> list[Case]:
     """What the SLA sweep escalates: overdue in this stage and not flagged yet."""
-    return list(RequestRecord.queue_index.query(status, R.sla_due <= iso(now), filter_condition=R.overdue.does_not_exist()))
+    return _cases(RequestRecord.queue_index.query(status, R.sla_due <= iso(now),
+                                                  filter_condition=R.overdue.does_not_exist()))
 
 
-def employer_cases(employer_id: str, limit: int = 200) -> list[RequestRecord]:
-    return list(islice(RequestRecord.employer_index.query(employer_id, scan_index_forward=False), limit))
+def employer_cases(employer_id: str, limit: int = 200) -> list[Case]:
+    return _cases(RequestRecord.employer_index.query(employer_id, scan_index_forward=False), limit)
 
 
-def comments(request_id: str) -> list[CommentRecord]:
-    return list(CommentRecord.query(request_id))
+def comments(request_id: str) -> list[Comment]:
+    """A request's comments, oldest first: one Query."""
+    return [Comment(request_id=c.request_id, comment_id=c.at_id, author_id=c.author_id, author_role=c.author_role,
+                    text_enc=c.text_enc, at=_at(c.at_id.split("#")[0])) for c in CommentRecord.query(request_id)]
 
 
-def history_entry(status: str, event: str, at: datetime, by: str, note: str | None = None) -> MapAttribute:
-    return MapAttribute(status=status, event=event, at=iso(at), by=by, **({"note": note} if note else {}))
+def new_comment_id(at: datetime) -> str:
+    return f"{iso(at)}#{secrets.token_hex(4)}"
 
 
-# --- transaction steps -----------------------------------------------------------------------
+# --- transaction steps -------------------------------------------------------------------------
 
-def put_in(tx: NamedTransaction, record: RequestRecord) -> None:
-    tx.put("request", record, condition=R.request_id.does_not_exist())
+def _history_entry(step: Step) -> MapAttribute:
+    return MapAttribute(status=step.status, event=step.event, at=iso(step.at), by=step.by,
+                        **({"note": step.note} if step.note else {}))
 
 
-def _as_read(record: RequestRecord, owner: str | None) -> Condition:
-    same = R.status == record.status
+def _appended(step: Step) -> Any:
+    return R.history.set(R.history.append([_history_entry(step)]))
+
+
+def put_in(tx: NamedTransaction, case: Case) -> None:
+    """File a new request (NEW_REQUEST)."""
+    record = RequestRecord(
+        case.request_id, member_id=case.member_id, scenario_key=case.scenario_key,
+        scenario_version=case.scenario_version, category=case.category, title_zh=case.title_zh,
+        title_en=case.title_en, status=case.status, answers=dict(case.answers), sealed=dict(case.sealed),
+        masked=dict(case.masked), sla_hours=case.sla_hours.model_dump(),
+        uploads={name: {"min": lim.min, "max": lim.max} for name, lim in case.uploads.items()},
+        employer_id=case.employer_id, submitted_at=iso(case.submitted_at), updated_at=iso(case.updated_at),
+        stage_started_at=iso(case.stage_started_at), queue_status=case.status if case.status in OPEN else None,
+        sla_due=iso(case.sla_due) if case.sla_due else None, history=[_history_entry(h) for h in case.history])
+    tx.put(NEW_REQUEST, record, condition=R.request_id.does_not_exist())
+
+
+def _as_read(case: Case, owner: str | None) -> Condition:
+    same = R.status == case.status
     return same & (R.member_id == owner) if owner else same
 
 
-def move_in(tx: NamedTransaction, record: RequestRecord, to: str, *, at: datetime, by: str, note: str | None,
+def move_in(tx: NamedTransaction, case: Case, to: str, *, at: datetime, by: str, note: str | None,
             due: datetime | None, owner: str | None = None, assignee: str | None = None) -> None:
-    """Move the request to `to` (only from the status it was read in), restarting the stage's SLA clock."""
+    """Move the request to `to` (REQUEST_AS_READ), restarting the stage's SLA clock."""
     queue_fields = [R.queue_status.set(to), R.sla_due.set(iso(due))] if due else [R.queue_status.remove(),
                                                                                    R.sla_due.remove()]
     actions = [R.status.set(to), *queue_fields, R.stage_started_at.set(iso(at)), R.updated_at.set(iso(at)),
-               R.overdue.remove(), R.history.set(R.history.append([history_entry(to, "moved", at, by, note)]))]
+               R.overdue.remove(), _appended(Step(to, "moved", at, by, note))]
     actions += [R.assignee.set(assignee)] if assignee else []
-    tx.update("request", RequestRecord(record.request_id), actions, condition=_as_read(record, owner))
+    tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=_as_read(case, owner))
 
 
-def escalate_in(tx: NamedTransaction, record: RequestRecord, at: datetime) -> None:
-    """Flag the current stage overdue, once: a moved or already flagged request is left alone."""
-    entry = history_entry(record.status, "escalated", at, "system", f"SLA due {record.sla_due}")
-    tx.update("request", RequestRecord(record.request_id),
-              [R.overdue.set(True), R.escalations.add(1), R.history.set(R.history.append([entry]))],
-              condition=(R.status == record.status) & (R.sla_due == record.sla_due) & R.overdue.does_not_exist())
+def escalate_in(tx: NamedTransaction, case: Case, at: datetime) -> None:
+    """Flag the current stage overdue, once (STILL_DUE): a moved or already flagged request is left alone."""
+    due = iso(case.sla_due) if case.sla_due else None
+    step = Step(case.status, "escalated", at, "system", f"SLA due {due}")
+    tx.update(STILL_DUE, RequestRecord(case.request_id), [R.overdue.set(True), R.escalations.add(1), _appended(step)],
+              condition=(R.status == case.status) & (R.sla_due == due) & R.overdue.does_not_exist())
 
 
-def attach_in(tx: NamedTransaction, record: RequestRecord, attachment: dict[str, Any], at: datetime, *,
-              owner: str) -> None:
-    """Add an attachment if nobody added one since the request was read (so the limits hold)."""
-    count = len(record.attachments or [])
-    tx.update("request", RequestRecord(record.request_id),
-              [R.attachments.set(R.attachments.append([MapAttribute(**attachment)])), R.updated_at.set(iso(at))],
-              condition=(size(R.attachments) == count) & R.status.is_in(*OPEN) & (R.member_id == owner))
+def attach_in(tx: NamedTransaction, case: Case, attachment: Attachment, *, owner: str) -> None:
+    """Add an attachment (ATTACHMENTS_AS_READ)."""
+    stored: MapAttribute[str, Any] = MapAttribute(attachment_id=attachment.attachment_id, field=attachment.field,
+                          content_type=attachment.content_type, size=attachment.size, s3_key=attachment.s3_key,
+                          created_at=iso(attachment.created_at), filename_enc=attachment.filename_enc)
+    tx.update(ATTACHMENTS_AS_READ, RequestRecord(case.request_id),
+              [R.attachments.set(R.attachments.append([stored])), R.updated_at.set(iso(attachment.created_at))],
+              condition=(size(R.attachments) == len(case.attachments)) & R.status.is_in(*OPEN)
+              & (R.member_id == owner))
 
 
-def comment_in(tx: NamedTransaction, record: RequestRecord, *, author: str, role: str, text_enc: str,
-               at_id: str, at: datetime, owner: str | None) -> None:
-    tx.put("comment", CommentRecord(record.request_id, at_id, author_id=author, author_role=role, text_enc=text_enc))
+def comment_in(tx: NamedTransaction, comment: Comment, *, owner: str | None) -> None:
+    """Add a comment (OPEN_FOR_COMMENTS) and count it on the request."""
+    tx.put("comment", CommentRecord(comment.request_id, comment.comment_id, author_id=comment.author_id,
+                                    author_role=comment.author_role, text_enc=comment.text_enc))
     allowed = (R.status != "withdrawn") & ((R.member_id == owner) if owner else R.request_id.exists())
-    tx.update("request", RequestRecord(record.request_id), [R.comment_count.add(1), R.updated_at.set(iso(at))],
-              condition=allowed)
+    tx.update(OPEN_FOR_COMMENTS, RequestRecord(comment.request_id),
+              [R.comment_count.add(1), R.updated_at.set(iso(comment.at))], condition=allowed)
 
 
-def rate_in(tx: NamedTransaction, record: RequestRecord, stars: int, text_enc: str | None, at: datetime, *,
-            owner: str) -> None:
-    actions = [R.rating_stars.set(stars), R.rated_at.set(iso(at)),
-               *([R.rating_text_enc.set(text_enc)] if text_enc else [])]
-    tx.update("request", RequestRecord(record.request_id), actions,
+def rate_in(tx: NamedTransaction, case: Case, rating: Rating, *, owner: str) -> None:
+    """Rate a resolved request, once (RATEABLE)."""
+    actions: list[Action] = [R.rating_stars.set(rating.stars), R.rated_at.set(iso(rating.at)),
+               *([R.rating_text_enc.set(rating.text_enc)] if rating.text_enc else [])]
+    tx.update(RATEABLE, RequestRecord(case.request_id), actions,
               condition=(R.status == "resolved") & R.rating_stars.does_not_exist() & (R.member_id == owner))
-
-
-def new_at_id(at: datetime) -> str:
-    return f"{iso(at)}#{secrets.token_hex(4)}"

@@ -14,7 +14,7 @@ from chalicelib.store.model_settings import ModelSetting
 from chalicelib.store.outreach import OutreachRecord
 from chalicelib.store.privacy_prefs import PrivacyPreference
 from chalicelib.store.records import AuditEntry, IdempotencyRecord, OutboxMessage
-from chalicelib.store.scenarios import ScenarioRecord
+from chalicelib.store.scenario_tables import ScenarioRecord
 from chalicelib.store.scoring_tables import ScoreRecord, ScoringRun, SegmentResult
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 

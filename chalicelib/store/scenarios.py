@@ -1,50 +1,28 @@
-"""The scenario library: one item per (key, version), never changed after it is written except for
-leaving the catalogue.
+"""The scenario library's versions as domain `Scenario`s, and its writes as named conditions:
 
-scenarios (scenario_key, version)
-    catalogue_index (listing, scenario_key), sparse: only the latest version of a live scenario
-    carries `listing = "live"`, so the worker's list is one Query and retired ones drop out by
-    themselves.
+  version_free      publishing: no version with this number exists yet (two admins at once)
+  previous_latest   a new version: the one it replaces still exists (it leaves the catalogue)
+  still_listed      retiring: the version is still the live one in the catalogue
 """
 from __future__ import annotations
 
-from typing import Any
-
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
+from datetime import datetime
 
 from chalicelib.domain.scenarios import Scenario
-from chalicelib.store.base import index_meta, table_meta
+from chalicelib.store.base import iso
+from chalicelib.store.scenario_tables import LIVE, ScenarioRecord
 from chalicelib.store.transact import NamedTransaction
 
-LIVE = "live"
-
-
-class CatalogueIndex(GlobalSecondaryIndex["ScenarioRecord"]):
-    Meta = index_meta("catalogue_index", AllProjection())
-    listing = UnicodeAttribute(hash_key=True)
-    scenario_key = UnicodeAttribute(range_key=True)
-
-
-class ScenarioRecord(Model):
-    Meta = table_meta("scenarios")
-    scenario_key = UnicodeAttribute(hash_key=True)
-    version = NumberAttribute(range_key=True)
-    definition = JSONAttribute()                # the ScenarioCreate as sent (validated)
-    retired = BooleanAttribute(default=False)
-    listing = UnicodeAttribute(null=True)       # "live" on the latest version of a live scenario
-    created_at = UnicodeAttribute()
-    created_by = UnicodeAttribute()
-    catalogue_index = CatalogueIndex()
-
+VERSION_FREE = "version_free"
+PREVIOUS_LATEST = "previous_latest"
+STILL_LISTED = "still_listed"
 
 S = ScenarioRecord
 
 
 def to_domain(r: ScenarioRecord) -> Scenario:
     return Scenario.model_validate({**r.definition, "key": r.scenario_key, "version": int(r.version),
-                                    "retired": bool(r.retired), "created_at": r.created_at})
+                                    "retired": bool(r.retired), "created_at": datetime.fromisoformat(r.created_at)})
 
 
 def latest(key: str) -> Scenario | None:
@@ -65,15 +43,21 @@ def catalogue() -> list[Scenario]:
     return [to_domain(r) for r in ScenarioRecord.catalogue_index.query(LIVE)]
 
 
-def put_version_in(tx: NamedTransaction, scenario: Scenario, definition: dict[str, Any], by: str) -> None:
-    """A new version, live; refused if that version number exists (two admins at once)."""
+def put_version_in(tx: NamedTransaction, scenario: Scenario, by: str) -> None:
+    """A new version, live (VERSION_FREE)."""
+    definition = scenario.model_dump(mode="json", exclude={"key", "version", "retired", "created_at"})
     record = ScenarioRecord(scenario.key, scenario.version, definition=definition, retired=False, listing=LIVE,
-                            created_at=scenario.created_at, created_by=by)
-    tx.put("version", record, condition=S.scenario_key.does_not_exist())
+                            created_at=iso(scenario.created_at), created_by=by)
+    tx.put(VERSION_FREE, record, condition=S.scenario_key.does_not_exist())
 
 
-def unlist_in(tx: NamedTransaction, previous: Scenario, *, retire: bool = False) -> None:
-    """The previous latest version leaves the catalogue (and is marked retired when retiring)."""
-    actions = [S.listing.remove(), *([S.retired.set(True)] if retire else [])]
-    condition = S.scenario_key.exists() & (S.listing == LIVE if retire else S.scenario_key.exists())
-    tx.update("previous", ScenarioRecord(previous.key, previous.version), actions, condition=condition)
+def unlist_in(tx: NamedTransaction, previous: Scenario) -> None:
+    """The version a new one replaces leaves the catalogue (PREVIOUS_LATEST)."""
+    tx.update(PREVIOUS_LATEST, ScenarioRecord(previous.key, previous.version), [S.listing.remove()],
+              condition=S.scenario_key.exists())
+
+
+def retire_in(tx: NamedTransaction, current: Scenario) -> None:
+    """The live version leaves the catalogue, marked retired (STILL_LISTED)."""
+    tx.update(STILL_LISTED, ScenarioRecord(current.key, current.version), [S.listing.remove(), S.retired.set(True)],
+              condition=S.scenario_key.exists() & (S.listing == LIVE))

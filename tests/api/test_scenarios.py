@@ -1,5 +1,6 @@
 """The scenario library through the API: admins publish, version and retire; bad definitions are
 refused field by field; workers see what their audience allows and get the form as JSON Schema."""
+from tests.api.conftest import measure
 from tests.api.services_world import error, fields_of, scenario_body
 from tests.api.stations_world import make_member, new_worker
 
@@ -77,3 +78,22 @@ def test_publish_version_and_retire(api, admin, worker):
     assert api.as_(admin).get("/v1/admin/scenarios/test_service").json["version"] == 2
     assert error(api.as_(admin).put("/v1/admin/scenarios/nothing_here", spec)) == (404, "scenario_not_found")
     assert error(api.as_(worker).post("/v1/admin/scenarios", scenario_body("other_one"))) == (403, "role_not_allowed")
+
+
+def test_publishing_and_retiring_are_audited_in_the_same_write(api, admin, calls):
+    from chalicelib.store import audit
+
+    spec = {k: v for k, v in scenario_body().items() if k != "key"}
+    assert measure(calls, lambda: api.as_(admin).post("/v1/admin/scenarios", scenario_body())) == {
+        "Query": 1, "TransactWriteItems": 1}
+    assert error(api.as_(admin).post("/v1/admin/scenarios", scenario_body())) == (409, "scenario_exists")
+    assert measure(calls, lambda: api.as_(admin).put("/v1/admin/scenarios/test_service", spec)) == {
+        "Query": 1, "TransactWriteItems": 1}
+    assert measure(calls, lambda: api.as_(admin).post("/v1/admin/scenarios/test_service/retire")) == {
+        "Query": 1, "TransactWriteItems": 1}
+    assert error(api.as_(admin).post("/v1/admin/scenarios/test_service/retire")) == (422, "scenario_retired")
+    trail = audit.trail("scenario#test_service")                     # the refusals left no entry
+    assert sorted((e.action, e.actor, e.detail["version"]) for e in trail) == [
+        ("publish", admin.member_id, 1), ("publish", admin.member_id, 2), ("retire", admin.member_id, 2)]
+    shown = api.as_(admin).get("/v1/admin/scenarios/test_service").json
+    assert shown["created_at"] == trail[0].at_id.split("#")[0]       # the clock stands: 2026-11-27T02:00:00.000000Z

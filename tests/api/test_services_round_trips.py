@@ -3,11 +3,12 @@
 submit       Query (the scenario's latest version) + one TransactWriteItems (request + activity counter);
              + GetItem (employer) for scenarios with an employer field
 staff queue  one Query per open status on the queue index (concurrently), one when a status is given
+SLA sweep    one Query per open status + one TransactWriteItems per escalated request (flag + activity + audit)
 (plus Powertools' idempotency bookkeeping on its own client when an Idempotency-Key is sent: 2 on the first
 call, 1 on a replay - see README)
 """
 from tests.api.conftest import measure
-from tests.api.services_world import job_help, submit
+from tests.api.services_world import job_help, run_schedule, submit
 
 pytest_plugins = ("tests.api.services_fixtures",)
 
@@ -19,3 +20,13 @@ def test_round_trips_of_submit_and_the_staff_queue(api, worker, staff, library, 
     assert measure(calls, lambda: api.as_(staff).get("/v1/staff/requests")) == {"Query": 3}
     assert measure(calls, lambda: api.as_(staff).get("/v1/staff/requests?status=submitted&overdue=true")) == {
         "Query": 1}
+
+
+def test_round_trips_of_an_escalation(api, worker, library, clock, calls):
+    law = {"scenario_key": "labour_law_consultation", "answers": {"topic": "wages", "question": "加班费怎么计算才合法？",
+                                                                  "contact_by": "in_app"}}
+    submit(api, worker, law)
+    clock.advance(hours=8, minutes=1)
+    calls.clear()
+    assert run_schedule(api, "request_sla_sweep") == {"escalated": 1}
+    assert dict(calls) == {"Query": 3, "TransactWriteItems": 1}

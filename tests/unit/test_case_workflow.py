@@ -3,15 +3,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.domain.cases import (
-    OPEN,
-    STATUSES,
-    IllegalTransition,
-    NoteRequired,
-    category_event,
-    next_status,
-    stage_due,
-)
+from chalicelib.domain.case_errors import IllegalTransition, NoteRequired
+from chalicelib.domain.cases import OPEN, STATUSES, category_event, next_status, stage_due
 from chalicelib.domain.scenarios import SlaHours
 
 LEGAL = {
