@@ -60,12 +60,6 @@ export function pageHeader(title, ...actions) {
     h("div", { class: "page-actions" }, actions));
 }
 
-/** A labelled form control; `control` carries the name the API's error details use. */
-export function field(text, control, hint = null) {
-  return h("label", { class: "field" }, h("span", { class: "field-label" }, text), control,
-    hint ? h("small", { class: "field-hint" }, hint) : null);
-}
-
 /** <select> with [value, text] options; the value is set after the options exist. */
 export function select(attrs, options, value = "") {
   const el = h("select", attrs, options.map(([v, text]) => h("option", { value: v }, text)));
@@ -85,25 +79,12 @@ export function table(columns, rows, { testid, rowAttrs = () => ({}), empty = t(
       : h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, empty))));
 }
 
-export function badge(text, kind = "") {
-  return h("span", { class: `badge ${kind ? `badge-${kind}` : ""}` }, text);
-}
-
 export function tierBadge(tier) {
   return h("span", { class: `badge tier tier-${tier}`, "data-tier": tier }, label("tier", tier));
 }
 
 export function pct(p, digits = 1) {
   return p === null || p === undefined ? t("core.none") : `${(p * 100).toFixed(digits)}%`;
-}
-
-/** "2026-11-27T09:00:00Z" -> "2026-11-27 17:00" in the browser's zone (desktop staff work in China). */
-export function when(iso) {
-  if (!iso) return t("core.none");
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const two = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 export function pickName(obj, base = "name") {

@@ -5,7 +5,7 @@
 import { getLang, register, setLang, t } from "/shared/i18n.js";
 import { h, mount, showError } from "/shared/ui.js";
 import { api, isAdmin } from "./core.js";
-import { createRouter, go } from "./router.js";
+import { createRouter, go } from "/shared/router.js";
 
 register({
   "zh-CN": {

@@ -10,9 +10,7 @@
  *   getLang()             the current language
  *   onLangChange(fn)      fn(lang) after every change; returns an unsubscribe function
  *   pick(zh, en)          choose between a bilingual pair of fields (e.g. name_zh / name_en)
- *   fmtDate(iso, { year }), fmtTime(iso), fmtDateTime(iso)   display of an ISO 8601 date/time in its own
- *                         offset when it carries one (station times are given with theirs); zh dates
- *                         show the year when it is not this year (or when year: true)
+ * Dates and times are shown by dates.js.
  */
 
 export const LANGS = ["zh-CN", "en"];
@@ -105,30 +103,6 @@ export function onLangChange(fn) {
 
 export function pick(zh, en) {
   return current === "en" ? en ?? zh : zh ?? en;
-}
-
-// "2026-11-28T12:00:00+08:00" -> parts in that offset (station-local), not the phone's zone.
-function parts(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || "");
-  if (!m) return null;
-  return { y: m[1], mo: m[2], d: m[3], h: m[4] || "00", mi: m[5] || "00" };
-}
-
-export function fmtDate(iso, { year = null } = {}) {
-  const p = parts(iso);
-  if (!p) return "";
-  if (current === "en") return `${p.y}-${p.mo}-${p.d}`;
-  const withYear = year ?? Number(p.y) !== new Date().getFullYear();
-  return `${withYear ? `${p.y}年` : ""}${Number(p.mo)}月${Number(p.d)}日`;
-}
-
-export function fmtTime(iso) {
-  const p = parts(iso);
-  return p ? `${p.h}:${p.mi}` : "";
-}
-
-export function fmtDateTime(iso) {
-  return iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : "";
 }
 
 if (typeof document !== "undefined") document.documentElement.lang = current;

@@ -4,10 +4,12 @@
  */
 import { register, t } from "/shared/i18n.js";
 import { busy, h, mount, showError } from "/shared/ui.js";
-import { api, CITIES, field, label, load, pageHeader, pct, pickName, select, table, tierBadge, when } from "../core.js";
+import { api, CITIES, label, load, pageHeader, pct, pickName, select, table, tierBadge } from "../core.js";
 import { statusBadge } from "./queue.js";
-import { go } from "../router.js";
+import { go } from "/shared/router.js";
 import { reasonsList } from "./outreach.js";
+import { field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 register({
   "zh-CN": {
@@ -65,7 +67,7 @@ async function showCases(button, employerId) {
     try {
       const cases = await api.get(`/v1/admin/employers/${employerId}/cases`);
       mount(cell, cases.length ? h("ul", { class: "plain" }, cases.map((c) => h("li", {},
-        h("a", { href: `#/queue/${c.request_id}` }, pickName(c, "title")), " ", statusBadge(c.status), ` · ${when(c.submitted_at)}`)))
+        h("a", { href: `#/queue/${c.request_id}` }, pickName(c, "title")), " ", statusBadge(c.status), ` · ${chinaDateTime(c.submitted_at)}`)))
         : h("p", { class: "muted" }, t("er.no_cases")));
     } catch (err) {
       showError(err, cell);

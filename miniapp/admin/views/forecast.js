@@ -2,8 +2,9 @@
 import { pick, register, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE } from "../charts.js";
-import { api, field, load, pageHeader, select, table } from "../core.js";
-import { go } from "../router.js";
+import { api, load, pageHeader, select, table } from "../core.js";
+import { go } from "/shared/router.js";
+import { field } from "/shared/widgets.js";
 
 register({
   "zh-CN": {

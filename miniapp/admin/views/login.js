@@ -1,8 +1,9 @@
 /** Log in with phone + one-time code, like every WorkerHome account; only staff and admins get in. */
 import { register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, field, isAdmin, isStaff } from "../core.js";
-import { go } from "../router.js";
+import { api, isAdmin, isStaff } from "../core.js";
+import { go } from "/shared/router.js";
+import { field } from "/shared/widgets.js";
 
 register({
   "zh-CN": {

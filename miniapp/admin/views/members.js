@@ -5,9 +5,11 @@
  */
 import { register, t } from "/shared/i18n.js";
 import { clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, field, label, load, pageHeader, pct, select, table, tierBadge, when } from "../core.js";
-import { go } from "../router.js";
+import { api, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
+import { go } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
+import { field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 register({
   "zh-CN": {
@@ -69,7 +71,7 @@ export async function renderMember(container, params) {
     mount(profileBox, h("h2", {}, m.name || m.member_id), h("dl", { class: "facts" },
       [[t("m.phone"), m.phone], [t("m.group"), label("group", m.worker_group)], [t("m.city"), label("city", m.city)],
         [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("core.none")],
-        [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), when(m.created_at)]]
+        [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), chinaDateTime(m.created_at)]]
         .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("core.none"))])));
   }
   showScores(scoreBox, id);
@@ -86,7 +88,7 @@ async function showScores(box, id) {
   showOutreach(history, id);
   mount(box, h("h2", {}, t("m.churn")),
     h("p", { class: "score-line" }, tierBadge(c.tier), " ", h("strong", { "data-testid": "churn-probability" }, pct(c.probability)),
-      h("small", { class: "muted" }, ` · ${t("m.model")} ${c.model_version} · ${when(s.as_of)}`)),
+      h("small", { class: "muted" }, ` · ${t("m.model")} ${c.model_version} · ${chinaDateTime(s.as_of)}`)),
     reasonsList(c.reasons, "member-reasons"),
     outreachForm(id, { onRecorded: () => {
       showOutreach(history, id);
@@ -109,7 +111,7 @@ async function showOutreach(box, id) {
   if (!list) return;
   const items = Array.isArray(list) ? list : list.items || [];
   mount(box, h("h3", {}, t("m.outreach")), table([
-    { title: t("m.at"), cell: (o) => when(o.at) },
+    { title: t("m.at"), cell: (o) => chinaDateTime(o.at) },
     { title: t("m.action"), cell: (o) => t(`or.${o.action}`) },
     { title: t("m.note"), cell: (o) => o.note || "" },
     { title: t("m.outcome"), cell: (o) => select({ "data-testid": `outcome-${o.outreach_id}`, onChange: async (e) => {
@@ -128,7 +130,7 @@ async function showAudit(box, id) {
   const trail = await load(box, () => api.get(`/v1/admin/members/${id}/audit`), () => showAudit(box, id));
   if (!trail) return;
   mount(box, h("h2", {}, t("m.audit")), table([
-    { title: t("m.at"), cell: (e) => when(e.at) },
+    { title: t("m.at"), cell: (e) => chinaDateTime(e.at) },
     { title: t("m.actor"), cell: (e) => h("code", {}, e.actor) },
     { title: t("m.action"), cell: (e) => e.action },
     { title: t("m.reason"), cell: (e) => e.reason || "" },

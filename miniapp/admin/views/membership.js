@@ -4,7 +4,9 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, label, load, pageHeader, table, when } from "../core.js";
+import { api, label, load, pageHeader, table } from "../core.js";
+import { badge } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 register({
   "zh-CN": {
@@ -42,11 +44,11 @@ export async function renderMembership(container, params, query) {
   mount(body, h("p", { class: "muted", "data-testid": "mb-count" }, t("mb.count", { n: list.length })), table([
     { title: t("mb.name"), cell: (a) => a.name || a.member_id },
     { title: t("mb.union"), cell: union },
-    { title: t("mb.submitted"), cell: (a) => when(a.submitted_at) },
+    { title: t("mb.submitted"), cell: (a) => chinaDateTime(a.submitted_at) },
     { title: t("mb.due"), cell: (a) => h("span", {}, a.due_date, " ",
       status === "pending" && a.due_date < today() ? badge(t("mb.overdue"), "danger") : null) },
     { title: t("mb.decided"), cell: (a) => (status === "pending" ? decide(a, () => renderMembership(container, params, query))
-      : h("span", {}, a.member_number ? h("code", {}, a.member_number) : null, " ", a.reason || "", " ", when(a.decided_at))) },
+      : h("span", {}, a.member_number ? h("code", {}, a.member_number) : null, " ", a.reason || "", " ", chinaDateTime(a.decided_at))) },
   ], list, { testid: "mb-table", rowAttrs: (a) => ({ "data-testid": `mb-row-${a.application_id}`, "data-member": a.member_id,
     class: status === "pending" && a.due_date < today() ? "overdue" : "" }) }));
 }

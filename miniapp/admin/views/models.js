@@ -7,7 +7,8 @@
 import { register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
-import { api, field, label, load, pageHeader, pct, table } from "../core.js";
+import { api, label, load, pageHeader, pct, table } from "../core.js";
+import { field } from "/shared/widgets.js";
 import "./scoring.js";   // model names
 
 register({

@@ -5,8 +5,10 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, isAdmin, label, load, pageHeader, select, table, when } from "../core.js";
-import { go, href } from "../router.js";
+import { api, isAdmin, label, load, pageHeader, select, table } from "../core.js";
+import { go, href } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 register({
   "zh-CN": {
@@ -52,8 +54,8 @@ export async function renderQueue(container, params, query) {
     mount(listBox, h("p", { class: "muted", "data-testid": "queue-count" }, t("q.count", { n: list.length })), table([
       { title: t("q.request"), cell: (r) => h("a", { href: href(`/queue/${r.request_id}`, filters) }, pick(r.title_zh, r.title_en)) },
       { title: t("q.status"), cell: (r) => statusBadge(r.status) },
-      { title: t("q.submitted"), cell: (r) => when(r.submitted_at) },
-      { title: t("q.due"), cell: (r) => h("span", {}, when(r.sla_due), " ", r.overdue ? badge(t("q.overdue"), "danger") : null,
+      { title: t("q.submitted"), cell: (r) => chinaDateTime(r.submitted_at) },
+      { title: t("q.due"), cell: (r) => h("span", {}, chinaDateTime(r.sla_due), " ", r.overdue ? badge(t("q.overdue"), "danger") : null,
         r.escalations ? h("small", { class: "muted" }, ` ${t("q.escalated", { n: r.escalations })}`) : null) },
     ], list, { testid: "queue-table", rowAttrs: (r) => ({ "data-testid": `queue-row-${r.request_id}`, "data-status": r.status,
       "data-overdue": String(r.overdue), class: [r.overdue ? "overdue" : "", r.request_id === params.id ? "selected" : ""].join(" ") }) }));
@@ -109,8 +111,8 @@ async function showRequest(box, id, reload) {
     h("button", { type: "submit", class: "btn btn-secondary", "data-testid": "comment-send" }, t("q.send")));
   mount(box,
     h("h2", {}, pick(r.title_zh, r.title_en), " ", statusBadge(r.status)),
-    h("p", { class: "muted" }, h("code", {}, r.request_id), ` · v${r.scenario_version} · ${when(r.submitted_at)}`,
-      r.sla_due ? ` · ${t("q.due")} ${when(r.sla_due)}` : "", " ", r.overdue ? badge(t("q.overdue"), "danger") : null),
+    h("p", { class: "muted" }, h("code", {}, r.request_id), ` · v${r.scenario_version} · ${chinaDateTime(r.submitted_at)}`,
+      r.sla_due ? ` · ${t("q.due")} ${chinaDateTime(r.sla_due)}` : "", " ", r.overdue ? badge(t("q.overdue"), "danger") : null),
     errors, MOVES[r.status] ? moveForm : null,
     h("h3", {}, t("q.answers")),
     h("dl", { class: "answers", "data-testid": "request-answers" }, Object.entries(r.answers || {}).map(([k, v]) => [h("dt", { title: k }, labels[k] || k), h("dd", {}, answerText(v))])),
@@ -119,10 +121,10 @@ async function showRequest(box, id, reload) {
       : h("p", { class: "muted" }, t("q.none")),
     h("h3", {}, t("q.history")),
     h("ol", { class: "timeline", "data-testid": "request-history" }, r.history.map((e) => h("li", {}, h("strong", {}, label("rs", e.status)),
-      ` · ${when(e.at)} · ${e.by}`, e.note ? h("div", { class: "muted" }, e.note) : null))),
+      ` · ${chinaDateTime(e.at)} · ${e.by}`, e.note ? h("div", { class: "muted" }, e.note) : null))),
     h("h3", {}, t("q.comments")),
     h("ul", { class: "comments", "data-testid": "request-comments" }, (r.comments || []).map((c) => h("li", { class: `comment-${c.author}` },
-      h("small", { class: "muted" }, `${c.author} · ${when(c.at)}`), h("div", {}, c.text)))),
+      h("small", { class: "muted" }, `${c.author} · ${chinaDateTime(c.at)}`), h("div", {}, c.text)))),
     commentForm);
 
   async function move(button, to) {

@@ -6,10 +6,12 @@
 import { register, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
-import { api, badge, CITIES, field, label, load, pageHeader, pct, select, table, tierBadge, when, WORKER_GROUPS } from "../core.js";
-import { go, href } from "../router.js";
+import { api, CITIES, label, load, pageHeader, pct, select, table, tierBadge, WORKER_GROUPS } from "../core.js";
+import { go, href } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
 import { RUN_MODELS } from "./scoring.js";
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 register({
   "zh-CN": {
@@ -82,7 +84,7 @@ function driftTable(drift) {
 async function drawSummary(box, s, charts) {
   const boxes = Object.fromEntries(["tiers", "movement", "reasons", "groups", "cities"].map((k) => [k, h("div", {})]));
   const card = (title, inner, cls = "") => h("div", { class: `card ${cls}` }, h("h2", {}, title), inner);
-  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: when(s.as_of), run: s.run_id, n: s.members ?? "" })),
+  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: chinaDateTime(s.as_of), run: s.run_id, n: s.members ?? "" })),
     h("div", { class: "chart-grid" }, card(t("rk.tiers"), boxes.tiers), card(t("rk.movement"), boxes.movement),
       card(t("rk.top_reasons"), boxes.reasons, "span-2"), card(t("rk.by_group"), boxes.groups), card(t("rk.by_city"), boxes.cities)),
     (s.drift || []).length ? card(t("rk.drift"), driftTable(s.drift)) : null);
@@ -144,5 +146,5 @@ function toggle(button, m) {
   button.textContent = t("rk.close");
   row.after(h("tr", { class: "expand", "data-testid": `risk-detail-${m.member_id}` }, h("td", { colspan: 7 },
     h("div", { class: "cols" }, h("div", {}, h("h3", {}, t("or.reasons")), reasonsList(m.reasons, `risk-reasons-${m.member_id}`),
-      h("small", { class: "muted" }, `${m.model_version} · ${when(m.scored_at)}`)), outreachForm(m.member_id)))));
+      h("small", { class: "muted" }, `${m.model_version} · ${chinaDateTime(m.scored_at)}`)), outreachForm(m.member_id)))));
 }

@@ -5,10 +5,12 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, label, load, pageHeader, select, when, WORKER_GROUPS } from "../core.js";
+import { api, label, load, pageHeader, select, WORKER_GROUPS } from "../core.js";
 import { renderPreview } from "../form-preview.js";
-import { go } from "../router.js";
+import { go } from "/shared/router.js";
 import { cleanField, fieldsEditor } from "./scenario-fields.js";
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 import "./scenarios.js";   // category names
 
 register({
@@ -51,7 +53,7 @@ function draw(container, scenario) {
   const title = scenario ? pick(scenario.title_zh, scenario.title_en) : t("se.new");
   mount(container, pageHeader(title,
     scenario ? h("span", { class: "muted", "data-testid": "scenario-version" },
-      t("se.version", { version: scenario.version, at: when(scenario.created_at) })) : null,
+      t("se.version", { version: scenario.version, at: chinaDateTime(scenario.created_at) })) : null,
     scenario?.retired ? badge(t("se.retired"), "muted") : null),
   h("div", { class: "cols cols-wide" }, definitionForm(s, Boolean(scenario), container), previewBox));
   if (scenario) showPreview(previewBox, scenario.key);

@@ -5,7 +5,8 @@
  */
 import { register, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
-import { field, select } from "../core.js";
+import { select } from "../core.js";
+import { field } from "/shared/widgets.js";
 
 register({
   "zh-CN": {

@@ -4,8 +4,9 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
-import { api, badge, field, label, load, pageHeader, table } from "../core.js";
-import { go } from "../router.js";
+import { api, label, load, pageHeader, table } from "../core.js";
+import { go } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
 
 register({
   "zh-CN": {

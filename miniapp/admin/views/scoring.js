@@ -4,8 +4,10 @@
  */
 import { register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, load, pageHeader, select, table, when } from "../core.js";
-import { go, href } from "../router.js";
+import { api, load, pageHeader, select, table } from "../core.js";
+import { go, href } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 register({
   "zh-CN": {
@@ -138,7 +140,7 @@ function runColumns(model) {
     { title: t("sr.progress"), cell: (r) => `${r.segments_done}/${r.segments_total}`, class: "num" },
     { title: t("sr.members"), cell: (r) => r.members_scored ?? 0, class: "num" },
     { title: t("sr.version"), cell: (r) => h("small", {}, r.model_version || "") },
-    { title: t("sr.created"), cell: (r) => when(r.created_at) },
+    { title: t("sr.created"), cell: (r) => chinaDateTime(r.created_at) },
     { title: t("sr.duration"), cell: (r) => (r.duration_s === null || r.duration_s === undefined ? t("core.none") : `${r.duration_s.toFixed(1)} s`), class: "num" },
   ];
 }

@@ -4,8 +4,9 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, CITIES, field, label, load, pageHeader, select, table, WORKER_GROUPS } from "../core.js";
-import { go } from "../router.js";
+import { api, CITIES, label, load, pageHeader, select, table, WORKER_GROUPS } from "../core.js";
+import { go } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
 import "./stations.js";   // kind names
 
 register({

@@ -5,8 +5,9 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, CITIES, download, field, label, load, pageHeader, select, table } from "../core.js";
-import { go, href } from "../router.js";
+import { api, CITIES, download, label, load, pageHeader, select, table } from "../core.js";
+import { go, href } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
 
 register({
   "zh-CN": {

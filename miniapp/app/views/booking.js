@@ -1,8 +1,10 @@
 // One booking: status, time, station, the check-in pass (QR image of the signed token, from the API),
 // cancel inside the window, history. While it waits for check-in, it looks for changes every few seconds.
-import { fmtDateTime, fmtTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
+import { fmtDateTime, fmtTime } from "../../shared/dates.js";
+import { badge } from "../../shared/widgets.js";
 
 const POLL_MS = 6000;
 const STATUS_KIND = { confirmed: "info", checked_in: "ok", cancelled: "muted", no_show: "warn", completed: "ok" };

@@ -2,7 +2,8 @@
 // first, with distance, open-now, free seats and amenities; filter by kind and amenity.
 import { pick, t } from "../../shared/i18n.js";
 import { h, loading, mount, showError } from "../../shared/ui.js";
-import { badge, CITY_CENTRES, distanceText, field } from "../util.js";
+import { CITY_CENTRES, distanceText } from "../util.js";
+import { badge, field } from "../../shared/widgets.js";
 
 export const KINDS = ["rider_station", "workers_home", "migrant_station", "outdoor_station"];
 export const AMENITIES = ["water", "hot_meals", "microwave", "charging", "restroom", "rest_seats", "lockers",

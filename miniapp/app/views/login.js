@@ -2,7 +2,7 @@
 // (GET /v1/dev/outbox, a route that exists only in the local stage).
 import { t } from "../../shared/i18n.js";
 import { busy, h, mount, showError, toast } from "../../shared/ui.js";
-import { field } from "../util.js";
+import { field } from "../../shared/widgets.js";
 
 const RESEND_SECONDS = 60;
 

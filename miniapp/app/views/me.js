@@ -2,7 +2,8 @@
 // (profiling on/off), language, staff desk, log out.
 import { getLang, setLang, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, section } from "../util.js";
+import { section } from "../util.js";
+import { badge } from "../../shared/widgets.js";
 
 function recommendations(rec) {
   const services = (rec.services || []).map((s) => h("li", { "data-testid": "rec-service" },

@@ -1,8 +1,10 @@
 // Joining the union: apply (employer's union or the city's regional pool, with consent to the terms),
 // follow the application, and once a member show the e-card (a QR code of a short-lived signed token).
-import { fmtDate, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, clearErrors, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, field, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
+import { fmtDate } from "../../shared/dates.js";
+import { badge, field } from "../../shared/widgets.js";
 
 // The membership terms' current version. The API checks it but does not publish it yet (see the report):
 // keep in step with chalicelib/domain/membership.py TERMS_VERSION.

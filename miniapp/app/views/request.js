@@ -2,8 +2,10 @@
 // messages with staff, withdraw before it is resolved, and a rating once it is.
 import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, chinaTime, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
 import { uploadAll } from "./service_form.js";
+import { badge } from "../../shared/widgets.js";
+import { chinaTime } from "../../shared/dates.js";
 
 const KIND = { submitted: "info", accepted: "info", in_progress: "info", resolved: "ok", rejected: "warn", withdrawn: "muted" };
 const OPEN = new Set(["submitted", "accepted", "in_progress"]);

@@ -1,8 +1,9 @@
 // The service hall: scenarios open to me, grouped by category, and my requests with their status.
 import { pick, t } from "../../shared/i18n.js";
 import { h, loading, mount, showError } from "../../shared/ui.js";
-import { chinaTime, section } from "../util.js";
+import { section } from "../util.js";
 import { requestBadge } from "./request.js";
+import { chinaTime } from "../../shared/dates.js";
 
 export async function render(root, params, ctx) {
   const { api } = ctx;

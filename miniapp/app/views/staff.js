@@ -1,8 +1,10 @@
 // Staff on a phone: check a worker in by pasting or typing the pass code (POST /v1/staff/checkins), and
 // see the station's roster for a day (names masked by the API).
-import { fmtDateTime, fmtTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, field, isoDay, section } from "../util.js";
+import { section } from "../util.js";
+import { fmtDateTime, fmtTime, isoDay } from "../../shared/dates.js";
+import { badge, field } from "../../shared/widgets.js";
 
 const KIND = { confirmed: "info", checked_in: "ok", cancelled: "muted", no_show: "warn" };
 

@@ -1,8 +1,10 @@
 // A station: hours, amenities, terms, a day picker and the day's slots with seats left; book a seat,
 // or join the waitlist of a full slot.
-import { fmtTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { addDays, badge, dayLabel, isoDay, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
+import { addDays, dayLabel, fmtTime, isoDay } from "../../shared/dates.js";
+import { badge } from "../../shared/widgets.js";
 
 const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
