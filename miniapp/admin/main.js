@@ -1,11 +1,13 @@
 /**
  * main.js — the admin console's shell: log-in gate, side navigation by role, language switch, and
- * the hash routes. Each view lives in views/ and is loaded when first opened.
+ * the hash routes. Each view lives in views/ and is loaded when first opened, with the vocabulary
+ * (cities, groups, categories) its lists and filters name things by.
  */
 import { getLang, register, setLang, t } from "/shared/i18n.js";
 import { h, mount, showError } from "/shared/ui.js";
-import { api, isAdmin } from "./core.js";
 import { createRouter, go } from "/shared/router.js";
+import { loadVocabulary } from "/shared/vocabulary.js";
+import { api, isAdmin } from "./core.js";
 
 register({
   "zh-CN": {
@@ -101,7 +103,7 @@ async function onRoute(route, params, query, path) {
     return mount(content, h("p", { class: "empty", "data-testid": "not-allowed" }, t("shell.not_allowed")));
   }
   try {
-    const render = await route.load();
+    const [render] = await Promise.all([route.load(), route.public ? null : loadVocabulary(api)]);
     return await render(content, params, query);
   } catch (err) {
     showError(err, content);

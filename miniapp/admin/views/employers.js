@@ -4,12 +4,13 @@
  */
 import { register, t } from "/shared/i18n.js";
 import { busy, h, mount, showError } from "/shared/ui.js";
-import { api, CITIES, label, load, pageHeader, pct, pickName, select, table, tierBadge } from "../core.js";
+import { api, label, load, pageHeader, pct, pickName, select, table, tierBadge } from "../core.js";
 import { statusBadge } from "./queue.js";
 import { go } from "/shared/router.js";
 import { reasonsList } from "./outreach.js";
 import { field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
+import { choices, codes } from "/shared/vocabulary.js";
 
 register({
   "zh-CN": {
@@ -31,10 +32,10 @@ register({
 });
 
 export async function renderEmployers(container, params, query) {
-  const city = CITIES.includes(query.city) ? query.city : "beijing";
+  const city = codes("cities").includes(query.city) ? query.city : "beijing";
   const body = h("div", { class: "card" });
   mount(container, pageHeader(t("er.title"), field(t("er.city"), select({ "data-testid": "employers-city",
-    onChange: (e) => go("/employers", { city: e.target.value }) }, CITIES.map((c) => [c, label("city", c)]), city))), body);
+    onChange: (e) => go("/employers", { city: e.target.value }) }, choices("cities"), city))), body);
   const rows = await load(body, async () => {
     const employers = await api.get("/v1/employers", { query: { city } });
     const risks = await Promise.all(employers.map((e) => api.get(`/v1/admin/employers/${e.employer_id}/risk`)));

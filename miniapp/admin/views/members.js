@@ -10,6 +10,7 @@ import { go } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
 import { field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
+import { nameOf } from "/shared/vocabulary.js";
 
 register({
   "zh-CN": {
@@ -55,8 +56,8 @@ function profilesTable(list) {
   return h("div", { class: "card" }, table([
     { title: t("m.name"), cell: (m) => h("a", { href: `#/members/${m.member_id}` }, m.name || m.member_id) },
     { title: t("m.phone"), cell: (m) => m.phone },
-    { title: t("m.group"), cell: (m) => label("group", m.worker_group) },
-    { title: t("m.city"), cell: (m) => label("city", m.city) },
+    { title: t("m.group"), cell: (m) => nameOf("worker_groups", m.worker_group) },
+    { title: t("m.city"), cell: (m) => nameOf("cities", m.city) },
   ], list, { testid: "members-table" }));
 }
 
@@ -69,7 +70,7 @@ export async function renderMember(container, params) {
   const m = await load(profileBox, () => api.get(`/v1/admin/members/${id}`), () => renderMember(container, params));
   if (m) {
     mount(profileBox, h("h2", {}, m.name || m.member_id), h("dl", { class: "facts" },
-      [[t("m.phone"), m.phone], [t("m.group"), label("group", m.worker_group)], [t("m.city"), label("city", m.city)],
+      [[t("m.phone"), m.phone], [t("m.group"), nameOf("worker_groups", m.worker_group)], [t("m.city"), nameOf("cities", m.city)],
         [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("core.none")],
         [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), chinaDateTime(m.created_at)]]
         .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("core.none"))])));

@@ -7,6 +7,7 @@ import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, label, load, pageHeader, table } from "../core.js";
 import { badge } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
+import { nameOf } from "/shared/vocabulary.js";
 
 register({
   "zh-CN": {
@@ -40,7 +41,7 @@ export async function renderMembership(container, params, query) {
   if (!list) return;
   const union = (a) => a.union_kind === "employer_union"
     ? `${t("mb.employer_union")} · ${pick(a.employer_name_zh, a.employer_name_en) || a.employer_id}`
-    : t("mb.regional_pool", { city: label("city", a.city) });
+    : t("mb.regional_pool", { city: nameOf("cities", a.city) });
   mount(body, h("p", { class: "muted", "data-testid": "mb-count" }, t("mb.count", { n: list.length })), table([
     { title: t("mb.name"), cell: (a) => a.name || a.member_id },
     { title: t("mb.union"), cell: union },

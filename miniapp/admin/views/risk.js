@@ -6,12 +6,13 @@
 import { register, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
-import { api, CITIES, label, load, pageHeader, pct, select, table, tierBadge, WORKER_GROUPS } from "../core.js";
+import { api, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
 import { go, href } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
 import { RUN_MODELS } from "./scoring.js";
 import { badge, field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
+import { choices, nameOf } from "/shared/vocabulary.js";
 
 register({
   "zh-CN": {
@@ -60,9 +61,9 @@ export async function renderRisk(container, params, query) {
   return () => destroyAll(charts);
 }
 
-function stacked(groups, ns) {
+function stacked(groups, list) {
   const keys = Object.keys(groups || {});
-  return { labels: keys.map((k) => label(ns, k)),
+  return { labels: keys.map((k) => nameOf(list, k)),
     datasets: TIERS.map((tier) => ({ label: label("tier", tier), data: keys.map((k) => groups[k][tier] || 0), backgroundColor: TIER_COLOURS[tier] })) };
 }
 
@@ -102,8 +103,8 @@ async function drawSummary(box, s, charts) {
     await chart(boxes.reasons, { type: "bar", data: { labels: reasons.map((r) => r.text),
       datasets: [{ label: t("rk.count"), data: reasons.map((r) => r.count), backgroundColor: PALETTE[0] }] },
     options: { indexAxis: "y", ...noLegend } }, { testid: "chart-reasons", height: Math.max(180, 34 * reasons.length) }),
-    await chart(boxes.groups, { type: "bar", data: stacked(s.by_group, "group"), options: stackedOpts }, { testid: "chart-groups" }),
-    await chart(boxes.cities, { type: "bar", data: stacked(s.by_city, "city"), options: stackedOpts }, { testid: "chart-cities" }));
+    await chart(boxes.groups, { type: "bar", data: stacked(s.by_group, "worker_groups"), options: stackedOpts }, { testid: "chart-groups" }),
+    await chart(boxes.cities, { type: "bar", data: stacked(s.by_city, "cities"), options: stackedOpts }, { testid: "chart-cities" }));
 }
 
 async function showList(box, model, query, cursor = null, rows = []) {
@@ -113,17 +114,17 @@ async function showList(box, model, query, cursor = null, rows = []) {
     field(t("rk.tier"), select({ "data-testid": "risk-tier", onChange: (e) => refilter({ tier: e.target.value }) },
       TIERS.map((x) => [x, label("tier", x)]).reverse(), filters.tier)),
     field(t("rk.city"), select({ "data-testid": "risk-city", onChange: (e) => refilter({ city: e.target.value }) },
-      [["", t("core.all")], ...CITIES.map((c) => [c, label("city", c)])], filters.city)),
+      [["", t("core.all")], ...choices("cities")], filters.city)),
     field(t("rk.group"), select({ "data-testid": "risk-group", onChange: (e) => refilter({ group: e.target.value }) },
-      [["", t("core.all")], ...WORKER_GROUPS.map((g) => [g, label("group", g)])], filters.group)));
+      [["", t("core.all")], ...choices("worker_groups")], filters.group)));
   const page = await load(box, () => api.get("/v1/admin/scores", { query: { model, ...filters, limit: 25, cursor } }),
     () => showList(box, model, query, cursor, rows));
   if (!page) return;
   const all = [...rows, ...page.items];
   mount(box, h("h2", {}, t("rk.list")), controls, table([
     { title: t("rk.member"), cell: (m) => h("a", { href: `#/members/${m.member_id}` }, m.name_masked || m.name || m.member_id) },
-    { title: t("rk.city"), cell: (m) => label("city", m.city) },
-    { title: t("rk.group"), cell: (m) => label("group", m.worker_group) },
+    { title: t("rk.city"), cell: (m) => nameOf("cities", m.city) },
+    { title: t("rk.group"), cell: (m) => nameOf("worker_groups", m.worker_group) },
     { title: t("rk.tier"), cell: (m) => tierBadge(m.tier) },
     { title: t("rk.prob"), cell: (m) => pct(m.probability), class: "num" },
     { title: t("rk.reason"), cell: (m) => (m.outputs?.length ? m.outputs.slice(0, 2).map((o) => `${o.name} ${pct(o.probability, 0)}`).join("、")

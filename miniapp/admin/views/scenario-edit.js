@@ -5,12 +5,13 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, label, load, pageHeader, select, WORKER_GROUPS } from "../core.js";
+import { api, label, load, pageHeader, select } from "../core.js";
 import { renderPreview } from "../form-preview.js";
 import { go } from "/shared/router.js";
 import { cleanField, fieldsEditor } from "./scenario-fields.js";
 import { badge, field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
+import { choices, codes, nameOf } from "/shared/vocabulary.js";
 import "./scenarios.js";   // category names
 
 register({
@@ -35,7 +36,6 @@ register({
   },
 });
 
-const CATEGORIES = ["rights_protection", "hardship_aid", "certification", "employment", "training", "health", "other"];
 const STAGES = ["submitted", "accepted", "in_progress"];
 const BLANK = { key: "", category: "other", title_zh: "", title_en: "", description_zh: "", description_en: "",
   audience: "all_workers", sensitive: false, sla_hours: { submitted: 24, accepted: 48, in_progress: 240 }, fields: [] };
@@ -76,8 +76,8 @@ function definitionForm(s, existing, container) {
     onInput: (e) => { s[name] = e.target.value; } }));
   const audienceKind = Array.isArray(s.audience) ? "groups" : s.audience;
   const groups = h("div", { class: "checks", "data-field": "audience", hidden: audienceKind !== "groups" },
-    WORKER_GROUPS.map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", value: g,
-      checked: Array.isArray(s.audience) && s.audience.includes(g) }), label("group", g))));
+    codes("worker_groups").map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", value: g,
+      checked: Array.isArray(s.audience) && s.audience.includes(g) }), nameOf("worker_groups", g))));
   const audience = select({ "data-testid": "scenario-audience", onChange: (e) => { groups.hidden = e.target.value !== "groups"; } },
     ["all_workers", "members", "groups"].map((a) => [a, label("audience", a)]), audienceKind);
   const errors = h("div", { class: "errors" });
@@ -86,7 +86,7 @@ function definitionForm(s, existing, container) {
     existing ? null : text("key", { placeholder: "new_service" }),
     h("div", { class: "grid-form" },
       field(t("se.category"), select({ name: "category", "data-testid": "scenario-category", onChange: (e) => { s.category = e.target.value; } },
-        CATEGORIES.map((c) => [c, label("cat", c)]), s.category)),
+        choices("categories"), s.category)),
       field(t("se.audience"), h("div", {}, audience, groups)),
       text("title_zh"), text("title_en")),
     area("description_zh"), area("description_en"),

@@ -7,6 +7,7 @@ import { h, mount } from "/shared/ui.js";
 import { api, label, load, pageHeader, table } from "../core.js";
 import { go } from "/shared/router.js";
 import { badge, field } from "/shared/widgets.js";
+import { nameOf } from "/shared/vocabulary.js";
 
 register({
   "zh-CN": {
@@ -26,7 +27,7 @@ register({
 });
 
 export function audienceText(audience) {
-  if (Array.isArray(audience)) return audience.map((g) => label("group", g)).join("、");
+  if (Array.isArray(audience)) return audience.map((g) => nameOf("worker_groups", g)).join("、");
   return label("audience", audience);
 }
 
@@ -42,7 +43,7 @@ export async function renderScenarios(container) {
   mount(body, h("p", { class: "hint" }, t("sc.hint")), table([
     { title: t("sc.name"), cell: (s) => h("a", { href: `#/scenarios/${s.key}` }, pick(s.title_zh, s.title_en)) },
     { title: t("sc.key"), cell: (s) => h("code", {}, s.key) },
-    { title: t("sc.category"), cell: (s) => label("cat", s.category) },
+    { title: t("sc.category"), cell: (s) => nameOf("categories", s.category) },
     { title: t("sc.audience"), cell: (s) => audienceText(s.audience) },
     { title: t("sc.version"), cell: (s) => badge(`v${s.version}`), class: "num" },
   ], list, { testid: "scenarios-table", rowAttrs: (s) => ({ "data-testid": `scenario-row-${s.key}` }) }));

@@ -4,9 +4,10 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, CITIES, label, load, pageHeader, select, table, WORKER_GROUPS } from "../core.js";
+import { api, label, load, pageHeader, select, table } from "../core.js";
 import { go } from "/shared/router.js";
 import { badge, field } from "/shared/widgets.js";
+import { choices, codes, nameOf } from "/shared/vocabulary.js";
 import "./stations.js";   // kind names
 
 register({
@@ -102,8 +103,8 @@ function detailsForm(station, container) {
   const num = (name, step = "1") => text(name, { type: "number", step });
   const audienceKind = Array.isArray(s.audience) ? "groups" : s.audience;
   const groups = h("div", { class: "checks", "data-field": "audience", hidden: audienceKind !== "groups" },
-    WORKER_GROUPS.map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", value: g, "data-group": g,
-      checked: Array.isArray(s.audience) && s.audience.includes(g) }), label("group", g))));
+    codes("worker_groups").map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", value: g, "data-group": g,
+      checked: Array.isArray(s.audience) && s.audience.includes(g) }), nameOf("worker_groups", g))));
   const audience = select({ "data-testid": "station-audience", onChange: (e) => { groups.hidden = e.target.value !== "groups"; } },
     ["all_workers", "members", "groups"].map((a) => [a, t(`audience.${a}`)]), audienceKind);
   const errors = h("div", { class: "errors" });
@@ -113,7 +114,7 @@ function detailsForm(station, container) {
       text("code", { readOnly: Boolean(station) }),
       field(t("station.kind"), select({ name: "kind", "data-testid": "station-kind" }, KINDS.map((k) => [k, label("kind", k)]), s.kind)),
       text("name_zh"), text("name_en"), text("address"),
-      field(t("station.city"), select({ name: "city", "data-testid": "station-city" }, CITIES.map((c) => [c, label("city", c)]), s.city)),
+      field(t("station.city"), select({ name: "city", "data-testid": "station-city" }, choices("cities"), s.city)),
       text("district"), num("lat", "any"), num("lng", "any"), num("slot_minutes"), num("seats"), text("time_zone")),
     field(t("station.amenities"), h("div", { class: "checks", "data-field": "amenities" }, AMENITIES.map((a) =>
       h("label", { class: "check" }, h("input", { type: "checkbox", "data-amenity": a, checked: s.amenities.includes(a) }), t(`amenity.${a}`))))),

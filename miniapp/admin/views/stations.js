@@ -5,9 +5,10 @@
  */
 import { pick, register, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, CITIES, download, label, load, pageHeader, select, table } from "../core.js";
+import { api, download, label, load, pageHeader, select, table } from "../core.js";
 import { go, href } from "/shared/router.js";
 import { badge, field } from "/shared/widgets.js";
+import { choices, nameOf } from "/shared/vocabulary.js";
 
 register({
   "zh-CN": {
@@ -42,7 +43,7 @@ export async function renderStations(container, params, query) {
   const listBox = h("div", { class: "card" });
   const importBox = h("div", { class: "card", hidden: query.import !== "1", "data-testid": "import-panel" });
   const citySelect = select({ "data-testid": "stations-city", onChange: (e) => go("/stations", { city: e.target.value }) },
-    [["", t("core.all")], ...CITIES.map((c) => [c, label("city", c)])], city);
+    [["", t("core.all")], ...choices("cities")], city);
   mount(container,
     pageHeader(t("stations.title"),
       field(t("stations.city"), citySelect),
@@ -69,7 +70,7 @@ async function showList(box, city) {
       { title: t("stations.code"), cell: (s) => h("code", {}, s.code) },
       { title: t("stations.name"), cell: (s) => h("a", { href: `#/stations/${s.id}` }, pick(s.name_zh, s.name_en)) },
       { title: t("stations.kind"), cell: (s) => label("kind", s.kind) },
-      { title: t("stations.city"), cell: (s) => `${label("city", s.city)} · ${s.district}` },
+      { title: t("stations.city"), cell: (s) => `${nameOf("cities", s.city)} · ${s.district}` },
       { title: t("stations.seats"), cell: (s) => `${s.seats} / ${s.slot_minutes}′`, class: "num" },
       { title: t("stations.active"), cell: (s) => s.active ? badge(t("stations.on"), "ok") : badge(t("stations.off"), "muted") },
       { title: "", cell: (s) => h("span", { class: "row-actions" },

@@ -4,6 +4,7 @@ import { pick, t } from "../../shared/i18n.js";
 import { h, loading, mount, showError } from "../../shared/ui.js";
 import { CITY_CENTRES, distanceText } from "../util.js";
 import { badge, field } from "../../shared/widgets.js";
+import { choices, loadVocabulary, nameOf } from "../../shared/vocabulary.js";
 
 export const KINDS = ["rider_station", "workers_home", "migrant_station", "outdoor_station"];
 export const AMENITIES = ["water", "hot_meals", "microwave", "charging", "restroom", "rest_seats", "lockers",
@@ -49,7 +50,6 @@ export async function render(root, params, ctx) {
   const { api } = ctx;
   const filters = loadFilters();
   let where = null; // { lat, lng, radius, city? }
-  let cities = [];
 
   const status = h("p", { class: "muted small", "data-testid": "home-status", "aria-live": "polite" });
   const picker = h("div", { class: "city-picker" });
@@ -99,15 +99,14 @@ export async function render(root, params, ctx) {
   function useCity(code) {
     const [lat, lng] = CITY_CENTRES[code] || CITY_CENTRES.beijing;
     localStorage.setItem(CITY_KEY, code);
-    const city = cities.find((c) => c.code === code);
-    status.textContent = t("home.cityMode", { city: city ? pick(city.name_zh, city.name_en) : code });
+    status.textContent = t("home.cityMode", { city: nameOf("cities", code) });
     where = { lat, lng, radius: CITY_KM, city: code };
     search();
   }
 
   async function showCityPicker() {
     try {
-      cities = await api.get("/v1/cities", { auth: false });
+      await loadVocabulary(api);
     } catch (err) {
       showError(err, picker, { onRetry: showCityPicker });
       return;
@@ -115,8 +114,8 @@ export async function render(root, params, ctx) {
     const chosen = localStorage.getItem(CITY_KEY) || "";
     const select = h("select", { name: "city", "data-testid": "city-picker" },
       h("option", { value: "", disabled: true, selected: !chosen }, t("form.choose")),
-      cities.filter((c) => CITY_CENTRES[c.code])
-        .map((c) => h("option", { value: c.code, selected: c.code === chosen }, pick(c.name_zh, c.name_en))));
+      choices("cities").filter(([code]) => CITY_CENTRES[code])
+        .map(([code, name]) => h("option", { value: code, selected: code === chosen }, name)));
     select.addEventListener("change", () => useCity(select.value));
     const retry = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "use-location",
       onClick: () => start() }, t("home.useLocation"));

@@ -4,6 +4,7 @@ import { h, loading, mount, showError } from "../../shared/ui.js";
 import { section } from "../util.js";
 import { requestBadge } from "./request.js";
 import { chinaTime } from "../../shared/dates.js";
+import { loadVocabulary, nameOf } from "../../shared/vocabulary.js";
 
 export async function render(root, params, ctx) {
   const { api } = ctx;
@@ -15,12 +16,12 @@ export async function render(root, params, ctx) {
     catalogue.replaceChildren();
     const stop = loading(catalogue);
     try {
-      const rows = await api.get("/v1/scenarios");
+      const [rows] = await Promise.all([api.get("/v1/scenarios"), loadVocabulary(api)]);
       stop();
       if (!rows.length) return mount(catalogue, h("p", { class: "empty" }, t("services.none")));
       const groups = new Map();
       for (const s of rows) groups.set(s.category, [...(groups.get(s.category) || []), s]);
-      mount(catalogue, [...groups].map(([cat, items]) => section(t(`category.${cat}`),
+      mount(catalogue, [...groups].map(([cat, items]) => section(nameOf("categories", cat),
         h("ul", { class: "plain" }, items.map((s) => h("li", {},
           h("a", { href: `#/services/${encodeURIComponent(s.key)}`, class: "list-link service-item", "data-testid": "scenario-item", "data-key": s.key },
             h("strong", {}, pick(s.title_zh, s.title_en)),

@@ -3,16 +3,17 @@
 import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
 import { retrySafeAction, section } from "../util.js";
-import { addDays, dayLabel, fmtTime, isoDay } from "../../shared/dates.js";
+import { addDays, dayLabel, fmtTime, isoDay, weekdayKey } from "../../shared/dates.js";
+import { loadVocabulary, nameOf } from "../../shared/vocabulary.js";
 import { badge } from "../../shared/widgets.js";
 
 const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 function hoursTable(station, today) {
-  const todayKey = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][new Date(`${today}T12:00:00Z`).getUTCDay()];
+  const todayKey = weekdayKey(today);
   return h("table", { class: "hours", "data-testid": "station-hours" },
     h("tbody", {}, WEEK.map((d) => h("tr", { class: d === todayKey ? "today" : "" },
-      h("th", { scope: "row" }, t(`wd.${d}`)),
+      h("th", { scope: "row" }, t(`weekday.${d}`)),
       h("td", {}, (station.hours[d] || []).length ? station.hours[d].join(", ") : t("station.closedDay"))))));
 }
 
@@ -21,7 +22,7 @@ export async function render(root, params, ctx) {
   const done = loading(root);
   let station;
   try {
-    station = await api.get(`/v1/stations/${encodeURIComponent(params.id)}`);
+    [station] = await Promise.all([api.get(`/v1/stations/${encodeURIComponent(params.id)}`), loadVocabulary(api)]);
   } catch (err) {
     done();
     showError(err, root, { onRetry: () => render(root, params, ctx) });
@@ -39,7 +40,7 @@ export async function render(root, params, ctx) {
   const dayPicker = h("div", { class: "chips day-picker", role: "radiogroup", "aria-label": t("station.pickDay"), "data-testid": "day-picker" });
   const slotsBox = h("div", { class: "slots", "data-testid": "slots", "aria-live": "polite" });
   const audience = station.audience === "members" ? t("station.audience.members")
-    : Array.isArray(station.audience) ? t("station.audience.groups", { groups: station.audience.join(", ") }) : null;
+    : Array.isArray(station.audience) ? t("station.audience.groups", { groups: station.audience.map((g) => nameOf("worker_groups", g)).join(", ") }) : null;
 
   mount(root,
     h("a", { href: "#/", class: "back" }, "‹ ", t("station.back")),
