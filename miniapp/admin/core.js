@@ -4,8 +4,9 @@
  * download). DOM, fields, badges, dates, vocabulary, texts and errors come from the modules in /shared/.
  */
 import { createApi } from "/shared/api.js";
-import { getLang, pick, register, t } from "/shared/i18n.js";
+import { getLang, pick, t } from "/shared/i18n.js";
 import { h, showError } from "/shared/ui.js";
+import "./texts.js";
 
 export const api = createApi({ base: "", storageKey: "wh.admin.session" });
 api.setLang(getLang());
@@ -13,24 +14,9 @@ api.setLang(getLang());
 export const isAdmin = () => api.hasRole("admin");
 export const isStaff = () => api.hasRole("staff") || isAdmin();
 
-register({
-  "zh-CN": {
-    "core.none": "—", "core.yes": "是", "core.no": "否", "core.more": "加载更多", "core.refresh": "刷新",
-    "core.all": "全部",
-    "tier.low": "低", "tier.medium": "中", "tier.high": "高",
-    "audience.all_workers": "所有劳动者", "audience.members": "仅工会会员", "audience.groups": "指定职业群体",
-  },
-  en: {
-    "core.none": "—", "core.yes": "Yes", "core.no": "No", "core.more": "Load more", "core.refresh": "Refresh",
-    "core.all": "All",
-    "tier.low": "Low", "tier.medium": "Medium", "tier.high": "High",
-    "audience.all_workers": "All workers", "audience.members": "Union members only", "audience.groups": "Chosen worker groups",
-  },
-});
-
 /** A label for a code in a namespace of the texts ("tier", "audience", ...), or the code itself when unknown. */
 export function label(ns, code) {
-  if (code === null || code === undefined || code === "") return t("core.none");
+  if (code === null || code === undefined || code === "") return t("common.none");
   const key = `${ns}.${code}`;
   const text = t(key);
   return text === key ? String(code) : text;
@@ -65,7 +51,7 @@ export function tierBadge(tier) {
 }
 
 export function pct(p, digits = 1) {
-  return p === null || p === undefined ? t("core.none") : `${(p * 100).toFixed(digits)}%`;
+  return p === null || p === undefined ? t("common.none") : `${(p * 100).toFixed(digits)}%`;
 }
 
 export function pickName(obj, base = "name") {

@@ -11,6 +11,7 @@
  *   isoDay(date, zone), addDays(day, n), weekdayKey(day), dayLabel(day, today)   calendar days "YYYY-MM-DD"
  */
 import { getLang, t } from "./i18n.js";
+import "./texts.js";
 
 const CHINA = "Asia/Shanghai";
 

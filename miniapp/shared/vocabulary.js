@@ -10,6 +10,7 @@
  *   choices(list)       [[code, name], ...] for a <select>
  */
 import { pick, t } from "./i18n.js";
+import "./texts.js";
 
 const STORAGE_KEY = "wh.vocabulary";
 const EMPTY = { cities: [], worker_groups: [], categories: [] };

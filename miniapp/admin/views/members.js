@@ -3,7 +3,7 @@
  * their profile (masked), churn risk with reasons and staff actions, likely service needs, outreach
  * buttons and the audit trail.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
 import { go } from "/shared/router.js";
@@ -11,28 +11,6 @@ import { outreachForm, reasonsList } from "./outreach.js";
 import { field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
 import { nameOf } from "/shared/vocabulary.js";
-
-register({
-  "zh-CN": {
-    "m.title": "会员查询", "m.phone": "手机号", "m.find": "查找", "m.none": "没有找到此手机号的账号", "m.name": "姓名",
-    "m.group": "职业", "m.city": "城市", "m.employer": "单位", "m.roles": "角色", "m.status": "状态", "m.since": "注册",
-    "m.profile": "资料", "m.churn": "流失风险", "m.demand": "可能需要的服务", "m.audit": "操作记录", "m.opted_out": "此会员已关闭个性化评估，不做评分。",
-    "m.prob": "概率", "m.model": "模型", "m.at": "时间", "m.actor": "操作人", "m.action": "操作", "m.reason": "理由",
-    "m.outreach": "跟进记录", "m.note": "备注", "m.outcome": "结果", "m.outcome_saved": "结果已保存", "m.no_outreach": "还没有跟进记录",
-    "outcome.reached": "已联系上", "outcome.no_answer": "未接通", "outcome.retained": "已留住", "outcome.left": "已离开",
-    "outcome.declined": "拒绝帮助",
-  },
-  en: {
-    "m.title": "Members", "m.phone": "Mobile number", "m.find": "Find", "m.none": "No account has this phone number",
-    "m.name": "Name", "m.group": "Group", "m.city": "City", "m.employer": "Employer", "m.roles": "Roles", "m.status": "Status",
-    "m.since": "Joined", "m.profile": "Profile", "m.churn": "Churn risk", "m.demand": "Likely needs", "m.audit": "Audit trail",
-    "m.opted_out": "This member turned profiling off: no scores.", "m.prob": "Probability", "m.model": "Model", "m.at": "When",
-    "m.actor": "Actor", "m.action": "Action", "m.reason": "Reason", "m.outreach": "Outreach", "m.note": "Note",
-    "m.outcome": "Outcome", "m.outcome_saved": "Outcome saved", "m.no_outreach": "No outreach yet",
-    "outcome.reached": "Reached", "outcome.no_answer": "No answer", "outcome.retained": "Retained", "outcome.left": "Left",
-    "outcome.declined": "Declined",
-  },
-});
 
 export async function renderMembers(container, params, query) {
   const phone = h("input", { name: "phone", type: "tel", value: query.phone || "", "data-testid": "member-phone" });
@@ -71,9 +49,9 @@ export async function renderMember(container, params) {
   if (m) {
     mount(profileBox, h("h2", {}, m.name || m.member_id), h("dl", { class: "facts" },
       [[t("m.phone"), m.phone], [t("m.group"), nameOf("worker_groups", m.worker_group)], [t("m.city"), nameOf("cities", m.city)],
-        [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("core.none")],
+        [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("common.none")],
         [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), chinaDateTime(m.created_at)]]
-        .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("core.none"))])));
+        .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("common.none"))])));
   }
   showScores(scoreBox, id);
   showAudit(auditBox, id);
@@ -122,7 +100,7 @@ async function showOutreach(box, id) {
       } catch (err) {
         showError(err, box);
       }
-    } }, [["", t("core.none")], ...OUTCOMES.map((x) => [x, t(`outcome.${x}`)])], o.outcome || "") },
+    } }, [["", t("common.none")], ...OUTCOMES.map((x) => [x, t(`outcome.${x}`)])], o.outcome || "") },
   ], items, { testid: "outreach-table", empty: t("m.no_outreach") }));
 }
 

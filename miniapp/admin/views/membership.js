@@ -2,30 +2,12 @@
  * Membership applications, oldest first, each with its due date (3 working days): approve (with an
  * optional note) or reject (a reason is required). Both are audited by the API.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, label, load, pageHeader, table } from "../core.js";
 import { badge } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
 import { nameOf } from "/shared/vocabulary.js";
-
-register({
-  "zh-CN": {
-    "mb.title": "入会审批", "mb.status.pending": "待审批", "mb.status.approved": "已通过", "mb.status.rejected": "已拒绝",
-    "mb.status.withdrawn": "已撤回", "mb.name": "申请人", "mb.union": "加入", "mb.submitted": "提交时间", "mb.due": "办理期限",
-    "mb.overdue": "已超期", "mb.decided": "决定", "mb.approve": "通过", "mb.reject": "拒绝", "mb.note": "备注（可选）",
-    "mb.reason": "拒绝理由（必填）", "mb.approved": "已通过，会员号 {number}", "mb.rejected": "已拒绝",
-    "mb.employer_union": "单位工会", "mb.regional_pool": "区域工会（{city}）", "mb.count": "{n} 份申请",
-  },
-  en: {
-    "mb.title": "Membership applications", "mb.status.pending": "Pending", "mb.status.approved": "Approved",
-    "mb.status.rejected": "Rejected", "mb.status.withdrawn": "Withdrawn", "mb.name": "Applicant", "mb.union": "Joining",
-    "mb.submitted": "Submitted", "mb.due": "Due", "mb.overdue": "Overdue", "mb.decided": "Decision", "mb.approve": "Approve",
-    "mb.reject": "Reject", "mb.note": "Note (optional)", "mb.reason": "Reason (required)",
-    "mb.approved": "Approved, member number {number}", "mb.rejected": "Rejected", "mb.employer_union": "Employer's union",
-    "mb.regional_pool": "Regional pool ({city})", "mb.count": "{n} applications",
-  },
-});
 
 const STATUSES = ["pending", "approved", "rejected", "withdrawn"];
 const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });   // YYYY-MM-DD, China

@@ -3,35 +3,12 @@
  * ones highlighted; a request's answers, history and comments beside it, with the moves its status
  * allows (accept, start, resolve, reject with a reason) and a comment box.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, isAdmin, label, load, pageHeader, select, table } from "../core.js";
 import { go, href } from "/shared/router.js";
 import { badge, field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
-
-register({
-  "zh-CN": {
-    "q.title": "工单队列", "q.status": "状态", "q.overdue_only": "只看超期", "q.request": "事项", "q.submitted": "提交",
-    "q.due": "本阶段期限", "q.overdue": "超期", "q.escalated": "已升级 {n} 次", "q.count": "{n} 个待办",
-    "q.pick": "从左侧选择一个工单", "q.answers": "填报内容", "q.history": "处理记录", "q.comments": "留言",
-    "q.comment": "给工人留言", "q.send": "发送", "q.note": "处理说明（拒绝时必填）", "q.moved": "已更新为：{status}",
-    "q.attachments": "附件", "q.none": "无",
-    "rs.submitted": "待受理", "rs.accepted": "已受理", "rs.in_progress": "办理中", "rs.resolved": "已办结", "rs.rejected": "未受理",
-    "rs.withdrawn": "已撤回",
-    "mv.accepted": "受理", "mv.in_progress": "开始办理", "mv.resolved": "办结", "mv.rejected": "拒绝",
-  },
-  en: {
-    "q.title": "Request queue", "q.status": "Status", "q.overdue_only": "Overdue only", "q.request": "Request",
-    "q.submitted": "Submitted", "q.due": "Stage due", "q.overdue": "Overdue", "q.escalated": "escalated {n}×",
-    "q.count": "{n} open", "q.pick": "Pick a request on the left", "q.answers": "Answers", "q.history": "History",
-    "q.comments": "Comments", "q.comment": "Comment to the worker", "q.send": "Send",
-    "q.note": "Note (required to reject)", "q.moved": "Now: {status}", "q.attachments": "Attachments", "q.none": "None",
-    "rs.submitted": "Submitted", "rs.accepted": "Accepted", "rs.in_progress": "In progress", "rs.resolved": "Resolved",
-    "rs.rejected": "Rejected", "rs.withdrawn": "Withdrawn",
-    "mv.accepted": "Accept", "mv.in_progress": "Start work", "mv.resolved": "Resolve", "mv.rejected": "Reject",
-  },
-});
 
 const MOVES = { submitted: ["accepted", "rejected"], accepted: ["in_progress", "rejected"], in_progress: ["resolved", "rejected"] };
 
@@ -92,7 +69,7 @@ async function fieldLabels(key) {
 }
 
 function answerText(value) {
-  if (value === null || value === undefined) return t("core.none");
+  if (value === null || value === undefined) return t("common.none");
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 

@@ -3,7 +3,7 @@
  * before, top reasons, tiers by worker group and by city, feature drift; then the high-risk list
  * (filterable by city and group) where each member's reasons open with outreach buttons.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
 import { api, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
@@ -13,29 +13,6 @@ import { RUN_MODELS } from "./scoring.js";
 import { badge, field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
 import { choices, nameOf } from "/shared/vocabulary.js";
-
-register({
-  "zh-CN": {
-    "rk.title": "风险看板", "rk.model": "模型", "rk.as_of": "评分时间 {at} · 任务 {run} · 共 {n} 人", "rk.tiers": "风险分层",
-    "rk.movement": "与上次相比", "rk.mv.up": "上升", "rk.mv.down": "下降", "rk.mv.same": "不变", "rk.mv.new": "新增",
-    "rk.top_reasons": "主要原因", "rk.by_group": "按职业", "rk.by_city": "按城市", "rk.drift": "特征漂移（PSI）",
-    "rk.feature": "特征", "rk.flagged": "需关注", "rk.list": "高风险名单", "rk.tier": "层级", "rk.city": "城市", "rk.group": "职业",
-    "rk.member": "会员", "rk.prob": "概率", "rk.reason": "首要原因", "rk.open": "原因与跟进", "rk.close": "收起",
-    "rk.no_run": "这个模型还没有完成的评分任务。", "rk.start": "去开始评分", "rk.count": "人数",
-    "rk.drift_hint": "本次评分人群与训练数据的特征分布差异（PSI 高于阈值即需关注）：{n} 个特征需关注",
-    "rk.drift_rest": "其余 {n} 个特征",
-  },
-  en: {
-    "rk.title": "Risk dashboard", "rk.model": "Model", "rk.as_of": "Scored {at} · run {run} · {n} members", "rk.tiers": "Tier distribution",
-    "rk.movement": "Movement since the last run", "rk.mv.up": "Up", "rk.mv.down": "Down", "rk.mv.same": "Same", "rk.mv.new": "New",
-    "rk.top_reasons": "Top reasons", "rk.by_group": "By worker group", "rk.by_city": "By city", "rk.drift": "Feature drift (PSI)",
-    "rk.feature": "Feature", "rk.flagged": "Flagged", "rk.list": "High-risk members", "rk.tier": "Tier", "rk.city": "City",
-    "rk.group": "Group", "rk.member": "Member", "rk.prob": "Probability", "rk.reason": "Top reason", "rk.open": "Reasons & outreach",
-    "rk.close": "Close", "rk.no_run": "No finished scoring run for this model yet.", "rk.start": "Start a run", "rk.count": "Members",
-    "rk.drift_hint": "How far this run's population moved from the training data (PSI above the threshold is flagged): {n} features flagged",
-    "rk.drift_rest": "The other {n} features",
-  },
-});
 
 const TIERS = ["low", "medium", "high"];
 
@@ -128,7 +105,7 @@ async function showList(box, model, query, cursor = null, rows = []) {
     { title: t("rk.tier"), cell: (m) => tierBadge(m.tier) },
     { title: t("rk.prob"), cell: (m) => pct(m.probability), class: "num" },
     { title: t("rk.reason"), cell: (m) => (m.outputs?.length ? m.outputs.slice(0, 2).map((o) => `${o.name} ${pct(o.probability, 0)}`).join("、")
-      : m.reasons[0] ? m.reasons[0].text : t("core.none")) },
+      : m.reasons[0] ? m.reasons[0].text : t("common.none")) },
     { title: "", cell: (m) => h("button", { type: "button", class: "btn btn-link", "data-testid": `risk-open-${m.member_id}`,
       onClick: (e) => toggle(e.currentTarget, m) }, t("rk.open")) },
   ], all, { testid: "risk-table", rowAttrs: (m) => ({ "data-testid": `risk-row-${m.member_id}`, "data-member": m.member_id }) }),

@@ -3,7 +3,7 @@
  * fields). Saving publishes a new version (requests filed under older ones keep theirs). Beside
  * it, the form as a worker gets it: rendered from the JSON Schema of GET /v1/scenarios/{key}.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, label, load, pageHeader, select } from "../core.js";
 import { renderPreview } from "../form-preview.js";
@@ -12,29 +12,6 @@ import { cleanField, fieldsEditor } from "./scenario-fields.js";
 import { badge, field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
 import { choices, codes, nameOf } from "/shared/vocabulary.js";
-import "./scenarios.js";   // category names
-
-register({
-  "zh-CN": {
-    "se.new": "新建场景", "se.definition": "场景定义", "se.key": "标识（小写字母、数字、下划线）", "se.category": "类别",
-    "se.title_zh": "名称（中文）", "se.title_en": "名称（英文）", "se.description_zh": "简介（中文）",
-    "se.description_en": "简介（英文）", "se.audience": "开放对象", "se.sla": "时限（工作小时）",
-    "se.sla.submitted": "受理", "se.sla.accepted": "开始办理", "se.sla.in_progress": "办结", "se.sensitive": "所有回答加密保存",
-    "se.publish": "发布新版本", "se.create": "创建场景", "se.published": "已发布 v{version}", "se.retire": "下架",
-    "se.retired": "已下架", "se.preview": "工人看到的表单", "se.preview_hint": "根据服务器返回的 JSON Schema 渲染（当前线上版本）",
-    "se.version": "当前版本 v{version} · {at}",
-  },
-  en: {
-    "se.new": "New scenario", "se.definition": "Definition", "se.key": "Key (lower-case letters, digits, _)",
-    "se.category": "Category", "se.title_zh": "Title (Chinese)", "se.title_en": "Title (English)",
-    "se.description_zh": "Description (Chinese)", "se.description_en": "Description (English)", "se.audience": "Open to",
-    "se.sla": "Deadlines (working hours)", "se.sla.submitted": "Accept within", "se.sla.accepted": "Start within",
-    "se.sla.in_progress": "Resolve within", "se.sensitive": "Encrypt every answer", "se.publish": "Publish new version",
-    "se.create": "Create scenario", "se.published": "Published v{version}", "se.retire": "Retire", "se.retired": "Retired",
-    "se.preview": "The form workers see", "se.preview_hint": "Rendered from the JSON Schema the server returns (live version)",
-    "se.version": "Live version v{version} · {at}",
-  },
-});
 
 const STAGES = ["submitted", "accepted", "in_progress"];
 const BLANK = { key: "", category: "other", title_zh: "", title_en: "", description_zh: "", description_en: "",

@@ -40,8 +40,8 @@ export function stationCard(s) {
     h("span", { class: "distance", "data-testid": "station-distance" }, distanceText(s.distance_m))),
   h("p", { class: "muted small" }, t(`kind.${s.kind}`), " · ", s.address),
   h("div", { class: "row wrap gap" },
-    s.open_now ? badge(t("home.openNow"), "ok", "station-open") : badge(t("home.closedNow"), "muted", "station-open"),
-    s.open_now ? badge(t("home.freeSeats", { n: s.free_seats_now }), s.free_seats_now > 0 ? "info" : "warn", "station-seats") : null),
+    s.open_now ? badge(t("home.open_now"), "ok", "station-open") : badge(t("home.closed_now"), "muted", "station-open"),
+    s.open_now ? badge(t("home.free_seats", { n: s.free_seats_now }), s.free_seats_now > 0 ? "info" : "warn", "station-seats") : null),
   h("ul", { class: "amenities", "aria-label": t("station.amenities") },
     s.amenities.map((a) => h("li", { class: "chip chip-static" }, t(`amenity.${a}`)))));
 }
@@ -99,7 +99,7 @@ export async function render(root, params, ctx) {
   function useCity(code) {
     const [lat, lng] = CITY_CENTRES[code] || CITY_CENTRES.beijing;
     localStorage.setItem(CITY_KEY, code);
-    status.textContent = t("home.cityMode", { city: nameOf("cities", code) });
+    status.textContent = t("home.city_mode", { city: nameOf("cities", code) });
     where = { lat, lng, radius: CITY_KM, city: code };
     search();
   }
@@ -118,9 +118,9 @@ export async function render(root, params, ctx) {
         .map(([code, name]) => h("option", { value: code, selected: code === chosen }, name)));
     select.addEventListener("change", () => useCity(select.value));
     const retry = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "use-location",
-      onClick: () => start() }, t("home.useLocation"));
+      onClick: () => start() }, t("home.use_location"));
     mount(picker, h("div", { class: "card notice", "data-testid": "geo-denied" },
-      h("p", {}, t("home.geoDenied")), field(t("home.city"), select), retry));
+      h("p", {}, t("home.geo_denied")), field(t("home.city"), select), retry));
     if (chosen) useCity(chosen);
     else status.textContent = "";
   }

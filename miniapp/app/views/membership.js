@@ -42,8 +42,8 @@ function applyForm(ctx, me, done) {
     h("p", {}, t("membership.intro")),
     errors,
     h("fieldset", { "data-field": "union" }, h("legend", {}, t("membership.union")),
-      h("div", { class: "radio" }, kindEmployer, h("label", { for: "kind-employer" }, t("membership.employerUnion"))),
-      h("div", { class: "radio" }, kindPool, h("label", { for: "kind-pool" }, t("membership.regionalPool")))),
+      h("div", { class: "radio" }, kindEmployer, h("label", { for: "kind-employer" }, t("membership.employer_union"))),
+      h("div", { class: "radio" }, kindPool, h("label", { for: "kind-pool" }, t("membership.regional_pool")))),
     field(t("membership.city"), city),
     employerField,
     h("div", { class: "check field", "data-field": "consent" }, consent, h("label", { for: "consent" }, t("membership.consent", { version: TERMS_VERSION }))),
@@ -59,7 +59,7 @@ function applyForm(ctx, me, done) {
         toast(t("membership.submitted"), { kind: "ok" });
         done();
       } catch (err) {
-        showError(err, errors, { form, labels: { union: t("membership.union"), consent: t("membership.consentShort") } });
+        showError(err, errors, { form, labels: { union: t("membership.union"), consent: t("membership.consent_short") } });
       }
     });
   });
@@ -84,7 +84,7 @@ function memberCard(m, ctx, done) {
     }
   }));
   leave.addEventListener("click", () => {
-    if (!window.confirm(t("membership.leaveConfirm"))) return;
+    if (!window.confirm(t("membership.leave_confirm"))) return;
     busy(leave, async () => {
       try {
         await api.post("/v1/me/membership/leave");
@@ -99,11 +99,11 @@ function memberCard(m, ctx, done) {
       h("div", { class: "row spread" }, h("strong", {}, t("membership.card")), badge(t(`membership.status.${m.status}`), m.status === "active" ? "ok" : "warn", "membership-status")),
       h("p", { class: "member-number", "data-testid": "member-number" }, m.member_number),
       h("p", { class: "small" }, pick(m.employer_name_zh, m.employer_name_en) || nameOf("cities", m.city)),
-      card ? h("img", { src: card.qr_svg_data_url, alt: t("membership.cardAlt"), class: "qr", width: "200", height: "200", "data-testid": "member-card-qr" }) : null,
-      h("p", { class: "small" }, t("membership.cardHelp")),
+      card ? h("img", { src: card.qr_svg_data_url, alt: t("membership.card_alt"), class: "qr", width: "200", height: "200", "data-testid": "member-card-qr" }) : null,
+      h("p", { class: "small" }, t("membership.card_help")),
       h("dl", { class: "answers small" },
         h("dt", {}, t("membership.since")), h("dd", {}, m.since ? fmtDate(m.since, { year: true }) : "—"),
-        h("dt", {}, t("membership.renewalDue")), h("dd", {}, m.renewal_due ? fmtDate(m.renewal_due, { year: true }) : "—"))),
+        h("dt", {}, t("membership.renewal_due")), h("dd", {}, m.renewal_due ? fmtDate(m.renewal_due, { year: true }) : "—"))),
     errors,
     h("div", { class: "row gap wrap" }, renew, leave));
 }

@@ -67,7 +67,7 @@ export async function render(root, params, ctx) {
   }
 
   function commentBox() {
-    const text = h("textarea", { name: "text", rows: "3", maxlength: "2000", placeholder: t("request.commentPlaceholder"),
+    const text = h("textarea", { name: "text", rows: "3", maxlength: "2000", placeholder: t("request.comment_placeholder"),
       "aria-label": t("request.comments"), "data-testid": "comment-text" });
     const send = h("button", { type: "submit", class: "btn", "data-testid": "comment-send" }, t("request.send"));
     return h("form", { class: "comment-form", novalidate: true, onSubmit: (ev) => {
@@ -80,7 +80,7 @@ export async function render(root, params, ctx) {
   }
 
   function ratingBox() {
-    if (req.rating) return h("p", { "data-testid": "rating-done" }, t("request.yourRating", { n: req.rating.stars }), req.rating.text ? ` — ${req.rating.text}` : "");
+    if (req.rating) return h("p", { "data-testid": "rating-done" }, t("request.your_rating", { n: req.rating.stars }), req.rating.text ? ` — ${req.rating.text}` : "");
     if (req.status !== "resolved") return null;
     let stars = 0;
     const starButtons = [1, 2, 3, 4, 5].map((n) => h("button", { type: "button", class: "star", "aria-label": t("request.stars", { n }),
@@ -88,7 +88,7 @@ export async function render(root, params, ctx) {
         stars = n;
         starButtons.forEach((b, i) => b.setAttribute("aria-pressed", i < n ? "true" : "false"));
       } }, "★"));
-    const text = h("input", { type: "text", maxlength: "500", "aria-label": t("request.rateText"), placeholder: t("request.rateText") });
+    const text = h("input", { type: "text", maxlength: "500", "aria-label": t("request.rate_text"), placeholder: t("request.rate_text") });
     const send = h("button", { type: "button", class: "btn", "data-testid": "rating-send" }, t("common.submit"));
     send.addEventListener("click", () => run(send, async () => {
       req = await api.post(`/v1/requests/${encodeURIComponent(id)}/rating`, { stars, ...(text.value.trim() ? { text: text.value.trim() } : {}) });
@@ -102,9 +102,9 @@ export async function render(root, params, ctx) {
     if (!req.missing_uploads.length || !OPEN.has(req.status)) return null;
     const names = req.missing_uploads.map((f) => pick(...(uploads.find((u) => u.name === f) ? [uploads.find((u) => u.name === f).label_zh, uploads.find((u) => u.name === f).label_en] : [f, f])));
     const input = h("input", { type: "file", multiple: true, accept: "image/jpeg,image/png,application/pdf", "data-testid": "missing-upload",
-      "aria-label": t("request.addFile") });
+      "aria-label": t("request.add_file") });
     const status = h("p", { class: "small muted", "aria-live": "polite" });
-    const send = h("button", { type: "button", class: "btn btn-secondary" }, t("request.addFile"));
+    const send = h("button", { type: "button", class: "btn btn-secondary" }, t("request.add_file"));
     send.addEventListener("click", () => run(send, async () => {
       await uploadAll(api, id, [...input.files].map((file) => ({ field: req.missing_uploads[0], file })), status);
       await reload();
@@ -119,7 +119,7 @@ export async function render(root, params, ctx) {
   function draw() {
     const withdraw = OPEN.has(req.status)
       ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "request-withdraw", onClick: (ev) => {
-        if (!window.confirm(t("request.withdrawConfirm"))) return;
+        if (!window.confirm(t("request.withdraw_confirm"))) return;
         run(ev.currentTarget, async () => {
           req = await api.post(`/v1/requests/${encodeURIComponent(id)}/withdraw`, {});
           draw();
@@ -145,7 +145,7 @@ export async function render(root, params, ctx) {
       section(t("request.comments"),
         (req.comments || []).length ? h("ul", { class: "comments", "data-testid": "comments" }, req.comments.map((c) => h("li", { class: `comment from-${c.author}` },
           h("span", { class: "small muted" }, t(`request.author.${c.author}`), " · ", chinaTime(c.at)), h("p", {}, c.text))))
-          : h("p", { class: "muted small" }, t("request.noComments")),
+          : h("p", { class: "muted small" }, t("request.no_comments")),
         OPEN.has(req.status) || req.status === "resolved" ? commentBox() : null),
       ratingBox());
   }

@@ -10,7 +10,7 @@ export async function render(root, params, ctx) {
   const { api } = ctx;
   const catalogue = h("div", { "data-testid": "scenarios" });
   const mine = h("div", { "data-testid": "my-requests" });
-  mount(root, h("h1", {}, t("services.title")), catalogue, section(t("services.myRequests"), mine));
+  mount(root, h("h1", {}, t("services.title")), catalogue, section(t("services.my_requests"), mine));
 
   async function loadCatalogue() {
     catalogue.replaceChildren();
@@ -25,7 +25,7 @@ export async function render(root, params, ctx) {
         h("ul", { class: "plain" }, items.map((s) => h("li", {},
           h("a", { href: `#/services/${encodeURIComponent(s.key)}`, class: "list-link service-item", "data-testid": "scenario-item", "data-key": s.key },
             h("strong", {}, pick(s.title_zh, s.title_en)),
-            s.audience === "members" ? h("span", { class: "badge badge-warn" }, t("services.membersOnly")) : null,
+            s.audience === "members" ? h("span", { class: "badge badge-warn" }, t("services.members_only")) : null,
             h("p", { class: "small muted" }, pick(s.description_zh, s.description_en)))))))));
     } catch (err) {
       stop();

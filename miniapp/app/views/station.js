@@ -14,7 +14,7 @@ function hoursTable(station, today) {
   return h("table", { class: "hours", "data-testid": "station-hours" },
     h("tbody", {}, WEEK.map((d) => h("tr", { class: d === todayKey ? "today" : "" },
       h("th", { scope: "row" }, t(`weekday.${d}`)),
-      h("td", {}, (station.hours[d] || []).length ? station.hours[d].join(", ") : t("station.closedDay"))))));
+      h("td", {}, (station.hours[d] || []).length ? station.hours[d].join(", ") : t("station.closed_day"))))));
 }
 
 export async function render(root, params, ctx) {
@@ -37,7 +37,7 @@ export async function render(root, params, ctx) {
   const wait = retrySafeAction();
   const rules = station.rules;
 
-  const dayPicker = h("div", { class: "chips day-picker", role: "radiogroup", "aria-label": t("station.pickDay"), "data-testid": "day-picker" });
+  const dayPicker = h("div", { class: "chips day-picker", role: "radiogroup", "aria-label": t("station.pick_day"), "data-testid": "day-picker" });
   const slotsBox = h("div", { class: "slots", "data-testid": "slots", "aria-live": "polite" });
   const audience = station.audience === "members" ? t("station.audience.members")
     : Array.isArray(station.audience) ? t("station.audience.groups", { groups: station.audience.map((g) => nameOf("worker_groups", g)).join(", ") }) : null;
@@ -51,7 +51,7 @@ export async function render(root, params, ctx) {
       station.amenities.map((a) => h("li", { class: "chip chip-static" }, t(`amenity.${a}`)))),
     section(t("station.slots"), dayPicker, slotsBox),
     h("details", { class: "card" }, h("summary", {}, h("strong", {}, t("station.hours"))), hoursTable(station, today)),
-    h("details", { class: "card" }, h("summary", {}, h("strong", {}, t("station.rules"))), h("p", { class: "small" }, t("station.rulesText", {
+    h("details", { class: "card" }, h("summary", {}, h("strong", {}, t("station.rules"))), h("p", { class: "small" }, t("station.rules_text", {
       notice: rules.min_notice_minutes, days: rules.max_days_ahead, cancel: rules.cancel_window_minutes,
       grace: rules.no_show_grace_minutes }))));
 
@@ -110,7 +110,7 @@ export async function render(root, params, ctx) {
     h("div", {},
       h("strong", { class: "slot-time" }, `${fmtTime(slot.slot_start)}–${fmtTime(slot.slot_end)}`),
       h("div", { class: "small" },
-        full ? badge(t("station.full"), "warn") : h("span", { "data-testid": "slot-seats" }, t("station.seatsLeft", { n: slot.seats_left })),
+        full ? badge(t("station.full"), "warn") : h("span", { "data-testid": "slot-seats" }, t("station.seats_left", { n: slot.seats_left })),
         slot.waitlist ? h("span", { class: "muted" }, " · ", t("station.waiting", { n: slot.waitlist })) : null)),
     action);
   }
@@ -129,8 +129,8 @@ export async function render(root, params, ctx) {
         drawDays();
         return loadSlots();
       }
-      if (avail.closed) return mount(slotsBox, h("p", { class: "empty", "data-testid": "slots-closed" }, t("station.closedOn")));
-      if (!open.length) return mount(slotsBox, h("p", { class: "empty" }, t("station.noSlots")));
+      if (avail.closed) return mount(slotsBox, h("p", { class: "empty", "data-testid": "slots-closed" }, t("station.closed_on")));
+      if (!open.length) return mount(slotsBox, h("p", { class: "empty" }, t("station.no_slots")));
       mount(slotsBox, h("ul", { class: "slot-list" }, open.map(slotRow)));
     } catch (err) {
       stop();
