@@ -9,6 +9,7 @@
  * Interface
  *   schemaFields(schema, { api, preview }) -> { nodes, values(), labels }   labels: {"answers.<name>": label}
  *   uploadFields(uploads, { preview }) -> { nodes, files() }                 files: [{ field, file }]
+ *   answerWords(schema) -> { labels: {name: label}, text(name, value) }       how filed answers read back
  *   preview: true draws the same form inert (disabled, no employer look-up), with a note under each field
  *   for the person designing it (stored encrypted, ranges, lengths).
  */
@@ -161,6 +162,13 @@ export function schemaFields(schema, { api = null, preview = false } = {}) {
   }
 
   return { nodes, values, labels };
+}
+
+export function answerWords(schema) {
+  const props = Object.entries(schema.properties || {}).map(([name, raw]) => [name, unwrap(raw)]);
+  const labels = Object.fromEntries(props.map(([name, prop]) => [name, labelOf(prop, name)]));
+  const options = Object.fromEntries(props.map(([name, prop]) => [name, new Map(optionsOf(prop).map((o) => [o.value, o.label]))]));
+  return { labels, text: (name, value) => options[name]?.get(value) ?? String(value) };
 }
 
 /** File pickers for a scenario's uploads (sent after the request exists, by presigned POST). */

@@ -7,6 +7,7 @@ import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, isAdmin, label, load, pageHeader, select, table } from "../core.js";
 import { go, href } from "/shared/router.js";
+import { answerWords } from "/shared/schema_form.js";
 import { badge, field } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
 
@@ -58,8 +59,7 @@ async function fieldLabels(key) {
           return Object.fromEntries(s.fields.map((f) => [f.name, pick(f.label_zh, f.label_en)]));
         }
         const form = await api.get(`/v1/scenarios/${key}`);
-        return Object.fromEntries(Object.entries(form.answers_schema.properties || {})
-          .map(([name, p]) => [name, pick(p["x-label-zh"], p["x-label-en"])]));
+        return answerWords(form.answers_schema).labels;
       } catch {
         return {};
       }

@@ -4,6 +4,7 @@ import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
 import { retrySafeAction, section } from "../util.js";
 import { uploadAll } from "./service_form.js";
+import { answerWords } from "../../shared/schema_form.js";
 import { badge } from "../../shared/widgets.js";
 import { chinaTime } from "../../shared/dates.js";
 
@@ -18,7 +19,7 @@ export async function render(root, params, ctx) {
   const { api } = ctx;
   const id = params.id;
   const comment = retrySafeAction();
-  let labels = {};
+  let words = answerWords({});
   let uploads = [];
   const stop = loading(root);
   let req;
@@ -26,11 +27,7 @@ export async function render(root, params, ctx) {
     req = await api.get(`/v1/requests/${encodeURIComponent(id)}`);
     try {
       const form = await api.get(`/v1/scenarios/${encodeURIComponent(req.scenario_key)}`);
-      labels = Object.fromEntries(Object.entries(form.answers_schema.properties || {})
-        .map(([n, p]) => [n, pick(p["x-label-zh"], p["x-label-en"]) || n]));
-      for (const p of Object.values(form.answers_schema.properties || {})) {
-        for (const o of p["x-options"] || []) labels[`opt:${o.value}`] = pick(o.label_zh, o.label_en);
-      }
+      words = answerWords(form.answers_schema);
       uploads = form.uploads || [];
     } catch {
       // a retired scenario: show raw field names
@@ -100,7 +97,11 @@ export async function render(root, params, ctx) {
 
   function missingBox() {
     if (!req.missing_uploads.length || !OPEN.has(req.status)) return null;
-    const names = req.missing_uploads.map((f) => pick(...(uploads.find((u) => u.name === f) ? [uploads.find((u) => u.name === f).label_zh, uploads.find((u) => u.name === f).label_en] : [f, f])));
+    const uploadLabel = (name) => {
+      const upload = uploads.find((u) => u.name === name);
+      return upload ? pick(upload.label_zh, upload.label_en) : name;
+    };
+    const names = req.missing_uploads.map(uploadLabel);
     const input = h("input", { type: "file", multiple: true, accept: "image/jpeg,image/png,application/pdf", "data-testid": "missing-upload",
       "aria-label": t("request.add_file") });
     const status = h("p", { class: "small muted", "aria-live": "polite" });
@@ -110,10 +111,6 @@ export async function render(root, params, ctx) {
       await reload();
     }));
     return h("div", { class: "notice" }, h("p", {}, t("request.missing", { fields: names.join("、") })), input, send, status);
-  }
-
-  function answerText(v) {
-    return labels[`opt:${v}`] || String(v);
   }
 
   function draw() {
@@ -136,7 +133,7 @@ export async function render(root, params, ctx) {
       section(t("request.timeline"), h("ol", { class: "timeline", "data-testid": "request-timeline" }, req.history.map((e) => h("li", {},
         h("strong", {}, t(`request.status.${e.status}`)), " ", h("span", { class: "small muted" }, chinaTime(e.at), " · ", t(`request.event.${e.event}`)),
         e.note ? h("p", { class: "small" }, e.note) : null)))),
-      section(t("request.answers"), h("dl", { class: "answers" }, Object.entries(req.answers).map(([k, v]) => [h("dt", {}, labels[k] || k), h("dd", {}, answerText(v))]))),
+      section(t("request.answers"), h("dl", { class: "answers" }, Object.entries(req.answers).map(([k, v]) => [h("dt", {}, words.labels[k] || k), h("dd", {}, words.text(k, v))]))),
       section(t("request.attachments"),
         req.attachments.length ? h("ul", { class: "plain" }, req.attachments.map((a) => h("li", { "data-testid": "attachment" },
           a.download_url ? h("a", { href: a.download_url, target: "_blank", rel: "noopener" }, a.filename) : a.filename,
