@@ -381,17 +381,6 @@ const zh = {
   "status.deactivate": "停用驿站",
   "status.activate": "重新开放",
   "station.forecast": "查看需求预测",
-  "amenity.water": "饮水",
-  "amenity.hot_meals": "热餐",
-  "amenity.microwave": "微波炉",
-  "amenity.charging": "充电",
-  "amenity.restroom": "卫生间",
-  "amenity.rest_seats": "休息座椅",
-  "amenity.lockers": "储物柜",
-  "amenity.first_aid": "急救包",
-  "amenity.wifi": "Wi-Fi",
-  "amenity.reading": "阅读",
-  "amenity.mother_baby_room": "母婴室",
 
   // stations
   "stations.title": "驿站",
@@ -418,10 +407,6 @@ const zh = {
   "import.submit": "校验并导入",
   "import.done": "导入完成：新建 {created} 个，更新 {updated} 个",
   "import.help": "CSV 列：code, kind, name_zh, name_en, address, city, district, lat, lng, amenities（用 ; 分隔）, hours（mon=08:00-12:00,14:00-20:00;tue=…）, exceptions, slot_minutes, seats, audience, time_zone …。编号已存在的驿站会被更新。任何一行有误则不写入。",
-  "kind.rider_station": "骑手驿站",
-  "kind.workers_home": "职工之家",
-  "kind.migrant_station": "农民工服务站",
-  "kind.outdoor_station": "户外劳动者驿站",
 };
 
 const en = {
@@ -802,17 +787,6 @@ const en = {
   "status.deactivate": "Deactivate",
   "status.activate": "Activate",
   "station.forecast": "Demand forecast",
-  "amenity.water": "Water",
-  "amenity.hot_meals": "Hot meals",
-  "amenity.microwave": "Microwave",
-  "amenity.charging": "Charging",
-  "amenity.restroom": "Restroom",
-  "amenity.rest_seats": "Seats",
-  "amenity.lockers": "Lockers",
-  "amenity.first_aid": "First aid",
-  "amenity.wifi": "Wi-Fi",
-  "amenity.reading": "Reading",
-  "amenity.mother_baby_room": "Mother & baby room",
 
   // stations
   "stations.title": "Stations",
@@ -839,10 +813,6 @@ const en = {
   "import.submit": "Check and import",
   "import.done": "Imported: {created} created, {updated} updated",
   "import.help": "CSV columns: code, kind, name_zh, name_en, address, city, district, lat, lng, amenities (; separated), hours (mon=08:00-12:00,14:00-20:00;tue=…), exceptions, slot_minutes, seats, audience, time_zone …. A code already in use updates that station. Nothing is written if any row is bad.",
-  "kind.rider_station": "Rider station",
-  "kind.workers_home": "Workers' Home",
-  "kind.migrant_station": "Migrant workers' station",
-  "kind.outdoor_station": "Outdoor workers' station",
 };
 
 register({ "zh-CN": zh, en });

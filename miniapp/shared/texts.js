@@ -1,6 +1,7 @@
-// Texts the shared modules use (ui.js, dates.js, schema_form.js, vocabulary.js), for both front ends: one
-// dictionary per language, the same keys in both (tests/unit/test_front_texts.py checks it). Keys are
-// "area.name" in snake_case; a code from the API stays as it is ("weekday.mon").
+// Texts the shared modules use (ui.js, dates.js, schema_form.js, vocabulary.js) and the station words both
+// front ends show (kinds, amenities): one dictionary per language, the same keys in both
+// (tests/unit/test_front_texts.py checks it). Keys are "area.name" in snake_case; a code from the API stays
+// as it is ("weekday.mon").
 import { register } from "./i18n.js";
 
 const zh = {
@@ -40,6 +41,23 @@ const zh = {
   "form.note.range": "{min} – {max}",
   "form.note.length": "{min}–{max} 个字",
   "form.note.employer": "从单位列表中选择",
+
+  "kind.rider_station": "骑手驿站",
+  "kind.workers_home": "职工之家",
+  "kind.migrant_station": "农民工服务站",
+  "kind.outdoor_station": "户外劳动者驿站",
+
+  "amenity.water": "饮用水",
+  "amenity.hot_meals": "热餐",
+  "amenity.microwave": "微波炉",
+  "amenity.charging": "充电",
+  "amenity.restroom": "卫生间",
+  "amenity.rest_seats": "休息座椅",
+  "amenity.lockers": "储物柜",
+  "amenity.first_aid": "急救药箱",
+  "amenity.wifi": "无线网络",
+  "amenity.reading": "阅读角",
+  "amenity.mother_baby_room": "母婴室",
 };
 
 const en = {
@@ -79,6 +97,23 @@ const en = {
   "form.note.range": "{min} – {max}",
   "form.note.length": "{min}–{max} characters",
   "form.note.employer": "Chosen from the employer list",
+
+  "kind.rider_station": "Riders' station",
+  "kind.workers_home": "Workers' Home",
+  "kind.migrant_station": "Migrant workers' station",
+  "kind.outdoor_station": "Outdoor workers' station",
+
+  "amenity.water": "Water",
+  "amenity.hot_meals": "Hot meals",
+  "amenity.microwave": "Microwave",
+  "amenity.charging": "Charging",
+  "amenity.restroom": "Restroom",
+  "amenity.rest_seats": "Seats",
+  "amenity.lockers": "Lockers",
+  "amenity.first_aid": "First aid",
+  "amenity.wifi": "Wi-Fi",
+  "amenity.reading": "Reading",
+  "amenity.mother_baby_room": "Mother & baby room",
 };
 
 register({ "zh-CN": zh, en });
