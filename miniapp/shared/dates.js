@@ -9,11 +9,13 @@
  *   chinaTime(iso)        an instant, short: "11/27 17:00" (worker screens); "" when none
  *   chinaDateTime(iso)    an instant, in full: "2026-11-27 17:00" (console tables); "—" when none
  *   isoDay(date, zone), addDays(day, n), weekdayKey(day), dayLabel(day, today)   calendar days "YYYY-MM-DD"
+ *   WEEKDAYS              ["mon", …, "sun"]: the keys of a station's opening hours
  */
 import { getLang, t } from "./i18n.js";
 import "./texts.js";
 
 const CHINA = "Asia/Shanghai";
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 // "2026-11-28T12:00:00+08:00" -> parts in that offset (station-local), not the phone's zone.
 function parts(iso) {

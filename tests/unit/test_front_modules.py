@@ -42,3 +42,11 @@ def test_every_module_is_used():
     unused = [str(m.relative_to(MINIAPP)) for m in MODULES
               if m not in used and str(m.relative_to(MINIAPP)) not in ENTRY_POINTS]
     assert not unused, f"modules nothing imports: {unused}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(MINIAPP)))
+def test_every_imported_name_is_used(module: Path):
+    source = module.read_text(encoding="utf-8")
+    body = IMPORT.sub("", source)
+    unused = [n for _, names in imports(module) for n in names if not re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", body)]
+    assert not unused, f"{module.relative_to(MINIAPP)} imports {unused} and never uses them"

@@ -5,7 +5,7 @@
  */
 import { t } from "/shared/i18n.js";
 import { clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
+import { api, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
 import { go } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
 import { field } from "/shared/widgets.js";

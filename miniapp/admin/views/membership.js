@@ -4,7 +4,7 @@
  */
 import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, label, load, pageHeader, table } from "../core.js";
+import { api, load, pageHeader, table } from "../core.js";
 import { badge } from "/shared/widgets.js";
 import { chinaDateTime } from "/shared/dates.js";
 import { nameOf } from "/shared/vocabulary.js";

@@ -7,12 +7,12 @@ import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, label, load, pageHeader, select, table } from "../core.js";
 import { go } from "/shared/router.js";
 import { badge, field } from "/shared/widgets.js";
+import { WEEKDAYS } from "/shared/dates.js";
 import { choices, codes, nameOf } from "/shared/vocabulary.js";
 
 const KINDS = ["rider_station", "workers_home", "migrant_station", "outdoor_station"];
 const AMENITIES = ["water", "hot_meals", "microwave", "charging", "restroom", "rest_seats", "lockers", "first_aid", "wifi",
   "reading", "mother_baby_room"];
-const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const RULES = ["min_notice_minutes", "max_days_ahead", "cancel_window_minutes", "max_active_bookings", "no_show_grace_minutes"];
 const BLANK = { code: "", kind: "rider_station", name_zh: "", name_en: "", address: "", city: "beijing", district: "",
   lat: "", lng: "", amenities: [], hours: {}, slot_minutes: 30, seats: 10, audience: "all_workers", time_zone: "Asia/Shanghai",
@@ -37,13 +37,13 @@ function renderForm(container, station) {
 const ranges = (text) => text.split(/[,，\s]+/).map((r) => r.trim()).filter(Boolean);
 
 function hoursInputs(hours) {
-  return DAYS.map((d) => h("label", { class: "field day" }, h("span", { class: "field-label" }, t(`weekday.${d}`)),
+  return WEEKDAYS.map((d) => field(t(`weekday.${d}`),
     h("input", { name: `hours.${d}`, value: (hours[d] || []).join(", "), placeholder: "08:00-20:00", "data-testid": `hours-${d}` })));
 }
 
 function readHours(form) {
   const out = {};
-  for (const d of DAYS) {
+  for (const d of WEEKDAYS) {
     const list = ranges(form.querySelector(`[name="hours.${d}"]`).value);
     if (list.length) out[d] = list;
   }

@@ -3,16 +3,14 @@
 import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
 import { retrySafeAction, section } from "../util.js";
-import { addDays, dayLabel, fmtTime, isoDay, weekdayKey } from "../../shared/dates.js";
+import { addDays, dayLabel, fmtTime, isoDay, weekdayKey, WEEKDAYS } from "../../shared/dates.js";
 import { loadVocabulary, nameOf } from "../../shared/vocabulary.js";
 import { badge } from "../../shared/widgets.js";
-
-const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 function hoursTable(station, today) {
   const todayKey = weekdayKey(today);
   return h("table", { class: "hours", "data-testid": "station-hours" },
-    h("tbody", {}, WEEK.map((d) => h("tr", { class: d === todayKey ? "today" : "" },
+    h("tbody", {}, WEEKDAYS.map((d) => h("tr", { class: d === todayKey ? "today" : "" },
       h("th", { scope: "row" }, t(`weekday.${d}`)),
       h("td", {}, (station.hours[d] || []).length ? station.hours[d].join(", ") : t("station.closed_day"))))));
 }
