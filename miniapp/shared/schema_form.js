@@ -98,7 +98,12 @@ function employerControl(id, name, required, { api, preview }) {
   const city = h("select", { "aria-label": t("form.employer_city"), "data-testid": `field-${name}-city`, disabled: preview });
   const wrap = h("div", { class: "employer-pick" }, city, select);
   wrap.focusTarget = select;
-  if (preview) return wrap;
+  const showCities = (mine) => city.replaceChildren(...choices("cities").map(([code, cityName]) =>
+    h("option", { value: code, selected: mine === code }, cityName)));
+  if (preview) {
+    showCities(null);
+    return wrap;
+  }
   async function loadEmployers() {
     select.replaceChildren(h("option", { value: "" }, t("common.loading")));
     try {
@@ -112,8 +117,7 @@ function employerControl(id, name, required, { api, preview }) {
   city.addEventListener("change", loadEmployers);
   (async () => {
     const [, me] = await Promise.all([loadVocabulary(api), api.get("/v1/me").catch(() => null)]);
-    city.replaceChildren(...choices("cities").map(([code, cityName]) => h("option", { value: code, selected: me && me.city === code },
-      cityName)));
+    showCities(me && me.city);
     loadEmployers();
   })().catch(() => {});
   return wrap;
