@@ -1,4 +1,5 @@
 """The vocabulary, cities and employers to choose from."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

@@ -1,8 +1,10 @@
 """The words the front ends pick from — cities, worker groups, service categories — each with its zh/en
 name, built from the one list that defines it (domain.members, domain.categories)."""
+
 from __future__ import annotations
 
-from typing import get_args
+from collections.abc import Mapping, Sequence
+from typing import TypeVar, get_args
 
 from chalicelib.domain.base import Out
 from chalicelib.domain.categories import CATEGORIES, LABELS
@@ -21,7 +23,10 @@ class Vocabulary(Out):
     categories: list[Term]
 
 
-def terms(codes: tuple[str, ...] | list[str], names: dict[str, tuple[str, str]]) -> list[Term]:
+Code = TypeVar("Code", bound=str)
+
+
+def terms(codes: Sequence[Code], names: Mapping[Code, tuple[str, str]]) -> list[Term]:
     """Codes in their defined order, each with its names."""
     return [Term(code=code, name_zh=names[code][0], name_en=names[code][1]) for code in codes]
 
@@ -31,5 +36,6 @@ def cities() -> list[Term]:
 
 
 def vocabulary() -> Vocabulary:
-    return Vocabulary(cities=cities(), worker_groups=terms(get_args(WorkerGroup), GROUP_LABELS),
-                      categories=terms(CATEGORIES, dict(LABELS)))
+    return Vocabulary(
+        cities=cities(), worker_groups=terms(get_args(WorkerGroup), GROUP_LABELS), categories=terms(CATEGORIES, LABELS)
+    )

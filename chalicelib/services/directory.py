@@ -1,4 +1,5 @@
 """Reference lists a worker picks from: the vocabulary (cities, worker groups, categories) and employers."""
+
 from __future__ import annotations
 
 from chalicelib.domain import vocabulary as words
@@ -19,5 +20,7 @@ def vocabulary() -> Vocabulary:
 def employers(city: str) -> list[EmployerRef]:
     """The employers of one city (one Query on the city index), sorted by Chinese name."""
     found = employers_in(city)
-    return sorted((EmployerRef(employer_id=e.employer_id, name_zh=e.name_zh, name_en=e.name_en) for e in found),
-                  key=lambda e: e.name_zh)
+    return sorted(
+        (EmployerRef(employer_id=e.employer_id, name_zh=e.name_zh, name_en=e.name_en) for e in found),
+        key=lambda e: e.name_zh,
+    )

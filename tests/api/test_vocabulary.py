@@ -8,8 +8,14 @@ def test_vocabulary_lists_cities_worker_groups_and_categories_with_both_names(ap
     for terms in reply.json.values():
         assert terms and all(set(t) == {"code", "name_zh", "name_en"} and t["name_zh"] and t["name_en"] for t in terms)
     assert reply.json["cities"] == api.get("/v1/cities").json
-    assert {"code": "certification", "name_zh": "技能认定", "name_en": "Skill certification"} in reply.json["categories"]
-    assert reply.json["worker_groups"][0] == {"code": "delivery_rider", "name_zh": "外卖骑手", "name_en": "Delivery rider"}
+    assert {"code": "certification", "name_zh": "技能认定", "name_en": "Skill certification"} in reply.json[
+        "categories"
+    ]
+    assert reply.json["worker_groups"][0] == {
+        "code": "delivery_rider",
+        "name_zh": "外卖骑手",
+        "name_en": "Delivery rider",
+    }
 
 
 def test_every_listed_group_and_city_is_one_a_profile_accepts(api, worker):

@@ -1,6 +1,7 @@
 """The front ends' texts: one dictionary per front end (app/texts.js, admin/texts.js) plus the shared one
 (shared/texts.js), each a `const zh = {...}` and a `const en = {...}` with the same keys, in one key style;
 and every text a module asks for by a literal key is defined where that module runs."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 
 MINIAPP = Path(__file__).resolve().parents[2] / "miniapp"
-DICTIONARIES = {"shared": MINIAPP / "shared/texts.js", "app": MINIAPP / "app/texts.js", "admin": MINIAPP / "admin/texts.js"}
+DICTIONARIES = {
+    "shared": MINIAPP / "shared/texts.js",
+    "app": MINIAPP / "app/texts.js",
+    "admin": MINIAPP / "admin/texts.js",
+}
 STRING = r'"((?:[^"\\]|\\.)*)"'
 ENTRY = re.compile(STRING + r"\s*:\s*" + STRING)
 KEY_STYLE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -52,8 +57,12 @@ def test_a_front_end_does_not_redefine_a_shared_text(front_end):
 
 
 def test_only_the_dictionaries_register_texts():
-    registering = sorted(str(p.relative_to(MINIAPP)) for end in DICTIONARIES for p in (MINIAPP / end).rglob("*.js")
-                         if "register(" in p.read_text(encoding="utf-8") and p.name != "i18n.js")
+    registering = sorted(
+        str(p.relative_to(MINIAPP))
+        for end in DICTIONARIES
+        for p in (MINIAPP / end).rglob("*.js")
+        if "register(" in p.read_text(encoding="utf-8") and p.name != "i18n.js"
+    )
     assert registering == sorted(str(p.relative_to(MINIAPP)) for p in DICTIONARIES.values())
 
 
