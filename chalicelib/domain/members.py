@@ -13,6 +13,15 @@ WorkerGroup = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck
                       "construction_worker", "domestic_worker", "sanitation_worker", "migrant_worker", "other"]
 Language = Literal["zh-CN", "en"]
 
+# worker group -> (zh, en), as a form or a list shows it
+GROUP_LABELS: dict[str, tuple[str, str]] = {
+    "delivery_rider": ("外卖骑手", "Delivery rider"), "courier": ("快递员", "Courier"),
+    "ride_hailing_driver": ("网约车司机", "Ride-hailing driver"), "truck_driver": ("货车司机", "Truck driver"),
+    "factory_worker": ("工厂工人", "Factory worker"), "construction_worker": ("建筑工人", "Construction worker"),
+    "domestic_worker": ("家政工", "Domestic worker"), "sanitation_worker": ("环卫工", "Sanitation worker"),
+    "migrant_worker": ("农民工", "Migrant worker"), "other": ("其他", "Other"),
+}
+
 # city code -> (zh, en)
 CITIES: dict[str, tuple[str, str]] = {
     "beijing": ("北京", "Beijing"), "shanghai": ("上海", "Shanghai"), "shenzhen": ("深圳", "Shenzhen"),

@@ -3,10 +3,8 @@
  * /vendor/) loaded once, on the first page that draws a chart. `chart(box, config)` puts a canvas in
  * the box and draws; the returned chart is destroyed by the view's cleanup.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { h, mount, showError } from "/shared/ui.js";
-
-register({ "zh-CN": { "charts.unavailable": "图表库未能加载" }, en: { "charts.unavailable": "The chart library did not load" } });
 
 export const CHART_JS_URL = "/vendor/chart.js/dist/chart.umd.min.js";
 let loading = null;

@@ -1,11 +1,12 @@
 /**
  * core.js — what every admin view shares: the API client (its own session, apart from the worker
- * mini-app's), role checks, and a few building blocks (page header, table, labelled field, select,
- * badge, file download). DOM, texts and errors come from the shared modules in /shared/.
+ * mini-app's), role checks, and a few building blocks (page header, table, select, tier badge, file
+ * download). DOM, fields, badges, dates, vocabulary, texts and errors come from the modules in /shared/.
  */
 import { createApi } from "/shared/api.js";
-import { getLang, pick, register, t } from "/shared/i18n.js";
+import { getLang, pick, t } from "/shared/i18n.js";
 import { h, showError } from "/shared/ui.js";
+import "./texts.js";
 
 export const api = createApi({ base: "", storageKey: "wh.admin.session" });
 api.setLang(getLang());
@@ -13,43 +14,9 @@ api.setLang(getLang());
 export const isAdmin = () => api.hasRole("admin");
 export const isStaff = () => api.hasRole("staff") || isAdmin();
 
-register({
-  "zh-CN": {
-    "core.none": "—", "core.yes": "是", "core.no": "否", "core.more": "加载更多", "core.refresh": "刷新",
-    "core.all": "全部",
-    "city.beijing": "北京", "city.shanghai": "上海", "city.shenzhen": "深圳", "city.guangzhou": "广州",
-    "city.hangzhou": "杭州", "city.chengdu": "成都", "city.wuhan": "武汉", "city.xian": "西安",
-    "city.chongqing": "重庆", "city.nanjing": "南京",
-    "group.delivery_rider": "外卖骑手", "group.courier": "快递员", "group.ride_hailing_driver": "网约车司机",
-    "group.truck_driver": "货车司机", "group.factory_worker": "工厂工人", "group.construction_worker": "建筑工人",
-    "group.domestic_worker": "家政工", "group.sanitation_worker": "环卫工", "group.migrant_worker": "农民工",
-    "group.other": "其他",
-    "tier.low": "低", "tier.medium": "中", "tier.high": "高",
-    "audience.all_workers": "所有劳动者", "audience.members": "仅工会会员", "audience.groups": "指定职业群体",
-  },
-  en: {
-    "core.none": "—", "core.yes": "Yes", "core.no": "No", "core.more": "Load more", "core.refresh": "Refresh",
-    "core.all": "All",
-    "city.beijing": "Beijing", "city.shanghai": "Shanghai", "city.shenzhen": "Shenzhen", "city.guangzhou": "Guangzhou",
-    "city.hangzhou": "Hangzhou", "city.chengdu": "Chengdu", "city.wuhan": "Wuhan", "city.xian": "Xi'an",
-    "city.chongqing": "Chongqing", "city.nanjing": "Nanjing",
-    "group.delivery_rider": "Delivery rider", "group.courier": "Courier", "group.ride_hailing_driver": "Ride-hailing driver",
-    "group.truck_driver": "Truck driver", "group.factory_worker": "Factory worker",
-    "group.construction_worker": "Construction worker", "group.domestic_worker": "Domestic worker",
-    "group.sanitation_worker": "Sanitation worker", "group.migrant_worker": "Migrant worker", "group.other": "Other",
-    "tier.low": "Low", "tier.medium": "Medium", "tier.high": "High",
-    "audience.all_workers": "All workers", "audience.members": "Union members only", "audience.groups": "Chosen worker groups",
-  },
-});
-
-export const CITIES = ["beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "xian",
-  "chongqing", "nanjing"];
-export const WORKER_GROUPS = ["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "factory_worker",
-  "construction_worker", "domestic_worker", "sanitation_worker", "migrant_worker", "other"];
-
-/** A label for a code in a namespace ("city", "group", ...), or the code itself when unknown. */
+/** A label for a code in a namespace of the texts ("tier", "audience", ...), or the code itself when unknown. */
 export function label(ns, code) {
-  if (code === null || code === undefined || code === "") return t("core.none");
+  if (code === null || code === undefined || code === "") return t("common.none");
   const key = `${ns}.${code}`;
   const text = t(key);
   return text === key ? String(code) : text;
@@ -58,12 +25,6 @@ export function label(ns, code) {
 export function pageHeader(title, ...actions) {
   return h("header", { class: "page-header" }, h("h1", { "data-testid": "page-title" }, title),
     h("div", { class: "page-actions" }, actions));
-}
-
-/** A labelled form control; `control` carries the name the API's error details use. */
-export function field(text, control, hint = null) {
-  return h("label", { class: "field" }, h("span", { class: "field-label" }, text), control,
-    hint ? h("small", { class: "field-hint" }, hint) : null);
 }
 
 /** <select> with [value, text] options; the value is set after the options exist. */
@@ -85,25 +46,12 @@ export function table(columns, rows, { testid, rowAttrs = () => ({}), empty = t(
       : h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, empty))));
 }
 
-export function badge(text, kind = "") {
-  return h("span", { class: `badge ${kind ? `badge-${kind}` : ""}` }, text);
-}
-
 export function tierBadge(tier) {
   return h("span", { class: `badge tier tier-${tier}`, "data-tier": tier }, label("tier", tier));
 }
 
 export function pct(p, digits = 1) {
-  return p === null || p === undefined ? t("core.none") : `${(p * 100).toFixed(digits)}%`;
-}
-
-/** "2026-11-27T09:00:00Z" -> "2026-11-27 17:00" in the browser's zone (desktop staff work in China). */
-export function when(iso) {
-  if (!iso) return t("core.none");
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const two = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  return p === null || p === undefined ? t("common.none") : `${(p * 100).toFixed(digits)}%`;
 }
 
 export function pickName(obj, base = "name") {

@@ -1,29 +1,13 @@
 /**
  * main.js — the admin console's shell: log-in gate, side navigation by role, language switch, and
- * the hash routes. Each view lives in views/ and is loaded when first opened.
+ * the hash routes. Each view lives in views/ and is loaded when first opened, with the vocabulary
+ * (cities, groups, categories) its lists and filters name things by.
  */
-import { getLang, register, setLang, t } from "/shared/i18n.js";
+import { getLang, setLang, t } from "/shared/i18n.js";
 import { h, mount, showError } from "/shared/ui.js";
+import { createRouter, go } from "/shared/router.js";
+import { loadVocabulary } from "/shared/vocabulary.js";
 import { api, isAdmin } from "./core.js";
-import { createRouter, go } from "./router.js";
-
-register({
-  "zh-CN": {
-    "app.title": "职工之家 · 管理台", "nav.stations": "驿站", "nav.scenarios": "服务场景", "nav.membership": "入会审批",
-    "nav.queue": "工单队列", "nav.members": "会员查询", "nav.scoring": "评分任务", "nav.risk": "风险看板",
-    "nav.employers": "用人单位风险", "nav.models": "模型与阈值", "nav.group.operations": "运营",
-    "nav.group.insight": "预警与分析", "shell.logout": "退出", "shell.lang": "English", "shell.not_found": "页面不存在",
-    "shell.not_allowed": "你的账号没有权限打开此页面",
-  },
-  en: {
-    "app.title": "WorkerHome · Admin", "nav.stations": "Stations", "nav.scenarios": "Scenarios",
-    "nav.membership": "Membership", "nav.queue": "Request queue", "nav.members": "Members",
-    "nav.scoring": "Scoring runs", "nav.risk": "Risk dashboard", "nav.employers": "Employer risk",
-    "nav.models": "Models & thresholds", "nav.group.operations": "Operations", "nav.group.insight": "Insight",
-    "shell.logout": "Log out", "shell.lang": "中文", "shell.not_found": "No such page",
-    "shell.not_allowed": "Your account may not open this page",
-  },
-});
 
 const ADMIN = ["admin"];
 const STAFF = ["staff", "admin"];
@@ -101,7 +85,7 @@ async function onRoute(route, params, query, path) {
     return mount(content, h("p", { class: "empty", "data-testid": "not-allowed" }, t("shell.not_allowed")));
   }
   try {
-    const render = await route.load();
+    const [render] = await Promise.all([route.load(), route.public ? null : loadVocabulary(api)]);
     return await render(content, params, query);
   } catch (err) {
     showError(err, content);

@@ -1,8 +1,9 @@
-// The worker mini-app: shell (header, language switch, bottom tabs) and a hash router.
+// The worker mini-app: shell (header, language switch, bottom tabs) on the shared hash router.
 // Every screen is a module exporting `render(root, params, ctx)`; it fills `root`, a fresh element per
 // visit, so an answer arriving after the person moved on lands in a detached node and does no harm.
 import { createApi } from "../shared/api.js";
 import { getLang, onLangChange, setLang, t } from "../shared/i18n.js";
+import { createRouter, go } from "../shared/router.js";
 import { h, mount } from "../shared/ui.js";
 import "./texts.js";
 import * as bookingView from "./views/booking.js";
@@ -55,32 +56,6 @@ function icon(id) {
 const api = createApi({ storageKey: "wh.app.session" });
 api.setLang(getLang());
 
-let cleanups = [];
-
-function match(pathname) {
-  for (const route of ROUTES) {
-    const names = [];
-    const pattern = new RegExp("^" + route.path.replace(/:(\w+)/g, (_, n) => {
-      names.push(n);
-      return "([^/]+)";
-    }) + "/?$");
-    const m = pattern.exec(pathname);
-    if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
-  }
-  return null;
-}
-
-function parseHash() {
-  const raw = location.hash.replace(/^#/, "") || "/";
-  const [pathname, qs = ""] = raw.split("?");
-  return { pathname, query: Object.fromEntries(new URLSearchParams(qs)) };
-}
-
-export function go(path) {
-  if (location.hash === `#${path}`) render();
-  else location.hash = path;
-}
-
 function isStaff() {
   const roles = api.session()?.roles || [];
   return roles.includes("staff") || roles.includes("admin");
@@ -107,13 +82,8 @@ function shell(activeTab, showNav) {
   return { header, nav };
 }
 
-async function render() {
-  for (const fn of cleanups) fn();
-  cleanups = [];
-  const { pathname, query } = parseHash();
-  const found = match(pathname);
-  if (!found) return go("/");
-  const { route, params } = found;
+async function onRoute(route, params, query, pathname) {
+  if (!route) return go("/");
   if (!route.public && !api.session()) {
     const next = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname)}`;
     return go(`/login${next}`);
@@ -122,20 +92,22 @@ async function render() {
   const { header, nav } = shell(route.tab, !route.public);
   const view = h("main", { id: "view", class: "view", tabindex: "-1", "data-route": route.path });
   mount(app, header, view, nav);
+  const cleanups = [];
   const ctx = {
     api, go, query,
     session: () => api.session(),
     isStaff,
     onLeave: (fn) => cleanups.push(fn),
-    rerender: render,
+    rerender: () => router.render(),
   };
   await route.view.render(view, params, ctx);
+  return () => cleanups.forEach((fn) => fn());
 }
 
+const router = createRouter(ROUTES, { onRoute });
 onLangChange((lang) => {
   api.setLang(lang);
-  render();
+  router.render();
 });
-window.addEventListener("hashchange", render);
 setLang(getLang());
-render();
+router.render();

@@ -2,7 +2,8 @@
  * i18n.js — texts in zh-CN (the default) and en for WorkerHome's front ends.
  *
  * Interface
- *   register({ "zh-CN": { key: "text {var}" }, en: { ... } })   each app adds its own dictionary (merged)
+ *   register({ "zh-CN": { key: "text {var}" }, en: { ... } })   each front end adds its dictionary (merged):
+ *                         shared/texts.js, app/texts.js, admin/texts.js
  *   t(key, vars)          the text in the current language; falls back to zh-CN, then to the key itself.
  *                         "{name}" placeholders are filled from vars.
  *   setLang(lang)         "zh-CN" | "en" (anything starting with "en" is en); remembered in localStorage,
@@ -10,45 +11,13 @@
  *   getLang()             the current language
  *   onLangChange(fn)      fn(lang) after every change; returns an unsubscribe function
  *   pick(zh, en)          choose between a bilingual pair of fields (e.g. name_zh / name_en)
- *   fmtDate(iso, { year }), fmtTime(iso), fmtDateTime(iso)   display of an ISO 8601 date/time in its own
- *                         offset when it carries one (station times are given with theirs); zh dates
- *                         show the year when it is not this year (or when year: true)
+ * Dates and times are shown by dates.js.
  */
 
 export const LANGS = ["zh-CN", "en"];
 const STORAGE_KEY = "wh.lang";
 const dictionaries = { "zh-CN": {}, en: {} };
 const listeners = new Set();
-
-// Texts shared by every app (errors the client itself produces, common buttons).
-register({
-  "zh-CN": {
-    "common.loading": "加载中…",
-    "common.retry": "重试",
-    "common.close": "关闭",
-    "common.empty": "暂无内容",
-    "common.cancel": "取消",
-    "common.save": "保存",
-    "common.submit": "提交",
-    "error.title": "出错了",
-    "error.network_error": "网络连接失败，请检查网络后重试",
-    "error.timeout": "网络太慢，请求超时，请重试",
-    "error.unknown": "出了点问题，请稍后再试",
-  },
-  en: {
-    "common.loading": "Loading…",
-    "common.retry": "Retry",
-    "common.close": "Close",
-    "common.empty": "Nothing here yet",
-    "common.cancel": "Cancel",
-    "common.save": "Save",
-    "common.submit": "Submit",
-    "error.title": "Something went wrong",
-    "error.network_error": "Could not reach the server. Check your connection and try again",
-    "error.timeout": "The connection is too slow and the request timed out. Please try again",
-    "error.unknown": "Something went wrong. Please try again later",
-  },
-});
 
 function normalise(lang) {
   return String(lang || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
@@ -105,30 +74,6 @@ export function onLangChange(fn) {
 
 export function pick(zh, en) {
   return current === "en" ? en ?? zh : zh ?? en;
-}
-
-// "2026-11-28T12:00:00+08:00" -> parts in that offset (station-local), not the phone's zone.
-function parts(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || "");
-  if (!m) return null;
-  return { y: m[1], mo: m[2], d: m[3], h: m[4] || "00", mi: m[5] || "00" };
-}
-
-export function fmtDate(iso, { year = null } = {}) {
-  const p = parts(iso);
-  if (!p) return "";
-  if (current === "en") return `${p.y}-${p.mo}-${p.d}`;
-  const withYear = year ?? Number(p.y) !== new Date().getFullYear();
-  return `${withYear ? `${p.y}年` : ""}${Number(p.mo)}月${Number(p.d)}日`;
-}
-
-export function fmtTime(iso) {
-  const p = parts(iso);
-  return p ? `${p.h}:${p.mi}` : "";
-}
-
-export function fmtDateTime(iso) {
-  return iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : "";
 }
 
 if (typeof document !== "undefined") document.documentElement.lang = current;

@@ -21,6 +21,7 @@
  *   errorText(err)                the text a person should read for an error (translated client codes)
  */
 import { t } from "./i18n.js";
+import "./texts.js";
 
 const BOOLEAN_PROPS = new Set(["checked", "disabled", "selected", "multiple", "required", "hidden", "readOnly"]);
 

@@ -1,25 +1,10 @@
 /** A station's demand forecast: expected bookings vs seats for every slot of the coming days. */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE } from "../charts.js";
-import { api, field, load, pageHeader, select, table } from "../core.js";
-import { go } from "../router.js";
-
-register({
-  "zh-CN": {
-    "fc.title": "需求预测", "fc.days": "天数", "fc.expected": "预计预约", "fc.seats": "座位", "fc.suggested": "建议座位",
-    "fc.summary": "未来 {days} 天共 {slots} 个时段：预计 {expected} 人次预约，共 {seats} 个座位（模型 {model}）",
-    "fc.busiest": "最紧张的时段", "fc.slot": "时段", "fc.util": "预计使用率", "fc.back": "返回驿站",
-    "fc.none": "这段时间没有开放时段",
-  },
-  en: {
-    "fc.title": "Demand forecast", "fc.days": "Days", "fc.expected": "Expected bookings", "fc.seats": "Seats",
-    "fc.suggested": "Suggested seats",
-    "fc.summary": "Next {days} days, {slots} slots: {expected} bookings expected for {seats} seats (model {model})",
-    "fc.busiest": "Tightest slots", "fc.slot": "Slot", "fc.util": "Expected use", "fc.back": "Back to the station",
-    "fc.none": "No open slots in this period",
-  },
-});
+import { api, load, pageHeader, select, table } from "../core.js";
+import { go } from "/shared/router.js";
+import { field } from "/shared/widgets.js";
 
 export async function renderForecast(container, params, query) {
   const days = query.days || "7";

@@ -1,22 +1,9 @@
 /** Log in with phone + one-time code, like every WorkerHome account; only staff and admins get in. */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, field, isAdmin, isStaff } from "../core.js";
-import { go } from "../router.js";
-
-register({
-  "zh-CN": {
-    "login.title": "管理台登录", "login.phone": "手机号", "login.code": "验证码", "login.send": "获取验证码",
-    "login.sent": "验证码已发送", "login.submit": "登录", "login.staff_only": "此账号不是工作人员或管理员",
-    "login.dev_outbox": "本地环境：在开发短信箱查看验证码",
-  },
-  en: {
-    "login.title": "Admin console log-in", "login.phone": "Mobile number", "login.code": "Code",
-    "login.send": "Send code", "login.sent": "Code sent", "login.submit": "Log in",
-    "login.staff_only": "This account is neither staff nor an admin",
-    "login.dev_outbox": "Local stack: read the code in the dev SMS outbox",
-  },
-});
+import { api, isAdmin, isStaff } from "../core.js";
+import { go } from "/shared/router.js";
+import { field } from "/shared/widgets.js";
 
 export async function renderLogin(container, params, query) {
   const phone = h("input", { name: "phone", type: "tel", autocomplete: "tel", required: true, "data-testid": "login-phone" });

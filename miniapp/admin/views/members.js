@@ -3,33 +3,14 @@
  * their profile (masked), churn risk with reasons and staff actions, likely service needs, outreach
  * buttons and the audit trail.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, field, label, load, pageHeader, pct, select, table, tierBadge, when } from "../core.js";
-import { go } from "../router.js";
+import { api, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
+import { go } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
-
-register({
-  "zh-CN": {
-    "m.title": "会员查询", "m.phone": "手机号", "m.find": "查找", "m.none": "没有找到此手机号的账号", "m.name": "姓名",
-    "m.group": "职业", "m.city": "城市", "m.employer": "单位", "m.roles": "角色", "m.status": "状态", "m.since": "注册",
-    "m.profile": "资料", "m.churn": "流失风险", "m.demand": "可能需要的服务", "m.audit": "操作记录", "m.opted_out": "此会员已关闭个性化评估，不做评分。",
-    "m.prob": "概率", "m.model": "模型", "m.at": "时间", "m.actor": "操作人", "m.action": "操作", "m.reason": "理由",
-    "m.outreach": "跟进记录", "m.note": "备注", "m.outcome": "结果", "m.outcome_saved": "结果已保存", "m.no_outreach": "还没有跟进记录",
-    "outcome.reached": "已联系上", "outcome.no_answer": "未接通", "outcome.retained": "已留住", "outcome.left": "已离开",
-    "outcome.declined": "拒绝帮助",
-  },
-  en: {
-    "m.title": "Members", "m.phone": "Mobile number", "m.find": "Find", "m.none": "No account has this phone number",
-    "m.name": "Name", "m.group": "Group", "m.city": "City", "m.employer": "Employer", "m.roles": "Roles", "m.status": "Status",
-    "m.since": "Joined", "m.profile": "Profile", "m.churn": "Churn risk", "m.demand": "Likely needs", "m.audit": "Audit trail",
-    "m.opted_out": "This member turned profiling off: no scores.", "m.prob": "Probability", "m.model": "Model", "m.at": "When",
-    "m.actor": "Actor", "m.action": "Action", "m.reason": "Reason", "m.outreach": "Outreach", "m.note": "Note",
-    "m.outcome": "Outcome", "m.outcome_saved": "Outcome saved", "m.no_outreach": "No outreach yet",
-    "outcome.reached": "Reached", "outcome.no_answer": "No answer", "outcome.retained": "Retained", "outcome.left": "Left",
-    "outcome.declined": "Declined",
-  },
-});
+import { field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
+import { nameOf } from "/shared/vocabulary.js";
 
 export async function renderMembers(container, params, query) {
   const phone = h("input", { name: "phone", type: "tel", value: query.phone || "", "data-testid": "member-phone" });
@@ -53,8 +34,8 @@ function profilesTable(list) {
   return h("div", { class: "card" }, table([
     { title: t("m.name"), cell: (m) => h("a", { href: `#/members/${m.member_id}` }, m.name || m.member_id) },
     { title: t("m.phone"), cell: (m) => m.phone },
-    { title: t("m.group"), cell: (m) => label("group", m.worker_group) },
-    { title: t("m.city"), cell: (m) => label("city", m.city) },
+    { title: t("m.group"), cell: (m) => nameOf("worker_groups", m.worker_group) },
+    { title: t("m.city"), cell: (m) => nameOf("cities", m.city) },
   ], list, { testid: "members-table" }));
 }
 
@@ -67,10 +48,10 @@ export async function renderMember(container, params) {
   const m = await load(profileBox, () => api.get(`/v1/admin/members/${id}`), () => renderMember(container, params));
   if (m) {
     mount(profileBox, h("h2", {}, m.name || m.member_id), h("dl", { class: "facts" },
-      [[t("m.phone"), m.phone], [t("m.group"), label("group", m.worker_group)], [t("m.city"), label("city", m.city)],
-        [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("core.none")],
-        [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), when(m.created_at)]]
-        .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("core.none"))])));
+      [[t("m.phone"), m.phone], [t("m.group"), nameOf("worker_groups", m.worker_group)], [t("m.city"), nameOf("cities", m.city)],
+        [t("m.employer"), m.employer ? (m.employer.name_zh || m.employer.employer_id) : t("common.none")],
+        [t("m.roles"), m.roles.join(", ")], [t("m.status"), m.status], [t("m.since"), chinaDateTime(m.created_at)]]
+        .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? t("common.none"))])));
   }
   showScores(scoreBox, id);
   showAudit(auditBox, id);
@@ -86,7 +67,7 @@ async function showScores(box, id) {
   showOutreach(history, id);
   mount(box, h("h2", {}, t("m.churn")),
     h("p", { class: "score-line" }, tierBadge(c.tier), " ", h("strong", { "data-testid": "churn-probability" }, pct(c.probability)),
-      h("small", { class: "muted" }, ` · ${t("m.model")} ${c.model_version} · ${when(s.as_of)}`)),
+      h("small", { class: "muted" }, ` · ${t("m.model")} ${c.model_version} · ${chinaDateTime(s.as_of)}`)),
     reasonsList(c.reasons, "member-reasons"),
     outreachForm(id, { onRecorded: () => {
       showOutreach(history, id);
@@ -109,7 +90,7 @@ async function showOutreach(box, id) {
   if (!list) return;
   const items = Array.isArray(list) ? list : list.items || [];
   mount(box, h("h3", {}, t("m.outreach")), table([
-    { title: t("m.at"), cell: (o) => when(o.at) },
+    { title: t("m.at"), cell: (o) => chinaDateTime(o.at) },
     { title: t("m.action"), cell: (o) => t(`or.${o.action}`) },
     { title: t("m.note"), cell: (o) => o.note || "" },
     { title: t("m.outcome"), cell: (o) => select({ "data-testid": `outcome-${o.outreach_id}`, onChange: async (e) => {
@@ -119,7 +100,7 @@ async function showOutreach(box, id) {
       } catch (err) {
         showError(err, box);
       }
-    } }, [["", t("core.none")], ...OUTCOMES.map((x) => [x, t(`outcome.${x}`)])], o.outcome || "") },
+    } }, [["", t("common.none")], ...OUTCOMES.map((x) => [x, t(`outcome.${x}`)])], o.outcome || "") },
   ], items, { testid: "outreach-table", empty: t("m.no_outreach") }));
 }
 
@@ -128,7 +109,7 @@ async function showAudit(box, id) {
   const trail = await load(box, () => api.get(`/v1/admin/members/${id}/audit`), () => showAudit(box, id));
   if (!trail) return;
   mount(box, h("h2", {}, t("m.audit")), table([
-    { title: t("m.at"), cell: (e) => when(e.at) },
+    { title: t("m.at"), cell: (e) => chinaDateTime(e.at) },
     { title: t("m.actor"), cell: (e) => h("code", {}, e.actor) },
     { title: t("m.action"), cell: (e) => e.action },
     { title: t("m.reason"), cell: (e) => e.reason || "" },

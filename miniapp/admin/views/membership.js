@@ -2,27 +2,12 @@
  * Membership applications, oldest first, each with its due date (3 working days): approve (with an
  * optional note) or reject (a reason is required). Both are audited by the API.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, label, load, pageHeader, table, when } from "../core.js";
-
-register({
-  "zh-CN": {
-    "mb.title": "入会审批", "mb.status.pending": "待审批", "mb.status.approved": "已通过", "mb.status.rejected": "已拒绝",
-    "mb.status.withdrawn": "已撤回", "mb.name": "申请人", "mb.union": "加入", "mb.submitted": "提交时间", "mb.due": "办理期限",
-    "mb.overdue": "已超期", "mb.decided": "决定", "mb.approve": "通过", "mb.reject": "拒绝", "mb.note": "备注（可选）",
-    "mb.reason": "拒绝理由（必填）", "mb.approved": "已通过，会员号 {number}", "mb.rejected": "已拒绝",
-    "mb.employer_union": "单位工会", "mb.regional_pool": "区域工会（{city}）", "mb.count": "{n} 份申请",
-  },
-  en: {
-    "mb.title": "Membership applications", "mb.status.pending": "Pending", "mb.status.approved": "Approved",
-    "mb.status.rejected": "Rejected", "mb.status.withdrawn": "Withdrawn", "mb.name": "Applicant", "mb.union": "Joining",
-    "mb.submitted": "Submitted", "mb.due": "Due", "mb.overdue": "Overdue", "mb.decided": "Decision", "mb.approve": "Approve",
-    "mb.reject": "Reject", "mb.note": "Note (optional)", "mb.reason": "Reason (required)",
-    "mb.approved": "Approved, member number {number}", "mb.rejected": "Rejected", "mb.employer_union": "Employer's union",
-    "mb.regional_pool": "Regional pool ({city})", "mb.count": "{n} applications",
-  },
-});
+import { api, load, pageHeader, table } from "../core.js";
+import { badge } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
+import { nameOf } from "/shared/vocabulary.js";
 
 const STATUSES = ["pending", "approved", "rejected", "withdrawn"];
 const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });   // YYYY-MM-DD, China
@@ -38,15 +23,15 @@ export async function renderMembership(container, params, query) {
   if (!list) return;
   const union = (a) => a.union_kind === "employer_union"
     ? `${t("mb.employer_union")} · ${pick(a.employer_name_zh, a.employer_name_en) || a.employer_id}`
-    : t("mb.regional_pool", { city: label("city", a.city) });
+    : t("mb.regional_pool", { city: nameOf("cities", a.city) });
   mount(body, h("p", { class: "muted", "data-testid": "mb-count" }, t("mb.count", { n: list.length })), table([
     { title: t("mb.name"), cell: (a) => a.name || a.member_id },
     { title: t("mb.union"), cell: union },
-    { title: t("mb.submitted"), cell: (a) => when(a.submitted_at) },
+    { title: t("mb.submitted"), cell: (a) => chinaDateTime(a.submitted_at) },
     { title: t("mb.due"), cell: (a) => h("span", {}, a.due_date, " ",
       status === "pending" && a.due_date < today() ? badge(t("mb.overdue"), "danger") : null) },
     { title: t("mb.decided"), cell: (a) => (status === "pending" ? decide(a, () => renderMembership(container, params, query))
-      : h("span", {}, a.member_number ? h("code", {}, a.member_number) : null, " ", a.reason || "", " ", when(a.decided_at))) },
+      : h("span", {}, a.member_number ? h("code", {}, a.member_number) : null, " ", a.reason || "", " ", chinaDateTime(a.decided_at))) },
   ], list, { testid: "mb-table", rowAttrs: (a) => ({ "data-testid": `mb-row-${a.application_id}`, "data-member": a.member_id,
     class: status === "pending" && a.due_date < today() ? "overdue" : "" }) }));
 }

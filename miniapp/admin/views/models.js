@@ -4,29 +4,11 @@
  * bins, roughly how many members each tier would hold and how often they truly leave, before saving
  * (the change is audited by the API).
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
-import { api, field, label, load, pageHeader, pct, table } from "../core.js";
-import "./scoring.js";   // model names
-
-register({
-  "zh-CN": {
-    "md.title": "模型与阈值", "md.version": "版本", "md.trained": "训练日期", "md.metrics": "指标", "md.metric": "指标", "md.value": "值",
-    "md.thresholds": "分层阈值", "md.medium": "中风险起点", "md.high": "高风险起点", "md.save": "保存阈值", "md.saved": "阈值已保存（已记入审计）",
-    "md.calibration": "校准（测试集）", "md.predicted": "预测概率", "md.observed": "实际发生率", "md.ideal": "理想",
-    "md.estimate": "按测试集校准分箱估算：高风险约 {high}（实际发生率约 {high_rate}），中风险约 {medium}（约 {medium_rate}）",
-    "md.features": "{n} 个特征", "md.data": "训练数据", "md.all_metrics": "全部 {n} 项指标",
-  },
-  en: {
-    "md.title": "Models & thresholds", "md.version": "Version", "md.trained": "Trained", "md.metrics": "Metrics", "md.metric": "Metric",
-    "md.value": "Value", "md.thresholds": "Tier thresholds", "md.medium": "Medium from", "md.high": "High from",
-    "md.save": "Save thresholds", "md.saved": "Thresholds saved (audited)", "md.calibration": "Calibration (test set)",
-    "md.predicted": "Predicted probability", "md.observed": "Observed rate", "md.ideal": "Ideal",
-    "md.estimate": "Estimated from the test-set calibration bins: high ≈ {high} of members (observed rate ≈ {high_rate}), medium ≈ {medium} (≈ {medium_rate})",
-    "md.features": "{n} features", "md.data": "Training data", "md.all_metrics": "All {n} metrics",
-  },
-});
+import { api, label, load, pageHeader, pct, table } from "../core.js";
+import { field } from "/shared/widgets.js";
 
 export async function renderModels(container) {
   const charts = [];

@@ -2,22 +2,9 @@
  * Reasons and outreach for one scored member: the model's top reasons with their suggested
  * actions, and buttons that record what staff did (call, SMS, visit, offer a service, other).
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { busy, clearErrors, h, showError, toast } from "/shared/ui.js";
 import { api } from "../core.js";
-
-register({
-  "zh-CN": {
-    "or.reasons": "主要原因", "or.action": "建议", "or.note": "备注（可选）", "or.recorded": "已记录：{action}",
-    "or.title": "记录跟进", "or.call": "电话联系", "or.sms": "发短信", "or.visit": "上门/驿站走访", "or.offer_service": "推荐服务",
-    "or.other": "其他", "or.done": "已跟进",
-  },
-  en: {
-    "or.reasons": "Top reasons", "or.action": "Suggested", "or.note": "Note (optional)", "or.recorded": "Recorded: {action}",
-    "or.title": "Record outreach", "or.call": "Call", "or.sms": "SMS", "or.visit": "Visit", "or.offer_service": "Offer a service",
-    "or.other": "Other", "or.done": "Contacted",
-  },
-});
 
 export const ACTIONS = ["call", "sms", "visit", "offer_service", "other"];
 

@@ -3,33 +3,13 @@
  * ones highlighted; a request's answers, history and comments beside it, with the moves its status
  * allows (accept, start, resolve, reject with a reason) and a comment box.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, isAdmin, label, load, pageHeader, select, table, when } from "../core.js";
-import { go, href } from "../router.js";
-
-register({
-  "zh-CN": {
-    "q.title": "工单队列", "q.status": "状态", "q.overdue_only": "只看超期", "q.request": "事项", "q.submitted": "提交",
-    "q.due": "本阶段期限", "q.overdue": "超期", "q.escalated": "已升级 {n} 次", "q.count": "{n} 个待办",
-    "q.pick": "从左侧选择一个工单", "q.answers": "填报内容", "q.history": "处理记录", "q.comments": "留言",
-    "q.comment": "给工人留言", "q.send": "发送", "q.note": "处理说明（拒绝时必填）", "q.moved": "已更新为：{status}",
-    "q.attachments": "附件", "q.none": "无",
-    "rs.submitted": "待受理", "rs.accepted": "已受理", "rs.in_progress": "办理中", "rs.resolved": "已办结", "rs.rejected": "未受理",
-    "rs.withdrawn": "已撤回",
-    "mv.accepted": "受理", "mv.in_progress": "开始办理", "mv.resolved": "办结", "mv.rejected": "拒绝",
-  },
-  en: {
-    "q.title": "Request queue", "q.status": "Status", "q.overdue_only": "Overdue only", "q.request": "Request",
-    "q.submitted": "Submitted", "q.due": "Stage due", "q.overdue": "Overdue", "q.escalated": "escalated {n}×",
-    "q.count": "{n} open", "q.pick": "Pick a request on the left", "q.answers": "Answers", "q.history": "History",
-    "q.comments": "Comments", "q.comment": "Comment to the worker", "q.send": "Send",
-    "q.note": "Note (required to reject)", "q.moved": "Now: {status}", "q.attachments": "Attachments", "q.none": "None",
-    "rs.submitted": "Submitted", "rs.accepted": "Accepted", "rs.in_progress": "In progress", "rs.resolved": "Resolved",
-    "rs.rejected": "Rejected", "rs.withdrawn": "Withdrawn",
-    "mv.accepted": "Accept", "mv.in_progress": "Start work", "mv.resolved": "Resolve", "mv.rejected": "Reject",
-  },
-});
+import { api, isAdmin, label, load, pageHeader, select, table } from "../core.js";
+import { go, href } from "/shared/router.js";
+import { answerWords } from "/shared/schema_form.js";
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 const MOVES = { submitted: ["accepted", "rejected"], accepted: ["in_progress", "rejected"], in_progress: ["resolved", "rejected"] };
 
@@ -52,8 +32,8 @@ export async function renderQueue(container, params, query) {
     mount(listBox, h("p", { class: "muted", "data-testid": "queue-count" }, t("q.count", { n: list.length })), table([
       { title: t("q.request"), cell: (r) => h("a", { href: href(`/queue/${r.request_id}`, filters) }, pick(r.title_zh, r.title_en)) },
       { title: t("q.status"), cell: (r) => statusBadge(r.status) },
-      { title: t("q.submitted"), cell: (r) => when(r.submitted_at) },
-      { title: t("q.due"), cell: (r) => h("span", {}, when(r.sla_due), " ", r.overdue ? badge(t("q.overdue"), "danger") : null,
+      { title: t("q.submitted"), cell: (r) => chinaDateTime(r.submitted_at) },
+      { title: t("q.due"), cell: (r) => h("span", {}, chinaDateTime(r.sla_due), " ", r.overdue ? badge(t("q.overdue"), "danger") : null,
         r.escalations ? h("small", { class: "muted" }, ` ${t("q.escalated", { n: r.escalations })}`) : null) },
     ], list, { testid: "queue-table", rowAttrs: (r) => ({ "data-testid": `queue-row-${r.request_id}`, "data-status": r.status,
       "data-overdue": String(r.overdue), class: [r.overdue ? "overdue" : "", r.request_id === params.id ? "selected" : ""].join(" ") }) }));
@@ -79,8 +59,7 @@ async function fieldLabels(key) {
           return Object.fromEntries(s.fields.map((f) => [f.name, pick(f.label_zh, f.label_en)]));
         }
         const form = await api.get(`/v1/scenarios/${key}`);
-        return Object.fromEntries(Object.entries(form.answers_schema.properties || {})
-          .map(([name, p]) => [name, pick(p["x-label-zh"], p["x-label-en"])]));
+        return answerWords(form.answers_schema).labels;
       } catch {
         return {};
       }
@@ -90,7 +69,7 @@ async function fieldLabels(key) {
 }
 
 function answerText(value) {
-  if (value === null || value === undefined) return t("core.none");
+  if (value === null || value === undefined) return t("common.none");
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
@@ -109,8 +88,8 @@ async function showRequest(box, id, reload) {
     h("button", { type: "submit", class: "btn btn-secondary", "data-testid": "comment-send" }, t("q.send")));
   mount(box,
     h("h2", {}, pick(r.title_zh, r.title_en), " ", statusBadge(r.status)),
-    h("p", { class: "muted" }, h("code", {}, r.request_id), ` · v${r.scenario_version} · ${when(r.submitted_at)}`,
-      r.sla_due ? ` · ${t("q.due")} ${when(r.sla_due)}` : "", " ", r.overdue ? badge(t("q.overdue"), "danger") : null),
+    h("p", { class: "muted" }, h("code", {}, r.request_id), ` · v${r.scenario_version} · ${chinaDateTime(r.submitted_at)}`,
+      r.sla_due ? ` · ${t("q.due")} ${chinaDateTime(r.sla_due)}` : "", " ", r.overdue ? badge(t("q.overdue"), "danger") : null),
     errors, MOVES[r.status] ? moveForm : null,
     h("h3", {}, t("q.answers")),
     h("dl", { class: "answers", "data-testid": "request-answers" }, Object.entries(r.answers || {}).map(([k, v]) => [h("dt", { title: k }, labels[k] || k), h("dd", {}, answerText(v))])),
@@ -119,10 +98,10 @@ async function showRequest(box, id, reload) {
       : h("p", { class: "muted" }, t("q.none")),
     h("h3", {}, t("q.history")),
     h("ol", { class: "timeline", "data-testid": "request-history" }, r.history.map((e) => h("li", {}, h("strong", {}, label("rs", e.status)),
-      ` · ${when(e.at)} · ${e.by}`, e.note ? h("div", { class: "muted" }, e.note) : null))),
+      ` · ${chinaDateTime(e.at)} · ${e.by}`, e.note ? h("div", { class: "muted" }, e.note) : null))),
     h("h3", {}, t("q.comments")),
     h("ul", { class: "comments", "data-testid": "request-comments" }, (r.comments || []).map((c) => h("li", { class: `comment-${c.author}` },
-      h("small", { class: "muted" }, `${c.author} · ${when(c.at)}`), h("div", {}, c.text)))),
+      h("small", { class: "muted" }, `${c.author} · ${chinaDateTime(c.at)}`), h("div", {}, c.text)))),
     commentForm);
 
   async function move(button, to) {

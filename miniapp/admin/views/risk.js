@@ -3,36 +3,16 @@
  * before, top reasons, tiers by worker group and by city, feature drift; then the high-risk list
  * (filterable by city and group) where each member's reasons open with outreach buttons.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
 import { chart, destroyAll, PALETTE, TIER_COLOURS } from "../charts.js";
-import { api, badge, CITIES, field, label, load, pageHeader, pct, select, table, tierBadge, when, WORKER_GROUPS } from "../core.js";
-import { go, href } from "../router.js";
+import { api, label, load, pageHeader, pct, select, table, tierBadge } from "../core.js";
+import { go, href } from "/shared/router.js";
 import { outreachForm, reasonsList } from "./outreach.js";
 import { RUN_MODELS } from "./scoring.js";
-
-register({
-  "zh-CN": {
-    "rk.title": "风险看板", "rk.model": "模型", "rk.as_of": "评分时间 {at} · 任务 {run} · 共 {n} 人", "rk.tiers": "风险分层",
-    "rk.movement": "与上次相比", "rk.mv.up": "上升", "rk.mv.down": "下降", "rk.mv.same": "不变", "rk.mv.new": "新增",
-    "rk.top_reasons": "主要原因", "rk.by_group": "按职业", "rk.by_city": "按城市", "rk.drift": "特征漂移（PSI）",
-    "rk.feature": "特征", "rk.flagged": "需关注", "rk.list": "高风险名单", "rk.tier": "层级", "rk.city": "城市", "rk.group": "职业",
-    "rk.member": "会员", "rk.prob": "概率", "rk.reason": "首要原因", "rk.open": "原因与跟进", "rk.close": "收起",
-    "rk.no_run": "这个模型还没有完成的评分任务。", "rk.start": "去开始评分", "rk.count": "人数",
-    "rk.drift_hint": "本次评分人群与训练数据的特征分布差异（PSI 高于阈值即需关注）：{n} 个特征需关注",
-    "rk.drift_rest": "其余 {n} 个特征",
-  },
-  en: {
-    "rk.title": "Risk dashboard", "rk.model": "Model", "rk.as_of": "Scored {at} · run {run} · {n} members", "rk.tiers": "Tier distribution",
-    "rk.movement": "Movement since the last run", "rk.mv.up": "Up", "rk.mv.down": "Down", "rk.mv.same": "Same", "rk.mv.new": "New",
-    "rk.top_reasons": "Top reasons", "rk.by_group": "By worker group", "rk.by_city": "By city", "rk.drift": "Feature drift (PSI)",
-    "rk.feature": "Feature", "rk.flagged": "Flagged", "rk.list": "High-risk members", "rk.tier": "Tier", "rk.city": "City",
-    "rk.group": "Group", "rk.member": "Member", "rk.prob": "Probability", "rk.reason": "Top reason", "rk.open": "Reasons & outreach",
-    "rk.close": "Close", "rk.no_run": "No finished scoring run for this model yet.", "rk.start": "Start a run", "rk.count": "Members",
-    "rk.drift_hint": "How far this run's population moved from the training data (PSI above the threshold is flagged): {n} features flagged",
-    "rk.drift_rest": "The other {n} features",
-  },
-});
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
+import { choices, nameOf } from "/shared/vocabulary.js";
 
 const TIERS = ["low", "medium", "high"];
 
@@ -58,9 +38,9 @@ export async function renderRisk(container, params, query) {
   return () => destroyAll(charts);
 }
 
-function stacked(groups, ns) {
+function stacked(groups, list) {
   const keys = Object.keys(groups || {});
-  return { labels: keys.map((k) => label(ns, k)),
+  return { labels: keys.map((k) => nameOf(list, k)),
     datasets: TIERS.map((tier) => ({ label: label("tier", tier), data: keys.map((k) => groups[k][tier] || 0), backgroundColor: TIER_COLOURS[tier] })) };
 }
 
@@ -82,7 +62,7 @@ function driftTable(drift) {
 async function drawSummary(box, s, charts) {
   const boxes = Object.fromEntries(["tiers", "movement", "reasons", "groups", "cities"].map((k) => [k, h("div", {})]));
   const card = (title, inner, cls = "") => h("div", { class: `card ${cls}` }, h("h2", {}, title), inner);
-  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: when(s.as_of), run: s.run_id, n: s.members ?? "" })),
+  mount(box, h("p", { class: "muted", "data-testid": "risk-as-of" }, t("rk.as_of", { at: chinaDateTime(s.as_of), run: s.run_id, n: s.members ?? "" })),
     h("div", { class: "chart-grid" }, card(t("rk.tiers"), boxes.tiers), card(t("rk.movement"), boxes.movement),
       card(t("rk.top_reasons"), boxes.reasons, "span-2"), card(t("rk.by_group"), boxes.groups), card(t("rk.by_city"), boxes.cities)),
     (s.drift || []).length ? card(t("rk.drift"), driftTable(s.drift)) : null);
@@ -100,8 +80,8 @@ async function drawSummary(box, s, charts) {
     await chart(boxes.reasons, { type: "bar", data: { labels: reasons.map((r) => r.text),
       datasets: [{ label: t("rk.count"), data: reasons.map((r) => r.count), backgroundColor: PALETTE[0] }] },
     options: { indexAxis: "y", ...noLegend } }, { testid: "chart-reasons", height: Math.max(180, 34 * reasons.length) }),
-    await chart(boxes.groups, { type: "bar", data: stacked(s.by_group, "group"), options: stackedOpts }, { testid: "chart-groups" }),
-    await chart(boxes.cities, { type: "bar", data: stacked(s.by_city, "city"), options: stackedOpts }, { testid: "chart-cities" }));
+    await chart(boxes.groups, { type: "bar", data: stacked(s.by_group, "worker_groups"), options: stackedOpts }, { testid: "chart-groups" }),
+    await chart(boxes.cities, { type: "bar", data: stacked(s.by_city, "cities"), options: stackedOpts }, { testid: "chart-cities" }));
 }
 
 async function showList(box, model, query, cursor = null, rows = []) {
@@ -111,21 +91,21 @@ async function showList(box, model, query, cursor = null, rows = []) {
     field(t("rk.tier"), select({ "data-testid": "risk-tier", onChange: (e) => refilter({ tier: e.target.value }) },
       TIERS.map((x) => [x, label("tier", x)]).reverse(), filters.tier)),
     field(t("rk.city"), select({ "data-testid": "risk-city", onChange: (e) => refilter({ city: e.target.value }) },
-      [["", t("core.all")], ...CITIES.map((c) => [c, label("city", c)])], filters.city)),
+      [["", t("core.all")], ...choices("cities")], filters.city)),
     field(t("rk.group"), select({ "data-testid": "risk-group", onChange: (e) => refilter({ group: e.target.value }) },
-      [["", t("core.all")], ...WORKER_GROUPS.map((g) => [g, label("group", g)])], filters.group)));
+      [["", t("core.all")], ...choices("worker_groups")], filters.group)));
   const page = await load(box, () => api.get("/v1/admin/scores", { query: { model, ...filters, limit: 25, cursor } }),
     () => showList(box, model, query, cursor, rows));
   if (!page) return;
   const all = [...rows, ...page.items];
   mount(box, h("h2", {}, t("rk.list")), controls, table([
     { title: t("rk.member"), cell: (m) => h("a", { href: `#/members/${m.member_id}` }, m.name_masked || m.name || m.member_id) },
-    { title: t("rk.city"), cell: (m) => label("city", m.city) },
-    { title: t("rk.group"), cell: (m) => label("group", m.worker_group) },
+    { title: t("rk.city"), cell: (m) => nameOf("cities", m.city) },
+    { title: t("rk.group"), cell: (m) => nameOf("worker_groups", m.worker_group) },
     { title: t("rk.tier"), cell: (m) => tierBadge(m.tier) },
     { title: t("rk.prob"), cell: (m) => pct(m.probability), class: "num" },
     { title: t("rk.reason"), cell: (m) => (m.outputs?.length ? m.outputs.slice(0, 2).map((o) => `${o.name} ${pct(o.probability, 0)}`).join("、")
-      : m.reasons[0] ? m.reasons[0].text : t("core.none")) },
+      : m.reasons[0] ? m.reasons[0].text : t("common.none")) },
     { title: "", cell: (m) => h("button", { type: "button", class: "btn btn-link", "data-testid": `risk-open-${m.member_id}`,
       onClick: (e) => toggle(e.currentTarget, m) }, t("rk.open")) },
   ], all, { testid: "risk-table", rowAttrs: (m) => ({ "data-testid": `risk-row-${m.member_id}`, "data-member": m.member_id }) }),
@@ -144,5 +124,5 @@ function toggle(button, m) {
   button.textContent = t("rk.close");
   row.after(h("tr", { class: "expand", "data-testid": `risk-detail-${m.member_id}` }, h("td", { colspan: 7 },
     h("div", { class: "cols" }, h("div", {}, h("h3", {}, t("or.reasons")), reasonsList(m.reasons, `risk-reasons-${m.member_id}`),
-      h("small", { class: "muted" }, `${m.model_version} · ${when(m.scored_at)}`)), outreachForm(m.member_id)))));
+      h("small", { class: "muted" }, `${m.model_version} · ${chinaDateTime(m.scored_at)}`)), outreachForm(m.member_id)))));
 }

@@ -3,37 +3,16 @@
  * fields). Saving publishes a new version (requests filed under older ones keep theirs). Beside
  * it, the form as a worker gets it: rendered from the JSON Schema of GET /v1/scenarios/{key}.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, label, load, pageHeader, select, when, WORKER_GROUPS } from "../core.js";
+import { api, label, load, pageHeader, select } from "../core.js";
 import { renderPreview } from "../form-preview.js";
-import { go } from "../router.js";
+import { go } from "/shared/router.js";
 import { cleanField, fieldsEditor } from "./scenario-fields.js";
-import "./scenarios.js";   // category names
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
+import { choices, codes, nameOf } from "/shared/vocabulary.js";
 
-register({
-  "zh-CN": {
-    "se.new": "新建场景", "se.definition": "场景定义", "se.key": "标识（小写字母、数字、下划线）", "se.category": "类别",
-    "se.title_zh": "名称（中文）", "se.title_en": "名称（英文）", "se.description_zh": "简介（中文）",
-    "se.description_en": "简介（英文）", "se.audience": "开放对象", "se.sla": "时限（工作小时）",
-    "se.sla.submitted": "受理", "se.sla.accepted": "开始办理", "se.sla.in_progress": "办结", "se.sensitive": "所有回答加密保存",
-    "se.publish": "发布新版本", "se.create": "创建场景", "se.published": "已发布 v{version}", "se.retire": "下架",
-    "se.retired": "已下架", "se.preview": "工人看到的表单", "se.preview_hint": "根据服务器返回的 JSON Schema 渲染（当前线上版本）",
-    "se.version": "当前版本 v{version} · {at}",
-  },
-  en: {
-    "se.new": "New scenario", "se.definition": "Definition", "se.key": "Key (lower-case letters, digits, _)",
-    "se.category": "Category", "se.title_zh": "Title (Chinese)", "se.title_en": "Title (English)",
-    "se.description_zh": "Description (Chinese)", "se.description_en": "Description (English)", "se.audience": "Open to",
-    "se.sla": "Deadlines (working hours)", "se.sla.submitted": "Accept within", "se.sla.accepted": "Start within",
-    "se.sla.in_progress": "Resolve within", "se.sensitive": "Encrypt every answer", "se.publish": "Publish new version",
-    "se.create": "Create scenario", "se.published": "Published v{version}", "se.retire": "Retire", "se.retired": "Retired",
-    "se.preview": "The form workers see", "se.preview_hint": "Rendered from the JSON Schema the server returns (live version)",
-    "se.version": "Live version v{version} · {at}",
-  },
-});
-
-const CATEGORIES = ["rights_protection", "hardship_aid", "certification", "employment", "training", "health", "other"];
 const STAGES = ["submitted", "accepted", "in_progress"];
 const BLANK = { key: "", category: "other", title_zh: "", title_en: "", description_zh: "", description_en: "",
   audience: "all_workers", sensitive: false, sla_hours: { submitted: 24, accepted: 48, in_progress: 240 }, fields: [] };
@@ -51,7 +30,7 @@ function draw(container, scenario) {
   const title = scenario ? pick(scenario.title_zh, scenario.title_en) : t("se.new");
   mount(container, pageHeader(title,
     scenario ? h("span", { class: "muted", "data-testid": "scenario-version" },
-      t("se.version", { version: scenario.version, at: when(scenario.created_at) })) : null,
+      t("se.version", { version: scenario.version, at: chinaDateTime(scenario.created_at) })) : null,
     scenario?.retired ? badge(t("se.retired"), "muted") : null),
   h("div", { class: "cols cols-wide" }, definitionForm(s, Boolean(scenario), container), previewBox));
   if (scenario) showPreview(previewBox, scenario.key);
@@ -74,8 +53,8 @@ function definitionForm(s, existing, container) {
     onInput: (e) => { s[name] = e.target.value; } }));
   const audienceKind = Array.isArray(s.audience) ? "groups" : s.audience;
   const groups = h("div", { class: "checks", "data-field": "audience", hidden: audienceKind !== "groups" },
-    WORKER_GROUPS.map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", value: g,
-      checked: Array.isArray(s.audience) && s.audience.includes(g) }), label("group", g))));
+    codes("worker_groups").map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", value: g,
+      checked: Array.isArray(s.audience) && s.audience.includes(g) }), nameOf("worker_groups", g))));
   const audience = select({ "data-testid": "scenario-audience", onChange: (e) => { groups.hidden = e.target.value !== "groups"; } },
     ["all_workers", "members", "groups"].map((a) => [a, label("audience", a)]), audienceKind);
   const errors = h("div", { class: "errors" });
@@ -84,7 +63,7 @@ function definitionForm(s, existing, container) {
     existing ? null : text("key", { placeholder: "new_service" }),
     h("div", { class: "grid-form" },
       field(t("se.category"), select({ name: "category", "data-testid": "scenario-category", onChange: (e) => { s.category = e.target.value; } },
-        CATEGORIES.map((c) => [c, label("cat", c)]), s.category)),
+        choices("categories"), s.category)),
       field(t("se.audience"), h("div", {}, audience, groups)),
       text("title_zh"), text("title_en")),
     area("description_zh"), area("description_en"),

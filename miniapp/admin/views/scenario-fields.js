@@ -3,31 +3,10 @@
  * sensitive, help, and the constraints its type allows), add / move / remove. Inputs are named
  * `fields.<i>.<prop>` so the API's error details (`fields.2.options`) land on the right control.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
-import { field, select } from "../core.js";
-
-register({
-  "zh-CN": {
-    "ff.title": "表单字段", "ff.add": "添加字段", "ff.name": "字段名", "ff.type": "类型", "ff.label_zh": "标题（中文）",
-    "ff.label_en": "标题（英文）", "ff.required": "必填", "ff.sensitive": "敏感（加密）", "ff.help_zh": "说明（中文）",
-    "ff.help_en": "说明（英文）", "ff.options": "选项（每行：值 | 中文 | English）", "ff.min": "最小值", "ff.max": "最大值",
-    "ff.min_files": "最少文件数", "ff.max_files": "最多文件数", "ff.min_length": "最少字数", "ff.max_length": "最多字数",
-    "ff.pattern": "格式（正则）", "ff.up": "上移", "ff.down": "下移", "ff.remove": "删除",
-    "ftype.text": "单行文本", "ftype.long_text": "多行文本", "ftype.number": "数字", "ftype.date": "日期", "ftype.choice": "单选",
-    "ftype.phone": "手机号", "ftype.id_number": "身份证号", "ftype.file": "文件", "ftype.employer": "用人单位",
-  },
-  en: {
-    "ff.title": "Form fields", "ff.add": "Add field", "ff.name": "Name", "ff.type": "Type", "ff.label_zh": "Label (Chinese)",
-    "ff.label_en": "Label (English)", "ff.required": "Required", "ff.sensitive": "Sensitive (encrypted)",
-    "ff.help_zh": "Help (Chinese)", "ff.help_en": "Help (English)", "ff.options": "Options (one a line: value | 中文 | English)",
-    "ff.min": "Minimum", "ff.max": "Maximum", "ff.min_files": "Min files", "ff.max_files": "Max files",
-    "ff.min_length": "Min length", "ff.max_length": "Max length", "ff.pattern": "Pattern (regex)", "ff.up": "Up",
-    "ff.down": "Down", "ff.remove": "Remove",
-    "ftype.text": "Text", "ftype.long_text": "Long text", "ftype.number": "Number", "ftype.date": "Date", "ftype.choice": "Choice",
-    "ftype.phone": "Phone", "ftype.id_number": "ID number", "ftype.file": "File", "ftype.employer": "Employer",
-  },
-});
+import { select } from "../core.js";
+import { field } from "/shared/widgets.js";
 
 const TYPES = ["text", "long_text", "number", "date", "choice", "phone", "id_number", "file", "employer"];
 

@@ -2,30 +2,15 @@
  * The scenario library: the live scenarios, and a way to open any scenario by key (the catalogue
  * route lists what the signed-in account's audience admits, so members-only ones may be missing).
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { h, mount } from "/shared/ui.js";
-import { api, badge, field, label, load, pageHeader, table } from "../core.js";
-import { go } from "../router.js";
-
-register({
-  "zh-CN": {
-    "sc.title": "服务场景", "sc.new": "新建场景", "sc.key": "标识", "sc.name": "名称", "sc.category": "类别",
-    "sc.version": "版本", "sc.audience": "对象", "sc.open_key": "按标识打开", "sc.open": "打开",
-    "sc.hint": "列表显示当前账号可见的场景；仅会员可见的场景可按标识打开。",
-    "cat.rights_protection": "维权", "cat.hardship_aid": "困难帮扶", "cat.certification": "技能认定", "cat.employment": "就业",
-    "cat.training": "培训", "cat.health": "健康", "cat.other": "其他",
-  },
-  en: {
-    "sc.title": "Scenarios", "sc.new": "New scenario", "sc.key": "Key", "sc.name": "Name", "sc.category": "Category",
-    "sc.version": "Version", "sc.audience": "Audience", "sc.open_key": "Open by key", "sc.open": "Open",
-    "sc.hint": "The list shows the scenarios this account may see; open members-only ones by key.",
-    "cat.rights_protection": "Rights protection", "cat.hardship_aid": "Hardship aid", "cat.certification": "Certification",
-    "cat.employment": "Employment", "cat.training": "Training", "cat.health": "Health", "cat.other": "Other",
-  },
-});
+import { api, label, load, pageHeader, table } from "../core.js";
+import { go } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
+import { nameOf } from "/shared/vocabulary.js";
 
 export function audienceText(audience) {
-  if (Array.isArray(audience)) return audience.map((g) => label("group", g)).join("、");
+  if (Array.isArray(audience)) return audience.map((g) => nameOf("worker_groups", g)).join("、");
   return label("audience", audience);
 }
 
@@ -41,7 +26,7 @@ export async function renderScenarios(container) {
   mount(body, h("p", { class: "hint" }, t("sc.hint")), table([
     { title: t("sc.name"), cell: (s) => h("a", { href: `#/scenarios/${s.key}` }, pick(s.title_zh, s.title_en)) },
     { title: t("sc.key"), cell: (s) => h("code", {}, s.key) },
-    { title: t("sc.category"), cell: (s) => label("cat", s.category) },
+    { title: t("sc.category"), cell: (s) => nameOf("categories", s.category) },
     { title: t("sc.audience"), cell: (s) => audienceText(s.audience) },
     { title: t("sc.version"), cell: (s) => badge(`v${s.version}`), class: "num" },
   ], list, { testid: "scenarios-table", rowAttrs: (s) => ({ "data-testid": `scenario-row-${s.key}` }) }));

@@ -2,34 +2,12 @@
  * Scoring runs: start one (churn or service demand), watch its progress bar (the run is read every
  * second until it finishes), retry a run's failed segments, and browse the run history.
  */
-import { register, t } from "/shared/i18n.js";
+import { t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, field, load, pageHeader, select, table, when } from "../core.js";
-import { go, href } from "../router.js";
-
-register({
-  "zh-CN": {
-    "sr.title": "评分任务", "sr.start": "开始评分", "sr.model": "模型", "sr.segments": "分段数（可选）", "sr.history": "历史任务",
-    "sr.run": "任务", "sr.status": "状态", "sr.progress": "进度", "sr.members": "已评分人数", "sr.created": "开始时间",
-    "sr.duration": "耗时", "sr.retry": "重试失败分段", "sr.started": "评分任务已开始", "sr.failures": "失败的分段",
-    "sr.segment": "分段", "sr.error": "错误", "sr.open_risk": "查看风险看板", "sr.version": "模型版本",
-    "sr.progress_text": "{done} / {total} 段 · 已评分 {members} 人", "sr.current": "当前任务",
-    "model.churn": "流失预警", "model.service_demand": "服务需求", "model.labour_risk": "劳动风险", "model.station_demand": "驿站需求",
-    "run.queued": "排队中", "run.running": "运行中", "run.succeeded": "已完成", "run.partially_failed": "部分失败", "run.failed": "失败",
-  },
-  en: {
-    "sr.title": "Scoring runs", "sr.start": "Start a run", "sr.model": "Model", "sr.segments": "Segments (optional)",
-    "sr.history": "Run history", "sr.run": "Run", "sr.status": "Status", "sr.progress": "Progress", "sr.members": "Members scored",
-    "sr.created": "Started", "sr.duration": "Duration", "sr.retry": "Retry failed segments", "sr.started": "Scoring run started",
-    "sr.failures": "Failed segments", "sr.segment": "Segment", "sr.error": "Error", "sr.open_risk": "Open the risk dashboard",
-    "sr.version": "Model version", "sr.progress_text": "{done} / {total} segments · {members} members scored",
-    "sr.current": "This run",
-    "model.churn": "Churn warning", "model.service_demand": "Service demand", "model.labour_risk": "Labour risk",
-    "model.station_demand": "Station demand",
-    "run.queued": "Queued", "run.running": "Running", "run.succeeded": "Succeeded", "run.partially_failed": "Partially failed",
-    "run.failed": "Failed",
-  },
-});
+import { api, load, pageHeader, select, table } from "../core.js";
+import { go, href } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
+import { chinaDateTime } from "/shared/dates.js";
 
 export const RUN_MODELS = ["churn", "service_demand"];
 const FINISHED = new Set(["succeeded", "partially_failed", "failed"]);
@@ -111,7 +89,7 @@ function drawRun(box, run, rewatch) {
       h("div", { class: "progress-fill", style: { width: `${(share * 100).toFixed(1)}%` } })),
     h("p", { class: "muted", "data-testid": "run-progress-text" }, t("sr.progress_text",
       { done: run.segments_done, total: run.segments_total, members: run.members_scored ?? 0 }),
-      ` · ${t(`model.${run.model}`)} · ${t("sr.version")} ${run.model_version || t("core.none")}`,
+      ` · ${t(`model.${run.model}`)} · ${t("sr.version")} ${run.model_version || t("common.none")}`,
       run.duration_s !== null && run.duration_s !== undefined ? ` · ${run.duration_s.toFixed(1)} s` : ""),
     failures.length ? h("div", {}, h("h3", {}, t("sr.failures")), table([
       { title: t("sr.segment"), cell: (f) => f.segment, class: "num" }, { title: t("sr.error"), cell: (f) => f.error },
@@ -138,8 +116,8 @@ function runColumns(model) {
     { title: t("sr.progress"), cell: (r) => `${r.segments_done}/${r.segments_total}`, class: "num" },
     { title: t("sr.members"), cell: (r) => r.members_scored ?? 0, class: "num" },
     { title: t("sr.version"), cell: (r) => h("small", {}, r.model_version || "") },
-    { title: t("sr.created"), cell: (r) => when(r.created_at) },
-    { title: t("sr.duration"), cell: (r) => (r.duration_s === null || r.duration_s === undefined ? t("core.none") : `${r.duration_s.toFixed(1)} s`), class: "num" },
+    { title: t("sr.created"), cell: (r) => chinaDateTime(r.created_at) },
+    { title: t("sr.duration"), cell: (r) => (r.duration_s === null || r.duration_s === undefined ? t("common.none") : `${r.duration_s.toFixed(1)} s`), class: "num" },
   ];
 }
 

@@ -3,45 +3,19 @@
  * when any row is bad) and export. The list reads the GeoJSON export, the one admin call that
  * returns every station with its id.
  */
-import { pick, register, t } from "/shared/i18n.js";
+import { pick, t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, badge, CITIES, download, field, label, load, pageHeader, select, table } from "../core.js";
-import { go, href } from "../router.js";
-
-register({
-  "zh-CN": {
-    "stations.title": "驿站", "stations.new": "新建驿站", "stations.import": "导入", "stations.export_csv": "导出 CSV",
-    "stations.export_geojson": "导出 GeoJSON", "stations.city": "城市", "stations.code": "编号", "stations.name": "名称",
-    "stations.kind": "类型", "stations.district": "区", "stations.seats": "座位/时段", "stations.active": "状态",
-    "stations.on": "开放", "stations.off": "停用", "stations.forecast": "需求预测", "stations.edit": "编辑",
-    "stations.count": "共 {n} 个驿站",
-    "import.title": "导入驿站", "import.format": "格式", "import.file": "选择文件", "import.text": "或粘贴内容",
-    "import.submit": "校验并导入", "import.done": "导入完成：新建 {created} 个，更新 {updated} 个",
-    "import.help": "CSV 列：code, kind, name_zh, name_en, address, city, district, lat, lng, amenities（用 ; 分隔）, hours（mon=08:00-12:00,14:00-20:00;tue=…）, exceptions, slot_minutes, seats, audience, time_zone …。编号已存在的驿站会被更新。任何一行有误则不写入。",
-    "kind.rider_station": "骑手驿站", "kind.workers_home": "职工之家", "kind.migrant_station": "农民工服务站",
-    "kind.outdoor_station": "户外劳动者驿站",
-  },
-  en: {
-    "stations.title": "Stations", "stations.new": "New station", "stations.import": "Import",
-    "stations.export_csv": "Export CSV", "stations.export_geojson": "Export GeoJSON", "stations.city": "City",
-    "stations.code": "Code", "stations.name": "Name", "stations.kind": "Kind", "stations.district": "District",
-    "stations.seats": "Seats/slot", "stations.active": "Status", "stations.on": "Open", "stations.off": "Inactive",
-    "stations.forecast": "Forecast", "stations.edit": "Edit", "stations.count": "{n} stations",
-    "import.title": "Import stations", "import.format": "Format", "import.file": "Choose a file",
-    "import.text": "or paste the content", "import.submit": "Check and import",
-    "import.done": "Imported: {created} created, {updated} updated",
-    "import.help": "CSV columns: code, kind, name_zh, name_en, address, city, district, lat, lng, amenities (; separated), hours (mon=08:00-12:00,14:00-20:00;tue=…), exceptions, slot_minutes, seats, audience, time_zone …. A code already in use updates that station. Nothing is written if any row is bad.",
-    "kind.rider_station": "Rider station", "kind.workers_home": "Workers' Home", "kind.migrant_station": "Migrant workers' station",
-    "kind.outdoor_station": "Outdoor workers' station",
-  },
-});
+import { api, download, label, load, pageHeader, select, table } from "../core.js";
+import { go, href } from "/shared/router.js";
+import { badge, field } from "/shared/widgets.js";
+import { choices, nameOf } from "/shared/vocabulary.js";
 
 export async function renderStations(container, params, query) {
   const city = query.city || "";
   const listBox = h("div", { class: "card" });
   const importBox = h("div", { class: "card", hidden: query.import !== "1", "data-testid": "import-panel" });
   const citySelect = select({ "data-testid": "stations-city", onChange: (e) => go("/stations", { city: e.target.value }) },
-    [["", t("core.all")], ...CITIES.map((c) => [c, label("city", c)])], city);
+    [["", t("core.all")], ...choices("cities")], city);
   mount(container,
     pageHeader(t("stations.title"),
       field(t("stations.city"), citySelect),
@@ -68,7 +42,7 @@ async function showList(box, city) {
       { title: t("stations.code"), cell: (s) => h("code", {}, s.code) },
       { title: t("stations.name"), cell: (s) => h("a", { href: `#/stations/${s.id}` }, pick(s.name_zh, s.name_en)) },
       { title: t("stations.kind"), cell: (s) => label("kind", s.kind) },
-      { title: t("stations.city"), cell: (s) => `${label("city", s.city)} · ${s.district}` },
+      { title: t("stations.city"), cell: (s) => `${nameOf("cities", s.city)} · ${s.district}` },
       { title: t("stations.seats"), cell: (s) => `${s.seats} / ${s.slot_minutes}′`, class: "num" },
       { title: t("stations.active"), cell: (s) => s.active ? badge(t("stations.on"), "ok") : badge(t("stations.off"), "muted") },
       { title: "", cell: (s) => h("span", { class: "row-actions" },

@@ -1,8 +1,10 @@
 // One booking: status, time, station, the check-in pass (QR image of the signed token, from the API),
 // cancel inside the window, history. While it waits for check-in, it looks for changes every few seconds.
-import { fmtDateTime, fmtTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
+import { fmtDateTime, fmtTime } from "../../shared/dates.js";
+import { badge } from "../../shared/widgets.js";
 
 const POLL_MS = 6000;
 const STATUS_KIND = { confirmed: "info", checked_in: "ok", cancelled: "muted", no_show: "warn", completed: "ok" };
@@ -12,11 +14,11 @@ export function passCard(pass) {
     "aria-label": t("staff.token"), onFocus: (ev) => ev.target.select() }, pass.token);
   token.value = pass.token;
   return h("div", { class: "pass", "data-testid": "pass" },
-    h("img", { src: pass.qr_svg_data_url, alt: t("booking.passAlt"), class: "qr", width: "240", height: "240",
+    h("img", { src: pass.qr_svg_data_url, alt: t("booking.pass_alt"), class: "qr", width: "240", height: "240",
       "data-testid": "pass-qr" }),
-    h("p", { class: "small" }, t("booking.passHelp")),
+    h("p", { class: "small" }, t("booking.pass_help")),
     token,
-    h("p", { class: "muted small", "data-testid": "pass-expires" }, t("booking.passExpires", { time: fmtDateTime(pass.expires_at) })));
+    h("p", { class: "muted small", "data-testid": "pass-expires" }, t("booking.pass_expires", { time: fmtDateTime(pass.expires_at) })));
 }
 
 export async function render(root, params, ctx) {
@@ -57,7 +59,7 @@ export async function render(root, params, ctx) {
   }
 
   async function onCancel(button) {
-    if (!window.confirm(t("booking.cancelConfirm"))) return;
+    if (!window.confirm(t("booking.cancel_confirm"))) return;
     await busy(button, async () => {
       try {
         await cancel((key) => api.post(`/v1/bookings/${encodeURIComponent(id)}/cancel`, undefined, { idempotencyKey: key }));
@@ -73,19 +75,19 @@ export async function render(root, params, ctx) {
     const b = booking;
     const canCancel = b.status === "confirmed" && new Date(b.cancel_deadline_utc) > new Date();
     const cancelLine = b.status !== "confirmed" ? null
-      : canCancel ? h("p", { class: "small muted" }, t("booking.cancelUntil", { time: fmtDateTime(b.cancel_deadline) }))
-        : h("p", { class: "small muted", "data-testid": "cancel-closed" }, t("booking.cancelClosed", { time: fmtDateTime(b.cancel_deadline) }));
+      : canCancel ? h("p", { class: "small muted" }, t("booking.cancel_until", { time: fmtDateTime(b.cancel_deadline) }))
+        : h("p", { class: "small muted", "data-testid": "cancel-closed" }, t("booking.cancel_closed", { time: fmtDateTime(b.cancel_deadline) }));
     mount(head,
       h("div", { class: "card booking", "data-testid": "booking", "data-status": b.status, "data-booking-id": b.booking_id },
         h("div", { class: "row spread" },
           h("h2", {}, h("a", { href: `#/station/${encodeURIComponent(b.station_id)}` }, pick(b.station_name_zh, b.station_name_en))),
           badge(t(`booking.status.${b.status}`), STATUS_KIND[b.status] || "neutral", "booking-status")),
         h("p", { "data-testid": "booking-time" }, `${fmtDateTime(b.slot_start)}–${fmtTime(b.slot_end)}`),
-        b.checked_in_at ? h("p", { class: "ok-text", "data-testid": "booking-checked-in" }, t("booking.checkedInAt", { time: fmtDateTime(b.checked_in_at) })) : null,
+        b.checked_in_at ? h("p", { class: "ok-text", "data-testid": "booking-checked-in" }, t("booking.checked_in_at", { time: fmtDateTime(b.checked_in_at) })) : null,
         cancelLine,
         h("div", { class: "row gap wrap" },
           b.status === "confirmed"
-            ? h("button", { type: "button", class: "btn", "data-testid": "show-pass", onClick: (ev) => showPass(ev.currentTarget) }, t("booking.showPass"))
+            ? h("button", { type: "button", class: "btn", "data-testid": "show-pass", onClick: (ev) => showPass(ev.currentTarget) }, t("booking.show_pass"))
             : null,
           canCancel
             ? h("button", { type: "button", class: "btn btn-secondary", "data-testid": "cancel-booking", onClick: (ev) => onCancel(ev.currentTarget) }, t("booking.cancel"))

@@ -1,7 +1,9 @@
 // My bookings (upcoming / past) and my waitlist entries: confirm an offered seat, or leave the line.
-import { fmtDateTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
+import { fmtDateTime } from "../../shared/dates.js";
+import { badge } from "../../shared/widgets.js";
 
 const STATUS_KIND = { confirmed: "info", checked_in: "ok", cancelled: "muted", no_show: "warn" };
 

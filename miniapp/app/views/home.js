@@ -2,7 +2,9 @@
 // first, with distance, open-now, free seats and amenities; filter by kind and amenity.
 import { pick, t } from "../../shared/i18n.js";
 import { h, loading, mount, showError } from "../../shared/ui.js";
-import { badge, CITY_CENTRES, distanceText, field } from "../util.js";
+import { CITY_CENTRES, distanceText } from "../util.js";
+import { badge, field } from "../../shared/widgets.js";
+import { choices, loadVocabulary, nameOf } from "../../shared/vocabulary.js";
 
 export const KINDS = ["rider_station", "workers_home", "migrant_station", "outdoor_station"];
 export const AMENITIES = ["water", "hot_meals", "microwave", "charging", "restroom", "rest_seats", "lockers",
@@ -38,8 +40,8 @@ export function stationCard(s) {
     h("span", { class: "distance", "data-testid": "station-distance" }, distanceText(s.distance_m))),
   h("p", { class: "muted small" }, t(`kind.${s.kind}`), " · ", s.address),
   h("div", { class: "row wrap gap" },
-    s.open_now ? badge(t("home.openNow"), "ok", "station-open") : badge(t("home.closedNow"), "muted", "station-open"),
-    s.open_now ? badge(t("home.freeSeats", { n: s.free_seats_now }), s.free_seats_now > 0 ? "info" : "warn", "station-seats") : null),
+    s.open_now ? badge(t("home.open_now"), "ok", "station-open") : badge(t("home.closed_now"), "muted", "station-open"),
+    s.open_now ? badge(t("home.free_seats", { n: s.free_seats_now }), s.free_seats_now > 0 ? "info" : "warn", "station-seats") : null),
   h("ul", { class: "amenities", "aria-label": t("station.amenities") },
     s.amenities.map((a) => h("li", { class: "chip chip-static" }, t(`amenity.${a}`)))));
 }
@@ -48,7 +50,6 @@ export async function render(root, params, ctx) {
   const { api } = ctx;
   const filters = loadFilters();
   let where = null; // { lat, lng, radius, city? }
-  let cities = [];
 
   const status = h("p", { class: "muted small", "data-testid": "home-status", "aria-live": "polite" });
   const picker = h("div", { class: "city-picker" });
@@ -98,15 +99,14 @@ export async function render(root, params, ctx) {
   function useCity(code) {
     const [lat, lng] = CITY_CENTRES[code] || CITY_CENTRES.beijing;
     localStorage.setItem(CITY_KEY, code);
-    const city = cities.find((c) => c.code === code);
-    status.textContent = t("home.cityMode", { city: city ? pick(city.name_zh, city.name_en) : code });
+    status.textContent = t("home.city_mode", { city: nameOf("cities", code) });
     where = { lat, lng, radius: CITY_KM, city: code };
     search();
   }
 
   async function showCityPicker() {
     try {
-      cities = await api.get("/v1/cities", { auth: false });
+      await loadVocabulary(api);
     } catch (err) {
       showError(err, picker, { onRetry: showCityPicker });
       return;
@@ -114,13 +114,13 @@ export async function render(root, params, ctx) {
     const chosen = localStorage.getItem(CITY_KEY) || "";
     const select = h("select", { name: "city", "data-testid": "city-picker" },
       h("option", { value: "", disabled: true, selected: !chosen }, t("form.choose")),
-      cities.filter((c) => CITY_CENTRES[c.code])
-        .map((c) => h("option", { value: c.code, selected: c.code === chosen }, pick(c.name_zh, c.name_en))));
+      choices("cities").filter(([code]) => CITY_CENTRES[code])
+        .map(([code, name]) => h("option", { value: code, selected: code === chosen }, name)));
     select.addEventListener("change", () => useCity(select.value));
     const retry = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "use-location",
-      onClick: () => start() }, t("home.useLocation"));
+      onClick: () => start() }, t("home.use_location"));
     mount(picker, h("div", { class: "card notice", "data-testid": "geo-denied" },
-      h("p", {}, t("home.geoDenied")), field(t("home.city"), select), retry));
+      h("p", {}, t("home.geo_denied")), field(t("home.city"), select), retry));
     if (chosen) useCity(chosen);
     else status.textContent = "";
   }

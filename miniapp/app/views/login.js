@@ -2,7 +2,7 @@
 // (GET /v1/dev/outbox, a route that exists only in the local stage).
 import { t } from "../../shared/i18n.js";
 import { busy, h, mount, showError, toast } from "../../shared/ui.js";
-import { field } from "../util.js";
+import { field } from "../../shared/widgets.js";
 
 const RESEND_SECONDS = 60;
 
@@ -79,16 +79,16 @@ export async function render(root, params, ctx) {
       return;
     }
     if (!health || health.stage !== "local") return;
-    const showBtn = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "dev-outbox-show" }, t("login.devShow"));
+    const showBtn = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "dev-outbox-show" }, t("login.dev_show"));
     const out = h("p", { class: "dev-sms", "data-testid": "dev-outbox-sms", "aria-live": "polite" });
     showBtn.addEventListener("click", () => busy(showBtn, async () => {
       try {
         const sms = await api.get("/v1/dev/outbox", { query: { phone: phone.value.trim(), limit: 1 }, auth: false });
         if (!sms.length) {
-          out.textContent = t("login.devNone");
+          out.textContent = t("login.dev_none");
           return;
         }
-        out.textContent = t("login.devCode", { body: sms[0].body });
+        out.textContent = t("login.dev_code", { body: sms[0].body });
         const found = /\d{6}/.exec(sms[0].body);
         if (found) {
           out.dataset.code = found[0];
@@ -98,7 +98,7 @@ export async function render(root, params, ctx) {
         showError(err, out);
       }
     }));
-    mount(devBox, h("p", { class: "muted" }, t("login.devOutbox")), showBtn, out);
+    mount(devBox, h("p", { class: "muted" }, t("login.dev_outbox")), showBtn, out);
     devBox.hidden = false;
   }
 

@@ -2,7 +2,8 @@
 // (profiling on/off), language, staff desk, log out.
 import { getLang, setLang, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, section } from "../util.js";
+import { section } from "../util.js";
+import { badge } from "../../shared/widgets.js";
 
 function recommendations(rec) {
   const services = (rec.services || []).map((s) => h("li", { "data-testid": "rec-service" },
@@ -12,7 +13,7 @@ function recommendations(rec) {
     h("a", { href: `#/station/${encodeURIComponent(s.station_id)}`, class: "list-link" }, h("strong", {}, s.name),
       s.why ? h("p", { class: "small muted why" }, t("me.why", { why: s.why })) : null)));
   return h("div", { "data-testid": "recommendations" },
-    rec.personalised === false ? h("p", { class: "small muted" }, t("me.recOff")) : null,
+    rec.personalised === false ? h("p", { class: "small muted" }, t("me.rec_off")) : null,
     services.length ? h("ul", { class: "plain" }, services) : null,
     stations.length ? h("ul", { class: "plain" }, stations) : null);
 }
@@ -20,7 +21,7 @@ function recommendations(rec) {
 function insights(ins) {
   const e = ins.engagement;
   return h("div", { "data-testid": "insights" },
-    h("p", { class: "small muted" }, t("me.insightsHelp")),
+    h("p", { class: "small muted" }, t("me.insights_help")),
     ins.summary ? h("p", { "data-testid": "insights-summary" }, ins.summary) : null,
     e ? h("div", {},
       h("p", {}, h("strong", {}, t("me.engagement", { tier: t(`me.tier.${e.tier}`), p: Math.round(e.probability * 100) }))),
@@ -57,9 +58,9 @@ export async function render(root, params, ctx) {
     section(t("me.insights"), insBox),
     section(t("me.privacy"),
       h("div", { class: "switch-row" }, h("label", { for: "privacy" }, t("me.privacy")), privacy),
-      privacyState, h("p", { class: "small muted" }, t("me.privacyHelp")), privacyErrors),
+      privacyState, h("p", { class: "small muted" }, t("me.privacy_help")), privacyErrors),
     section(t("me.language"), langSelect),
-    ctx.isStaff() ? h("a", { href: "#/staff", class: "btn btn-secondary btn-block", "data-testid": "staff-mode" }, t("me.staffMode")) : null,
+    ctx.isStaff() ? h("a", { href: "#/staff", class: "btn btn-secondary btn-block", "data-testid": "staff-mode" }, t("me.staff_mode")) : null,
     logout);
 
   async function loadProfile() {
@@ -89,7 +90,7 @@ export async function render(root, params, ctx) {
   function showPrivacy(on) {
     privacy.checked = on;
     privacy.setAttribute("aria-checked", on ? "true" : "false");
-    privacyState.textContent = on ? t("me.privacyOn") : t("me.privacyOff");
+    privacyState.textContent = on ? t("me.privacy_on") : t("me.privacy_off");
   }
 
   async function loadPrivacy() {

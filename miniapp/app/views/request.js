@@ -2,8 +2,11 @@
 // messages with staff, withdraw before it is resolved, and a rating once it is.
 import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, chinaTime, retrySafeAction, section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
 import { uploadAll } from "./service_form.js";
+import { answerWords } from "../../shared/schema_form.js";
+import { badge } from "../../shared/widgets.js";
+import { chinaTime } from "../../shared/dates.js";
 
 const KIND = { submitted: "info", accepted: "info", in_progress: "info", resolved: "ok", rejected: "warn", withdrawn: "muted" };
 const OPEN = new Set(["submitted", "accepted", "in_progress"]);
@@ -16,7 +19,7 @@ export async function render(root, params, ctx) {
   const { api } = ctx;
   const id = params.id;
   const comment = retrySafeAction();
-  let labels = {};
+  let words = answerWords({});
   let uploads = [];
   const stop = loading(root);
   let req;
@@ -24,11 +27,7 @@ export async function render(root, params, ctx) {
     req = await api.get(`/v1/requests/${encodeURIComponent(id)}`);
     try {
       const form = await api.get(`/v1/scenarios/${encodeURIComponent(req.scenario_key)}`);
-      labels = Object.fromEntries(Object.entries(form.answers_schema.properties || {})
-        .map(([n, p]) => [n, pick(p["x-label-zh"], p["x-label-en"]) || n]));
-      for (const p of Object.values(form.answers_schema.properties || {})) {
-        for (const o of p["x-options"] || []) labels[`opt:${o.value}`] = pick(o.label_zh, o.label_en);
-      }
+      words = answerWords(form.answers_schema);
       uploads = form.uploads || [];
     } catch {
       // a retired scenario: show raw field names
@@ -65,7 +64,7 @@ export async function render(root, params, ctx) {
   }
 
   function commentBox() {
-    const text = h("textarea", { name: "text", rows: "3", maxlength: "2000", placeholder: t("request.commentPlaceholder"),
+    const text = h("textarea", { name: "text", rows: "3", maxlength: "2000", placeholder: t("request.comment_placeholder"),
       "aria-label": t("request.comments"), "data-testid": "comment-text" });
     const send = h("button", { type: "submit", class: "btn", "data-testid": "comment-send" }, t("request.send"));
     return h("form", { class: "comment-form", novalidate: true, onSubmit: (ev) => {
@@ -78,7 +77,7 @@ export async function render(root, params, ctx) {
   }
 
   function ratingBox() {
-    if (req.rating) return h("p", { "data-testid": "rating-done" }, t("request.yourRating", { n: req.rating.stars }), req.rating.text ? ` — ${req.rating.text}` : "");
+    if (req.rating) return h("p", { "data-testid": "rating-done" }, t("request.your_rating", { n: req.rating.stars }), req.rating.text ? ` — ${req.rating.text}` : "");
     if (req.status !== "resolved") return null;
     let stars = 0;
     const starButtons = [1, 2, 3, 4, 5].map((n) => h("button", { type: "button", class: "star", "aria-label": t("request.stars", { n }),
@@ -86,7 +85,7 @@ export async function render(root, params, ctx) {
         stars = n;
         starButtons.forEach((b, i) => b.setAttribute("aria-pressed", i < n ? "true" : "false"));
       } }, "★"));
-    const text = h("input", { type: "text", maxlength: "500", "aria-label": t("request.rateText"), placeholder: t("request.rateText") });
+    const text = h("input", { type: "text", maxlength: "500", "aria-label": t("request.rate_text"), placeholder: t("request.rate_text") });
     const send = h("button", { type: "button", class: "btn", "data-testid": "rating-send" }, t("common.submit"));
     send.addEventListener("click", () => run(send, async () => {
       req = await api.post(`/v1/requests/${encodeURIComponent(id)}/rating`, { stars, ...(text.value.trim() ? { text: text.value.trim() } : {}) });
@@ -98,11 +97,15 @@ export async function render(root, params, ctx) {
 
   function missingBox() {
     if (!req.missing_uploads.length || !OPEN.has(req.status)) return null;
-    const names = req.missing_uploads.map((f) => pick(...(uploads.find((u) => u.name === f) ? [uploads.find((u) => u.name === f).label_zh, uploads.find((u) => u.name === f).label_en] : [f, f])));
+    const uploadLabel = (name) => {
+      const upload = uploads.find((u) => u.name === name);
+      return upload ? pick(upload.label_zh, upload.label_en) : name;
+    };
+    const names = req.missing_uploads.map(uploadLabel);
     const input = h("input", { type: "file", multiple: true, accept: "image/jpeg,image/png,application/pdf", "data-testid": "missing-upload",
-      "aria-label": t("request.addFile") });
+      "aria-label": t("request.add_file") });
     const status = h("p", { class: "small muted", "aria-live": "polite" });
-    const send = h("button", { type: "button", class: "btn btn-secondary" }, t("request.addFile"));
+    const send = h("button", { type: "button", class: "btn btn-secondary" }, t("request.add_file"));
     send.addEventListener("click", () => run(send, async () => {
       await uploadAll(api, id, [...input.files].map((file) => ({ field: req.missing_uploads[0], file })), status);
       await reload();
@@ -110,14 +113,10 @@ export async function render(root, params, ctx) {
     return h("div", { class: "notice" }, h("p", {}, t("request.missing", { fields: names.join("、") })), input, send, status);
   }
 
-  function answerText(v) {
-    return labels[`opt:${v}`] || String(v);
-  }
-
   function draw() {
     const withdraw = OPEN.has(req.status)
       ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "request-withdraw", onClick: (ev) => {
-        if (!window.confirm(t("request.withdrawConfirm"))) return;
+        if (!window.confirm(t("request.withdraw_confirm"))) return;
         run(ev.currentTarget, async () => {
           req = await api.post(`/v1/requests/${encodeURIComponent(id)}/withdraw`, {});
           draw();
@@ -134,7 +133,7 @@ export async function render(root, params, ctx) {
       section(t("request.timeline"), h("ol", { class: "timeline", "data-testid": "request-timeline" }, req.history.map((e) => h("li", {},
         h("strong", {}, t(`request.status.${e.status}`)), " ", h("span", { class: "small muted" }, chinaTime(e.at), " · ", t(`request.event.${e.event}`)),
         e.note ? h("p", { class: "small" }, e.note) : null)))),
-      section(t("request.answers"), h("dl", { class: "answers" }, Object.entries(req.answers).map(([k, v]) => [h("dt", {}, labels[k] || k), h("dd", {}, answerText(v))]))),
+      section(t("request.answers"), h("dl", { class: "answers" }, Object.entries(req.answers).map(([k, v]) => [h("dt", {}, words.labels[k] || k), h("dd", {}, words.text(k, v))]))),
       section(t("request.attachments"),
         req.attachments.length ? h("ul", { class: "plain" }, req.attachments.map((a) => h("li", { "data-testid": "attachment" },
           a.download_url ? h("a", { href: a.download_url, target: "_blank", rel: "noopener" }, a.filename) : a.filename,
@@ -143,7 +142,7 @@ export async function render(root, params, ctx) {
       section(t("request.comments"),
         (req.comments || []).length ? h("ul", { class: "comments", "data-testid": "comments" }, req.comments.map((c) => h("li", { class: `comment from-${c.author}` },
           h("span", { class: "small muted" }, t(`request.author.${c.author}`), " · ", chinaTime(c.at)), h("p", {}, c.text))))
-          : h("p", { class: "muted small" }, t("request.noComments")),
+          : h("p", { class: "muted small" }, t("request.no_comments")),
         OPEN.has(req.status) || req.status === "resolved" ? commentBox() : null),
       ratingBox());
   }

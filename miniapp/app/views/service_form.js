@@ -2,7 +2,7 @@
 // presigned POST (S3; moto in the local stack), then show the request.
 import { pick, t } from "../../shared/i18n.js";
 import { busy, clearErrors, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { schemaFields, uploadFields } from "../schema_form.js";
+import { schemaFields, uploadFields } from "../../shared/schema_form.js";
 import { retrySafeAction } from "../util.js";
 
 export async function uploadAll(api, requestId, files, status) {
@@ -15,7 +15,7 @@ export async function uploadAll(api, requestId, files, status) {
       await api.uploadPresigned(grant, file);
     } catch (err) {
       failed.push(file.name);
-      toast(`${t("form.uploadFailed", { name: file.name })} — ${err.message}`, { kind: "error", ms: 6000 });
+      toast(`${t("form.upload_failed", { name: file.name })} — ${err.message}`, { kind: "error", ms: 6000 });
     }
   }
   status.textContent = "";
@@ -35,7 +35,7 @@ export async function render(root, params, ctx) {
   }
   stop();
   const submit = retrySafeAction();
-  const { nodes, values, labels } = schemaFields(scenario.answers_schema, ctx);
+  const { nodes, values, labels } = schemaFields(scenario.answers_schema, { api });
   const files = uploadFields(scenario.uploads || []);
   const errors = h("div", { class: "errors" });
   const status = h("p", { class: "muted small", "aria-live": "polite" });

@@ -1,14 +1,16 @@
 // Staff on a phone: check a worker in by pasting or typing the pass code (POST /v1/staff/checkins), and
 // see the station's roster for a day (names masked by the API).
-import { fmtDateTime, fmtTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { badge, field, isoDay, section } from "../util.js";
+import { section } from "../util.js";
+import { fmtDateTime, fmtTime, isoDay } from "../../shared/dates.js";
+import { badge, field } from "../../shared/widgets.js";
 
 const KIND = { confirmed: "info", checked_in: "ok", cancelled: "muted", no_show: "warn" };
 
 export async function render(root, params, ctx) {
   const { api } = ctx;
-  if (!ctx.isStaff()) return mount(root, h("p", { class: "empty" }, t("staff.notStaff")));
+  if (!ctx.isStaff()) return mount(root, h("p", { class: "empty" }, t("staff.not_staff")));
   const stationIds = ctx.session().stationIds || [];
   const stationSelect = h("select", { id: "staff-station", "data-testid": "staff-station" });
   const token = h("textarea", { id: "staff-token", name: "token", rows: "3", "data-testid": "staff-token", autocomplete: "off", spellcheck: "false" });
@@ -18,16 +20,16 @@ export async function render(root, params, ctx) {
   const roster = h("div", { "data-testid": "staff-roster" });
 
   const form = h("form", { class: "card", novalidate: true, "data-testid": "checkin-form" },
-    field(t("staff.token"), token, { hint: t("staff.tokenHelp") }), checkBtn, result);
+    field(t("staff.token"), token, { hint: t("staff.token_help") }), checkBtn, result);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     busy(checkBtn, async () => {
       result.replaceChildren();
       try {
         const out = await api.post("/v1/staff/checkins", { token: token.value.trim() });
-        toast(t("staff.checkedIn", { name: out.name }), { kind: "ok" });
+        toast(t("staff.checked_in", { name: out.name }), { kind: "ok" });
         mount(result, h("div", { class: "card ok", "data-testid": "checkin-ok", "data-booking-id": out.booking_id },
-          h("strong", {}, t("staff.checkedIn", { name: out.name })),
+          h("strong", {}, t("staff.checked_in", { name: out.name })),
           h("p", { class: "small" }, fmtDateTime(out.slot_start), " · ", fmtTime(out.checked_in_at))));
         token.value = "";
         loadRoster();
@@ -53,7 +55,7 @@ export async function render(root, params, ctx) {
         h("tbody", {}, rows.map((r) => h("tr", { "data-testid": "roster-row", "data-status": r.status },
           h("td", {}, `${fmtTime(r.slot_start)}–${fmtTime(r.slot_end)}`), h("td", {}, r.name),
           h("td", {}, badge(t(`booking.status.${r.status}`), KIND[r.status] || "neutral"))))))
-        : h("p", { class: "empty" }, t("staff.rosterEmpty")));
+        : h("p", { class: "empty" }, t("staff.roster_empty")));
     } catch (err) {
       stop();
       showError(err, roster, { onRetry: loadRoster });

@@ -1,17 +1,18 @@
 // A station: hours, amenities, terms, a day picker and the day's slots with seats left; book a seat,
 // or join the waitlist of a full slot.
-import { fmtTime, pick, t } from "../../shared/i18n.js";
+import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { addDays, badge, dayLabel, isoDay, retrySafeAction, section } from "../util.js";
-
-const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+import { retrySafeAction, section } from "../util.js";
+import { addDays, dayLabel, fmtTime, isoDay, weekdayKey, WEEKDAYS } from "../../shared/dates.js";
+import { loadVocabulary, nameOf } from "../../shared/vocabulary.js";
+import { badge } from "../../shared/widgets.js";
 
 function hoursTable(station, today) {
-  const todayKey = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][new Date(`${today}T12:00:00Z`).getUTCDay()];
+  const todayKey = weekdayKey(today);
   return h("table", { class: "hours", "data-testid": "station-hours" },
-    h("tbody", {}, WEEK.map((d) => h("tr", { class: d === todayKey ? "today" : "" },
-      h("th", { scope: "row" }, t(`wd.${d}`)),
-      h("td", {}, (station.hours[d] || []).length ? station.hours[d].join(", ") : t("station.closedDay"))))));
+    h("tbody", {}, WEEKDAYS.map((d) => h("tr", { class: d === todayKey ? "today" : "" },
+      h("th", { scope: "row" }, t(`weekday.${d}`)),
+      h("td", {}, (station.hours[d] || []).length ? station.hours[d].join(", ") : t("station.closed_day"))))));
 }
 
 export async function render(root, params, ctx) {
@@ -19,7 +20,7 @@ export async function render(root, params, ctx) {
   const done = loading(root);
   let station;
   try {
-    station = await api.get(`/v1/stations/${encodeURIComponent(params.id)}`);
+    [station] = await Promise.all([api.get(`/v1/stations/${encodeURIComponent(params.id)}`), loadVocabulary(api)]);
   } catch (err) {
     done();
     showError(err, root, { onRetry: () => render(root, params, ctx) });
@@ -34,10 +35,10 @@ export async function render(root, params, ctx) {
   const wait = retrySafeAction();
   const rules = station.rules;
 
-  const dayPicker = h("div", { class: "chips day-picker", role: "radiogroup", "aria-label": t("station.pickDay"), "data-testid": "day-picker" });
+  const dayPicker = h("div", { class: "chips day-picker", role: "radiogroup", "aria-label": t("station.pick_day"), "data-testid": "day-picker" });
   const slotsBox = h("div", { class: "slots", "data-testid": "slots", "aria-live": "polite" });
   const audience = station.audience === "members" ? t("station.audience.members")
-    : Array.isArray(station.audience) ? t("station.audience.groups", { groups: station.audience.join(", ") }) : null;
+    : Array.isArray(station.audience) ? t("station.audience.groups", { groups: station.audience.map((g) => nameOf("worker_groups", g)).join(", ") }) : null;
 
   mount(root,
     h("a", { href: "#/", class: "back" }, "‹ ", t("station.back")),
@@ -48,7 +49,7 @@ export async function render(root, params, ctx) {
       station.amenities.map((a) => h("li", { class: "chip chip-static" }, t(`amenity.${a}`)))),
     section(t("station.slots"), dayPicker, slotsBox),
     h("details", { class: "card" }, h("summary", {}, h("strong", {}, t("station.hours"))), hoursTable(station, today)),
-    h("details", { class: "card" }, h("summary", {}, h("strong", {}, t("station.rules"))), h("p", { class: "small" }, t("station.rulesText", {
+    h("details", { class: "card" }, h("summary", {}, h("strong", {}, t("station.rules"))), h("p", { class: "small" }, t("station.rules_text", {
       notice: rules.min_notice_minutes, days: rules.max_days_ahead, cancel: rules.cancel_window_minutes,
       grace: rules.no_show_grace_minutes }))));
 
@@ -107,7 +108,7 @@ export async function render(root, params, ctx) {
     h("div", {},
       h("strong", { class: "slot-time" }, `${fmtTime(slot.slot_start)}–${fmtTime(slot.slot_end)}`),
       h("div", { class: "small" },
-        full ? badge(t("station.full"), "warn") : h("span", { "data-testid": "slot-seats" }, t("station.seatsLeft", { n: slot.seats_left })),
+        full ? badge(t("station.full"), "warn") : h("span", { "data-testid": "slot-seats" }, t("station.seats_left", { n: slot.seats_left })),
         slot.waitlist ? h("span", { class: "muted" }, " · ", t("station.waiting", { n: slot.waitlist })) : null)),
     action);
   }
@@ -126,8 +127,8 @@ export async function render(root, params, ctx) {
         drawDays();
         return loadSlots();
       }
-      if (avail.closed) return mount(slotsBox, h("p", { class: "empty", "data-testid": "slots-closed" }, t("station.closedOn")));
-      if (!open.length) return mount(slotsBox, h("p", { class: "empty" }, t("station.noSlots")));
+      if (avail.closed) return mount(slotsBox, h("p", { class: "empty", "data-testid": "slots-closed" }, t("station.closed_on")));
+      if (!open.length) return mount(slotsBox, h("p", { class: "empty" }, t("station.no_slots")));
       mount(slotsBox, h("ul", { class: "slot-list" }, open.map(slotRow)));
     } catch (err) {
       stop();

@@ -1,7 +1,15 @@
 /**
- * router.js — a hash router: "#/stations/st-1?city=beijing" -> the route "/stations/:id" with
- * params {id: "st-1"} and query {city: "beijing"}. A view may return a cleanup function (stop
- * polling, destroy charts), called before the next view renders.
+ * router.js — the one hash router of both front ends: "#/stations/st-1?city=beijing" -> the route
+ * "/stations/:id" with params {id: "st-1"} and query {city: "beijing"}.
+ *
+ * Interface
+ *   createRouter(routes, { onRoute })   routes: [{ path: "/x/:id", ...anything the app needs }].
+ *                                       On every hash change: onRoute(route | null, params, query, path);
+ *                                       what it returns, if a function, is called before the next view
+ *                                       renders (stop polling, destroy charts). -> { render }
+ *   parseHash(hash) -> { path, query }
+ *   href(path, query) -> "#/path?query"  (empty values left out)
+ *   go(path, query)                     navigate; going to the page already shown renders it again
  */
 
 export function parseHash(hash) {
@@ -45,7 +53,6 @@ export function createRouter(routes, { onRoute }) {
   return { render };
 }
 
-/** Build "#/path?query" from a path and a query object (empty values left out). */
 export function href(path, query = {}) {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") params.set(k, v);
@@ -54,5 +61,7 @@ export function href(path, query = {}) {
 }
 
 export function go(path, query) {
-  location.hash = href(path, query).slice(1);
+  const target = href(path, query);
+  if (location.hash === target) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else location.hash = target.slice(1);
 }
