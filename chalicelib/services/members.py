@@ -2,8 +2,9 @@
 
 Round trips: profile change = GetItem member (+ GetItem employer) + one TransactWriteItems (member +
 profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry);
-reveal, export = GetItem + the audit entry (export: + Query of the trail); erasure = GetItem + one
-TransactWriteItems (member, mirror, phone claim, scores, audit entry) + the outreach notes.
+reveal, export = GetItem + one TransactWriteItems holding the audit entry alone (export: + Query of the
+trail); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
+Query of the outreach notes and one UpdateItem per note.
 """
 from __future__ import annotations
 
@@ -42,10 +43,6 @@ def _target(member_id: str) -> str:
     return f"member#{member_id}"
 
 
-def profile(member: Member) -> MemberProfile:
-    return profile_of(member)
-
-
 def load(member_id: str) -> Member:
     member = accounts.member(member_id)
     if member is None or member.status == "erased":
@@ -54,7 +51,7 @@ def load(member_id: str) -> Member:
 
 
 def my_profile(caller: Caller) -> MemberProfile:
-    return profile(load(caller.member_id))
+    return profile_of(load(caller.member_id))
 
 
 def _sealed(member: Member, field: str, value: str | None, mask: Any) -> Member:
@@ -92,7 +89,7 @@ def update_profile(caller: Caller, change: ProfileUpdate) -> MemberProfile:
     member = replace(member, updated_at=now)
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
         accounts.save_in(uow, member)
-    return profile(member)
+    return profile_of(member)
 
 
 def _open(member: Member, field: str) -> str | None:
@@ -114,7 +111,7 @@ def audit_trail(member_id: str) -> list[AuditEvent]:
 def export_my_data(caller: Caller) -> dict[str, Any]:
     """PIPL art. 45: everything we hold about the member, in the clear, for them alone."""
     member = load(caller.member_id)
-    data = profile(member).model_dump()
+    data = profile_of(member).model_dump()
     data.update({field: _open(member, field) for field in SEALED_FIELDS})
     _audited(caller.member_id, "export", member.member_id, runtime().clock.now())
     return {"member": data, "audit": [{"at": utc_stamp(e.at), "action": e.action, "actor": e.actor}
@@ -137,11 +134,11 @@ def find_by_phone(raw_phone: str) -> list[MemberProfile]:
     if phone is None:
         raise ValidationFailed.field("phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number")
     member = accounts.member_by_phone(runtime().blind_index("phone", phone))
-    return [profile(member)] if member else []
+    return [profile_of(member)] if member else []
 
 
 def admin_view(member_id: str) -> MemberProfile:
-    return profile(load(member_id))
+    return profile_of(load(member_id))
 
 
 def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfile:
@@ -154,7 +151,7 @@ def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfi
         accounts.save_in(uow, granted)
         uow.audit(admin.member_id, "set_roles", target=_target(member_id), detail={
             "before": before, "after": {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}})
-    return profile(granted)
+    return profile_of(granted)
 
 
 def reveal(admin: Caller, member_id: str, req: RevealRequest) -> dict[str, str | None]:

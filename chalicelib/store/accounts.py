@@ -13,6 +13,7 @@ in the same transaction, so batch scoring never sees a member and a mirror that 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
@@ -28,6 +29,7 @@ MEMBER_VERSION = "member_version"
 PHONE_FREE = "phone_free"
 SESSION_ACTIVE = "session_active"
 MIRROR = "member_mirror"
+R = TypeVar("R", bound=Model)
 
 
 class StaleWrite(Exception):
@@ -57,19 +59,22 @@ def member_of(r: MemberRecord) -> Member:
 
 def record_of(m: Member) -> MemberRecord:
     sealed, masked = m.sealed or {}, m.masked or {}
-    return MemberRecord(
+    return _as_read(MemberRecord(
         m.member_id, phone_bidx=m.phone_bidx, phone_enc=sealed.get("phone"), phone_masked=masked.get("phone"),
         name_enc=sealed.get("name"), name_masked=masked.get("name"), id_number_enc=sealed.get("id_number"),
         id_number_masked=masked.get("id_number"), worker_group=m.worker_group, city=m.city, employer_id=m.employer_id,
         employer_name_zh=m.employer_name_zh, employer_name_en=m.employer_name_en, language=m.language,
         roles=set(m.roles), station_ids=set(m.station_ids) or None, status=m.status,
-        membership_status=m.membership_status, created_at=iso(m.created_at), updated_at=iso(m.updated_at),
-        **_version(m.version))
+        membership_status=m.membership_status, created_at=iso(m.created_at), updated_at=iso(m.updated_at)),
+        m.version)
 
 
-def _version(read: int | None) -> dict[str, int]:
-    """The version attribute of a record built from what was read (none for an item not stored yet)."""
-    return {"version": read} if read is not None else {}
+def _as_read(record: R, version: int | None) -> R:
+    """The record at the version that was read (none for an item not stored yet), so that writing it
+    is refused when someone wrote the item since."""
+    if version is not None:
+        record.version = version  # type: ignore[attr-defined]
+    return record
 
 
 def member_by_phone(phone_bidx: str) -> Member | None:
@@ -158,8 +163,8 @@ def save_versioned(item: Model) -> None:
 
 
 def _challenge(phone_bidx: str, state: OtpState) -> OtpChallenge:
-    return OtpChallenge(phone_bidx, code_hash=state.code_hash, expires_at=state.expires_at, attempts=state.attempts,
-                        sends=list(state.sends), **_version(state.version))
+    return _as_read(OtpChallenge(phone_bidx, code_hash=state.code_hash, expires_at=state.expires_at,
+                                 attempts=state.attempts, sends=list(state.sends)), state.version)
 
 
 def load_otp(phone_bidx: str) -> OtpState | None:
