@@ -104,7 +104,6 @@ class RevealRequest(Strict):
 
 
 SEALED_FIELDS = ("phone", "name", "id_number")
-SealedField = Literal["phone", "name", "id_number"]
 
 
 @dataclass(frozen=True)
@@ -135,10 +134,6 @@ class Member:
 
     def masked_value(self, field: str) -> str | None:
         return (self.masked or {}).get(field)
-
-    @property
-    def in_good_standing(self) -> bool:
-        return self.membership_status in ("active", "grace")
 
 
 def sealing_context(member_id: str, field: str) -> str:

@@ -10,6 +10,7 @@ from chalicelib.domain import otp as rules
 from chalicelib.domain.activity import APP_OPENED
 from chalicelib.domain.errors import Conflict, RefreshTokenReused, TokenInvalid
 from chalicelib.domain.members import Member, RefreshSession, sealing_context
+from chalicelib.domain.membership import IN_GOOD_STANDING
 from chalicelib.privacy.masking import mask_phone
 from chalicelib.runtime import runtime
 from chalicelib.services import access_tokens, activity
@@ -104,9 +105,11 @@ def _issue(member: Member, *, family_id: str, created: bool = False) -> TokenPai
 
 
 def _pair(member: Member, refresh_token: str, created: bool = False) -> TokenPair:
-    access, ttl = access_tokens.issue_access(member.member_id, set(member.roles or {"worker"}), set(member.station_ids),
-                                             is_member=member.in_good_standing, worker_group=member.worker_group)
-    return TokenPair(access, refresh_token, ttl, member.member_id, sorted(member.roles or {"worker"}), created)
+    roles = set(member.roles or {"worker"})
+    access, ttl = access_tokens.issue_access(member.member_id, roles, set(member.station_ids),
+                                             is_member=member.membership_status in IN_GOOD_STANDING,
+                                             worker_group=member.worker_group)
+    return TokenPair(access, refresh_token, ttl, member.member_id, sorted(roles), created)
 
 
 def refresh(refresh_token: str) -> TokenPair:
