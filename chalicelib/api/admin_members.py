@@ -7,10 +7,10 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import ADMIN
+from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.members import MemberProfile, RevealRequest, RolesUpdate, Strict
 from chalicelib.services import members
-from chalicelib.store import audit
-from chalicelib.domain.access import ADMIN
 
 bp = Blueprint(__name__)
 
@@ -41,5 +41,5 @@ def reveal(ctx: RequestContext, member_id: str) -> dict[str, Any]:
 
 @endpoint(bp, "/v1/admin/members/{member_id}/audit", methods=["GET"], roles=ADMIN)
 def audit_trail(ctx: RequestContext, member_id: str) -> list[dict[str, Any]]:
-    return [{"at": e.at_id.split("#")[0], "actor": e.actor, "action": e.action, "reason": e.reason}
-            for e in audit.trail(f"member#{member_id}")]
+    return [{"at": utc_stamp(e.at), "actor": e.actor, "action": e.action, "reason": e.reason}
+            for e in members.audit_trail(member_id)]

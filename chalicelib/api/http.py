@@ -34,7 +34,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.messages import issue_from_pydantic
 from chalicelib.runtime import runtime
-from chalicelib.services import idempotency, tokens
+from chalicelib.services import access_tokens, idempotency
 
 logger = Logger(service="workerhome")
 # botocore logs every request's parameters at DEBUG (an SMS's phone number, sealed fields'
@@ -200,7 +200,7 @@ def endpoint(bp: Blueprint, path: str, *, methods: Iterable[str] = ("GET",), rol
             started = time.perf_counter()
             caller = None
             try:
-                caller = None if access.public else tokens.authenticate(request.headers.get("authorization"))
+                caller = None if access.public else access_tokens.authenticate(request.headers.get("authorization"))
                 if caller is not None and not caller.has_any(access.roles):
                     raise RoleNotAllowed()
                 ctx = RequestContext(request, caller, lang, bp.lambda_context)

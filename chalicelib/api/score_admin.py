@@ -8,10 +8,11 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import ADMIN
 from chalicelib.domain.base import Strict
+from chalicelib.domain.outreach import OutcomeBody, OutreachCreate
 from chalicelib.scoring import thresholds
 from chalicelib.services import outreach, score_listing
-from chalicelib.domain.access import ADMIN
 
 bp = Blueprint(__name__)
 
@@ -32,7 +33,7 @@ def list_scores(ctx: RequestContext) -> Any:
 
 @endpoint(bp, "/v1/admin/members/{member_id}/outreach", methods=["POST"], roles=ADMIN, status=201)
 def record_outreach(ctx: RequestContext, member_id: str) -> Any:
-    body = ctx.body(outreach.OutreachCreate)
+    body = ctx.body(OutreachCreate)
     return ctx.once("outreach.record", lambda: outreach.record(ctx.caller, member_id, body, ctx.now), payload=body,
                     scope=f"{ctx.caller.member_id}|{member_id}", remember=lambda out: {"outreach_id": out["outreach_id"]},
                     recall=lambda ref: outreach.show(member_id, ref["outreach_id"]))
@@ -45,7 +46,7 @@ def list_outreach(ctx: RequestContext, member_id: str) -> Any:
 
 @endpoint(bp, "/v1/admin/members/{member_id}/outreach/{outreach_id}/outcome", methods=["POST"], roles=ADMIN)
 def record_outcome(ctx: RequestContext, member_id: str, outreach_id: str) -> Any:
-    body = ctx.body(outreach.OutcomeBody)
+    body = ctx.body(OutcomeBody)
     return outreach.record_outcome(ctx.caller, member_id, outreach_id, body.outcome, ctx.now)
 
 

@@ -242,7 +242,7 @@ def expanded(record: dict[str, object]) -> dict[str, object]:
 # --- profile mirror -----------------------------------------------------------------------------
 # Batch scoring reads one table. The members-item fields that member features and run eligibility use
 # are mirrored onto the member's activity item as one binary attribute `p`, written in the same
-# transaction as every change of them (store.accounts, store.memberships), so a Scan page of the
+# transaction as every change of them (store.accounts, store.membership), so a Scan page of the
 # activity table is all a segment reads and numpy decodes the page's mirrors at once.
 # Layout (little-endian, fixed width): format version, flags, created_at as microseconds since the Unix
 # epoch (UTC), then worker_group, city and membership_status as NUL-padded ASCII.

@@ -126,3 +126,24 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
         if code:
             self.code = code
+
+
+# --- safe retries (Idempotency-Key) ----------------------------------------------------------
+
+class KeyReused(RuleViolation):
+    code = "idempotency_key_reused"
+    zh = "该幂等键已用于另一个请求"
+    en = "This Idempotency-Key was already used for a different request"
+
+
+class StillRunning(Conflict):
+    code = "request_in_progress"
+    zh = "相同的请求正在处理中，请稍后重试"
+    en = "The same request is still being processed; retry shortly"
+
+
+class RefreshTokenReused(TokenInvalid):
+    """A refresh token used twice (a copy in someone else's hands): log in again."""
+
+    zh = "刷新凭证已被使用，请重新登录"
+    en = "The refresh token was already used; log in again"

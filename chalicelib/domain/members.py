@@ -1,12 +1,15 @@
-"""A worker's profile: what they may set, and how it is shown back."""
+"""A worker's account and profile: what the store holds, what they may set, and how it is shown back."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.base import Out, Strict
+from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.validators import normalize_id_number, normalize_mobile
 
 WorkerGroup = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "factory_worker",
@@ -107,3 +110,64 @@ class RolesUpdate(Strict):
 class RevealRequest(Strict):
     field: Literal["phone", "name", "id_number"]
     reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+SEALED_FIELDS = ("phone", "name", "id_number")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A worker's account as stored: personal fields sealed (`sealed`, opened by the privacy layer with
+    `sealing_context`) and masked for display. `version` guards lost updates (None: not stored yet)."""
+
+    member_id: str
+    created_at: datetime
+    updated_at: datetime
+    phone_bidx: str | None = None            # None once the member is erased
+    sealed: dict[str, str] | None = None     # field -> ciphertext, for the fields on file
+    masked: dict[str, str] | None = None     # field -> masked text (138****1234, 张*)
+    worker_group: str | None = None
+    city: str | None = None
+    employer_id: str | None = None
+    employer_name_zh: str | None = None
+    employer_name_en: str | None = None
+    language: str = "zh-CN"
+    roles: frozenset[str] = frozenset({"worker"})
+    station_ids: frozenset[str] = frozenset()
+    status: str = "active"                   # active | erased
+    membership_status: str | None = None     # None (not a member) | active | grace | lapsed | left
+    version: int | None = None
+
+    def sealed_value(self, field: str) -> str | None:
+        return (self.sealed or {}).get(field)
+
+    def masked_value(self, field: str) -> str | None:
+        return (self.masked or {}).get(field)
+
+
+def sealing_context(member_id: str, field: str) -> str:
+    """What a member's sealed field is bound to: a ciphertext moved to another member does not open."""
+    return f"member:{member_id}:{field}"
+
+
+def profile_of(member: Member) -> MemberProfile:
+    """How a member is shown: masked personal data, stored instants as the API has always written them."""
+    employer = (EmployerRef(employer_id=member.employer_id, name_zh=member.employer_name_zh or "",
+                            name_en=member.employer_name_en or "") if member.employer_id else None)
+    return MemberProfile(
+        member_id=member.member_id, phone=member.masked_value("phone"), name=member.masked_value("name"),
+        id_number=member.masked_value("id_number"), worker_group=member.worker_group,  # type: ignore[arg-type]
+        city=member.city, employer=employer, language=member.language,  # type: ignore[arg-type]
+        roles=sorted(member.roles), station_ids=sorted(member.station_ids), status=member.status,
+        created_at=utc_stamp(member.created_at), updated_at=utc_stamp(member.updated_at))
+
+
+@dataclass(frozen=True)
+class RefreshSession:
+    """A refresh token, known by its hash; rotation retires it (`rotated`) and issues a successor."""
+
+    token_hash: str
+    member_id: str
+    family_id: str
+    expires_at: int                          # epoch seconds
+    status: str = "active"                   # active | rotated | revoked

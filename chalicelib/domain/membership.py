@@ -6,6 +6,7 @@ GRACE_DAYS while the renewal is due (still a member: members-only services stay 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
@@ -137,6 +138,54 @@ class ConsentOut(Out):
     policy_version: str
     given_at: str
     withdrawn_at: str | None = None
+
+
+# --- what the store holds ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Application:
+    application_id: str
+    member_id: str
+    status: str                                   # pending | approved | rejected | withdrawn
+    union_kind: str
+    policy_version: str
+    submitted_at: datetime
+    due_date: date
+    employer_id: str | None = None
+    employer_name_zh: str | None = None
+    employer_name_en: str | None = None
+    city: str | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+    member_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A member's membership; `open_application_id` is set while an application is pending."""
+
+    member_id: str
+    open_application_id: str | None = None
+    status: str | None = None                     # active | grace | lapsed | left (None: never joined)
+    member_number: str | None = None
+    union_kind: str | None = None
+    employer_id: str | None = None
+    employer_name_zh: str | None = None
+    employer_name_en: str | None = None
+    city: str | None = None
+    since: date | None = None                     # China dates
+    renewal_due: date | None = None
+    transition_at: datetime | None = None         # when the lifecycle run looks at it next
+
+
+@dataclass(frozen=True)
+class Consent:
+    member_id: str
+    purpose: str
+    policy_version: str
+    given_at: datetime
+    withdrawn_at: datetime | None = None
 
 
 # --- rules (pure) ----------------------------------------------------------------------------

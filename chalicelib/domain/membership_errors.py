@@ -54,6 +54,13 @@ class NotAMember(RuleViolation, _FieldError):
     en = "You are not a union member"
 
 
+class MembershipChanged(Conflict):
+    """The membership moved on between our read and our write (a renewal, a leave, the lifecycle run)."""
+
+    zh = "会员状态已变化，请刷新后重试"
+    en = "Your membership changed meanwhile; reload and retry"
+
+
 class RenewalNotDue(RuleViolation, _FieldError):
     code = "renewal_not_due"
     field = "member"

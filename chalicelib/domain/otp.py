@@ -25,6 +25,7 @@ class OtpState:
     expires_at: float = 0
     attempts: int = 0
     sends: list[float] = field(default_factory=list)
+    version: int | None = None       # the stored challenge's version: a concurrent send or try fails, not overwrites
 
 
 class CodeExpired(ValidationFailed):

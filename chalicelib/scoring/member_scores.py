@@ -14,8 +14,8 @@ from chalicelib.scoring.predict import per_output, reason_views, risk
 from chalicelib.scoring.reasons import CATEGORY_NAMES, MEMBER_FAMILIES
 from chalicelib.scoring.views import DemandOut, InsightsOut, MemberScoresOut
 from chalicelib.store import accounts, privacy_prefs, scoring_inputs
+from chalicelib.store.accounts_tables import MemberRecord as Member
 from chalicelib.store.base import iso
-from chalicelib.store.identity import Member
 from chalicelib.store.parallel import concurrently
 
 

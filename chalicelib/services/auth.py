@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from chalicelib.domain import otp as rules
 from chalicelib.domain.activity import APP_OPENED
-from chalicelib.domain.errors import Conflict, TokenInvalid
+from chalicelib.domain.errors import Conflict, RefreshTokenReused, TokenInvalid
+from chalicelib.domain.members import Member, RefreshSession, sealing_context
+from chalicelib.domain.membership import IN_GOOD_STANDING
 from chalicelib.privacy.masking import mask_phone
 from chalicelib.runtime import runtime
-from chalicelib.services import activity, tokens
+from chalicelib.services import access_tokens, activity
 from chalicelib.services.sms import send_sms
 from chalicelib.store import accounts
-from chalicelib.store.base import expiry, iso
-from chalicelib.store.identity import Member, RefreshSession
+from chalicelib.store.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,12 @@ def request_code(phone: str) -> int:
     rt, policy = runtime(), _policy()
     bidx = phone_bidx(phone)
     now = rt.clock.now().timestamp()
-    item, state = accounts.load_otp(bidx)
+    state = accounts.load_otp(bidx)
     sends = rules.sends_after_new_code(state, now, policy)
     code = f"{secrets.randbelow(10 ** 6):06d}"
-    new_state = rules.OtpState(_code_hash(bidx, code), now + policy.ttl, 0, sends)
+    new_state = rules.OtpState(_code_hash(bidx, code), now + policy.ttl, 0, sends, version=state.version if state else None)
     try:
-        accounts.store_otp(item, bidx, new_state, ttl_at=int(now + max(policy.ttl, policy.window)))
+        accounts.store_otp(bidx, new_state, ttl_at=int(now + max(policy.ttl, policy.window)))
     except accounts.StaleWrite as exc:
         raise Conflict("验证码正在发送，请稍候", "A code is being sent; wait a moment") from exc
     send_sms(phone, bidx, f"【职工之家】您的登录验证码是 {code}，{policy.ttl // 60} 分钟内有效。请勿告诉他人。")
@@ -64,12 +65,10 @@ def exchange_code(phone: str, code: str) -> TokenPair:
     rt, policy = runtime(), _policy()
     bidx = phone_bidx(phone)
     now = rt.clock.now()
-    item, state = accounts.load_otp(bidx)
-    rules.check_usable(state, now.timestamp(), policy)
-    assert item is not None and state is not None
+    state = rules.check_usable(accounts.load_otp(bidx), now.timestamp(), policy)
     if not hmac.compare_digest(state.code_hash or "", _code_hash(bidx, code)):
-        raise rules.wrong_code(accounts.count_wrong_try(item, policy.max_attempts), policy)
-    if not accounts.consume_otp(item):
+        raise rules.wrong_code(accounts.count_wrong_try(bidx, state, policy.max_attempts), policy)
+    if not accounts.consume_otp(bidx, state):
         raise rules.CodeExpired()
     member, created = accounts.member_by_phone(bidx), False
     if member is None:
@@ -79,12 +78,12 @@ def exchange_code(phone: str, code: str) -> TokenPair:
 
 
 def new_member(phone: str, bidx: str) -> Member:
+    """A fresh worker account for `phone` (not stored yet: accounts.create_member)."""
     rt = runtime()
     member_id = "m_" + secrets.token_hex(10)
-    stamp = iso(rt.clock.now())
-    return Member(member_id, phone_bidx=bidx, phone_masked=mask_phone(phone),
-                  phone_enc=rt.cipher.seal(phone, context=f"member:{member_id}:phone"),
-                  roles={"worker"}, created_at=stamp, updated_at=stamp)
+    now = rt.clock.now()
+    return Member(member_id, now, now, phone_bidx=bidx, masked={"phone": mask_phone(phone)},
+                  sealed={"phone": rt.cipher.seal(phone, context=sealing_context(member_id, "phone"))})
 
 
 def _refresh_hash(token: str) -> str:
@@ -95,8 +94,7 @@ def _new_session(member_id: str, family_id: str) -> tuple[str, RefreshSession]:
     rt = runtime()
     token = "rt_" + secrets.token_urlsafe(32)
     expires = int(rt.clock.now().timestamp()) + rt.settings.refresh_token_ttl
-    return token, RefreshSession(_refresh_hash(token), member_id=member_id, family_id=family_id,
-                                 expires_at=expires, ttl=expiry(expires))
+    return token, RefreshSession(_refresh_hash(token), member_id, family_id, expires)
 
 
 def _issue(member: Member, *, family_id: str, created: bool = False) -> TokenPair:
@@ -107,10 +105,11 @@ def _issue(member: Member, *, family_id: str, created: bool = False) -> TokenPai
 
 
 def _pair(member: Member, refresh_token: str, created: bool = False) -> TokenPair:
-    access, ttl = tokens.issue_access(member.member_id, set(member.roles or {"worker"}), set(member.station_ids or ()),
-                                      is_member=member.membership_status in ("active", "grace"),
-                                      worker_group=member.worker_group)
-    return TokenPair(access, refresh_token, ttl, member.member_id, sorted(member.roles or {"worker"}), created)
+    roles = set(member.roles or {"worker"})
+    access, ttl = access_tokens.issue_access(member.member_id, roles, set(member.station_ids),
+                                             is_member=member.membership_status in IN_GOOD_STANDING,
+                                             worker_group=member.worker_group)
+    return TokenPair(access, refresh_token, ttl, member.member_id, sorted(roles), created)
 
 
 def refresh(refresh_token: str) -> TokenPair:
@@ -119,12 +118,12 @@ def refresh(refresh_token: str) -> TokenPair:
     session = accounts.get_session(_refresh_hash(refresh_token))
     if session is None or session.status != "active" or session.expires_at <= rt.clock.now().timestamp():
         raise TokenInvalid("刷新凭证无效或已使用，请重新登录", "The refresh token is not valid or was already used; log in again")
-    member = accounts.get_member(session.member_id)
+    member = accounts.member(session.member_id)
     if member is None or member.status != "active":
         raise TokenInvalid()
     new_token, new_session = _new_session(member.member_id, session.family_id)
-    if not accounts.rotate_session(session, new_session):
-        raise TokenInvalid("刷新凭证已被使用，请重新登录", "The refresh token was already used; log in again")
+    with unit_of_work(rt.clock.now(), refuse={accounts.SESSION_ACTIVE: RefreshTokenReused}) as uow:
+        accounts.rotate_in(uow, session, new_session)
     activity.record(member.member_id, APP_OPENED, rt.clock.now())
     return _pair(member, new_token)
 

@@ -16,7 +16,7 @@ from chalicelib.domain import booking_rules as rules
 from chalicelib.domain.access import Caller
 from chalicelib.domain.bookings import CheckinOut, PassOut, RosterEntry
 from chalicelib.domain.schedule import SlotTime, local_iso, stamps
-from chalicelib.services import activity, signed_tokens
+from chalicelib.services import activity, signed_claims
 from chalicelib.services.booking import own_booking
 from chalicelib.services.stations import authorize, load
 from chalicelib.store import bookings as booking_store
@@ -35,14 +35,14 @@ def issue_pass(caller: Caller, booking_id: str, now: datetime) -> PassOut:
     if record.status != "confirmed" or end <= now:
         raise err.BookingNotActive()
     expires = min(now + PASS_TTL, end)
-    token = signed_tokens.sign(PASS_TYPE, {"sub": record.member_id, "bid": booking_id, "stn": record.station_id,
+    token = signed_claims.sign(PASS_TYPE, {"sub": record.member_id, "bid": booking_id, "stn": record.station_id,
                                            "rev": record.booked_at}, now=now, expires=expires)
     return PassOut(booking_id=booking_id, token=token, **stamps("expires_at", expires, ZoneInfo(record.time_zone)),
-                   qr_svg_data_url=signed_tokens.qr_svg_data_url(token))
+                   qr_svg_data_url=signed_claims.qr_svg_data_url(token))
 
 
 def _read_pass(token: str, now: datetime) -> dict[str, Any]:
-    return signed_tokens.read(token, PASS_TYPE, now=now, require=("sub", "bid", "stn", "rev"),
+    return signed_claims.read(token, PASS_TYPE, now=now, require=("sub", "bid", "stn", "rev"),
                               invalid=err.InvalidPass, expired=err.PassExpired)
 
 

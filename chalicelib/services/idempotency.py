@@ -13,28 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from chalicelib.domain.errors import Conflict, RuleViolation
+from chalicelib.domain.errors import KeyReused, StillRunning
 from chalicelib.runtime import runtime
-
-
-class KeyReused(RuleViolation):
-    code = "idempotency_key_reused"
-    zh = "该幂等键已用于另一个请求"
-    en = "This Idempotency-Key was already used for a different request"
-
-
-class StillRunning(Conflict):
-    code = "request_in_progress"
-    zh = "相同的请求正在处理中，请稍后重试"
-    en = "The same request is still being processed; retry shortly"
-
-
-def _persistence() -> Any:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    rt = runtime()
-    return rt.shared("idempotency", lambda: DynamoDBPersistenceLayer(
-        table_name=rt.settings.table("idempotency"), boto3_client=rt.client("dynamodb")))
+from chalicelib.store.idempotency import persistence
 
 
 def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
@@ -70,7 +51,7 @@ def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
 
     run_once.__qualname__ = f"replayable.{operation}"
     guarded = idempotent_function(data_keyword_argument="request", config=config,
-                                  persistence_store=_persistence())(run_once)
+                                  persistence_store=persistence())(run_once)
     try:
         stored = guarded(request={"key": f"{operation}|{scope}|{key}", "payload": payload})
     except IdempotencyValidationError as exc:

@@ -1,107 +1,132 @@
-"""A member's own profile and data rights; admins' member look-ups, role grants and audited reveals."""
+"""A member's own profile and data rights; admins' member look-ups, role grants and audited reveals.
+
+Round trips: profile change = GetItem member (+ GetItem employer) + one TransactWriteItems (member +
+profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry);
+reveal, export = GetItem + one TransactWriteItems holding the audit entry alone (export: + Query of the
+trail); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
+Query of the outreach notes and one UpdateItem per note.
+"""
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, get_args
 
 from chalicelib.domain.access import Caller
+from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.domain.members import EmployerRef, MemberProfile, ProfileUpdate, RevealRequest, RolesUpdate
+from chalicelib.domain.instants import utc_stamp
+from chalicelib.domain.members import (
+    SEALED_FIELDS,
+    Member,
+    MemberProfile,
+    ProfileUpdate,
+    RevealRequest,
+    RolesUpdate,
+    profile_of,
+    sealing_context,
+)
 from chalicelib.domain.scoring_runs import BatchModel
 from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, audit
 from chalicelib.store import outreach as outreach_store
-from chalicelib.store.base import iso
 from chalicelib.store.employers import get_employer
-from chalicelib.store.identity import Member
+from chalicelib.store.unit_of_work import unit_of_work
 
-SEALED_FIELDS = ("phone", "name", "id_number")
-
-
-def _context(member_id: str, field: str) -> str:
-    return f"member:{member_id}:{field}"
+CHANGED_ELSEWHERE = {accounts.MEMBER_VERSION: lambda _: Conflict(
+    "资料已在别处修改，请刷新后重试", "The profile changed elsewhere; reload and retry")}
 
 
-def profile(member: Member) -> MemberProfile:
-    employer = (EmployerRef(employer_id=member.employer_id, name_zh=member.employer_name_zh or "",
-                            name_en=member.employer_name_en or "") if member.employer_id else None)
-    return MemberProfile(
-        member_id=member.member_id, phone=member.phone_masked, name=member.name_masked,
-        id_number=member.id_number_masked, worker_group=member.worker_group, city=member.city, employer=employer,
-        language=member.language, roles=sorted(member.roles or ()), station_ids=sorted(member.station_ids or ()),
-        status=member.status, created_at=member.created_at, updated_at=member.updated_at)
+def _target(member_id: str) -> str:
+    return f"member#{member_id}"
 
 
 def load(member_id: str) -> Member:
-    member = accounts.get_member(member_id)
+    member = accounts.member(member_id)
     if member is None or member.status == "erased":
         raise NotFound()
     return member
 
 
 def my_profile(caller: Caller) -> MemberProfile:
-    return profile(load(caller.member_id))
+    return profile_of(load(caller.member_id))
+
+
+def _sealed(member: Member, field: str, value: str | None, mask: Any) -> Member:
+    """The member with `field` sealed and masked (or cleared when `value` is None)."""
+    sealed, masked = dict(member.sealed or {}), dict(member.masked or {})
+    sealed.pop(field, None)
+    masked.pop(field, None)
+    if value:
+        sealed[field] = runtime().cipher.seal(value, context=sealing_context(member.member_id, field))
+        masked[field] = mask(value)
+    return replace(member, sealed=sealed or None, masked=masked or None)
+
+
+def _with_employer(member: Member, employer_id: str | None) -> Member:
+    employer = get_employer(employer_id) if employer_id else None
+    if employer_id and employer is None:
+        raise ValidationFailed.field("employer_id", "unknown_employer", "找不到该单位", "is not a known employer")
+    return replace(member, employer_id=employer.employer_id if employer else None,
+                   employer_name_zh=employer.name_zh if employer else None,
+                   employer_name_en=employer.name_en if employer else None)
 
 
 def update_profile(caller: Caller, change: ProfileUpdate) -> MemberProfile:
     """Apply only the fields the worker sent. Name and ID number are sealed and masked here."""
-    member = load(caller.member_id)
-    cipher, sent = runtime().cipher, change.model_fields_set
+    member, sent, now = load(caller.member_id), change.model_fields_set, runtime().clock.now()
     if "employer_id" in sent:
-        employer = get_employer(change.employer_id) if change.employer_id else None
-        if change.employer_id and employer is None:
-            raise ValidationFailed.field("employer_id", "unknown_employer", "找不到该单位", "is not a known employer")
-        member.employer_id = employer.employer_id if employer else None
-        member.employer_name_zh = employer.name_zh if employer else None
-        member.employer_name_en = employer.name_en if employer else None
+        member = _with_employer(member, change.employer_id)
     if "name" in sent:
-        member.name_enc = cipher.seal(change.name, context=_context(member.member_id, "name")) if change.name else None
-        member.name_masked = mask_name(change.name) if change.name else None
+        member = _sealed(member, "name", change.name, mask_name)
     if "id_number" in sent:
-        value = change.id_number
-        member.id_number_enc = cipher.seal(value, context=_context(member.member_id, "id_number")) if value else None
-        member.id_number_masked = mask_id_number(value) if value else None
-    for field in ("worker_group", "city"):
-        if field in sent:
-            setattr(member, field, getattr(change, field))
+        member = _sealed(member, "id_number", change.id_number, mask_id_number)
+    member = replace(member, **{f: getattr(change, f) for f in ("worker_group", "city") if f in sent})
     if "language" in sent and change.language:
-        member.language = change.language
-    member.updated_at = iso(runtime().clock.now())
-    try:
-        accounts.save_member(member)
-    except accounts.StaleWrite as exc:
-        raise Conflict("资料已在别处修改，请刷新后重试", "The profile changed elsewhere; reload and retry") from exc
-    return profile(member)
+        member = replace(member, language=change.language)
+    member = replace(member, updated_at=now)
+    with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
+        accounts.save_in(uow, member)
+    return profile_of(member)
 
 
 def _open(member: Member, field: str) -> str | None:
-    sealed = getattr(member, f"{field}_enc")
-    return runtime().cipher.open(sealed, context=_context(member.member_id, field)) if sealed else None
+    sealed = member.sealed_value(field)
+    return runtime().cipher.open(sealed, context=sealing_context(member.member_id, field)) if sealed else None
+
+
+def _audited(actor: str, action: str, member_id: str, now: datetime, *, reason: str | None = None) -> None:
+    """An audit entry that is its own unit of work (a read that must leave a trace: reveal, export)."""
+    with unit_of_work(now) as uow:
+        uow.audit(actor, action, target=_target(member_id), reason=reason)
+
+
+def audit_trail(member_id: str) -> list[AuditEvent]:
+    """What was done to a member's record, newest first: one Query."""
+    return audit.trail(_target(member_id))
 
 
 def export_my_data(caller: Caller) -> dict[str, Any]:
     """PIPL art. 45: everything we hold about the member, in the clear, for them alone."""
     member = load(caller.member_id)
-    data = profile(member).model_dump()
+    data = profile_of(member).model_dump()
     data.update({field: _open(member, field) for field in SEALED_FIELDS})
-    audit.record(f"member#{member.member_id}", actor=caller.member_id, action="export", at=runtime().clock.now())
-    return {"member": data, "audit": [{"at": e.at_id.split("#")[0], "action": e.action, "actor": e.actor}
-                                      for e in audit.trail(f"member#{member.member_id}")]}
+    _audited(caller.member_id, "export", member.member_id, runtime().clock.now())
+    return {"member": data, "audit": [{"at": utc_stamp(e.at), "action": e.action, "actor": e.actor}
+                                      for e in audit_trail(member.member_id)]}
 
 
 def erase_me(caller: Caller) -> None:
     """PIPL art. 47: drop personal data; keep only the anonymous fields that feed counts."""
-    member = load(caller.member_id)
-    for field in SEALED_FIELDS:
-        setattr(member, f"{field}_enc", None)
-        setattr(member, f"{field}_masked", None)
-    member.employer_name_zh = member.employer_name_en = None
-    member.status, member.roles, member.station_ids = "erased", {"worker"}, None
-    member.updated_at = iso(runtime().clock.now())
-    accounts.erase_member(member, get_args(BatchModel))
+    member, now = load(caller.member_id), runtime().clock.now()
+    erased = replace(member, sealed=None, masked=None, employer_name_zh=None, employer_name_en=None,
+                     status="erased", roles=frozenset({"worker"}), station_ids=frozenset(), updated_at=now)
+    with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
+        accounts.erase_in(uow, erased, get_args(BatchModel))
+        uow.audit(caller.member_id, "erase", target=_target(member.member_id))
     outreach_store.forget_notes(member.member_id)
-    audit.record(f"member#{member.member_id}", actor=caller.member_id, action="erase", at=runtime().clock.now())
 
 
 def find_by_phone(raw_phone: str) -> list[MemberProfile]:
@@ -109,31 +134,30 @@ def find_by_phone(raw_phone: str) -> list[MemberProfile]:
     if phone is None:
         raise ValidationFailed.field("phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number")
     member = accounts.member_by_phone(runtime().blind_index("phone", phone))
-    return [profile(member)] if member else []
+    return [profile_of(member)] if member else []
 
 
 def admin_view(member_id: str) -> MemberProfile:
-    return profile(load(member_id))
+    return profile_of(load(member_id))
 
 
 def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfile:
-    member = load(member_id)
-    before = {"roles": sorted(member.roles or ()), "station_ids": sorted(member.station_ids or ())}
-    roles = set(change.roles) | {"worker"}
-    member.roles = roles
-    member.station_ids = set(change.station_ids) or None
-    member.updated_at = iso(runtime().clock.now())
-    accounts.save_member(member)
-    audit.record(f"member#{member_id}", actor=admin.member_id, action="set_roles", at=runtime().clock.now(),
-                 detail={"before": before, "after": {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}})
-    return profile(member)
+    """Grant roles (every account stays a worker) and staff stations; audited with before and after."""
+    member, now = load(member_id), runtime().clock.now()
+    before = {"roles": sorted(member.roles), "station_ids": sorted(member.station_ids)}
+    roles = frozenset(change.roles) | {"worker"}
+    granted = replace(member, roles=roles, station_ids=frozenset(change.station_ids), updated_at=now)
+    with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
+        accounts.save_in(uow, granted)
+        uow.audit(admin.member_id, "set_roles", target=_target(member_id), detail={
+            "before": before, "after": {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}})
+    return profile_of(granted)
 
 
 def reveal(admin: Caller, member_id: str, req: RevealRequest) -> dict[str, str | None]:
     """Show one personal field in the clear: an admin action with a reason, always audited."""
     member = load(member_id)
-    audit.record(f"member#{member_id}", actor=admin.member_id, action=f"reveal:{req.field}", reason=req.reason,
-                 at=runtime().clock.now())
+    _audited(admin.member_id, f"reveal:{req.field}", member_id, runtime().clock.now(), reason=req.reason)
     return {"field": req.field, "value": _open(member, req.field)}
 
 

@@ -26,7 +26,7 @@ from chalicelib.domain.errors import FieldIssue, RuleViolation, ValidationFailed
 from chalicelib.domain.members import CITIES, WorkerGroup
 from chalicelib.scoring.reasons import CATEGORY_NAMES, EMPLOYER_FAMILIES, MEMBER_FAMILIES
 from chalicelib.scoring.views import ReasonOut
-from chalicelib.services import signed_tokens
+from chalicelib.services import signed_claims
 from chalicelib.store.member_names import masked_names
 from chalicelib.store.scoring_tables import ScoreRecord, tier_key
 
@@ -109,7 +109,7 @@ def _bound(q: ScoreQuery) -> list[Any]:
 
 
 def _read_cursor(q: ScoreQuery, now: datetime) -> tuple[str, dict[str, Any] | None]:
-    claims = signed_tokens.read(q.cursor or "", CURSOR_TYP, now=now, require=("q", "t"), invalid=BadCursor,
+    claims = signed_claims.read(q.cursor or "", CURSOR_TYP, now=now, require=("q", "t"), invalid=BadCursor,
                                 expired=BadCursor)
     start, tier = claims.get("k"), claims["t"]
     if claims["q"] != _bound(q) or tier not in TIERS_DESC or (q.tier and tier != q.tier):
@@ -121,7 +121,7 @@ def _read_cursor(q: ScoreQuery, now: datetime) -> tuple[str, dict[str, Any] | No
 
 
 def _cursor(q: ScoreQuery, tier: str, start: dict[str, Any] | None, now: datetime) -> str:
-    return signed_tokens.sign(CURSOR_TYP, {"q": _bound(q), "t": tier, "k": start}, now=now, expires=now + CURSOR_TTL)
+    return signed_claims.sign(CURSOR_TYP, {"q": _bound(q), "t": tier, "k": start}, now=now, expires=now + CURSOR_TTL)
 
 
 def _tier_page(model: str, tier: str, q: ScoreQuery, want: int, start: dict[str, Any] | None

@@ -1,13 +1,35 @@
-"""Repository for accounts: members and their phone claims, OTP challenges, refresh sessions."""
+"""Repository for accounts (store.accounts_tables): members and their phone claims, one-time codes,
+refresh sessions. Services get domain objects (`Member`, `OtpState`, `RefreshSession`) and hand them
+back; the records are built here.
+
+Named conditions:
+    MEMBER_VERSION   the member item is still the version that was read (a lost update is refused)
+    PHONE_FREE       no account holds the phone yet (one account per phone, even when first logins race)
+    SESSION_ACTIVE   the refresh session was not used yet (a reused refresh token is refused)
+
+Every write of a member also sets its profile mirror on the activity item (store.activity.profile_action),
+in the same transaction, so batch scoring never sees a member and a mirror that disagree.
+"""
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
 
+from chalicelib.domain.members import SEALED_FIELDS, Member, RefreshSession
 from chalicelib.domain.otp import OtpState
+from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
 from chalicelib.store.activity import ActivityRecord, profile_action
-from chalicelib.store.base import expiry, transaction
-from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
+from chalicelib.store.base import expiry, instant, iso, transaction
+from chalicelib.store.transact import Cancelled, NamedTransaction
+
+MEMBER_VERSION = "member_version"
+PHONE_FREE = "phone_free"
+SESSION_ACTIVE = "session_active"
+MIRROR = "member_mirror"
+R = TypeVar("R", bound=Model)
 
 
 class StaleWrite(Exception):
@@ -23,41 +45,115 @@ def _conditional_failed(exc: Exception) -> bool:
 
 
 # --- members -------------------------------------------------------------------------------
-# Every write of a member also sets its profile mirror on the activity item (store.activity.profile_action),
-# in the same transaction, so batch scoring never sees a member and a mirror that disagree.
+
+def member_of(r: MemberRecord) -> Member:
+    sealed = {f: v for f in SEALED_FIELDS if (v := getattr(r, f"{f}_enc"))}
+    masked = {f: v for f in SEALED_FIELDS if (v := getattr(r, f"{f}_masked"))}
+    return Member(r.member_id, instant(r.created_at), instant(r.updated_at),  # type: ignore[arg-type]
+                  phone_bidx=r.phone_bidx, sealed=sealed or None, masked=masked or None, worker_group=r.worker_group,
+                  city=r.city, employer_id=r.employer_id, employer_name_zh=r.employer_name_zh,
+                  employer_name_en=r.employer_name_en, language=r.language, roles=frozenset(r.roles or ()),
+                  station_ids=frozenset(r.station_ids or ()), status=r.status, membership_status=r.membership_status,
+                  version=r.version)
+
+
+def record_of(m: Member) -> MemberRecord:
+    sealed, masked = m.sealed or {}, m.masked or {}
+    return _as_read(MemberRecord(
+        m.member_id, phone_bidx=m.phone_bidx, phone_enc=sealed.get("phone"), phone_masked=masked.get("phone"),
+        name_enc=sealed.get("name"), name_masked=masked.get("name"), id_number_enc=sealed.get("id_number"),
+        id_number_masked=masked.get("id_number"), worker_group=m.worker_group, city=m.city, employer_id=m.employer_id,
+        employer_name_zh=m.employer_name_zh, employer_name_en=m.employer_name_en, language=m.language,
+        roles=set(m.roles), station_ids=set(m.station_ids) or None, status=m.status,
+        membership_status=m.membership_status, created_at=iso(m.created_at), updated_at=iso(m.updated_at)),
+        m.version)
+
+
+def _as_read(record: R, version: int | None) -> R:
+    """The record at the version that was read (none for an item not stored yet), so that writing it
+    is refused when someone wrote the item since."""
+    if version is not None:
+        record.version = version  # type: ignore[attr-defined]
+    return record
+
 
 def member_by_phone(phone_bidx: str) -> Member | None:
     """Login's look-up: one Query on the phone blind-index GSI."""
-    return next(iter(Member.phone_index.query(phone_bidx, limit=1)), None)
+    found = next(iter(MemberRecord.phone_index.query(phone_bidx, limit=1)), None)
+    return member_of(found) if found else None
 
 
-def get_member(member_id: str) -> Member | None:
+def member(member_id: str) -> Member | None:
+    """One GetItem."""
+    found = get_member(member_id)
+    return member_of(found) if found else None
+
+
+def get_member(member_id: str) -> MemberRecord | None:
+    """The stored record itself, for the scoring reader (which reads its stored fields as they are) and
+    test fixtures that set fields directly; use cases read `member(...)`."""
     try:
-        return Member.get(member_id)
+        return MemberRecord.get(member_id)
     except DoesNotExist:
         return None
 
 
-def create_member(member: Member) -> Member:
-    """Put the member (and its profile mirror) and claim its phone in one transaction: one account per
-    phone, even when two first logins race. Returns the member that owns the phone afterwards."""
-    claim = PhoneClaim(member.phone_bidx, member_id=member.member_id)
+def save_member(record: MemberRecord) -> MemberRecord:
+    """Write a whole member record and its profile mirror in one transaction; the version attribute
+    refuses a lost update (StaleWrite, and then neither is written). For fixtures; use cases `save_in`."""
     try:
         with transaction() as tx:
-            tx.save(claim, condition=PhoneClaim.phone_bidx.does_not_exist())
-            tx.save(member, condition=Member.member_id.does_not_exist())
-            tx.update(ActivityRecord(member.member_id), [profile_action(member)])
+            tx.save(record)
+            tx.update(ActivityRecord(record.member_id), [profile_action(record)])
     except TransactWriteError as exc:
-        if not _conditional_failed(exc):
-            raise
-        owner = PhoneClaim.get(member.phone_bidx, consistent_read=True)
-        return Member.get(owner.member_id, consistent_read=True)
-    return member
+        if _conditional_failed(exc):
+            raise StaleWrite() from exc
+        raise
+    return record
 
+
+def create_member(new: Member) -> Member:
+    """Put the member (and its profile mirror) and claim its phone in one transaction: one account per
+    phone, even when two first logins race. Returns the member that owns the phone afterwards."""
+    record = record_of(new)
+    tx = NamedTransaction()
+    tx.put(PHONE_FREE, PhoneClaim(new.phone_bidx, member_id=new.member_id),
+           condition=PhoneClaim.phone_bidx.does_not_exist())
+    tx.put(MEMBER_VERSION, record, condition=MemberRecord.member_id.does_not_exist())
+    tx.update(MIRROR, ActivityRecord(new.member_id), [profile_action(record)])
+    try:
+        tx.commit()
+    except Cancelled:
+        owner = PhoneClaim.get(new.phone_bidx, consistent_read=True)
+        return member_of(MemberRecord.get(owner.member_id, consistent_read=True))
+    return replace(new, version=record.version)
+
+
+def save_in(tx: NamedTransaction, changed: Member) -> None:
+    """Write the whole member as changed (refused unless it is still the version read: MEMBER_VERSION)
+    and its profile mirror."""
+    record = record_of(changed)
+    tx.put(MEMBER_VERSION, record)
+    tx.update(MIRROR, ActivityRecord(changed.member_id), [profile_action(record)])
+
+
+def erase_in(tx: NamedTransaction, erased: Member, score_models: tuple[str, ...] = ()) -> None:
+    """Save the stripped member (its mirror now marked erased), release its phone and delete its stored
+    scores, with `tx`. `erased` still carries the phone's blind index, which is dropped here."""
+    from chalicelib.store.scoring_tables import ScoreRecord
+
+    if erased.phone_bidx:
+        tx.delete("phone_claim", PhoneClaim(erased.phone_bidx))
+    for model in score_models:
+        tx.delete(f"score_{model}", ScoreRecord(erased.member_id, model))
+    save_in(tx, replace(erased, phone_bidx=None, sealed=None, masked=None))
+
+
+# --- one-time codes ------------------------------------------------------------------------
 
 def save_versioned(item: Model) -> None:
     """Save an item with a VersionAttribute: StaleWrite when someone wrote it since we read it.
-    (Not for members: save_member also writes their profile mirror.)"""
+    (Not for members: their writes also set the profile mirror.)"""
     try:
         item.save()
     except PutError as exc:
@@ -66,43 +162,33 @@ def save_versioned(item: Model) -> None:
         raise
 
 
-def save_member(member: Member) -> Member:
-    """Write the whole member and its profile mirror in one transaction; the version attribute refuses
-    a lost update (StaleWrite, and then neither is written)."""
-    try:
-        with transaction() as tx:
-            tx.save(member)
-            tx.update(ActivityRecord(member.member_id), [profile_action(member)])
-    except TransactWriteError as exc:
-        if _conditional_failed(exc):
-            raise StaleWrite() from exc
-        raise
-    return member
+def _challenge(phone_bidx: str, state: OtpState) -> OtpChallenge:
+    return _as_read(OtpChallenge(phone_bidx, code_hash=state.code_hash, expires_at=state.expires_at,
+                                 attempts=state.attempts, sends=list(state.sends)), state.version)
 
 
-# --- one-time codes ------------------------------------------------------------------------
-
-def load_otp(phone_bidx: str) -> tuple[OtpChallenge | None, OtpState | None]:
+def load_otp(phone_bidx: str) -> OtpState | None:
     try:
         item = OtpChallenge.get(phone_bidx, consistent_read=True)
     except DoesNotExist:
-        return None, None
-    return item, OtpState(item.code_hash, float(item.expires_at), int(item.attempts), [float(t) for t in item.sends])
+        return None
+    return OtpState(item.code_hash, float(item.expires_at), int(item.attempts), [float(t) for t in item.sends],
+                    version=item.version)
 
 
-def store_otp(item: OtpChallenge | None, phone_bidx: str, state: OtpState, ttl_at: int) -> None:
-    """Replace the challenge; the version attribute makes concurrent sends fail instead of overwrite."""
-    item = item or OtpChallenge(phone_bidx)
-    item.code_hash, item.expires_at, item.attempts = state.code_hash, state.expires_at, state.attempts
-    item.sends, item.ttl = state.sends, expiry(ttl_at)
+def store_otp(phone_bidx: str, state: OtpState, ttl_at: int) -> None:
+    """Replace the challenge read as `state.version`; concurrent sends fail (StaleWrite) instead of overwrite."""
+    item = _challenge(phone_bidx, state)
+    item.ttl = expiry(ttl_at)
     save_versioned(item)
 
 
-def count_wrong_try(item: OtpChallenge, max_attempts: int) -> int:
+def count_wrong_try(phone_bidx: str, state: OtpState, max_attempts: int) -> int:
     """Add one wrong try to this very code (not a newer one); returns the count after it."""
+    item = _challenge(phone_bidx, state)
     try:
         item.update(actions=[OtpChallenge.attempts.add(1)],
-                    condition=(OtpChallenge.code_hash == item.code_hash) & (OtpChallenge.attempts < max_attempts))
+                    condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts < max_attempts))
     except UpdateError as exc:
         if _conditional_failed(exc):
             return max_attempts
@@ -110,11 +196,12 @@ def count_wrong_try(item: OtpChallenge, max_attempts: int) -> int:
     return int(item.attempts)
 
 
-def consume_otp(item: OtpChallenge) -> bool:
+def consume_otp(phone_bidx: str, state: OtpState) -> bool:
     """Use the code once: clear it only if it is still the one we checked. False if already used."""
+    item = _challenge(phone_bidx, state)
     try:
         item.update(actions=[OtpChallenge.code_hash.remove()],
-                    condition=(OtpChallenge.code_hash == item.code_hash) & (OtpChallenge.attempts == item.attempts))
+                    condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts == state.attempts))
     except UpdateError as exc:
         if _conditional_failed(exc):
             return False
@@ -126,48 +213,32 @@ def consume_otp(item: OtpChallenge) -> bool:
 
 def get_session(token_hash: str) -> RefreshSession | None:
     try:
-        return RefreshSession.get(token_hash, consistent_read=True)
+        s = RefreshSessionRecord.get(token_hash, consistent_read=True)
     except DoesNotExist:
         return None
+    return RefreshSession(s.token_hash, s.member_id, s.family_id, int(s.expires_at), status=s.status)
+
+
+def _session_record(s: RefreshSession) -> RefreshSessionRecord:
+    return RefreshSessionRecord(s.token_hash, member_id=s.member_id, family_id=s.family_id, status=s.status,
+                                expires_at=s.expires_at, ttl=expiry(s.expires_at))
 
 
 def put_session(session: RefreshSession) -> None:
-    session.save(condition=RefreshSession.token_hash.does_not_exist())
+    _session_record(session).save(condition=RefreshSessionRecord.token_hash.does_not_exist())
 
 
-def rotate_session(old: RefreshSession, new: RefreshSession) -> bool:
-    """Retire `old` and store `new` in one transaction; False when `old` was already used."""
-    try:
-        with transaction() as tx:
-            tx.update(old, actions=[RefreshSession.status.set("rotated")],
-                      condition=RefreshSession.status == "active")
-            tx.save(new, condition=RefreshSession.token_hash.does_not_exist())
-    except TransactWriteError as exc:
-        if _conditional_failed(exc):
-            return False
-        raise
-    return True
+def rotate_in(tx: NamedTransaction, old: RefreshSession, new: RefreshSession) -> None:
+    """Retire `old` (refused when it was already used: SESSION_ACTIVE) and store `new`."""
+    R = RefreshSessionRecord
+    tx.update(SESSION_ACTIVE, R(old.token_hash), actions=[R.status.set("rotated")], condition=R.status == "active")
+    tx.put("session_new", _session_record(new), condition=R.token_hash.does_not_exist())
 
 
 def revoke_session(token_hash: str) -> None:
+    R = RefreshSessionRecord
     try:
-        RefreshSession(token_hash).update(actions=[RefreshSession.status.set("revoked")],
-                                          condition=RefreshSession.token_hash.exists())
+        R(token_hash).update(actions=[R.status.set("revoked")], condition=R.token_hash.exists())
     except UpdateError as exc:
         if not _conditional_failed(exc):
             raise
-
-
-def erase_member(member: Member, score_models: tuple[str, ...] = ()) -> None:
-    """Save the stripped member (and its mirror, now marked erased), release its phone and delete its
-    stored scores in one transaction."""
-    from chalicelib.store.scoring_tables import ScoreRecord
-
-    with transaction() as tx:
-        if member.phone_bidx:
-            tx.delete(PhoneClaim(member.phone_bidx))
-        for model in score_models:
-            tx.delete(ScoreRecord(member.member_id, model))
-        member.phone_bidx = member.phone_enc = member.phone_masked = None
-        tx.save(member)
-        tx.update(ActivityRecord(member.member_id), [profile_action(member)])

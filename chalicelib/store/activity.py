@@ -13,9 +13,9 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
 from chalicelib.domain.activity import MIRRORED_FIELDS, expanded, fold, pack_event_time, pack_profile, parse_counter
+from chalicelib.store.accounts_tables import MemberRecord
 from chalicelib.store.base import table_meta
 from chalicelib.store.bulk import plain
-from chalicelib.store.identity import Member
 from chalicelib.store.transact import NamedTransaction
 
 
@@ -51,7 +51,7 @@ def add_event_in(tx: NamedTransaction, member_id: str, counter: str, event: str,
     tx.update("activity", ActivityRecord(member_id), _actions(counter, event, at_iso) + ([profile] if profile else []))
 
 
-def profile_action(member: Member, **changes: Any) -> Action:
+def profile_action(member: MemberRecord, **changes: Any) -> Action:
     """SET p = the mirror of `member` as this write leaves it; `changes` are fields the same write sets
     by an update action rather than on the object (e.g. membership_status=...). A SET of `p` alone, so
     it creates the item for a member without one and never touches the counters."""

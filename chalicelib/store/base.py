@@ -5,12 +5,13 @@ must be in the environment before this package is imported.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.instants import utc_stamp
 from chalicelib.settings import settings
 
 
@@ -33,7 +34,17 @@ def index_meta(name: str, projection: Any) -> Any:
 
 def iso(dt: datetime) -> str:
     """Times are stored as UTC ISO-8601 strings, so they sort as text."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc_stamp(dt)
+
+
+def instant(stored: str | None) -> datetime | None:
+    """A stored time back as an aware datetime (None stays None)."""
+    return datetime.fromisoformat(stored) if stored else None
+
+
+def day(stored: str | None) -> date | None:
+    """A stored date (YYYY-MM-DD) back as a date (None stays None)."""
+    return date.fromisoformat(stored) if stored else None
 
 
 def expiry(epoch_seconds: float) -> datetime:

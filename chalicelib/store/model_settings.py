@@ -15,8 +15,8 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.base import iso, table_meta
-from chalicelib.store.records import AuditEntry
 from chalicelib.store.transact import NamedTransaction
 
 

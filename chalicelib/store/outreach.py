@@ -1,11 +1,10 @@
-"""Outreach: what staff did about a member's score (a call, an SMS, a visit, an offer) and how it ended.
+"""Outreach repository: a member's outreach (store.outreach_tables) as domain `Outreach` objects, the
+member and churn score an outreach starts from, and the named writes a use case puts in its unit of work.
 
-outreach (member_id, outreach_id)     a member's outreach, newest first; outreach_id = or_<UTC time>_<random>
-                                      so it sorts by time and is safe in a URL path
-
-Each item keeps the member's churn score as it was when staff acted (probability, tier, model
-version), so outcomes become labels for the next training (`make retrain`). The free-text note may
-carry personal data and is stored sealed by the privacy layer (`note_enc`), never in the clear.
+Named conditions:
+    OUTREACH_NEW      the outreach id is not taken (a fresh random id: fails only on a replayed write)
+    OUTCOME_AS_READ   the outreach exists and its outcome is still what was read (two admins at once:
+                      the second is refused)
 """
 from __future__ import annotations
 
@@ -14,47 +13,34 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
 
-from chalicelib.store.base import iso, table_meta
+from chalicelib.domain.outreach import ChurnSnapshot, Outreach
+from chalicelib.store.accounts_tables import MemberRecord
+from chalicelib.store.base import instant, iso
 from chalicelib.store.bulk import plain
-from chalicelib.store.identity import Member
-from chalicelib.store.records import AuditEntry
+from chalicelib.store.outreach_tables import OutreachRecord
 from chalicelib.store.scoring_tables import ScoreRecord
 from chalicelib.store.transact import NamedTransaction
 
-
-class OutreachRecord(Model):
-    Meta = table_meta("outreach")
-    member_id = UnicodeAttribute(hash_key=True)
-    outreach_id = UnicodeAttribute(range_key=True)
-    action = UnicodeAttribute()                      # call | sms | visit | offer_service | other
-    note_enc = UnicodeAttribute(null=True)           # sealed (privacy layer): free text
-    by = UnicodeAttribute()
-    at = UnicodeAttribute()
-    churn_probability = NumberAttribute(null=True)   # the member's churn score when staff acted, if scored
-    churn_tier = UnicodeAttribute(null=True)
-    churn_model_version = UnicodeAttribute(null=True)
-    churn_scored_at = UnicodeAttribute(null=True)
-    outcome = UnicodeAttribute(null=True)            # reached | no_answer | retained | left | declined
-    outcome_at = UnicodeAttribute(null=True)
-    outcome_by = UnicodeAttribute(null=True)
+OUTREACH_NEW = "outreach_new"
+OUTCOME_AS_READ = "outcome_as_read"
+CHURN_MODEL = "churn"                 # the score an outreach keeps
 
 
 def new_outreach_id(at: datetime) -> str:
     return f"or_{at.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}_{secrets.token_hex(3)}"
 
 
-def member_and_score(member_id: str, model: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The member's status and their latest `model` score (or None each): one BatchGetItem over both tables."""
-    client = Member._get_connection().connection.client
-    members, scores = Member.Meta.table_name, ScoreRecord.Meta.table_name
+def member_status_and_churn(member_id: str) -> tuple[str | None, ChurnSnapshot | None]:
+    """The member's account status (None: no such member) and their churn score in force (None: not
+    scored yet): one BatchGetItem over both tables."""
+    client = MemberRecord._get_connection().connection.client
+    members, scores = MemberRecord.Meta.table_name, ScoreRecord.Meta.table_name
     request: dict[str, Any] = {
         members: {"Keys": [{"member_id": {"S": member_id}}], "ProjectionExpression": "member_id, #s",
                   "ExpressionAttributeNames": {"#s": "status"}},
-        scores: {"Keys": [{"member_id": {"S": member_id}, "model": {"S": model}}],
+        scores: {"Keys": [{"member_id": {"S": member_id}, "model": {"S": CHURN_MODEL}}],
                  "ProjectionExpression": "probability, tier, model_version, scored_at"},
     }
     found: dict[str, list[dict[str, Any]]] = {members: [], scores: []}
@@ -64,19 +50,29 @@ def member_and_score(member_id: str, model: str) -> tuple[dict[str, Any] | None,
             found[table].extend(items)
         request = reply.get("UnprocessedKeys") or {}
     member, score = (next(({k: plain(v) for k, v in i.items()} for i in found[t]), None) for t in (members, scores))
-    return member, score
+    churn = (ChurnSnapshot(score["probability"], score.get("tier"), score.get("model_version"), score.get("scored_at"))
+             if score else None)
+    return ((member.get("status") or "active") if member else None), churn
 
 
-def get(member_id: str, outreach_id: str) -> OutreachRecord | None:
+def _outreach(r: OutreachRecord) -> Outreach:
+    churn = (ChurnSnapshot(float(r.churn_probability), r.churn_tier, r.churn_model_version, r.churn_scored_at)
+             if r.churn_probability is not None else None)
+    return Outreach(r.member_id, r.outreach_id, r.action, r.by, instant(r.at),  # type: ignore[arg-type]
+                    note_sealed=r.note_enc, churn=churn, outcome=r.outcome, outcome_at=instant(r.outcome_at),
+                    outcome_by=r.outcome_by)
+
+
+def get(member_id: str, outreach_id: str) -> Outreach | None:
     try:
-        return OutreachRecord.get(member_id, outreach_id, consistent_read=True)
+        return _outreach(OutreachRecord.get(member_id, outreach_id, consistent_read=True))
     except DoesNotExist:
         return None
 
 
-def of_member(member_id: str, limit: int = 100) -> list[OutreachRecord]:
+def of_member(member_id: str, limit: int = 100) -> list[Outreach]:
     """A member's outreach, newest first: one Query."""
-    return list(islice(OutreachRecord.query(member_id, scan_index_forward=False, limit=limit), limit))
+    return [_outreach(r) for r in islice(OutreachRecord.query(member_id, scan_index_forward=False, limit=limit), limit)]
 
 
 def forget_notes(member_id: str) -> int:
@@ -91,21 +87,19 @@ def forget_notes(member_id: str) -> int:
     return count
 
 
-def put_in(tx: NamedTransaction, record: OutreachRecord) -> None:
-    tx.put("outreach", record, condition=OutreachRecord.outreach_id.does_not_exist())
+def put_in(tx: NamedTransaction, o: Outreach) -> None:
+    churn = o.churn
+    tx.put(OUTREACH_NEW, OutreachRecord(
+        o.member_id, o.outreach_id, action=o.action, note_enc=o.note_sealed, by=o.by, at=iso(o.at),
+        churn_probability=churn.probability if churn else None, churn_tier=churn.tier if churn else None,
+        churn_model_version=churn.model_version if churn else None,
+        churn_scored_at=churn.scored_at if churn else None), condition=OutreachRecord.outreach_id.does_not_exist())
 
 
-def outcome_in(tx: NamedTransaction, record: OutreachRecord, outcome: str, *, by: str, at: datetime) -> None:
-    """Set the outcome, only if it is still what was read (two staff recording at once: one gets 409)."""
+def outcome_in(tx: NamedTransaction, o: Outreach, outcome: str, *, by: str, at: datetime) -> None:
+    """Set the outcome, only if it is still what was read."""
     R = OutreachRecord
-    as_read = R.outcome == record.outcome if record.outcome else R.outcome.does_not_exist()
-    tx.update("outreach", OutreachRecord(record.member_id, record.outreach_id),
+    as_read = R.outcome == o.outcome if o.outcome else R.outcome.does_not_exist()
+    tx.update(OUTCOME_AS_READ, OutreachRecord(o.member_id, o.outreach_id),
               [R.outcome.set(outcome), R.outcome_at.set(iso(at)), R.outcome_by.set(by)],
               condition=R.outreach_id.exists() & as_read)
-
-
-def audit_in(tx: NamedTransaction, member_id: str, *, actor: str, action: str, at: datetime,
-             detail: dict[str, Any]) -> None:
-    """The member's audit entry for an outreach step, committed with it (never the note)."""
-    tx.put("audit", AuditEntry(f"member#{member_id}", f"{iso(at)}#{secrets.token_hex(4)}", actor=actor,
-                               action=action, detail=detail))

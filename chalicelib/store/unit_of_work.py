@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.store.base import iso
-from chalicelib.store.records import AuditEntry
+from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
 T = TypeVar("T")

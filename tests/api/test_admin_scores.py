@@ -17,7 +17,7 @@ REASONS = [["inactive", "已有 5 周没有活动（近 26 周仅 3 周活跃）
 
 
 def put_member(member_id: str, *, name_masked: str | None = "张*", status: str = "active") -> None:
-    from chalicelib.store.identity import Member
+    from chalicelib.store.accounts_tables import MemberRecord as Member
 
     Member(member_id, name_masked=name_masked, phone_masked="138****0000" if name_masked else None, status=status,
            created_at="2026-01-01T00:00:00.000000Z", updated_at="2026-01-01T00:00:00.000000Z").save()

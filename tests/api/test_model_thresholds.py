@@ -40,7 +40,7 @@ def test_models_lists_every_card_with_thresholds_in_force_and_no_distributions(a
 
 
 def test_an_override_is_stored_audited_and_shown(api, admin, calls, clock):
-    from chalicelib.store.records import AuditEntry
+    from chalicelib.store.audit_tables import AuditEntry
 
     ops = measure(calls, lambda: api.as_(admin).put("/v1/admin/models/churn/thresholds", {"medium": 0.2, "high": 0.6}))
     assert ops == {"GetItem": 1, "TransactWriteItems": 1}

@@ -138,7 +138,7 @@ def test_erasure_can_drop_the_notes_and_keep_the_outcomes(api, aws, admin, membe
                         {"outcome": "left"})
     assert store.forget_notes(member.member_id) == 1
     kept = store.of_member(member.member_id)
-    assert len(kept) == 2 and all(r.note_enc is None for r in kept) and {r.outcome for r in kept} == {"left", None}
+    assert len(kept) == 2 and all(r.note_sealed is None for r in kept) and {r.outcome for r in kept} == {"left", None}
 
 
 def test_only_admins_reach_out(api, member):

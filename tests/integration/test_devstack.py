@@ -176,7 +176,7 @@ def test_seed_is_idempotent_and_goes_through_the_privacy_layer(aws):
     """In-process (moto in this process): the seed twice gives the same data, names sealed."""
     from chalicelib.domain.members import CITIES
     from chalicelib.store.directory import Employer
-    from chalicelib.store.identity import Member
+    from chalicelib.store.accounts_tables import MemberRecord as Member
     from devstack.seed import DEMO_MEMBERS, EMPLOYERS, PEOPLE, seed_all
 
     seed_all()

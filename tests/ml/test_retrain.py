@@ -72,8 +72,8 @@ def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> No
     """Through the store's own models and the raw item shape activity.record leaves."""
     from chalicelib.store.activity import ActivityRecord
     from chalicelib.store.bulk import typed_item
-    from chalicelib.store.identity import Member
-    from chalicelib.store.outreach import OutreachRecord
+    from chalicelib.store.accounts_tables import MemberRecord as Member
+    from chalicelib.store.outreach_tables import OutreachRecord
     from chalicelib.store.privacy_prefs import PrivacyPreference
 
     with Member.batch_write() as batch:
@@ -96,8 +96,8 @@ def moto_world(members: list[dict], activity: list[dict], outreach: list[dict]):
     from moto import mock_aws
 
     from chalicelib.store.activity import ActivityRecord
-    from chalicelib.store.identity import Member
-    from chalicelib.store.outreach import OutreachRecord
+    from chalicelib.store.accounts_tables import MemberRecord as Member
+    from chalicelib.store.outreach_tables import OutreachRecord
     from chalicelib.store.privacy_prefs import PrivacyPreference
 
     with mock_aws():

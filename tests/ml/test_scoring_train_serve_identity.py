@@ -59,7 +59,7 @@ def test_member_activity_stored_through_the_service_featurizes_like_the_generato
 
 
 def test_member_profile_read_from_the_members_table_featurizes_like_the_generator(aws, population):
-    from chalicelib.store.identity import Member
+    from chalicelib.store.accounts_tables import MemberRecord as Member
 
     _, members = population
     profile = next(m for m in members.items if m["employer_id"] and m["membership_status"])

@@ -1,4 +1,5 @@
-"""Members, phone claims, one-time codes and refresh sessions."""
+"""The accounts tables: members, phone claims, one-time codes and refresh sessions (the repository is
+store.accounts)."""
 from __future__ import annotations
 
 from pynamodb.attributes import (
@@ -15,12 +16,12 @@ from pynamodb.models import Model
 from chalicelib.store.base import index_meta, table_meta
 
 
-class PhoneIndex(GlobalSecondaryIndex["Member"]):
+class PhoneIndex(GlobalSecondaryIndex["MemberRecord"]):
     Meta = index_meta("phone_index", AllProjection())
     phone_bidx = UnicodeAttribute(hash_key=True)
 
 
-class Member(Model):
+class MemberRecord(Model):
     """A worker's account. Phone, name and ID number are stored sealed, with a masked copy for display."""
 
     Meta = table_meta("members")
@@ -69,7 +70,7 @@ class OtpChallenge(Model):
     version = VersionAttribute()
 
 
-class RefreshSession(Model):
+class RefreshSessionRecord(Model):
     """A refresh token, stored as its hash. Rotation marks it `rotated` and issues a successor."""
 
     Meta = table_meta("sessions")

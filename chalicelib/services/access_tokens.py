@@ -1,4 +1,4 @@
-"""Access tokens: short-lived HS256 JWTs with a `kid` header so signing keys can rotate."""
+"""Access tokens: the caller's short-lived HS256 JWTs, with a `kid` header so signing keys can rotate."""
 from __future__ import annotations
 
 import secrets as pysecrets

@@ -1,4 +1,4 @@
-"""Short-lived signed tokens shown as QR codes (check-in passes, member e-cards).
+"""Short-lived signed claims: check-in passes and member e-cards (shown as QR codes), list cursors.
 
 They are HS256 JWTs signed with the access-token key ring, each kind with its own `typ`, so no kind
 is accepted as another (nor as an access token). Expiry is checked against the injected clock.
@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 
 from chalicelib.runtime import runtime
-from chalicelib.services.tokens import ALGORITHM, ISSUER
+from chalicelib.services.access_tokens import ALGORITHM, ISSUER
 
 
 def sign(typ: str, claims: dict[str, Any], *, now: datetime, expires: datetime) -> str:

@@ -1,0 +1,18 @@
+"""The idempotency table (its repository, store.idempotency, hands it to Powertools)."""
+from __future__ import annotations
+
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.store.base import table_meta
+
+
+class IdempotencyRecord(Model):
+    """The table behind Powertools' idempotency utility (it reads and writes it itself).
+
+    Declared here so that the deployment and the local stack create it from the same definition.
+    """
+
+    Meta = table_meta("idempotency")
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)
