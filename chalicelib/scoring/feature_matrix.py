@@ -1,5 +1,4 @@
-"""Matrix assembly: indicator blocks and float32 matrices from named columns, copied a run of adjacent
-columns at a time (a copy per column costs more than most features)."""
+"""Matrix assembly: indicator blocks, float32 matrices from named columns, runs of adjacent columns."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -21,34 +20,28 @@ def one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
     return out[:, :-1]
 
 
-def stack(columns: Mapping[str | tuple[str, ...], Any], names: tuple[str, ...]) -> np.ndarray:
-    """(rows, len(names)) float32 in the order of `names` from columns by name; a tuple of names holds a 2-D
-    block, one column per name."""
+def stack(columns: Mapping[str, Any], names: tuple[str, ...]) -> np.ndarray:
+    """(rows, len(names)) float32 in the order of `names` from columns by name (every name computed)."""
     import numpy as np
 
     rows = max((len(c) for c in columns.values() if hasattr(c, "__len__")), default=0)
     out = np.empty((rows, len(names)), dtype=np.float32)
-    for values, column_runs in zip(columns.values(), _layout(names, tuple(columns)), strict=True):
-        values = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
-        for target, source in column_runs:
-            out[:, target] = values if source is None else values[:, source]
+    for target, values in zip(_positions(names, tuple(columns)), columns.values(), strict=True):
+        out[:, target] = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
     return out                                             # rounded to float32 once, here
 
 
 @lru_cache(maxsize=16)
-def _layout(names: tuple[str, ...], keys: tuple[str | tuple[str, ...], ...]) -> tuple[tuple[Any, ...], ...]:
-    """For each key of the columns, where its values go in the matrix of `names`: (columns of the matrix,
-    columns of the block or None for one column), a run of adjacent columns at a time."""
-    computed = {name for key in keys for name in ((key,) if isinstance(key, str) else key)}
-    if missing := [n for n in names if n not in computed]:
+def _positions(names: tuple[str, ...], keys: tuple[str, ...]) -> tuple[int, ...]:
+    """The column of the matrix of `names` of each computed column, in the order computed."""
+    if missing := sorted(set(names) - set(keys)):
         raise KeyError(f"features not computed: {missing}")
-
-    return tuple(((names.index(key), None),) if isinstance(key, str) else runs([names.index(k) for k in key])
-                 for key in keys)
+    return tuple(names.index(key) for key in keys)
 
 
 def runs(where: Sequence[int]) -> tuple[tuple[slice, slice], ...]:
-    """Columns `where` of a block, as runs of adjacent columns: (columns of the matrix, of the block)."""
+    """Columns `where` of a block, as runs of adjacent columns: (columns of the matrix, of the block), so a
+    block is copied a run at a time (a copy per column costs more than most features)."""
     starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
     return tuple((slice(where[a], where[b - 1] + 1), slice(a, b))
                  for a, b in zip(starts, [*starts[1:], len(where)], strict=True))

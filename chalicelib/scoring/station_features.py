@@ -41,5 +41,6 @@ def station_matrix(station: Mapping[str, Any], slot_starts: Sequence[datetime], 
                      (start - as_of).total_seconds() / 86400, float(station.get("seats") or 0),
                      float(station.get("slot_minutes") or 0), *lags, sum(lags) / LAG_WEEKS,
                      last_7 / 7, prev_7 / 7, by_time.get((local.hour, local.minute), 0) / 7, *kind])
-    cols = dict(zip(STATION_FEATURES, zip(*rows, strict=True), strict=True)) if rows else {n: [] for n in STATION_FEATURES}
+    cols: dict[str, Any] = dict(zip(STATION_FEATURES, zip(*rows, strict=True), strict=True)) if rows \
+        else {n: [] for n in STATION_FEATURES}
     return stack(cols, STATION_FEATURES)
