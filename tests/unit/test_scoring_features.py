@@ -175,3 +175,10 @@ def test_days_since_the_last_event_come_from_the_exact_stamps(general):
                 min(max((AS_OF - datetime.fromisoformat(s.replace("Z", "+00:00"))) // timedelta(microseconds=1)
                         / 86_400e6, 0.0), F.MAX_DAYS) for s in stamps]
     assert days.tolist() == np.array(expected, dtype=np.float32).tolist()
+
+
+def test_a_stamp_in_any_stored_form_is_the_same_instant():
+    forms = ["2024-02-29T12:00:00.000000Z", "2024-02-29T12:00:00Z", "2024-02-29T20:00:00+08:00",
+             "2024-02-29T12:00:00.000000+00:00"]
+    tenure = {row(None, {**PROFILE, "created_at": s})["tenure_weeks"] for s in forms}
+    assert tenure == {float(np.float32((AS_OF - datetime(2024, 2, 29, 12, tzinfo=UTC)).days / 7))}
