@@ -122,9 +122,16 @@ def check_may_wait(standing: Standing, slot: SlotTime, now: datetime) -> None:
     check_standing(standing, slot, now, max_active=10**6)
 
 
+def suspension(standing: Standing, now: datetime) -> err.Suspended | None:
+    """The error to give when the worker is suspended at `now`, else None."""
+    until = standing.suspended_until
+    return suspended(until) if until is not None and until > now else None
+
+
 def check_not_suspended(standing: Standing, now: datetime) -> None:
-    if standing.suspended_until is not None and standing.suspended_until > now:
-        raise suspended(standing.suspended_until)
+    refused = suspension(standing, now)
+    if refused is not None:
+        raise refused
 
 
 def suspended(until: datetime) -> err.Suspended:

@@ -1,7 +1,10 @@
 """A worker's booking standing: upcoming bookings, recent no-shows, suspension.
 
 Every change bumps `rev`, and writes that depend on what was read are conditioned on it, so two
-bookings of the same worker racing each other cannot both pass the "at most K" check.
+bookings of the same worker racing each other cannot both pass the "at most K" check:
+
+  STANDING   save_in: the standing is still as read (rev), and with `bookable_at` the worker is not
+             suspended then; what the failed write found is `standing_held(cancellation)`
 """
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.booking_rules import Standing
 from chalicelib.store.base import iso
 from chalicelib.store.booking_tables import StandingRecord
-from chalicelib.store.transact import NamedTransaction
+from chalicelib.store.transact import Cancelled, NamedTransaction
+
+STANDING = "standing"
 
 S = StandingRecord
 
@@ -62,9 +67,14 @@ def save_in(tx: NamedTransaction, member_id: str, read: Standing, *, upcoming: d
     condition = unchanged_since(read)
     if bookable_at is not None:
         condition &= not_suspended_at(bookable_at)
-    tx.update("standing", StandingRecord(member_id), actions, condition=condition)
+    tx.update(STANDING, StandingRecord(member_id), actions, condition=condition)
 
 
 def drop_upcoming_in(tx: NamedTransaction, member_id: str, booking_id: str) -> None:
     """Forget one upcoming booking (it was cancelled)."""
-    tx.update("standing", StandingRecord(member_id), [S.upcoming[booking_id].remove(), S.rev.add(1)])
+    tx.update(STANDING, StandingRecord(member_id), [S.upcoming[booking_id].remove(), S.rev.add(1)])
+
+
+def standing_held(exc: Cancelled) -> Standing:
+    """The standing as it was when the STANDING condition of a cancelled transaction failed."""
+    return to_domain(exc.old(StandingRecord, STANDING))
