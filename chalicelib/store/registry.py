@@ -7,7 +7,7 @@ from pynamodb.models import Model
 from chalicelib.store.activity import ActivityRecord
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
-from chalicelib.store.directory import Employer
+from chalicelib.store.employer_tables import EmployerRecord
 from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
 from chalicelib.store.model_settings import ModelSetting
@@ -19,7 +19,7 @@ from chalicelib.store.scoring_tables import ScoreRecord, ScoringRun, SegmentResu
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    Member, PhoneClaim, OtpChallenge, RefreshSession, Employer, AuditEntry, OutboxMessage, IdempotencyRecord,
+    Member, PhoneClaim, OtpChallenge, RefreshSession, EmployerRecord, AuditEntry, OutboxMessage, IdempotencyRecord,
     StationRecord, StationCodeClaim, SlotRecord, BookingRecord, StandingRecord, WaitlistRecord, ActivityRecord,
     MembershipApplication, MembershipRecord, ConsentRecord, Counter, ScenarioRecord, RequestRecord, CommentRecord,
     PrivacyPreference, ScoringRun, SegmentResult, ScoreRecord, ModelSetting, OutreachRecord,
