@@ -136,10 +136,11 @@ def check_not_suspended(standing: Standing, now: datetime) -> None:
 
 def suspended(until: datetime) -> err.Suspended:
     """422 naming the day the suspension ends (in China time) and the exact instant (UTC)."""
-    day = until.astimezone(ZoneInfo(DEFAULT_TIME_ZONE))
+    zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    day = until.astimezone(zone)
     return err.Suspended(
-        f"30 天内 {NO_SHOW_LIMIT} 次预约未到，预约功能暂停至 {day:%Y-%m-%d %H:%M}（{local_iso(until, day.tzinfo)}）",
-        f"Bookings are suspended until {day:%Y-%m-%d %H:%M} ({local_iso(until, day.tzinfo)}) "
+        f"30 天内 {NO_SHOW_LIMIT} 次预约未到，预约功能暂停至 {day:%Y-%m-%d %H:%M}（{local_iso(until, zone)}）",
+        f"Bookings are suspended until {day:%Y-%m-%d %H:%M} ({local_iso(until, zone)}) "
         f"after {NO_SHOW_LIMIT} no-shows in 30 days")
 
 

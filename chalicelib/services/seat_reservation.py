@@ -26,14 +26,13 @@ from chalicelib.store import standing as standing_store
 from chalicelib.store.bookings import NOT_BOOKED_YET
 from chalicelib.store.slots import SEAT_HELD, SEAT_LEFT
 from chalicelib.store.standing import STANDING
-from chalicelib.store.transact import Cancelled
-from chalicelib.store.unit_of_work import UnitOfWork, attempt
+from chalicelib.store.unit_of_work import Refusal, UnitOfWork, attempt
 from chalicelib.store.waitlist import ENTRY
 
 Step = Callable[[UnitOfWork], None]
 
 
-def _suspension(now: datetime) -> Callable[[Cancelled], Exception | None]:
+def _suspension(now: datetime) -> Refusal:
     """Suspended, when the standing that refused the booking suspends the worker at `now`."""
     return lambda exc: rules.suspension(standing_store.standing_held(exc), now)
 
