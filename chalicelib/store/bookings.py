@@ -17,7 +17,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain.bookings import Booking, BookingRef, StatusChange
 from chalicelib.domain.schedule import SlotTime, local_date
 from chalicelib.domain.stations import Station
-from chalicelib.store.base import iso
+from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.booking_tables import BookingRecord
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.transact import NamedTransaction
@@ -30,21 +30,18 @@ not_booked_yet = B.member_id.does_not_exist() | (B.status == "cancelled")
 MAX_SLOT = timedelta(hours=8)       # longest slot a station may set: bounds the "still running" look-back
 
 
-def _at(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
 
 def _change_of(entry: Any) -> StatusChange:
-    plain = entry.as_dict() if hasattr(entry, "as_dict") else dict(entry)
-    return StatusChange(plain["status"], _at(plain["at"]))
+    plain = as_dict(entry)
+    return StatusChange(plain["status"], from_iso(plain["at"]))
 
 
 def to_domain(r: BookingRecord) -> Booking:
     return Booking(
         member_id=r.member_id, station_id=r.station_id, station_name_zh=r.station_name_zh,
-        station_name_en=r.station_name_en, time_zone=r.time_zone, slot=SlotTime(_at(r.slot_start), _at(r.slot_end)),
-        status=r.status, booked_at=_at(r.booked_at), cancel_deadline=_at(r.cancel_deadline), source=r.source,
-        rev=r.booked_at, checked_in_at=_at(r.checked_in_at) if r.checked_in_at else None,
+        station_name_en=r.station_name_en, time_zone=r.time_zone, slot=SlotTime(from_iso(r.slot_start), from_iso(r.slot_end)),
+        status=r.status, booked_at=from_iso(r.booked_at), cancel_deadline=from_iso(r.cancel_deadline), source=r.source,
+        rev=r.booked_at, checked_in_at=from_iso(r.checked_in_at) if r.checked_in_at else None,
         history=tuple(_change_of(h) for h in r.history or ()))
 
 
@@ -118,4 +115,4 @@ def due_no_shows(days: list[str], now: datetime) -> list[BookingRef]:
     """Confirmed bookings whose start + grace has passed: one Query per due day on the sparse index
     (it projects the keys and the revision only)."""
     pages = concurrently(lambda day: list(BookingRecord.noshow_index.query(day, B.noshow_at <= iso(now))), days)
-    return [BookingRef(r.member_id, _at(r.slot_start), r.booked_at) for page in pages for r in page]
+    return [BookingRef(r.member_id, from_iso(r.slot_start), r.booked_at) for page in pages for r in page]

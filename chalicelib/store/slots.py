@@ -17,7 +17,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.booking_rules import SlotCounts
-from chalicelib.store.base import iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.booking_tables import SlotRecord
 from chalicelib.store.transact import NamedTransaction
 
@@ -45,13 +45,13 @@ def _item(station_id: str, start: datetime) -> SlotRecord:
 def day_counts(station_id: str, day_start: datetime, day_end: datetime) -> dict[datetime, SlotCounts]:
     """Every existing slot of [day_start, day_end): one Query."""
     found = SlotRecord.query(station_id, SlotRecord.slot_start.between(iso(day_start), iso(day_end)))
-    return {datetime.fromisoformat(r.slot_start): _counts(r) for r in found if r.slot_start < iso(day_end)}
+    return {from_iso(r.slot_start): _counts(r) for r in found if r.slot_start < iso(day_end)}
 
 
 def counts_of(keys: list[tuple[str, datetime]]) -> dict[tuple[str, datetime], SlotCounts]:
     """The existing slots among these (station, start) keys: one BatchGet (per 100 keys)."""
     found = SlotRecord.batch_get([(sid, iso(start)) for sid, start in keys])
-    return {(r.resource_id, datetime.fromisoformat(r.slot_start)): _counts(r) for r in found}
+    return {(r.resource_id, from_iso(r.slot_start)): _counts(r) for r in found}
 
 
 def get_counts(station_id: str, start: datetime) -> SlotCounts | None:

@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.booking_rules import Standing
-from chalicelib.store.base import iso
+from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.booking_tables import StandingRecord
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
@@ -23,17 +23,13 @@ STANDING = "standing"
 S = StandingRecord
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
 
 def to_domain(record: StandingRecord | None) -> Standing:
     if record is None:
         return Standing()
-    upcoming = record.upcoming.as_dict() if hasattr(record.upcoming, "as_dict") else dict(record.upcoming or {})
-    return Standing(upcoming={bid: _parse(end) for bid, end in upcoming.items()},
-                    no_shows=tuple(_parse(t) for t in record.no_shows or ()),
-                    suspended_until=_parse(record.suspended_until) if record.suspended_until else None,
+    return Standing(upcoming={bid: from_iso(end) for bid, end in as_dict(record.upcoming).items()},
+                    no_shows=tuple(from_iso(t) for t in record.no_shows or ()),
+                    suspended_until=from_iso(record.suspended_until) if record.suspended_until else None,
                     rev=int(record.rev or 0))
 
 

@@ -7,14 +7,11 @@ The named conditions of its writes (a unit of work maps them to the error a pers
 """
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import geo
 from chalicelib.domain.stations import Station
-from chalicelib.store.base import iso
+from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 from chalicelib.store.transact import NamedTransaction
@@ -29,15 +26,11 @@ def _to_domain(r: StationRecord) -> Station:
     return Station.model_validate({
         "station_id": r.station_id, "code": r.code, "kind": r.kind, "name_zh": r.name_zh, "name_en": r.name_en,
         "address": r.address, "city": r.city, "district": r.district, "lat": float(r.lat), "lng": float(r.lng),
-        "amenities": list(r.amenities or []), "hours": _plain(r.hours), "exceptions": _plain(r.exceptions),
+        "amenities": list(r.amenities or []), "hours": as_dict(r.hours), "exceptions": as_dict(r.exceptions),
         "slot_minutes": int(r.slot_minutes), "seats": int(r.seats), "audience": r.audience,
-        "time_zone": r.time_zone, "rules": _plain(r.rules), "active": r.active,
-        "created_at": datetime.fromisoformat(r.created_at), "updated_at": datetime.fromisoformat(r.updated_at),
+        "time_zone": r.time_zone, "rules": as_dict(r.rules), "active": r.active,
+        "created_at": from_iso(r.created_at), "updated_at": from_iso(r.updated_at),
     })
-
-
-def _plain(value: Any) -> dict[str, Any]:
-    return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
 
 
 def _to_record(s: Station, version: int | None = None) -> StationRecord:

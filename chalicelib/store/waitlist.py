@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain.bookings import WaitlistEntry
 from chalicelib.domain.schedule import SlotTime
 from chalicelib.domain.stations import Station
-from chalicelib.store.base import iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.booking_tables import WaitlistRecord
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.transact import NamedTransaction
@@ -25,15 +25,12 @@ W = WaitlistRecord
 may_join = W.slot_key.does_not_exist() | W.status.is_in("lapsed", "left", "confirmed")
 
 
-def _at(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
 
 def to_domain(r: WaitlistRecord) -> WaitlistEntry:
     return WaitlistEntry(station_id=r.station_id, member_id=r.member_id,
-                         slot=SlotTime(_at(r.slot_start), _at(r.slot_end)), time_zone=r.time_zone,
-                         joined_at=_at(r.joined_at), status=r.status,
-                         hold_until=_at(r.hold_until) if r.hold_until else None)
+                         slot=SlotTime(from_iso(r.slot_start), from_iso(r.slot_end)), time_zone=r.time_zone,
+                         joined_at=from_iso(r.joined_at), status=r.status,
+                         hold_until=from_iso(r.hold_until) if r.hold_until else None)
 
 
 def slot_key(station_id: str, start: datetime) -> str:
@@ -62,7 +59,7 @@ def slots_with_expired_offers(days: list[str], now: datetime) -> set[tuple[str, 
     sparse offer index (keys only)."""
     pages = concurrently(lambda day: list(WaitlistRecord.offer_index.query(day, W.hold_until <= iso(now))), days)
     keys = {r.slot_key for page in pages for r in page}
-    return {(station_id, _at(start)) for station_id, _, start in (key.partition("#") for key in keys)}
+    return {(station_id, from_iso(start)) for station_id, _, start in (key.partition("#") for key in keys)}
 
 
 def join_in(tx: NamedTransaction, member_id: str, station: Station, slot: SlotTime, now: datetime) -> WaitlistEntry:
