@@ -140,7 +140,7 @@ def validated(data: dict[str, Any]) -> Station:
     try:
         return Station.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed(details=[issue_from_pydantic(e) for e in exc.errors()]) from exc
+        raise ValidationFailed(details=[issue_from_pydantic(dict(e)) for e in exc.errors()]) from exc
 
 
 def _audit(uow: UnitOfWork, station_id: str, actor: Caller, action: str, fields: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.booking_rules import Standing
 from chalicelib.store.base import as_dict, from_iso, iso
@@ -28,7 +29,7 @@ def to_domain(record: StandingRecord | None) -> Standing:
     if record is None:
         return Standing()
     return Standing(upcoming={bid: from_iso(end) for bid, end in as_dict(record.upcoming).items()},
-                    no_shows=tuple(from_iso(t) for t in record.no_shows or ()),
+                    no_shows=tuple(from_iso(str(t)) for t in record.no_shows or ()),
                     suspended_until=from_iso(record.suspended_until) if record.suspended_until else None,
                     rev=int(record.rev or 0))
 
@@ -53,11 +54,11 @@ def save_in(tx: NamedTransaction, member_id: str, read: Standing, *, upcoming: d
             bookable_at: datetime | None = None) -> None:
     """Write the fields given, if the standing is still what was read (named "standing").
     With `bookable_at`, also require that the worker is not suspended at that time."""
-    actions = [S.rev.add(1)]
+    actions: list[Action] = [S.rev.add(1)]
     if upcoming is not None:
         actions.append(S.upcoming.set({bid: iso(end) for bid, end in upcoming.items()}))
     if no_shows is not None:
-        actions.append(S.no_shows.set([iso(t) for t in no_shows]))
+        actions.append(S.no_shows.set([iso(t) for t in no_shows]))  # type: ignore[misc]
     if suspended_until is not None:
         actions.append(S.suspended_until.set(iso(suspended_until)))
     condition = unchanged_since(read)
