@@ -34,12 +34,12 @@ class Scenario:
     def __init__(self) -> None:
         from app import app
         from chalicelib.services.members import grant_by_phone
-        from chalicelib.store.directory import Employer
+        from chalicelib.store.employer_tables import EmployerRecord
         from devstack.seed_services import seed_scenarios
         from tests.api.stations_world import station_body
         from tests.support.client import Api
 
-        Employer("emp-1", name_zh="美团", name_en="Meituan", city="beijing", industry="delivery").save()
+        EmployerRecord("emp-1", name_zh="美团", name_en="Meituan", city="beijing", industry="delivery").save()
         grant_by_phone("13900000001", {"admin"}, set())
         self.api = Api(app)
         self.admin = self.api.login("13900000001")

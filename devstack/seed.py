@@ -19,7 +19,7 @@ from typing import NamedTuple
 from chalicelib.domain.access import Caller
 from chalicelib.domain.members import CITIES, ProfileUpdate
 from chalicelib.services.members import grant_by_phone, update_profile
-from chalicelib.store.directory import Employer
+from chalicelib.store.employer_tables import EmployerRecord
 from devstack.seed_services import seed_scenarios
 from devstack.seed_stations import seed_stations, station_id
 
@@ -130,8 +130,8 @@ def seed_employers() -> str:
     if unknown:
         raise ValueError(f"demo employers in unknown cities: {sorted(unknown)}")
     for e in EMPLOYERS:
-        Employer(e.employer_id, name_zh=e.name_zh, name_en=e.name_en, city=e.city, industry=e.industry,
-                 has_union=e.has_union).save()
+        EmployerRecord(e.employer_id, name_zh=e.name_zh, name_en=e.name_en, city=e.city, industry=e.industry,
+                       has_union=e.has_union).save()
     return f"{len(EMPLOYERS)} employers in {len({e.city for e in EMPLOYERS})} cities"
 
 

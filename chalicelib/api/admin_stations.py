@@ -7,12 +7,12 @@ from typing import Any, Literal
 from chalice import Blueprint
 
 from chalicelib.api.http import Reply, RequestContext, endpoint, validate
+from chalicelib.domain.access import ADMIN, STAFF
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.bookings import Day
 from chalicelib.domain.members import CityCode
 from chalicelib.domain.stations import ExceptionDay, StationCreate, StationOut, StationPatch, WeeklyHours
 from chalicelib.services import station_transfer, stations
-from chalicelib.domain.access import ADMIN, STAFF
 
 bp = Blueprint(__name__)
 

@@ -10,9 +10,9 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
+from chalicelib.domain.access import WORKER
 from chalicelib.domain.bookings import BookingCreate, BookingOut, BookingsQuery, PassOut, WaitlistOut
 from chalicelib.services import booking, checkin, waitlist
-from chalicelib.domain.access import WORKER
 
 bp = Blueprint(__name__)
 

@@ -6,9 +6,9 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import SIGNED_IN
 from chalicelib.domain.members import MemberProfile, ProfileUpdate
 from chalicelib.services import members
-from chalicelib.domain.access import SIGNED_IN
 
 bp = Blueprint(__name__)
 

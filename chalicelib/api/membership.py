@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import Reply, RequestContext, endpoint
+from chalicelib.domain.access import ADMIN, STAFF, WORKER
 from chalicelib.domain.membership import (
     ApplicationCreate,
     ApplicationOut,
@@ -17,7 +18,6 @@ from chalicelib.domain.membership import (
     MembershipOut,
 )
 from chalicelib.services import member_cards, membership, membership_admin
-from chalicelib.domain.access import ADMIN, STAFF, WORKER
 
 bp = Blueprint(__name__)
 

@@ -10,9 +10,9 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import ADMIN, SIGNED_IN
 from chalicelib.domain.base import Strict
 from chalicelib.scoring import model
-from chalicelib.domain.access import ADMIN, SIGNED_IN
 
 bp = Blueprint(__name__)
 

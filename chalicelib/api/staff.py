@@ -4,9 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import STAFF
 from chalicelib.domain.bookings import CheckinOut, CheckinRequest, DayQuery, RosterEntry
 from chalicelib.services import checkin
-from chalicelib.domain.access import STAFF
 
 bp = Blueprint(__name__)
 

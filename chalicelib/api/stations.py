@@ -4,11 +4,11 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.domain.access import SIGNED_IN
 from chalicelib.domain.bookings import DayQuery
 from chalicelib.domain.station_views import AvailabilityOut, StationHit, StationSearch
 from chalicelib.domain.stations import StationOut
 from chalicelib.services import station_search, stations
-from chalicelib.domain.access import SIGNED_IN
 
 bp = Blueprint(__name__)
 

@@ -122,17 +122,25 @@ def check_may_wait(standing: Standing, slot: SlotTime, now: datetime) -> None:
     check_standing(standing, slot, now, max_active=10**6)
 
 
+def suspension(standing: Standing, now: datetime) -> err.Suspended | None:
+    """The error to give when the worker is suspended at `now`, else None."""
+    until = standing.suspended_until
+    return suspended(until) if until is not None and until > now else None
+
+
 def check_not_suspended(standing: Standing, now: datetime) -> None:
-    if standing.suspended_until is not None and standing.suspended_until > now:
-        raise suspended(standing.suspended_until)
+    refused = suspension(standing, now)
+    if refused is not None:
+        raise refused
 
 
 def suspended(until: datetime) -> err.Suspended:
     """422 naming the day the suspension ends (in China time) and the exact instant (UTC)."""
-    day = until.astimezone(ZoneInfo(DEFAULT_TIME_ZONE))
+    zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    day = until.astimezone(zone)
     return err.Suspended(
-        f"30 天内 {NO_SHOW_LIMIT} 次预约未到，预约功能暂停至 {day:%Y-%m-%d %H:%M}（{local_iso(until, day.tzinfo)}）",
-        f"Bookings are suspended until {day:%Y-%m-%d %H:%M} ({local_iso(until, day.tzinfo)}) "
+        f"30 天内 {NO_SHOW_LIMIT} 次预约未到，预约功能暂停至 {day:%Y-%m-%d %H:%M}（{local_iso(until, zone)}）",
+        f"Bookings are suspended until {day:%Y-%m-%d %H:%M} ({local_iso(until, zone)}) "
         f"after {NO_SHOW_LIMIT} no-shows in 30 days")
 
 

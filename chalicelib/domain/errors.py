@@ -128,6 +128,17 @@ class RateLimited(DomainError):
             self.code = code
 
 
+class FieldRuleViolation(DomainError):
+    """Mixed into an error about one input field (`field`, set by each subclass), so a client can show
+    it next to that input: its one detail repeats the message (a caller may pass a more precise one)."""
+
+    field: str
+
+    def __init__(self, zh: str | None = None, en: str | None = None) -> None:
+        zh, en = zh or type(self).zh, en or type(self).en
+        super().__init__(zh, en, details=[FieldIssue(self.field, self.code, zh, en)])
+
+
 # --- safe retries (Idempotency-Key) ----------------------------------------------------------
 
 class KeyReused(RuleViolation):

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.audience import admits
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.members import CityCode, WorkerGroup
 from chalicelib.domain.messages import MESSAGES
@@ -167,19 +168,15 @@ class Station(StationFields):
     """A stored station."""
 
     station_id: str
-    created_at: str
-    updated_at: str
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
     def admits(self, *, is_member: bool, worker_group: str | None) -> bool:
-        if self.audience == "all_workers":
-            return True
-        if self.audience == "members":
-            return is_member
-        return worker_group in self.audience
+        return admits(self.audience, is_member=is_member, worker_group=worker_group)
 
 
 class StationSummary(Out):

@@ -64,7 +64,7 @@ def _candidates(caller: Caller, city: str | None, now: datetime, personal: bool)
     if personal:
         since = now - VISIT_WINDOW
         visits = Counter(b.station_id for b in booking_store.past(caller.member_id, now)
-                         if b.status == "checked_in" and datetime.fromisoformat(b.slot_start) >= since)
+                         if b.status == "checked_in" and b.slot.start >= since)
     ids = list(dict.fromkeys([*visits, *(station_store.station_ids_in_city(city) if city else [])]))
     found = station_store.stations_by_id(ids[:25]) if ids else []
     usable = [s for s in found if s.active and admits(s.audience, is_member=caller.is_member,

@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain import activity as events
 from chalicelib.domain import booking_rules as rules
+from chalicelib.domain.bookings import BookingRef
+from chalicelib.domain.errors import Conflict
 from chalicelib.runtime import runtime
 from chalicelib.services import activity, waitlist
 from chalicelib.store import bookings as booking_store
 from chalicelib.store import standing as standing_store
-from chalicelib.store.booking_tables import BookingRecord
-from chalicelib.store.transact import Cancelled, NamedTransaction
+from chalicelib.store.standing import STANDING
+from chalicelib.store.unit_of_work import UnitOfWork, attempt
 
 LOOK_BACK_DAYS = 2      # due days re-checked each run, so a missed run is caught up
 
@@ -31,25 +33,23 @@ def mark_no_shows(now: datetime) -> int:
     """Mark every overdue confirmed booking; returns how many were marked."""
     utc_now = now.astimezone(UTC)
     days = [(utc_now - timedelta(days=d)).strftime("%Y-%m-%d") for d in range(LOOK_BACK_DAYS, -1, -1)]
-    return sum(_mark(record, now) for record in booking_store.due_no_shows(days, now))
+    return sum(_mark(booking, now) for booking in booking_store.due_no_shows(days, now))
 
 
-def _mark(record: BookingRecord, now: datetime) -> bool:
+def _mark(booking: BookingRef, now: datetime) -> bool:
     """One transaction: the booking becomes no_show (only if still confirmed), the worker's standing
-    counts it (suspending them at the limit), and the activity counter goes up."""
-    start = datetime.fromisoformat(record.slot_start)
-    for _ in range(2):
-        standing = standing_store.get_standing(record.member_id)
-        recent, until = rules.after_no_show(standing, start, now)
-        tx = NamedTransaction()
-        booking_store.no_show_in(tx, record, now)
-        standing_store.save_in(tx, record.member_id, standing, no_shows=recent,
+    counts it (suspending them at the limit), and the activity counter goes up. Re-reads the standing
+    once if it changed meanwhile; False when the booking was checked in or cancelled meanwhile."""
+    def build(uow: UnitOfWork) -> None:
+        standing = standing_store.get_standing(booking.member_id)
+        recent, until = rules.after_no_show(standing, booking.slot_start, now)
+        booking_store.no_show_in(uow, booking, now)
+        standing_store.save_in(uow, booking.member_id, standing, no_shows=recent,
                                suspended_until=until if until != standing.suspended_until else None)
-        activity.record_in(tx, record.member_id, events.NO_SHOW, now)
-        try:
-            tx.commit()
-            return True
-        except Cancelled as exc:
-            if "booking" in exc:        # checked in or cancelled meanwhile
-                return False
-    return False
+        activity.record_in(uow, booking.member_id, events.NO_SHOW, now)
+
+    try:
+        attempt(build, now, retry_on={STANDING}, attempts=2)
+    except Conflict:            # BOOKING failed: not confirmed any more (or the standing kept changing)
+        return False
+    return True

@@ -8,36 +8,35 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chalicelib.domain import activity as events
 from chalicelib.domain import booking_errors as err
 from chalicelib.domain import booking_rules as rules
 from chalicelib.domain.access import Caller
 from chalicelib.domain.bookings import CheckinOut, PassOut, RosterEntry
-from chalicelib.domain.schedule import SlotTime, local_iso, stamps
+from chalicelib.domain.schedule import local_iso, stamps
 from chalicelib.services import activity, signed_claims
 from chalicelib.services.booking import own_booking
 from chalicelib.services.stations import authorize, load
 from chalicelib.store import bookings as booking_store
+from chalicelib.store.bookings import BOOKING
 from chalicelib.store.member_names import masked_names
-from chalicelib.store.transact import Cancelled, NamedTransaction
+from chalicelib.store.unit_of_work import unit_of_work
 
 PASS_TYPE = "checkin"
 PASS_TTL = timedelta(minutes=10)
-at = datetime.fromisoformat
 
 
 def issue_pass(caller: Caller, booking_id: str, now: datetime) -> PassOut:
     """A pass valid for PASS_TTL (never past the slot's end), with its QR code as an SVG data URL."""
-    record = own_booking(caller.member_id, booking_id)
-    end = at(record.slot_end)
-    if record.status != "confirmed" or end <= now:
+    booking = own_booking(caller.member_id, booking_id)
+    end = booking.slot.end
+    if booking.status != "confirmed" or end <= now:
         raise err.BookingNotActive()
     expires = min(now + PASS_TTL, end)
-    token = signed_claims.sign(PASS_TYPE, {"sub": record.member_id, "bid": booking_id, "stn": record.station_id,
-                                           "rev": record.booked_at}, now=now, expires=expires)
-    return PassOut(booking_id=booking_id, token=token, **stamps("expires_at", expires, ZoneInfo(record.time_zone)),
+    token = signed_claims.sign(PASS_TYPE, {"sub": booking.member_id, "bid": booking_id, "stn": booking.station_id,
+                                           "rev": booking.rev}, now=now, expires=expires)
+    return PassOut(booking_id=booking_id, token=token, **stamps("expires_at", expires, booking.zone),
                    qr_svg_data_url=signed_claims.qr_svg_data_url(token))
 
 
@@ -51,34 +50,30 @@ def check_in(caller: Caller, token: str, now: datetime) -> CheckinOut:
     claims = _read_pass(token, now)
     authorize(caller, claims["stn"])
     start = rules.slot_start_of(claims["bid"])
-    record = booking_store.get_booking(claims["sub"], start) if start else None
-    if record is None or record.station_id != claims["stn"] or record.booked_at != claims["rev"]:
+    booking = booking_store.get_booking(claims["sub"], start) if start else None
+    if booking is None or booking.station_id != claims["stn"] or booking.rev != claims["rev"]:
         raise err.InvalidPass()
-    if record.status == "checked_in":
+    if booking.status == "checked_in":
         raise err.AlreadyCheckedIn()
-    if record.status != "confirmed":
+    if booking.status != "confirmed":
         raise err.BookingNotActive()
-    zone = ZoneInfo(record.time_zone)
-    rules.check_checkin_window(SlotTime(at(record.slot_start), at(record.slot_end)), now, zone)
-    tx = NamedTransaction()
-    booking_store.check_in_in(tx, record, now)
-    activity.record_in(tx, record.member_id, events.CHECKED_IN, now)
-    try:
-        tx.commit()
-    except Cancelled as exc:
-        raise err.AlreadyCheckedIn() from exc
-    name = masked_names({record.member_id}).get(record.member_id, "—")
-    return CheckinOut(booking_id=claims["bid"], station_id=record.station_id, name=name, status="checked_in",
-                      **stamps("slot_start", at(record.slot_start), zone), **stamps("checked_in_at", now, zone))
+    zone = booking.zone
+    rules.check_checkin_window(booking.slot, now, zone)
+    with unit_of_work(now, refuse={BOOKING: err.AlreadyCheckedIn}) as uow:
+        booking_store.check_in_in(uow, booking.ref, now)
+        activity.record_in(uow, booking.member_id, events.CHECKED_IN, now)
+    name = masked_names({booking.member_id}).get(booking.member_id, "—")
+    return CheckinOut(booking_id=claims["bid"], station_id=booking.station_id, name=name, status="checked_in",
+                      **stamps("slot_start", booking.slot.start, zone), **stamps("checked_in_at", now, zone))
 
 
 def roster(caller: Caller, station_id: str, day: date) -> list[RosterEntry]:
     """The day's bookings (not the cancelled ones) with masked names: a Query and a BatchGet."""
     authorize(caller, station_id)
     zone = load(station_id).zone
-    found = [r for r in booking_store.roster(station_id, day.isoformat()) if r.status != "cancelled"]
-    names = masked_names({r.member_id for r in found})
-    return [RosterEntry(**stamps("slot_start", at(r.slot_start), zone), **stamps("slot_end", at(r.slot_end), zone),
-                        name=names.get(r.member_id, "—"), status=r.status,
-                        checked_in_at=local_iso(at(r.checked_in_at), zone) if r.checked_in_at else None)
-            for r in found]
+    found = [b for b in booking_store.roster(station_id, day.isoformat()) if b.status != "cancelled"]
+    names = masked_names({b.member_id for b in found})
+    return [RosterEntry(**stamps("slot_start", b.slot.start, zone), **stamps("slot_end", b.slot.end, zone),
+                        name=names.get(b.member_id, "—"), status=b.status,
+                        checked_in_at=local_iso(b.checked_in_at, zone) if b.checked_in_at else None)
+            for b in found]

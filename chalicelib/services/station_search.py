@@ -44,8 +44,9 @@ def _hit(station: Station, distance: float, open_now: bool, slot: SlotTime | Non
     if slot is not None:
         times = {**stamps("current_slot_start", slot.start, station.zone),
                  **stamps("current_slot_end", slot.end, station.zone)}
-    return StationHit(**station.model_dump(include=set(StationHit.model_fields)), distance_m=round(distance),
-                      open_now=open_now, free_seats_now=free, **times)
+    return StationHit.model_validate({**station.model_dump(include=set(StationHit.model_fields)),
+                                      "distance_m": round(distance), "open_now": open_now, "free_seats_now": free,
+                                      **times})
 
 
 def availability(station_id: str, day: date, now: datetime) -> AvailabilityOut:

@@ -2,7 +2,9 @@
 
 Admins act on every station; staff only on the stations they are assigned to (the station ids in
 their grant, `Caller.staffs`), and only on the day-to-day fields (not code, place, audience, zone).
-Seed scripts call `create_station(StationCreate(...))`.
+Seed scripts call `create_station(StationCreate(...))`. Every change is one unit of work with its
+audit entry (target station#<id>): create = one TransactWriteItems; a change = GetItem + one
+TransactWriteItems.
 """
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from chalicelib.domain.access import Caller
-from chalicelib.domain.booking_errors import NotYourStation, StationNotFound
 from chalicelib.domain.errors import FieldIssue, Forbidden, ValidationFailed
 from chalicelib.domain.messages import issue_from_pydantic
+from chalicelib.domain.station_errors import NotYourStation, StationChanged, StationCodeTaken, StationNotFound
 from chalicelib.domain.stations import (
     ADMIN_ONLY_FIELDS,
     ExceptionDay,
@@ -27,9 +29,9 @@ from chalicelib.domain.stations import (
     WeeklyHours,
 )
 from chalicelib.runtime import runtime
-from chalicelib.store import audit
 from chalicelib.store import stations as store
-from chalicelib.store.base import iso
+from chalicelib.store.stations import CODE_FREE, OLD_CODE, STATION
+from chalicelib.store.unit_of_work import UnitOfWork, unit_of_work
 
 SYSTEM = Caller(member_id="system", roles=frozenset({"admin"}))
 
@@ -57,11 +59,12 @@ def authorize(caller: Caller, station_id: str) -> None:
 
 def create_station(data: StationCreate, *, actor: Caller = SYSTEM) -> StationOut:
     """Create a station (409 station_code_taken when the code is in use). Usable from seed scripts."""
-    now = iso(runtime().clock.now())
+    now = runtime().clock.now()
     station = Station.model_validate({**data.model_dump(), "station_id": new_station_id(),
                                       "created_at": now, "updated_at": now})
-    store.create_station(station)
-    _audit(station.station_id, actor, "create")
+    with unit_of_work(now, refuse={CODE_FREE: StationCodeTaken}) as uow:
+        store.create_in(uow, station)
+        _audit(uow, station.station_id, actor, "create")
     return StationOut.of(station)
 
 
@@ -124,9 +127,12 @@ def _change(caller: Caller, station_id: str, make: Callable[[Station], dict[str,
         raise StationNotFound()
     old, version = found
     changes = make(old)
-    new = validated({**old.model_dump(), **changes, "updated_at": iso(runtime().clock.now())})
-    store.replace_station(old, new, version)
-    _audit(station_id, caller, action, sorted(changes))
+    now = runtime().clock.now()
+    new = validated({**old.model_dump(), **changes, "updated_at": now})
+    with unit_of_work(now, refuse={CODE_FREE: StationCodeTaken, STATION: StationChanged,
+                                   OLD_CODE: StationChanged}) as uow:
+        store.replace_in(uow, old, new, version)
+        _audit(uow, station_id, caller, action, sorted(changes))
     return StationOut.of(new)
 
 
@@ -134,9 +140,8 @@ def validated(data: dict[str, Any]) -> Station:
     try:
         return Station.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed(details=[issue_from_pydantic(e) for e in exc.errors()]) from exc
+        raise ValidationFailed(details=[issue_from_pydantic(dict(e)) for e in exc.errors()]) from exc
 
 
-def _audit(station_id: str, actor: Caller, action: str, fields: list[str] | None = None) -> None:
-    audit.record(f"station#{station_id}", actor=actor.member_id, action=action, at=runtime().clock.now(),
-                 detail={"fields": fields} if fields else None)
+def _audit(uow: UnitOfWork, station_id: str, actor: Caller, action: str, fields: list[str] | None = None) -> None:
+    uow.audit(actor.member_id, action, target=f"station#{station_id}", detail={"fields": fields} if fields else None)

@@ -47,6 +47,16 @@ def day(stored: str | None) -> date | None:
     return date.fromisoformat(stored) if stored else None
 
 
+def from_iso(value: str) -> datetime:
+    """A stored time (iso's inverse)."""
+    return datetime.fromisoformat(value)
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """A MapAttribute's value as a plain dict: read back it is a MapAttribute, freshly built a dict (or None)."""
+    return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
+
+
 def expiry(epoch_seconds: float) -> datetime:
     """The value for a TTLAttribute: DynamoDB deletes the item some time after this moment."""
     return datetime.fromtimestamp(epoch_seconds, tz=UTC)

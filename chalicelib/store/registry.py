@@ -9,7 +9,7 @@ from chalicelib.store.activity import ActivityRecord
 from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
-from chalicelib.store.directory import Employer
+from chalicelib.store.employer_tables import EmployerRecord
 from chalicelib.store.idempotency_tables import IdempotencyRecord
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
 from chalicelib.store.model_settings import ModelSetting
@@ -21,7 +21,7 @@ from chalicelib.store.sms_tables import OutboxMessage
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    MemberRecord, PhoneClaim, OtpChallenge, RefreshSessionRecord, Employer, AuditEntry, OutboxMessage, IdempotencyRecord,
+    MemberRecord, PhoneClaim, OtpChallenge, RefreshSessionRecord, EmployerRecord, AuditEntry, OutboxMessage, IdempotencyRecord,
     StationRecord, StationCodeClaim, SlotRecord, BookingRecord, StandingRecord, WaitlistRecord, ActivityRecord,
     MembershipApplication, MembershipRecord, ConsentRecord, Counter, ScenarioRecord, RequestRecord, CommentRecord,
     PrivacyPreference, ScoringRun, SegmentResult, ScoreRecord, ModelSetting, OutreachRecord,

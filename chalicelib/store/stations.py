@@ -1,18 +1,24 @@
-"""Repository for stations: get, create (claiming the code), replace, and the index look-ups."""
-from __future__ import annotations
+"""Repository for stations: get, create (claiming the code), replace, and the index look-ups.
 
-from typing import Any
+The named conditions of its writes (a unit of work maps them to the error a person reads):
+  CODE_FREE   no other station holds this code (a code claim item per code makes codes unique)
+  STATION     create: the station id is new; replace: the station's version is still the one read
+  OLD_CODE    the old code claim still belongs to this station
+"""
+from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import geo
-from chalicelib.domain.booking_errors import StationCodeTaken
-from chalicelib.domain.errors import Conflict
 from chalicelib.domain.stations import Station
-from chalicelib.store.accounts import StaleWrite, save_versioned
+from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
-from chalicelib.store.transact import Cancelled, NamedTransaction
+from chalicelib.store.transact import NamedTransaction
+
+CODE_FREE = "code"
+STATION = "station"
+OLD_CODE = "old_code"
 
 # --- record <-> domain ---------------------------------------------------------------------
 
@@ -20,15 +26,11 @@ def _to_domain(r: StationRecord) -> Station:
     return Station.model_validate({
         "station_id": r.station_id, "code": r.code, "kind": r.kind, "name_zh": r.name_zh, "name_en": r.name_en,
         "address": r.address, "city": r.city, "district": r.district, "lat": float(r.lat), "lng": float(r.lng),
-        "amenities": list(r.amenities or []), "hours": _plain(r.hours), "exceptions": _plain(r.exceptions),
+        "amenities": list(r.amenities or []), "hours": as_dict(r.hours), "exceptions": as_dict(r.exceptions),
         "slot_minutes": int(r.slot_minutes), "seats": int(r.seats), "audience": r.audience,
-        "time_zone": r.time_zone, "rules": _plain(r.rules), "active": r.active,
-        "created_at": r.created_at, "updated_at": r.updated_at,
+        "time_zone": r.time_zone, "rules": as_dict(r.rules), "active": r.active,
+        "created_at": from_iso(r.created_at), "updated_at": from_iso(r.updated_at),
     })
-
-
-def _plain(value: Any) -> dict[str, Any]:
-    return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
 
 
 def _to_record(s: Station, version: int | None = None) -> StationRecord:
@@ -36,8 +38,8 @@ def _to_record(s: Station, version: int | None = None) -> StationRecord:
     record = StationRecord(
         s.station_id, **{k: data[k] for k in ("code", "kind", "name_zh", "name_en", "address", "city", "district",
                                               "lat", "lng", "amenities", "hours", "exceptions", "slot_minutes",
-                                              "seats", "audience", "time_zone", "rules", "active", "created_at",
-                                              "updated_at")})
+                                              "seats", "audience", "time_zone", "rules", "active")},
+        created_at=iso(s.created_at), updated_at=iso(s.updated_at))
     if s.active:
         record.geo5, record.geo4 = (geo.encode(s.lat, s.lng, p) for p in (5, 4))
     if version is not None:
@@ -76,44 +78,23 @@ def station_ids_by_code(codes: list[str]) -> dict[str, str]:
     return {c.code: c.station_id for c in StationCodeClaim.batch_get(codes)}
 
 
-# --- writes --------------------------------------------------------------------------------
+# --- writes (named, for one unit of work) -------------------------------------------------
 
-def create_station(station: Station) -> None:
-    """Claim the code and put the station in one transaction (409 station_code_taken on a clash)."""
-    tx = NamedTransaction()
-    tx.put("code", StationCodeClaim(station.code, station_id=station.station_id),
+def create_in(tx: NamedTransaction, station: Station) -> None:
+    """Claim the code (CODE_FREE) and put the station (STATION: its id is new)."""
+    _claim_code(tx, station)
+    tx.put(STATION, _to_record(station), condition=StationRecord.station_id.does_not_exist())
+
+
+def replace_in(tx: NamedTransaction, old: Station, new: Station, version: int) -> None:
+    """Write the changed station if nobody changed it since `version` (STATION); when the code
+    changes, claim the new one (CODE_FREE) and give back the old one (OLD_CODE)."""
+    if old.code != new.code:
+        _claim_code(tx, new)
+        tx.delete(OLD_CODE, StationCodeClaim(old.code), condition=StationCodeClaim.station_id == old.station_id)
+    tx.put(STATION, _to_record(new, version))
+
+
+def _claim_code(tx: NamedTransaction, station: Station) -> None:
+    tx.put(CODE_FREE, StationCodeClaim(station.code, station_id=station.station_id),
            condition=StationCodeClaim.code.does_not_exist())
-    tx.put("station", _to_record(station), condition=StationRecord.station_id.does_not_exist())
-    try:
-        tx.commit()
-    except Cancelled as exc:
-        if "code" in exc:
-            raise StationCodeTaken() from exc
-        raise Conflict() from exc
-
-
-def replace_station(old: Station, new: Station, version: int) -> None:
-    """Write the changed station if nobody changed it since `version`; move the code claim when
-    the code changes (all in one transaction)."""
-    record = _to_record(new, version)
-    if old.code == new.code:
-        try:
-            save_versioned(record)
-        except StaleWrite as exc:
-            raise _stale() from exc
-        return
-    tx = NamedTransaction()
-    tx.put("code", StationCodeClaim(new.code, station_id=new.station_id),
-           condition=StationCodeClaim.code.does_not_exist())
-    tx.delete("old_code", StationCodeClaim(old.code), condition=StationCodeClaim.station_id == old.station_id)
-    tx.put("station", record)
-    try:
-        tx.commit()
-    except Cancelled as exc:
-        if "code" in exc:
-            raise StationCodeTaken() from exc
-        raise _stale() from exc
-
-
-def _stale() -> Conflict:
-    return Conflict("驿站信息已在别处修改，请刷新后重试", "The station changed elsewhere; reload and retry")

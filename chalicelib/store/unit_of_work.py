@@ -26,8 +26,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from chalicelib.domain.errors import Conflict
-from chalicelib.store.base import iso
 from chalicelib.store.audit_tables import AuditEntry
+from chalicelib.store.base import iso
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
 T = TypeVar("T")

@@ -26,10 +26,10 @@ def staff(api: Api) -> Session:
 
 @pytest.fixture
 def employer(aws) -> str:
-    from chalicelib.store.directory import Employer
+    from chalicelib.store.employer_tables import EmployerRecord
 
-    Employer("emp-bj-9", name_zh="京北快送有限公司", name_en="Jingbei Express Co., Ltd.", city="beijing",
-             industry="delivery_platform").save()
+    EmployerRecord("emp-bj-9", name_zh="京北快送有限公司", name_en="Jingbei Express Co., Ltd.", city="beijing",
+                   industry="delivery_platform").save()
     return "emp-bj-9"
 
 

@@ -2,7 +2,7 @@
 
 The rules are checked on what was read; DynamoDB's named conditions catch what changed since, and
 the cancellation reasons pick the error. The `extra` step of `reserve` (which adds items to the
-transaction just before it commits) is used here to make the competing write happen at that moment.
+unit of work just before it commits) is used here to make the competing write happen at that moment.
 """
 from datetime import UTC, datetime, timedelta
 
@@ -13,10 +13,10 @@ from chalicelib.domain.booking_rules import Standing
 from chalicelib.domain.schedule import SlotTime
 from chalicelib.domain.stations import StationCreate
 from chalicelib.services import stations
-from chalicelib.services.booking_tx import reserve
+from chalicelib.services.seat_reservation import reserve
 from chalicelib.store import slots as slot_store
 from chalicelib.store import standing as standing_store
-from chalicelib.store.transact import NamedTransaction
+from chalicelib.store.unit_of_work import unit_of_work
 from tests.api.stations_world import station_body
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -54,9 +54,8 @@ def test_a_suspension_meanwhile_is_reported_with_its_end(one_seat):
     until = NOW + timedelta(days=7)
 
     def suspend():
-        tx = NamedTransaction()
-        standing_store.save_in(tx, "m_a", Standing(), no_shows=[NOW] * 3, suspended_until=until)
-        tx.commit()
+        with unit_of_work(NOW) as uow:
+            standing_store.save_in(uow, "m_a", Standing(), no_shows=[NOW] * 3, suspended_until=until)
 
     with pytest.raises(err.Suspended) as exc:
         take(one_seat, "m_a", extra=once(suspend))
@@ -66,12 +65,11 @@ def test_a_suspension_meanwhile_is_reported_with_its_end(one_seat):
 
 def test_a_standing_changed_meanwhile_is_read_again(one_seat):
     def touch():
-        tx = NamedTransaction()
-        standing_store.save_in(tx, "m_a", Standing(), no_shows=[NOW - timedelta(days=1)])
-        tx.commit()
+        with unit_of_work(NOW) as uow:
+            standing_store.save_in(uow, "m_a", Standing(), no_shows=[NOW - timedelta(days=1)])
 
-    record = take(one_seat, "m_a", extra=once(touch))
-    assert record.status == "confirmed"
+    booking = take(one_seat, "m_a", extra=once(touch))
+    assert booking.status == "confirmed"
     standing = standing_store.get_standing("m_a")
     assert standing.rev == 2 and list(standing.upcoming) == ["20261127T0600Z"]
 
@@ -91,6 +89,6 @@ def test_a_station_changed_meanwhile_is_not_overwritten(aws):
     made = stations.create_station(StationCreate.model_validate(station_body()))
     old, version = station_store.get_station(made.station_id)
     stations.update_station(stations.SYSTEM, made.station_id, StationPatch(seats=5))
-    with pytest.raises(Conflict):
-        station_store.replace_station(old, old.model_copy(update={"seats": 9}), version)
+    with pytest.raises(Conflict), unit_of_work(NOW) as uow:
+        station_store.replace_in(uow, old, old.model_copy(update={"seats": 9}), version)
     assert stations.load(made.station_id).seats == 5

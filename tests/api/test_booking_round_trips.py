@@ -4,6 +4,7 @@ search        one Query per covering geohash cell (issued concurrently) + one Ba
 availability  GetItem (station) + one Query (the day's slots)
 book          GetItem (station) + GetItem (standing) + one TransactWriteItems
 cancel        GetItem (booking) + one TransactWriteItems + one Query (the slot's waitlist)
+station edit  GetItem (station) + one TransactWriteItems (the station and its audit entry)
 (plus Powertools' idempotency bookkeeping when an Idempotency-Key is sent)
 """
 
@@ -34,3 +35,9 @@ def test_round_trips_of_search_availability_book_and_cancel(api, admin, rider, c
 
     cancel = measure(calls, lambda: api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel"))
     assert cancel == {"GetItem": 1, "TransactWriteItems": 1, "Query": 1}
+
+
+def test_a_station_change_and_its_audit_entry_are_one_write(api, admin, station, calls):
+    sid = station["station_id"]
+    edit = measure(calls, lambda: api.as_(admin).patch(f"/v1/stations/{sid}", {"seats": 4}))
+    assert edit == {"GetItem": 1, "TransactWriteItems": 1}

@@ -74,10 +74,10 @@ def test_consent_is_recorded_with_the_policy_version(api, worker):
 
 
 def test_an_employer_union_must_exist(api, worker, aws):
-    from chalicelib.store.directory import Employer
+    from chalicelib.store.employer_tables import EmployerRecord
 
-    Employer("emp-u", name_zh="有工会的公司", name_en="Unionised Co.", city="beijing", industry="x", has_union=True).save()
-    Employer("emp-n", name_zh="没工会的公司", name_en="No-union Co.", city="beijing", industry="x").save()
+    EmployerRecord("emp-u", name_zh="有工会的公司", name_en="Unionised Co.", city="beijing", industry="x", has_union=True).save()
+    EmployerRecord("emp-n", name_zh="没工会的公司", name_en="No-union Co.", city="beijing", industry="x").save()
     body = {"union": {"kind": "employer_union", "employer_id": "emp-n"}, "consent": pool_application()["consent"]}
     assert error(apply(api, worker, body)) == (400, "unknown_union")
     missing = apply(api, worker, {**body, "union": {"kind": "employer_union"}})

@@ -59,6 +59,20 @@ def test_staff_change_their_own_station_only(api, admin, station):
     assert hours.status == 403
 
 
+def test_every_station_change_is_audited_and_a_refused_one_leaves_no_trace(api, admin, station):
+    from chalicelib.store import audit
+
+    sid = station["station_id"]
+    other = create_station(api, admin)
+    assert api.as_(admin).patch(f"/v1/stations/{sid}", {"seats": 4, "name_en": "Renamed"}).status == 200
+    taken = api.as_(admin).patch(f"/v1/stations/{sid}", {"code": other["code"]})
+    assert taken.status == 409 and taken.json["error"]["code"] == "station_code_taken"
+    trail = {e.action: e for e in audit.trail(f"station#{sid}")}       # same clock: in no particular order
+    assert sorted(trail) == ["create", "update"] and {e.actor for e in trail.values()} == {admin.member_id}
+    assert trail["update"].detail.as_dict() == {"fields": ["name_en", "seats"]}
+    assert api.as_(admin).get(f"/v1/stations/{sid}").json["code"] == station["code"]
+
+
 def test_staff_cannot_change_what_only_admins_decide(api, station):
     staff = make_staff(api, station["station_id"])
     reply = api.as_(staff).patch(f"/v1/stations/{station['station_id']}", {"audience": "members", "seats": 3})

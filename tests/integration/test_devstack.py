@@ -175,13 +175,13 @@ def test_grant_cli_says_when_no_stack_is_running(run_module):
 def test_seed_is_idempotent_and_goes_through_the_privacy_layer(aws):
     """In-process (moto in this process): the seed twice gives the same data, names sealed."""
     from chalicelib.domain.members import CITIES
-    from chalicelib.store.directory import Employer
     from chalicelib.store.accounts_tables import MemberRecord as Member
+    from chalicelib.store.employer_tables import EmployerRecord
     from devstack.seed import DEMO_MEMBERS, EMPLOYERS, PEOPLE, seed_all
 
     seed_all()
     seed_all()
-    everyone = list(Employer.scan())
+    everyone = list(EmployerRecord.scan())
     employers = [e for e in everyone if not e.employer_id.startswith("emp-syn-")]   # the synthetic population's
     assert len(employers) == len(EMPLOYERS) >= 30
     assert len(everyone) - len(employers) == DEMO_MEMBERS // 40                      # ... the same ones twice

@@ -70,9 +70,9 @@ def stored_history(n: int, seed: int) -> tuple[list[dict], list[dict], list[dict
 
 def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> None:
     """Through the store's own models and the raw item shape activity.record leaves."""
+    from chalicelib.store.accounts_tables import MemberRecord as Member
     from chalicelib.store.activity import ActivityRecord
     from chalicelib.store.bulk import typed_item
-    from chalicelib.store.accounts_tables import MemberRecord as Member
     from chalicelib.store.outreach_tables import OutreachRecord
     from chalicelib.store.privacy_prefs import PrivacyPreference
 
@@ -95,8 +95,8 @@ def moto_world(members: list[dict], activity: list[dict], outreach: list[dict]):
     """A moto world holding the population, written through the store's models."""
     from moto import mock_aws
 
-    from chalicelib.store.activity import ActivityRecord
     from chalicelib.store.accounts_tables import MemberRecord as Member
+    from chalicelib.store.activity import ActivityRecord
     from chalicelib.store.outreach_tables import OutreachRecord
     from chalicelib.store.privacy_prefs import PrivacyPreference
 

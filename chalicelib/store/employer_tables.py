@@ -1,4 +1,8 @@
-"""Reference data shown to workers: the employer list."""
+"""The employer list (reference data workers pick from; the labour-risk model scores each employer).
+
+employers (employer_id)   name zh/en, city, industry, whether it has a union
+          city_index      (city, employer_id)   a city's employers for the pick list
+"""
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
@@ -8,13 +12,13 @@ from pynamodb.models import Model
 from chalicelib.store.base import index_meta, table_meta
 
 
-class CityIndex(GlobalSecondaryIndex["Employer"]):
+class EmployerCityIndex(GlobalSecondaryIndex["EmployerRecord"]):
     Meta = index_meta("city_index", AllProjection())
     city = UnicodeAttribute(hash_key=True)
     employer_id = UnicodeAttribute(range_key=True)
 
 
-class Employer(Model):
+class EmployerRecord(Model):
     Meta = table_meta("employers")
     employer_id = UnicodeAttribute(hash_key=True)
     name_zh = UnicodeAttribute()
@@ -22,4 +26,4 @@ class Employer(Model):
     city = UnicodeAttribute()
     industry = UnicodeAttribute()
     has_union = BooleanAttribute(default=False)
-    city_index = CityIndex()
+    city_index = EmployerCityIndex()
