@@ -15,7 +15,6 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.station_errors import StationNotFound  # noqa: F401  (scoring/forecast.py imports it here)
 
-_FieldError = FieldRuleViolation    # case_errors and membership_errors still import this name
 
 
 class StationInactive(RuleViolation, FieldRuleViolation):

@@ -2,46 +2,53 @@
 area's errors."""
 from __future__ import annotations
 
-from chalicelib.domain.booking_errors import _FieldError
-from chalicelib.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, RuleViolation, ValidationFailed
+from chalicelib.domain.errors import (
+    Conflict,
+    FieldIssue,
+    FieldRuleViolation,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    ValidationFailed,
+)
 
 
-class ScenarioNotFound(NotFound, _FieldError):
+class ScenarioNotFound(NotFound, FieldRuleViolation):
     code = "scenario_not_found"
     field = "scenario_key"
     zh = "找不到该服务事项"
     en = "No such service"
 
 
-class ScenarioExists(Conflict, _FieldError):
+class ScenarioExists(Conflict, FieldRuleViolation):
     code = "scenario_exists"
     field = "key"
     zh = "该服务事项已存在，请用 PUT 发布新版本"
     en = "This scenario exists; PUT a new version instead"
 
 
-class ScenarioChanged(Conflict, _FieldError):
+class ScenarioChanged(Conflict, FieldRuleViolation):
     code = "scenario_changed"
     field = "key"
     zh = "该服务事项刚被修改，请刷新后重试"
     en = "This scenario was just changed; reload and retry"
 
 
-class ScenarioRetired(RuleViolation, _FieldError):
+class ScenarioRetired(RuleViolation, FieldRuleViolation):
     code = "scenario_retired"
     field = "scenario_key"
     zh = "该服务事项已下线"
     en = "This service is no longer offered"
 
 
-class ScenarioMembersOnly(Forbidden, _FieldError):
+class ScenarioMembersOnly(Forbidden, FieldRuleViolation):
     code = "members_only"
     field = "scenario_key"
     zh = "该服务仅对工会会员开放，可先申请入会"
     en = "This service is for union members; you can apply to join"
 
 
-class ScenarioNotInAudience(Forbidden, _FieldError):
+class ScenarioNotInAudience(Forbidden, FieldRuleViolation):
     code = "not_in_audience"
     field = "scenario_key"
     zh = "该服务仅对特定职业群体开放"
@@ -62,49 +69,49 @@ class NoteRequired(RuleViolation):
     en = "Give a reason"
 
 
-class RequestNotFound(NotFound, _FieldError):
+class RequestNotFound(NotFound, FieldRuleViolation):
     code = "request_not_found"
     field = "request_id"
     zh = "找不到该服务申请"
     en = "No such request"
 
 
-class RequestChanged(Conflict, _FieldError):
+class RequestChanged(Conflict, FieldRuleViolation):
     code = "request_changed"
     field = "request_id"
     zh = "该申请刚被他人处理，请刷新后重试"
     en = "Someone else just changed this request; reload and retry"
 
 
-class RequestClosed(RuleViolation, _FieldError):
+class RequestClosed(RuleViolation, FieldRuleViolation):
     code = "request_closed"
     field = "request_id"
     zh = "该申请已结束"
     en = "This request is closed"
 
 
-class NotResolved(RuleViolation, _FieldError):
+class NotResolved(RuleViolation, FieldRuleViolation):
     code = "not_resolved"
     field = "request_id"
     zh = "申请办结后才能评价"
     en = "You can rate a request once it is resolved"
 
 
-class AlreadyRated(Conflict, _FieldError):
+class AlreadyRated(Conflict, FieldRuleViolation):
     code = "already_rated"
     field = "request_id"
     zh = "您已评价过该申请"
     en = "You already rated this request"
 
 
-class NotAFileField(ValidationFailed, _FieldError):
+class NotAFileField(ValidationFailed, FieldRuleViolation):
     code = "not_a_file_field"
     field = "field"
     zh = "该服务事项没有这个上传项"
     en = "is not a file field of this scenario"
 
 
-class TooManyFiles(RuleViolation, _FieldError):
+class TooManyFiles(RuleViolation, FieldRuleViolation):
     code = "too_many_files"
     field = "field"
 

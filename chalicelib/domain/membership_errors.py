@@ -1,53 +1,53 @@
 """What can go wrong when joining the union, showing the e-card and leaving, in zh-CN and en."""
 from __future__ import annotations
 
-from chalicelib.domain.booking_errors import InvalidPass, _FieldError
-from chalicelib.domain.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from chalicelib.domain.booking_errors import InvalidPass
+from chalicelib.domain.errors import Conflict, FieldRuleViolation, NotFound, RuleViolation, ValidationFailed
 
 
-class PolicyOutdated(RuleViolation, _FieldError):
+class PolicyOutdated(RuleViolation, FieldRuleViolation):
     code = "policy_outdated"
     field = "consent.policy_version"
     zh = "入会须知已更新，请阅读并同意最新版本"
     en = "The membership terms have changed; read and accept the current version"
 
 
-class UnknownUnion(ValidationFailed, _FieldError):
+class UnknownUnion(ValidationFailed, FieldRuleViolation):
     code = "unknown_union"
     field = "union.employer_id"
     zh = "找不到该单位的工会，可选择加入区域（平台）工会"
     en = "This employer has no union here; you can join the regional pool instead"
 
 
-class ApplicationOpen(Conflict, _FieldError):
+class ApplicationOpen(Conflict, FieldRuleViolation):
     code = "application_open"
     field = "member"
     zh = "您已有一份正在审核的入会申请"
     en = "You already have a membership application under review"
 
 
-class AlreadyMember(Conflict, _FieldError):
+class AlreadyMember(Conflict, FieldRuleViolation):
     code = "already_member"
     field = "member"
     zh = "您已经是工会会员"
     en = "You are already a union member"
 
 
-class ApplicationNotFound(NotFound, _FieldError):
+class ApplicationNotFound(NotFound, FieldRuleViolation):
     code = "application_not_found"
     field = "application_id"
     zh = "找不到该入会申请"
     en = "No such membership application"
 
 
-class ApplicationDecided(Conflict, _FieldError):
+class ApplicationDecided(Conflict, FieldRuleViolation):
     code = "application_decided"
     field = "application_id"
     zh = "该申请已处理或已撤回"
     en = "This application was already decided or withdrawn"
 
 
-class NotAMember(RuleViolation, _FieldError):
+class NotAMember(RuleViolation, FieldRuleViolation):
     code = "not_a_member"
     field = "member"
     zh = "您目前不是工会会员"
@@ -61,7 +61,7 @@ class MembershipChanged(Conflict):
     en = "Your membership changed meanwhile; reload and retry"
 
 
-class RenewalNotDue(RuleViolation, _FieldError):
+class RenewalNotDue(RuleViolation, FieldRuleViolation):
     code = "renewal_not_due"
     field = "member"
 
