@@ -16,7 +16,6 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.station_errors import StationNotFound  # noqa: F401  (scoring/forecast.py imports it here)
 
 
-
 class StationInactive(RuleViolation, FieldRuleViolation):
     code = "station_inactive"
     field = "station_id"
