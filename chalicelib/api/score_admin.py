@@ -8,10 +8,9 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
-from chalicelib.domain.base import Strict
-from chalicelib.scoring import thresholds
-from chalicelib.services import outreach, score_listing
 from chalicelib.domain.access import ADMIN
+from chalicelib.domain.base import Strict
+from chalicelib.services import outreach, score_listing, thresholds
 
 bp = Blueprint(__name__)
 

@@ -8,9 +8,9 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
+from chalicelib.domain.access import ADMIN
 from chalicelib.domain.scoring_runs import RunCreate, RunListQuery, SummaryQuery
 from chalicelib.services import score_insights, scoring_runs
-from chalicelib.domain.access import ADMIN
 
 bp = Blueprint(__name__)
 

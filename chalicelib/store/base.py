@@ -36,6 +36,11 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def parse_iso(stamp: str) -> datetime:
+    """A stored stamp (iso's output, or any ISO 8601 with `Z` or an offset) as an aware datetime."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 def expiry(epoch_seconds: float) -> datetime:
     """The value for a TTLAttribute: DynamoDB deletes the item some time after this moment."""
     return datetime.fromtimestamp(epoch_seconds, tz=UTC)

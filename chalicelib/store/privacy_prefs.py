@@ -4,12 +4,16 @@ One item per member that has ever chosen; no item means profiling is allowed (th
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from chalicelib.domain.scoring_inputs import ProfilingChoice
 from chalicelib.store.activity import ActivityRecord
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import iso, parse_iso, table_meta
 from chalicelib.store.scoring_tables import ScoreRecord
 from chalicelib.store.transact import NamedTransaction
 
@@ -23,18 +27,24 @@ class PrivacyPreference(Model):
 
 def profiling_allowed(member_id: str) -> bool:
     """One GetItem; True unless the member opted out."""
+    return choice(member_id).allowed
+
+
+def choice(member_id: str) -> ProfilingChoice:
+    """The member's choice and when it was made (never chosen: allowed, no time). One GetItem."""
     try:
-        return bool(PrivacyPreference.get(member_id).profiling)
+        pref = PrivacyPreference.get(member_id)
     except DoesNotExist:
-        return True
+        return ProfilingChoice(allowed=True, updated_at=None)
+    return ProfilingChoice(allowed=bool(pref.profiling), updated_at=parse_iso(pref.updated_at))
 
 
-def set_profiling(member_id: str, allowed: bool, at_iso: str, score_models: tuple[str, ...] = ()) -> None:
-    """One transaction: the choice, the same flag on the member's activity item (batch scoring scans that
-    table, so it skips the member without reading this one), and - when profiling is turned off - the
-    member's stored scores are deleted (and their scores generation raised)."""
-    tx = NamedTransaction()
-    tx.put("choice", PrivacyPreference(member_id, profiling=allowed, updated_at=at_iso))
+def set_profiling_in(tx: NamedTransaction, member_id: str, allowed: bool, at: datetime,
+                     score_models: Iterable[str] = ()) -> None:
+    """The choice, the same flag on the member's activity item (batch scoring scans that table, so it
+    skips the member without reading this one), and - when profiling is turned off - the deletion of
+    the member's stored scores (and a raised scores generation), all in `tx`."""
+    tx.put("choice", PrivacyPreference(member_id, profiling=allowed, updated_at=iso(at)))
     # opting out also raises the member's scores generation: a scoring run's digest that still lists
     # their (now deleted) scores is not trusted for them afterwards (chalicelib.scoring.digest)
     flag = [ActivityRecord.profiling_off.remove()] if allowed else \
@@ -43,4 +53,3 @@ def set_profiling(member_id: str, allowed: bool, at_iso: str, score_models: tupl
     if not allowed:
         for model in score_models:
             tx.delete(f"score:{model}", ScoreRecord(member_id, model))
-    tx.commit()
