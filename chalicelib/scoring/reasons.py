@@ -30,7 +30,7 @@ GROUP_NAMES = {"delivery_rider": ("外卖骑手", "delivery riders"), "courier":
                "factory_worker": ("工厂工人", "factory workers"), "construction_worker": ("建筑工人", "construction workers"),
                "domestic_worker": ("家政工", "domestic workers"), "sanitation_worker": ("环卫工人", "sanitation workers"),
                "migrant_worker": ("农民工", "migrant workers"), "other": ("其他职工", "other workers")}
-CATEGORY_NAMES: dict[str, tuple[str, str]] = dict(IN_A_SENTENCE)     # a category inside a sentence (zh, en)
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {c: names for c, names in IN_A_SENTENCE.items()}   # in a sentence
 INDUSTRY_NAMES = {"delivery_platform": ("外卖配送", "food delivery"), "ride_hailing": ("网约车", "ride hailing"),
                   "logistics": ("物流快递", "logistics"), "manufacturing": ("制造业", "manufacturing"),
                   "construction": ("建筑业", "construction"), "sanitation": ("环卫", "sanitation"),

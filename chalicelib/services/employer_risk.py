@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain.activity import employer_subject
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.scoring_models import LABOUR_RISK
 from chalicelib.scoring import features, model
@@ -22,7 +23,7 @@ SHOWN_INPUTS = ("rights_requests_4w", "rights_requests_26w", "members_left_13w",
 
 def employer_risk(employer_id: str, now: datetime, lang: str) -> EmployerRiskOut:
     employer, record = both(lambda: scoring_inputs.employer_facts(employer_id),
-                            lambda: scoring_inputs.activity_item(features.employer_subject(employer_id)))
+                            lambda: scoring_inputs.activity_item(employer_subject(employer_id)))
     if employer is None:
         raise NotFound()
     x = features.employer_matrix([{"industry": employer.industry, "has_union": employer.has_union}], [record], now)

@@ -6,7 +6,7 @@ Reads: GetItem member + GetItem activity + GetItem privacy choice, issued at onc
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.scoring_inputs import MemberProfile
@@ -26,9 +26,9 @@ def member_inputs(member_id: str) -> tuple[MemberProfile, dict[str, Any] | None,
     member, record, allowed = concurrently(lambda read: read(), [
         lambda: scoring_inputs.member_profile(member_id), lambda: scoring_inputs.activity_item(member_id),
         lambda: privacy_prefs.profiling_allowed(member_id)])
-    if member is None or member.erased:
+    if not isinstance(member, MemberProfile) or member.erased:
         raise NotFound()
-    return member, record, allowed
+    return member, cast("dict[str, Any] | None", record), bool(allowed)
 
 
 def member_row(member: MemberProfile, record: dict[str, Any] | None, now: datetime) -> Any:

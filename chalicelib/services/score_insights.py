@@ -9,6 +9,7 @@ from chalicelib.scoring import cards
 from chalicelib.scoring.aggregates import merged
 from chalicelib.scoring.reasons import title_of
 from chalicelib.store import scoring_runs as store
+from chalicelib.store.base import iso
 
 FINISHED = ("succeeded", "partially_failed")
 TOP_REASONS = 8
@@ -23,7 +24,7 @@ def summary(model: str, lang: str) -> SummaryOut:
     card = cards.card(model) or {}
     drift = [DriftOut(**d) for d in total.drift(card.get("feature_distributions") or {})]
     return SummaryOut(
-        model=model, run_id=run.run_id, as_of=run.as_of, members=sum(total.tiers.values()),
+        model=model, run_id=run.run_id, as_of=iso(run.as_of), members=sum(total.tiers.values()),
         tiers=TierCounts(**total.tiers), movement=Movement(**total.movement),
         top_reasons=[ReasonCount(code=c, text=title_of(c, lang), count=n)
                      for c, n in total.reasons.most_common(TOP_REASONS)],

@@ -1,6 +1,6 @@
 """Settings of a packaged model that admins change at run time: today its tier thresholds.
 
-model_settings (model)      one small item per model that has an override; no item = the card's values
+model_settings (model, store.scoring_tables)   one small item per model with an override; none = the card's values
 
 Named condition:
   SETTING_UNCHANGED   the stored override is still the one read (or there is still none), so two admins
@@ -8,24 +8,14 @@ Named condition:
 """
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
 
 from chalicelib.domain.scoring_inputs import TierOverride
-from chalicelib.store.base import iso, parse_iso, table_meta
+from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.scoring_tables import ModelSetting
 from chalicelib.store.transact import NamedTransaction
 
 SETTING_UNCHANGED = "setting"
-
-
-class ModelSetting(Model):
-    Meta = table_meta("model_settings")
-    model = UnicodeAttribute(hash_key=True)
-    medium = NumberAttribute()
-    high = NumberAttribute()
-    updated_at = UnicodeAttribute()
-    updated_by = UnicodeAttribute()
 
 
 def _override(record: ModelSetting) -> TierOverride:

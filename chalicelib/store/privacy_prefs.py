@@ -1,28 +1,20 @@
 """A member's choice about profiling (PIPL art. 24): opted-out members get no personalised scoring.
 
-One item per member that has ever chosen; no item means profiling is allowed (the default).
+privacy_prefs (member_id, store.scoring_tables): one item per member that has ever chosen; no item
+means profiling is allowed (the default).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
 
 from chalicelib.domain.scoring_inputs import ProfilingChoice
-from chalicelib.store.activity import ActivityRecord
-from chalicelib.store.base import iso, parse_iso, table_meta
-from chalicelib.store.scoring_tables import ScoreRecord
+from chalicelib.store.activity_tables import ActivityRecord
+from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.scoring_tables import PrivacyPreference, ScoreRecord
 from chalicelib.store.transact import NamedTransaction
-
-
-class PrivacyPreference(Model):
-    Meta = table_meta("privacy_prefs")
-    member_id = UnicodeAttribute(hash_key=True)
-    profiling = BooleanAttribute(default=True)
-    updated_at = UnicodeAttribute()
 
 
 def profiling_allowed(member_id: str) -> bool:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
-from chalicelib.store.activity import ActivityRecord
+from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.directory import Employer
 from chalicelib.store.identity import Member, OtpChallenge, PhoneClaim, RefreshSession
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
-from chalicelib.store.model_settings import ModelSetting
 from chalicelib.store.outreach import OutreachRecord
-from chalicelib.store.privacy_prefs import PrivacyPreference
 from chalicelib.store.records import AuditEntry, IdempotencyRecord, OutboxMessage
 from chalicelib.store.scenarios import ScenarioRecord
-from chalicelib.store.scoring_tables import ScoreRecord, ScoringRun, SegmentResult
+from chalicelib.store.scoring_tables import ModelSetting, PrivacyPreference, ScoreRecord, ScoringRun, SegmentResult
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (

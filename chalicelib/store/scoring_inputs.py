@@ -13,7 +13,7 @@ from chalicelib.domain.activity import MIRRORED_FIELDS
 from chalicelib.domain.scoring_inputs import EmployerFacts, MemberProfile
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, bookings, employers
-from chalicelib.store.activity import ActivityRecord
+from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.booking_tables import SlotRecord
 from chalicelib.store.bulk import plain

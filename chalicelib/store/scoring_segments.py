@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from chalicelib.domain.activity import MIRRORED_FIELDS, pack_profile, parse_counter
+from chalicelib.domain.activity import MIRRORED_FIELDS, is_employer, pack_profile, parse_counter
 from chalicelib.domain.scores import MemberScore
 from chalicelib.runtime import runtime
 from chalicelib.store import activity, bulk
@@ -50,7 +50,7 @@ class SegmentStore:
         """Members whose activity item predates the profile mirror: read their profiles (BatchGetItem), add
         them to the page's items for this run and store the mirror (conditional UpdateItem: a profile write
         in between wins), so every later run reads the activity table alone."""
-        missing = [i for i in page if "p" not in i and not i["member_id"]["S"].startswith("employer#")]
+        missing = [i for i in page if "p" not in i and not is_employer(i["member_id"]["S"])]
         if not missing:
             return 0
         members = {m["member_id"]["S"]: m for m in bulk.batch_get(

@@ -1,4 +1,5 @@
-"""Batch scoring: runs, their per-segment results, and the latest score of each member per model.
+"""Scoring's tables: runs and their segments, the latest score of each member per model, and the
+admins' and members' choices scoring reads (tier overrides, profiling opt-outs).
 
 scoring_runs (run_id)
     model_index  (model, created_at)          the runs of a model, newest first (history, "previous run")
@@ -9,6 +10,8 @@ scoring_segments (run_id, segment)            per segment: when done, its counts
 scores (member_id, model)                     the member's latest score for a model; rewritten only when it
                                               changed, so a nightly run writes a fraction of the members
     tier_index   (tier_key = "<model>#<tier>", probability)   highest risk first, per model and tier
+model_settings (model)                        an admin's tier thresholds for a model (store.model_settings)
+privacy_prefs (member_id)                     a member's choice about profiling (store.privacy_prefs)
 
 Score items are written by batch scoring with BatchWriteItem (low-level items built by `score_item`
 below from the domain's MemberScore), so the attribute names here and there are one definition.
@@ -18,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, NumberSetAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, NumberSetAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -90,6 +93,22 @@ class ScoreRecord(Model):
     run_id = UnicodeAttribute()
     scored_at = UnicodeAttribute()
     tier_index = ScoresByTier()
+
+
+class ModelSetting(Model):
+    Meta = table_meta("model_settings")
+    model = UnicodeAttribute(hash_key=True)
+    medium = NumberAttribute()
+    high = NumberAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class PrivacyPreference(Model):
+    Meta = table_meta("privacy_prefs")
+    member_id = UnicodeAttribute(hash_key=True)
+    profiling = BooleanAttribute(default=True)
+    updated_at = UnicodeAttribute()
 
 
 def tier_key(model: str, tier: str) -> str:

@@ -70,11 +70,11 @@ def stored_history(n: int, seed: int) -> tuple[list[dict], list[dict], list[dict
 
 def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> None:
     """Through the store's own models and the raw item shape activity.record leaves."""
-    from chalicelib.store.activity import ActivityRecord
+    from chalicelib.store.activity_tables import ActivityRecord
     from chalicelib.store.bulk import typed_item
     from chalicelib.store.identity import Member
     from chalicelib.store.outreach import OutreachRecord
-    from chalicelib.store.privacy_prefs import PrivacyPreference
+    from chalicelib.store.scoring_tables import PrivacyPreference
 
     with Member.batch_write() as batch:
         for m in members:
@@ -95,10 +95,10 @@ def moto_world(members: list[dict], activity: list[dict], outreach: list[dict]):
     """A moto world holding the population, written through the store's models."""
     from moto import mock_aws
 
-    from chalicelib.store.activity import ActivityRecord
+    from chalicelib.store.activity_tables import ActivityRecord
     from chalicelib.store.identity import Member
     from chalicelib.store.outreach import OutreachRecord
-    from chalicelib.store.privacy_prefs import PrivacyPreference
+    from chalicelib.store.scoring_tables import PrivacyPreference
 
     with mock_aws():
         for model in (Member, ActivityRecord, OutreachRecord, PrivacyPreference):
