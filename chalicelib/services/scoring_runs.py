@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.activity import week_serial
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.scoring_errors import NothingToRetry, RunInProgress, SegmentCounted
 from chalicelib.domain.scoring_models import MEMBER_MODELS
@@ -126,7 +127,6 @@ def _count_segment(run_id: str, segment: int, *, at: datetime, **result: Any) ->
 
 def _score_segment(run: Run, segment: int, io: SegmentStore) -> tuple[int, int, int, Any]:
     """Score every page of the segment; (members scored, scores written, histories compacted, aggregates)."""
-    from chalicelib.domain.activity import week_serial
     from chalicelib.scoring import batch, features, model
     from chalicelib.scoring.aggregates import Aggregates
     from chalicelib.scoring.digest import Digest, DigestBuilder, Previous
