@@ -100,8 +100,8 @@ def score_page(model: LoadedModel, thresholds: Mapping[str, float], items: Seque
                                   worker_group=_text(profiles[i]["worker_group"]), model_version=model.version,
                                   run_id=run_id, scored_at=as_of))
     codes = [[r[0] for r in reasons[i]] if i in reasons else previous.reasons[i] for i in range(len(ids))]
-    aggregates.add_rows(tiers, previous.tier, codes, [pr["worker_group"] for pr in profiles],
-                        [pr["city"] for pr in profiles])
+    aggregates.add_rows(tiers, previous.tier, codes, [_text(pr["worker_group"]) for pr in profiles],
+                        [_text(pr["city"]) for pr in profiles])
     aggregates.add_features(model.card.get("feature_distributions") or {}, model.feature_names, x)
     new = changed.tolist()
     stored = (ids, np.where(changed, p, previous.probability).tolist(),

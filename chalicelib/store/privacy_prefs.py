@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.scoring_inputs import ProfilingChoice
 from chalicelib.store.activity_tables import ActivityRecord
@@ -39,7 +40,7 @@ def set_profiling_in(tx: NamedTransaction, member_id: str, allowed: bool, at: da
     tx.put("choice", PrivacyPreference(member_id, profiling=allowed, updated_at=iso(at)))
     # opting out also raises the member's scores generation: a scoring run's digest that still lists
     # their (now deleted) scores is not trusted for them afterwards (chalicelib.scoring.digest)
-    flag = [ActivityRecord.profiling_off.remove()] if allowed else \
+    flag: list[Action] = [ActivityRecord.profiling_off.remove()] if allowed else \
         [ActivityRecord.profiling_off.set(True), ActivityRecord.sv.add(1)]
     tx.update("activity", ActivityRecord(member_id), flag)
     if not allowed:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.scoring_runs import OPEN_STATUSES, RETRYABLE_STATUSES, Run, SegmentState, status_of
 from chalicelib.store.base import iso, parse_iso
@@ -145,7 +146,7 @@ def settle(run_id: str, at: datetime) -> None:
                     bool(run.started_at))
     if new == run.status:
         return
-    actions = [ScoringRun.status.set(new)]
+    actions: list[Action] = [ScoringRun.status.set(new)]
     if new not in OPEN_STATUSES:
         actions.append(ScoringRun.finished_at.set(iso(at)))
     try:

@@ -61,7 +61,8 @@ class SegmentStore:
     def _backfill(self, item: Item, member: Item | None) -> bool:
         if member is None:
             return False
-        item["p"] = {"B": pack_profile(**{f: bulk.plain(member[f]) if f in member else None for f in MIRRORED_FIELDS})}
+        fields: dict[str, Any] = {f: bulk.plain(member[f]) if f in member else None for f in MIRRORED_FIELDS}
+        item["p"] = {"B": pack_profile(**fields)}
         try:
             self.client.update_item(TableName=self.tables("activity"), Key={"member_id": item["member_id"]},
                                     UpdateExpression="SET p = :p", ConditionExpression="attribute_not_exists(p)",
