@@ -246,7 +246,8 @@ class Comparison:
 
 
 def _current(name: str, models_dir: Path) -> Any:
-    from chalicelib.scoring.model import ModelRegistry, ModelUnavailable
+    from chalicelib.domain.scoring_errors import ModelUnavailable
+    from chalicelib.scoring.model import ModelRegistry
 
     try:
         return ModelRegistry(models_dir).get(name)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.domain.scoring_models import MODEL_NAMES
 from chalicelib.scoring import features as F
 from chalicelib.scoring import model
 
@@ -151,7 +152,7 @@ def figures(members: int = 100_000, repeat: int = 300) -> dict[str, Any]:
     started = time.perf_counter()
     native.library()                       # once per container (dlopen of libxgboost.so), not per model
     loads = {"c_library": round((time.perf_counter() - started) * 1000, 2)}
-    for name in model.MODEL_NAMES:
+    for name in MODEL_NAMES:
         fresh = model.ModelRegistry(model.registry().directory)
         loads[name] = round(fresh.get(name).load_ms, 2)
     churn = model.get("churn")

@@ -11,8 +11,7 @@ from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.access import ADMIN
 from chalicelib.domain.base import Strict
 from chalicelib.domain.outreach import OutcomeBody, OutreachCreate
-from chalicelib.scoring import thresholds
-from chalicelib.services import outreach, score_listing
+from chalicelib.services import outreach, score_listing, thresholds
 
 bp = Blueprint(__name__)
 

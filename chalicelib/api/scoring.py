@@ -27,7 +27,7 @@ class PrivacyBody(Strict):
 
 @endpoint(bp, "/v1/admin/members/{member_id}/scores", methods=["GET"], roles=ADMIN)
 def member_scores(ctx: RequestContext, member_id: str) -> Any:
-    from chalicelib.scoring import member_scores as scores
+    from chalicelib.services import member_scores as scores
 
     model.require_runtime()
     return scores.admin_scores(member_id, ctx.now, ctx.lang)
@@ -35,7 +35,7 @@ def member_scores(ctx: RequestContext, member_id: str) -> Any:
 
 @endpoint(bp, "/v1/me/insights", methods=["GET"], roles=SIGNED_IN)
 def my_insights(ctx: RequestContext) -> Any:
-    from chalicelib.scoring import member_scores as scores
+    from chalicelib.services import member_scores as scores
 
     model.require_runtime()
     return scores.my_insights(ctx.caller.member_id, ctx.now, ctx.lang)
@@ -43,7 +43,7 @@ def my_insights(ctx: RequestContext) -> Any:
 
 @endpoint(bp, "/v1/me/recommendations", methods=["GET"], roles=SIGNED_IN)
 def my_recommendations(ctx: RequestContext) -> Any:
-    from chalicelib.scoring import recommendations
+    from chalicelib.services import recommendations
 
     model.require_runtime()
     return recommendations.recommend(ctx.caller, ctx.now, ctx.lang)
@@ -51,21 +51,21 @@ def my_recommendations(ctx: RequestContext) -> Any:
 
 @endpoint(bp, "/v1/me/privacy", methods=["PUT"], roles=SIGNED_IN)
 def set_privacy(ctx: RequestContext) -> Any:
-    from chalicelib.scoring import privacy
+    from chalicelib.services import profiling_opt_out
 
-    return privacy.set_profiling(ctx.caller, ctx.body(PrivacyBody).profiling, ctx.now)
+    return profiling_opt_out.set_profiling(ctx.caller, ctx.body(PrivacyBody).profiling, ctx.now)
 
 
 @endpoint(bp, "/v1/me/privacy", methods=["GET"], roles=SIGNED_IN)
 def get_privacy(ctx: RequestContext) -> Any:
-    from chalicelib.scoring import privacy
+    from chalicelib.services import profiling_opt_out
 
-    return privacy.profiling_choice(ctx.caller)
+    return profiling_opt_out.profiling_choice(ctx.caller)
 
 
 @endpoint(bp, "/v1/admin/stations/{station_id}/forecast", methods=["GET"], roles=ADMIN)
 def station_forecast(ctx: RequestContext, station_id: str) -> Any:
-    from chalicelib.scoring import forecast
+    from chalicelib.services import station_forecast as forecast
 
     model.require_runtime()
     return forecast.station_forecast(station_id, ctx.query(ForecastQuery).days, ctx.now)
@@ -73,7 +73,7 @@ def station_forecast(ctx: RequestContext, station_id: str) -> Any:
 
 @endpoint(bp, "/v1/admin/employers/{employer_id}/risk", methods=["GET"], roles=ADMIN)
 def employer_risk(ctx: RequestContext, employer_id: str) -> Any:
-    from chalicelib.scoring import employer_risk as risk
+    from chalicelib.services import employer_risk as risk
 
     model.require_runtime()
     return risk.employer_risk(employer_id, ctx.now, ctx.lang)

@@ -30,15 +30,46 @@ WAITLIST_LEFT = "waitlist_leaves"
 # Each login or token refresh (the app coming back to the foreground after the 15-minute access token).
 APP_OPENED = "app_opens"
 
+# Service request (case) events: filed per category (request_filed), then its moves and what follows.
+REQUEST_REJECTED = "request_rejected"
+REQUEST_WITHDRAWN = "request_withdrawn"
+REQUEST_RESOLVED = "request_resolved"
+REQUEST_RATED = "request_ratings"
+REQUEST_ESCALATED = "request_escalations"
+REQUEST_ATTACHMENT_ADDED = "request_attachments"
+REQUEST_COMMENT_SENT = "request_comments_sent"
+REQUEST_COMMENT_RECEIVED = "request_comments_received"
+
+# Staff reached out to the member about their scores (not a scoring feature).
+OUTREACH_RECEIVED = "outreach_received"
+
 # Employer counters, kept under the subject `employer#<id>` in the same table (labour-risk features).
 EMPLOYER_RIGHTS_REQUEST = "rights_requests"    # a rights-protection request naming the employer
 EMPLOYER_MEMBER_JOINED = "members_joined"      # one of its workers became a union member
 EMPLOYER_MEMBER_LEFT = "members_left"          # one of its workers left the union or let membership lapse
 
 
+def request_filed(category: str) -> str:
+    """The event that counts filed requests of a service category, e.g. requests_hardship_aid."""
+    return f"requests_{category}"
+
+
+def request_moved(status: str) -> str:
+    """The event that counts requests reaching `status`, e.g. request_rejected."""
+    return f"request_{status}"
+
+
+EMPLOYER_PREFIX = "employer#"
+
+
 def employer_subject(employer_id: str) -> str:
     """The activity-table key under which an employer's weekly counters are kept."""
-    return f"employer#{employer_id}"
+    return f"{EMPLOYER_PREFIX}{employer_id}"
+
+
+def is_employer(subject_id: str) -> bool:
+    """An employer's counters (`employer#<id>`), not a member's."""
+    return subject_id.startswith(EMPLOYER_PREFIX)
 
 
 def week_counter(event: str, at: datetime) -> str:
@@ -66,9 +97,9 @@ def week_counter(event: str, at: datetime) -> str:
 # `hw`; it is still read, and a run rewrites it in format 2 the first time it scans it.
 SERVICE_EVENT_CATEGORIES: tuple[str, ...] = categories.COUNTED
 MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
-    "app_opens", "bookings", "checkins", "no_shows", "cancellations", "waitlist_joins",
-    *(f"requests_{c}" for c in SERVICE_EVENT_CATEGORIES),
-    "request_rejected", "request_withdrawn", "request_resolved", "request_ratings")
+    APP_OPENED, BOOKED, CHECKED_IN, NO_SHOW, CANCELLED, WAITLIST_JOINED,
+    *(request_filed(c) for c in SERVICE_EVENT_CATEGORIES),
+    REQUEST_REJECTED, REQUEST_WITHDRAWN, REQUEST_RESOLVED, REQUEST_RATED)
 EMPLOYER_HISTORY_EVENTS: tuple[str, ...] = (EMPLOYER_RIGHTS_REQUEST, EMPLOYER_MEMBER_JOINED, EMPLOYER_MEMBER_LEFT)
 HISTORY_WEEKS = 26
 HISTORY_MAX = 65535                        # a uint16 cell saturates instead of wrapping
@@ -79,7 +110,7 @@ _COUNTER = re.compile(r"^w(\d{4})_(\d{2})_([a-z][a-z0-9_]*)$")
 
 
 def history_events(subject_id: str) -> tuple[str, ...]:
-    return EMPLOYER_HISTORY_EVENTS if subject_id.startswith("employer#") else MEMBER_HISTORY_EVENTS
+    return EMPLOYER_HISTORY_EVENTS if is_employer(subject_id) else MEMBER_HISTORY_EVENTS
 
 
 def history_size(events: tuple[str, ...]) -> int:

@@ -13,7 +13,6 @@ from chalicelib.domain.errors import (
     RuleViolation,
     ValidationFailed,
 )
-from chalicelib.domain.station_errors import StationNotFound  # noqa: F401  (scoring/forecast.py imports it here)
 
 
 class StationInactive(RuleViolation, FieldRuleViolation):

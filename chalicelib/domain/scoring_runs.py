@@ -11,14 +11,16 @@ sets of finished and failed segments alone, so any order of (re)deliveries ends 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from chalicelib.domain.base import Out, Strict
-from chalicelib.domain.errors import Conflict, FieldIssue, RuleViolation
+from chalicelib.domain.scoring_models import CHURN, MemberModel
 
-BatchModel = Literal["churn", "service_demand"]
+BatchModel = MemberModel               # the models a run scores: one per member
 OPEN_STATUSES = ("queued", "running")
 RETRYABLE_STATUSES = ("partially_failed", "failed")
 
@@ -34,7 +36,52 @@ class RunListQuery(Strict):
 
 
 class SummaryQuery(Strict):
-    model: BatchModel = "churn"
+    model: BatchModel = CHURN
+
+
+class SegmentMessage(Strict):
+    """What a segment's queue message says: score segment `segment` of `total` for run `run_id`."""
+
+    run_id: str
+    segment: Annotated[int, Field(ge=0)]
+    total: Annotated[int, Field(ge=1)]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A scoring run as stored: its model, the instant it scores as of, and its progress sets."""
+
+    run_id: str
+    model: str
+    model_version: str
+    status: str
+    as_of: datetime
+    segments_total: int
+    done_segments: frozenset[int]
+    failed_segments: frozenset[int]
+    members_scored: int
+    scores_written: int
+    compacted: int
+    previous_run_id: str | None
+    created_by: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def counted(self, segment: int) -> bool:
+        """The segment is done or given up: a delivery of its message changes nothing."""
+        return segment in self.done_segments or segment in self.failed_segments
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """One segment of a run: done (with its aggregates) or failing (its last error, attempts so far)."""
+
+    segment: int
+    status: str
+    attempts: int
+    error: str | None
+    aggregates: dict[str, Any] | None
 
 
 class SegmentFailure(Out):
@@ -65,23 +112,6 @@ class RunOut(Out):
 
 class RunListOut(Out):
     items: list[RunOut]
-
-
-class RunInProgress(Conflict):
-    code = "run_in_progress"
-    zh = "该模型已有一个评分批次正在进行，请等待其完成"
-    en = "A scoring run of this model is still in progress; wait for it to finish"
-
-    def __init__(self, run_id: str) -> None:
-        super().__init__(details=[FieldIssue("model", "run_in_progress", f"批次 {run_id} 尚未结束",
-                                             f"run {run_id} has not finished yet")])
-        self.run_id = run_id
-
-
-class NothingToRetry(RuleViolation):
-    code = "nothing_to_retry"
-    zh = "该批次没有失败的分段，无需重试"
-    en = "This run has no failed segments to retry"
 
 
 def segment_count(item_count: int, per_segment: int, maximum: int) -> int:

@@ -1,4 +1,5 @@
-"""Scoring many members at once: one page of a segment's Scan in, the score items that changed out.
+"""Scoring many members at once: one page of a segment's Scan in, the scores that changed out (the
+store writes them).
 
 The page is activity items as the Scan returns them (DynamoDB's format), each carrying its member's
 profile mirror `p`, so features (`features.stored_member_matrix`, the same feature definition as online
@@ -17,21 +18,20 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.activity import PROFILE_ERASED, PROFILE_STAFF, profile_flags, unpack_profile
+from chalicelib.domain.scores import MemberScore
 from chalicelib.scoring import features
 from chalicelib.scoring.aggregates import Aggregates
 from chalicelib.scoring.digest import Previous
 from chalicelib.scoring.model import LoadedModel
 from chalicelib.scoring.reasons import MEMBER_FAMILIES, family_matrix, reasons_from_weights
-from chalicelib.store.scoring_tables import score_item
 
 Item = dict[str, Any]
-BATCH_MODELS = ("churn", "service_demand")
 _NOT_SCORED = PROFILE_STAFF | PROFILE_ERASED
 
 
 @dataclass(frozen=True)
 class PageOutcome:
-    writes: list[Item]              # low-level score items to put
+    writes: list[MemberScore]       # the scores to store (those that changed)
     scored: int                     # members scored on this page
     stored: tuple[list[Any], ...]   # what the score table holds for them afterwards (DigestBuilder.add's columns)
 
@@ -56,8 +56,9 @@ def tiers_of(probabilities: Any, thresholds: Mapping[str, float]) -> list[str]:
 
 
 def score_page(model: LoadedModel, thresholds: Mapping[str, float], items: Sequence[Item], previous: Previous, *,
-               run_id: str, as_of: datetime, scored_at: str, min_change: float, aggregates: Aggregates) -> PageOutcome:
-    """Score `items` (from `scorable`); `previous` holds their stored scores of this model, aligned."""
+               run_id: str, as_of: datetime, min_change: float, aggregates: Aggregates) -> PageOutcome:
+    """Score `items` (from `scorable`) as of `as_of` (the run's instant, also each score's time);
+    `previous` holds their stored scores of this model, aligned."""
     import numpy as np
 
     if not items:
@@ -94,13 +95,13 @@ def score_page(model: LoadedModel, thresholds: Mapping[str, float], items: Seque
         if top is not None and outputs:
             order = np.argsort(-predicted[i])
             ranked = [[outputs[j], round(float(predicted[i, j]), 4)] for j in order.tolist()]
-        writes.append(score_item(member_id=ids[i], model=model.name, probability=float(p[i]), tier=tiers[i],
-                                 reasons=reasons[i], outputs=ranked, city=profiles[i]["city"],
-                                 worker_group=profiles[i]["worker_group"], model_version=model.version,
-                                 run_id=run_id, scored_at=scored_at))
+        writes.append(MemberScore(member_id=ids[i], model=model.name, probability=float(p[i]), tier=tiers[i],
+                                  reasons=reasons[i], outputs=ranked, city=_text(profiles[i]["city"]),
+                                  worker_group=_text(profiles[i]["worker_group"]), model_version=model.version,
+                                  run_id=run_id, scored_at=as_of))
     codes = [[r[0] for r in reasons[i]] if i in reasons else previous.reasons[i] for i in range(len(ids))]
-    aggregates.add_rows(tiers, previous.tier, codes, [pr["worker_group"] for pr in profiles],
-                        [pr["city"] for pr in profiles])
+    aggregates.add_rows(tiers, previous.tier, codes, [_text(pr["worker_group"]) for pr in profiles],
+                        [_text(pr["city"]) for pr in profiles])
     aggregates.add_features(model.card.get("feature_distributions") or {}, model.feature_names, x)
     new = changed.tolist()
     stored = (ids, np.where(changed, p, previous.probability).tolist(),
@@ -108,6 +109,10 @@ def score_page(model: LoadedModel, thresholds: Mapping[str, float], items: Seque
               [model.version if c else v for v, c in zip(previous.version, new, strict=True)], codes,
               [generation(i) for i in items])
     return PageOutcome(writes, len(ids), stored)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 _FAMILY_MATRICES: dict[tuple[str, ...], Any] = {}

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.scoring_errors import ModelUnavailable
 from chalicelib.scoring.features import FEATURE_SETS, feature_hash
 
 if TYPE_CHECKING:
@@ -39,14 +39,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 PACKAGED_DIR = Path(__file__).resolve().parent.parent / "models"
-MODEL_NAMES = ("churn", "service_demand", "station_demand", "labour_risk")
-
-
-class ModelUnavailable(DomainError):
-    status = 503
-    code = "model_unavailable"
-    zh = "评分模型暂不可用，请联系管理员"
-    en = "The scoring model is not available; please tell an administrator"
 
 
 class ArtifactMismatch(Exception):

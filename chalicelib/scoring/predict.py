@@ -1,10 +1,9 @@
 """One prediction with its tier and reasons, for a single subject (online scoring)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chalicelib.scoring import thresholds
 from chalicelib.scoring.model import LoadedModel
 from chalicelib.scoring.reasons import Family, Reason, top_reasons
 from chalicelib.scoring.views import ReasonOut, RiskOut
@@ -12,7 +11,7 @@ from chalicelib.scoring.views import ReasonOut, RiskOut
 TIERS = ("low", "medium", "high")
 
 
-def tier_of(probability: float, thresholds: dict[str, float] | None) -> str:
+def tier_of(probability: float, thresholds: Mapping[str, float] | None) -> str:
     """The card's validation-chosen cut-offs: >= high -> high, >= medium -> medium, else low."""
     if not thresholds:
         return "low"
@@ -29,12 +28,13 @@ def reason_views(reasons: Sequence[Reason], lang: str, *, with_action: bool) -> 
     return [ReasonOut(**r.shown(lang, with_action=with_action)) for r in reasons]
 
 
-def risk(model: LoadedModel, x: Any, families: Sequence[Family], lang: str, *, with_action: bool = True) -> RiskOut:
-    """Probability, tier and top-3 reasons of a binary model for one row."""
+def risk(model: LoadedModel, x: Any, families: Sequence[Family], lang: str, *, thresholds: Mapping[str, float],
+         with_action: bool = True) -> RiskOut:
+    """Probability, tier (cut at `thresholds`, the ones in force) and top-3 reasons of a binary model for one row."""
     probability = float(model.predict(x)[0])
     contributions = model.contributions(x)[0][:-1]
     reasons = top_reasons(contributions, row_values(x, model.feature_names), families, model.feature_names)
-    return RiskOut(probability=round(probability, 4), tier=tier_of(probability, thresholds.current(model.name)),
+    return RiskOut(probability=round(probability, 4), tier=tier_of(probability, thresholds),
                    reasons=reason_views(reasons, lang, with_action=with_action), model_version=model.version)
 
 

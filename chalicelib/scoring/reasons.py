@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.categories import IN_A_SENTENCE
 from chalicelib.domain.members import CITIES
 from chalicelib.scoring.features import (
     CITY_CODES,
@@ -29,9 +30,7 @@ GROUP_NAMES = {"delivery_rider": ("外卖骑手", "delivery riders"), "courier":
                "factory_worker": ("工厂工人", "factory workers"), "construction_worker": ("建筑工人", "construction workers"),
                "domestic_worker": ("家政工", "domestic workers"), "sanitation_worker": ("环卫工人", "sanitation workers"),
                "migrant_worker": ("农民工", "migrant workers"), "other": ("其他职工", "other workers")}
-CATEGORY_NAMES = {"rights_protection": ("维权", "rights"), "training": ("培训", "training"),
-                  "certification": ("技能认证", "certification"), "employment": ("就业", "employment"),
-                  "hardship_aid": ("困难帮扶", "hardship aid"), "health": ("健康", "health")}
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {c: names for c, names in IN_A_SENTENCE.items()}   # in a sentence
 INDUSTRY_NAMES = {"delivery_platform": ("外卖配送", "food delivery"), "ride_hailing": ("网约车", "ride hailing"),
                   "logistics": ("物流快递", "logistics"), "manufacturing": ("制造业", "manufacturing"),
                   "construction": ("建筑业", "construction"), "sanitation": ("环卫", "sanitation"),
@@ -280,7 +279,8 @@ _TITLES: dict[str, tuple[str, str]] = {
     "membership": ("会员状态", "Membership status"), "new_member": ("新注册", "New to WorkerHome"),
     "employer": ("未填工作单位", "No employer on file"), "worker_group": ("所属工种", "Worker group"),
     "city": ("所在城市", "City"),
-    **{f"requests_{c}": (f"近期有{zh}需求", f"Recent {en} requests") for c, (zh, en) in CATEGORY_NAMES.items()},
+    **{f"requests_{c}": (f"近期有{CATEGORY_NAMES[c][0]}需求", f"Recent {CATEGORY_NAMES[c][1]} requests")
+       for c in SERVICE_CATEGORIES},
     "rights_requests": ("职工维权求助", "Rights requests from its workers"), "turnover": ("会员流失", "Members leaving"),
     "no_union": ("未建工会", "No union branch"), "industry": ("行业风险", "Industry risk"),
 }

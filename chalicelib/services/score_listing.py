@@ -5,9 +5,8 @@ Query, newest scores only, never a Scan:
   - with `tier`: one Query on that tier, descending probability;
   - without: high, then medium, then low - a page that empties one tier goes on into the next
     (one more Query per tier crossed).
-`city` and `group` are filter expressions on that Query: DynamoDB reads index items they then
-drop (and counts them against the Query's Limit), so a filtered page reads ahead (Limit = 5 x what
-is still missing, at most 500) and keeps querying until `limit` items are found or the tier ends.
+`city` and `group` filter that Query (store.scores reads ahead while they thin a page), until
+`limit` items are found or the tier ends.
 The next page's place travels in an opaque cursor signed with the token key ring, bound to the
 query's model and filters; a forged, altered, expired or foreign cursor is 400 naming `cursor`.
 
@@ -22,25 +21,27 @@ from typing import Annotated, Any, get_args
 from pydantic import Field, field_validator
 
 from chalicelib.domain.base import Out, Strict
-from chalicelib.domain.errors import FieldIssue, RuleViolation, ValidationFailed
+from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.members import CITIES, WorkerGroup
+from chalicelib.domain.scores import MemberScore
+from chalicelib.domain.scoring_errors import BadCursor, UnknownChoice
+from chalicelib.domain.scoring_models import CHURN, MEMBER_MODELS
 from chalicelib.scoring.reasons import CATEGORY_NAMES, EMPLOYER_FAMILIES, MEMBER_FAMILIES
 from chalicelib.scoring.views import ReasonOut
 from chalicelib.services import signed_claims
+from chalicelib.store import scores as store
+from chalicelib.store.base import iso
 from chalicelib.store.member_names import masked_names
-from chalicelib.store.scoring_tables import ScoreRecord, tier_key
 
-MEMBER_MODELS: tuple[str, ...] = ("churn", "service_demand")       # the models scored per member
 TIERS_DESC: tuple[str, ...] = ("high", "medium", "low")
 GROUPS: tuple[str, ...] = get_args(WorkerGroup)
 CURSOR_TYP = "score_cursor"
 CURSOR_TTL = timedelta(hours=24)
-READ_AHEAD, MAX_PAGE = 5, 500
 ACTIONS: dict[str, tuple[str, str]] = {f.code: f.action for f in (*MEMBER_FAMILIES, *EMPLOYER_FAMILIES)}
 
 
 class ScoreQuery(Strict):
-    model: Annotated[str, Field(max_length=40)] = "churn"
+    model: Annotated[str, Field(max_length=40)] = CHURN
     tier: Annotated[str, Field(max_length=20)] | None = None
     city: Annotated[str, Field(max_length=20)] | None = None
     group: Annotated[str, Field(max_length=40)] | None = None
@@ -81,18 +82,6 @@ class ScorePage(Out):
     next_cursor: str | None
 
 
-class UnknownChoice(RuleViolation):
-    code = "unknown_value"
-    zh = "不支持的取值"
-    en = "Unknown value"
-
-
-class BadCursor(ValidationFailed):
-    def __init__(self) -> None:
-        super().__init__(details=[FieldIssue("cursor", "invalid_cursor", "翻页标记无效或已过期，请从第一页重新开始",
-                                             "is not valid or has expired; start again from the first page")])
-
-
 def check_choices(q: ScoreQuery) -> None:
     """422 naming each filter whose value is not one we know."""
     issues = [FieldIssue(field, "unknown_value", f"取值应为 {', '.join(allowed)}", f"must be one of {', '.join(allowed)}")
@@ -114,32 +103,13 @@ def _read_cursor(q: ScoreQuery, now: datetime) -> tuple[str, dict[str, Any] | No
     start, tier = claims.get("k"), claims["t"]
     if claims["q"] != _bound(q) or tier not in TIERS_DESC or (q.tier and tier != q.tier):
         raise BadCursor()
-    if start is not None and not (isinstance(start, dict) and set(start) <= {"member_id", "model", "tier_key",
-                                                                               "probability"}):
+    if start is not None and not (isinstance(start, dict) and set(start) <= store.START_KEYS):
         raise BadCursor()
     return tier, start
 
 
 def _cursor(q: ScoreQuery, tier: str, start: dict[str, Any] | None, now: datetime) -> str:
     return signed_claims.sign(CURSOR_TYP, {"q": _bound(q), "t": tier, "k": start}, now=now, expires=now + CURSOR_TTL)
-
-
-def _tier_page(model: str, tier: str, q: ScoreQuery, want: int, start: dict[str, Any] | None
-               ) -> tuple[list[ScoreRecord], dict[str, Any] | None]:
-    """Up to `want` scores of one tier, highest first, from `start`; and where the next read starts
-    (None: the tier is done). PynamoDB keeps querying while filters thin a page, and resumes after
-    the last item returned when it stops inside a page."""
-    wanted = None
-    if q.city:
-        wanted = ScoreRecord.city == q.city
-    if q.group:
-        group = ScoreRecord.worker_group == q.group
-        wanted = group if wanted is None else wanted & group
-    found = ScoreRecord.tier_index.query(tier_key(model, tier), scan_index_forward=False, filter_condition=wanted,
-                                         limit=want, last_evaluated_key=start,
-                                         page_size=want if wanted is None else min(want * READ_AHEAD, MAX_PAGE))
-    items = list(found)
-    return items, found.last_evaluated_key
 
 
 def _reasons(stored: list[list[Any]] | None, lang: str) -> list[ReasonOut]:
@@ -163,10 +133,11 @@ def scores(q: ScoreQuery, now: datetime, lang: str) -> ScorePage:
     check_choices(q)
     tier, start = _read_cursor(q, now) if q.cursor else (q.tier or TIERS_DESC[0], None)
     tiers = (tier,) if q.tier else TIERS_DESC[TIERS_DESC.index(tier):]
-    records: list[ScoreRecord] = []
+    records: list[MemberScore] = []
     next_cursor = None
     for i, t in enumerate(tiers):
-        got, resume = _tier_page(q.model, t, q, q.limit - len(records), start if i == 0 else None)
+        got, resume = store.tier_page(q.model, t, q.limit - len(records), start if i == 0 else None, city=q.city,
+                                      group=q.group)
         records += got
         if len(records) == q.limit:
             if resume is not None:
@@ -176,7 +147,7 @@ def scores(q: ScoreQuery, now: datetime, lang: str) -> ScorePage:
             break
     names = masked_names({r.member_id for r in records})
     items = [ScoreItem(member_id=r.member_id, name=names.get(r.member_id) if names.get(r.member_id) != "—" else None,
-                       model=r.model, probability=float(r.probability), tier=r.tier, reasons=_reasons(r.reasons, lang),
+                       model=r.model, probability=r.probability, tier=r.tier, reasons=_reasons(r.reasons, lang),
                        outputs=_outputs(r.outputs, lang), city=r.city, worker_group=r.worker_group,
-                       model_version=r.model_version, run_id=r.run_id, scored_at=r.scored_at) for r in records]
+                       model_version=r.model_version, run_id=r.run_id, scored_at=iso(r.scored_at)) for r in records]
     return ScorePage(model=q.model, tier=q.tier, items=items, next_cursor=next_cursor)

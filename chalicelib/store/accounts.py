@@ -21,7 +21,8 @@ from pynamodb.models import Model
 from chalicelib.domain.members import SEALED_FIELDS, Member, RefreshSession
 from chalicelib.domain.otp import OtpState
 from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
-from chalicelib.store.activity import ActivityRecord, profile_action
+from chalicelib.store.activity import profile_action
+from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.base import expiry, instant, iso, transaction
 from chalicelib.store.transact import Cancelled, NamedTransaction
 

@@ -57,6 +57,11 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
 
 
+def parse_iso(stamp: str) -> datetime:
+    """A stored stamp (iso's output, or any ISO 8601 with `Z` or an offset) as an aware datetime."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 def expiry(epoch_seconds: float) -> datetime:
     """The value for a TTLAttribute: DynamoDB deletes the item some time after this moment."""
     return datetime.fromtimestamp(epoch_seconds, tz=UTC)

@@ -5,18 +5,16 @@ from __future__ import annotations
 from pynamodb.models import Model
 
 from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
-from chalicelib.store.activity import ActivityRecord
+from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.employer_tables import EmployerRecord
 from chalicelib.store.idempotency_tables import IdempotencyRecord
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
-from chalicelib.store.model_settings import ModelSetting
 from chalicelib.store.outreach_tables import OutreachRecord
-from chalicelib.store.privacy_prefs import PrivacyPreference
 from chalicelib.store.scenario_tables import ScenarioRecord
-from chalicelib.store.scoring_tables import ScoreRecord, ScoringRun, SegmentResult
+from chalicelib.store.scoring_tables import ModelSetting, PrivacyPreference, ScoreRecord, ScoringRun, SegmentResult
 from chalicelib.store.sms_tables import OutboxMessage
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 

@@ -1,8 +1,8 @@
 """Scoring runs and their segments: every progress step is one conditional write, so redelivered,
 duplicated or out-of-order segment messages cannot count twice.
 
-  complete_segment   one TransactWriteItems: the run's done set gains the segment (condition: not in it
-                     yet, and not in the failed set) + the segment's result item
+  complete_segment   in a unit of work: the run's done set gains the segment (condition PROGRESS: not in
+                     it yet, and not in the failed set) + the segment's result item
   fail_attempt       the segment's last error and attempt count (not once it is done)
   give_up_segment    the run's failed set gains the segment (condition: not done)
   settle             status from the sets, written only if it changes (condition on the status read)
@@ -10,48 +10,85 @@ duplicated or out-of-order segment messages cannot count twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
-from chalicelib.domain.scoring_runs import OPEN_STATUSES, RETRYABLE_STATUSES, status_of
+from chalicelib.domain.scoring_runs import OPEN_STATUSES, RETRYABLE_STATUSES, Run, SegmentState, status_of
+from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.scoring_tables import ScoringRun, SegmentResult
-from chalicelib.store.transact import Cancelled, NamedTransaction
+from chalicelib.store.transact import NamedTransaction
+
+PROGRESS = "progress"
+"""complete_segment's update of the run: fails when the segment was counted already (done or given up)."""
 
 
 def _conditional(exc: UpdateError) -> bool:
     return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
-def create(run: ScoringRun) -> None:
-    run.save(condition=ScoringRun.run_id.does_not_exist())
+def _stamp(value: str | None) -> datetime | None:
+    return parse_iso(value) if value else None
 
 
-def get(run_id: str, *, consistent: bool = False) -> ScoringRun | None:
+def run_of(record: ScoringRun) -> Run:
+    return Run(run_id=record.run_id, model=record.model, model_version=record.model_version, status=record.status,
+               as_of=parse_iso(record.as_of), segments_total=int(record.segments_total),
+               done_segments=frozenset(int(s) for s in record.done_segments or ()),
+               failed_segments=frozenset(int(s) for s in record.failed_segments or ()),
+               members_scored=int(record.members_scored or 0), scores_written=int(record.scores_written or 0),
+               compacted=int(record.compacted or 0), previous_run_id=record.previous_run_id,
+               created_by=record.created_by, created_at=parse_iso(record.created_at),
+               started_at=_stamp(record.started_at), finished_at=_stamp(record.finished_at))
+
+
+def segment_of(record: SegmentResult) -> SegmentState:
+    return SegmentState(segment=int(record.segment), status=record.status, attempts=int(record.attempts or 0),
+                        error=record.error, aggregates=record.aggregates)
+
+
+def create(run: Run) -> None:
+    """Put a new run (queued, nothing counted yet)."""
+    ScoringRun(run.run_id, model=run.model, model_version=run.model_version, status=run.status,
+               as_of=iso(run.as_of), segments_total=run.segments_total, members_scored=0, scores_written=0,
+               created_by=run.created_by, created_at=iso(run.created_at),
+               previous_run_id=run.previous_run_id).save(condition=ScoringRun.run_id.does_not_exist())
+
+
+def _get(run_id: str, *, consistent: bool = False) -> ScoringRun | None:
     try:
         return ScoringRun.get(run_id, consistent_read=consistent)
     except DoesNotExist:
         return None
 
 
-def latest(model: str, limit: int = 20) -> list[ScoringRun]:
+def get(run_id: str, *, consistent: bool = False) -> Run | None:
+    """One GetItem."""
+    found = _get(run_id, consistent=consistent)
+    return run_of(found) if found is not None else None
+
+
+def latest(model: str, limit: int = 20) -> list[Run]:
     """The model's runs, newest first: one Query."""
-    return list(ScoringRun.model_index.query(model, scan_index_forward=False, limit=limit))
+    return [run_of(r) for r in ScoringRun.model_index.query(model, scan_index_forward=False, limit=limit)]
 
 
-def segments(run_id: str) -> list[SegmentResult]:
+def segments(run_id: str) -> list[SegmentState]:
     """Every segment item of a run (done and failing): one Query (pages beyond 1 MB followed)."""
-    return list(SegmentResult.query(run_id))
+    return [segment_of(r) for r in SegmentResult.query(run_id)]
 
 
-def mark_started(run: ScoringRun, at_iso: str) -> None:
+def mark_started(run: Run, at: datetime) -> None:
     """queued -> running, once; later calls change nothing."""
     if run.started_at:
         return
     try:
-        run.update(actions=[ScoringRun.started_at.set(at_iso), ScoringRun.status.set("running")],
-                   condition=ScoringRun.started_at.does_not_exist() & ScoringRun.status.is_in(*OPEN_STATUSES))
+        ScoringRun(run.run_id).update(
+            actions=[ScoringRun.started_at.set(iso(at)), ScoringRun.status.set("running")],
+            condition=ScoringRun.started_at.does_not_exist() & ScoringRun.status.is_in(*OPEN_STATUSES))
     except UpdateError as exc:
         if not _conditional(exc):
             raise
@@ -61,31 +98,26 @@ def _not_in(attribute: Any, segment: int) -> Condition:
     return attribute.does_not_exist() | ~attribute.contains(segment)
 
 
-def complete_segment(run_id: str, result: SegmentResult, *, members: int, written: int, compacted: int = 0) -> bool:
-    """Count a finished segment once. False: it was already counted (a duplicate delivery)."""
-    run = ScoringRun(run_id)
-    tx = NamedTransaction()
-    tx.update("progress", run, [ScoringRun.done_segments.add({result.segment}),
-                                ScoringRun.members_scored.add(members), ScoringRun.scores_written.add(written),
-                                ScoringRun.compacted.add(compacted)],
-              condition=ScoringRun.run_id.exists() & _not_in(ScoringRun.done_segments, result.segment)
-              & _not_in(ScoringRun.failed_segments, result.segment))
-    tx.put("segment", result)
-    try:
-        tx.commit()
-    except Cancelled as exc:
-        if "progress" in exc:
-            return False
-        raise
-    return True
+def complete_segment(tx: NamedTransaction, run_id: str, segment: int, *, members: int, written: int, compacted: int,
+                     aggregates: dict[str, Any], at: datetime) -> None:
+    """Count a finished segment once (condition PROGRESS: not done and not given up yet) and store its
+    result item with its aggregates, in `tx`."""
+    tx.update(PROGRESS, ScoringRun(run_id), [ScoringRun.done_segments.add({segment}),
+                                             ScoringRun.members_scored.add(members),
+                                             ScoringRun.scores_written.add(written),
+                                             ScoringRun.compacted.add(compacted)],
+              condition=ScoringRun.run_id.exists() & _not_in(ScoringRun.done_segments, segment)
+              & _not_in(ScoringRun.failed_segments, segment))
+    tx.put("segment", SegmentResult(run_id, segment, status="done", members=members, written=written,
+                                    compacted=compacted, aggregates=aggregates, updated_at=iso(at)))
 
 
-def fail_attempt(run_id: str, segment: int, error: str, at_iso: str) -> None:
+def fail_attempt(run_id: str, segment: int, error: str, at: datetime) -> None:
     """Remember a failed attempt (the message will be delivered again, or go to the dead-letter queue)."""
     item = SegmentResult(run_id, segment)
     try:
         item.update(actions=[SegmentResult.status.set("failing"), SegmentResult.error.set(error[:500]),
-                             SegmentResult.attempts.add(1), SegmentResult.updated_at.set(at_iso)],
+                             SegmentResult.attempts.add(1), SegmentResult.updated_at.set(iso(at))],
                     condition=SegmentResult.status.does_not_exist() | (SegmentResult.status != "done"))
     except UpdateError as exc:
         if not _conditional(exc):
@@ -104,36 +136,34 @@ def give_up_segment(run_id: str, segment: int) -> bool:
     return True
 
 
-def settle(run_id: str, at_iso: str) -> ScoringRun | None:
+def settle(run_id: str, at: datetime) -> None:
     """Write the status the segment sets imply (and finished_at when it becomes final). Reads the run
     consistently; the write is conditional on the status read, so concurrent settles agree."""
-    run = get(run_id, consistent=True)
+    run = _get(run_id, consistent=True)
     if run is None:
-        return None
+        return
     new = status_of(int(run.segments_total), len(run.done_segments or ()), len(run.failed_segments or ()),
                     bool(run.started_at))
     if new == run.status:
-        return run
-    actions = [ScoringRun.status.set(new)]
+        return
+    actions: list[Action] = [ScoringRun.status.set(new)]
     if new not in OPEN_STATUSES:
-        actions.append(ScoringRun.finished_at.set(at_iso))
+        actions.append(ScoringRun.finished_at.set(iso(at)))
     try:
         run.update(actions=actions, condition=ScoringRun.status == run.status)
     except UpdateError as exc:
         if not _conditional(exc):
             raise
-        return get(run_id, consistent=True)
-    return run
 
 
-def reopen(run: ScoringRun, failed: Iterable[int]) -> bool:
+def reopen(run: Run, failed: Iterable[int]) -> bool:
     """Take `failed` segments out of the failed set to queue them again; False if the run changed."""
     segs = set(failed)
     try:
-        run.update(actions=[ScoringRun.failed_segments.delete(segs), ScoringRun.status.set("running"),
-                            ScoringRun.finished_at.remove()],
-                   condition=ScoringRun.status.is_in(*RETRYABLE_STATUSES) & ScoringRun.failed_segments.contains(
-                       min(segs)))
+        ScoringRun(run.run_id).update(
+            actions=[ScoringRun.failed_segments.delete(segs), ScoringRun.status.set("running"),
+                     ScoringRun.finished_at.remove()],
+            condition=ScoringRun.status.is_in(*RETRYABLE_STATUSES) & ScoringRun.failed_segments.contains(min(segs)))
     except UpdateError as exc:
         if _conditional(exc):
             return False

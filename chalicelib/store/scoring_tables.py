@@ -1,4 +1,5 @@
-"""Batch scoring: runs, their per-segment results, and the latest score of each member per model.
+"""Scoring's tables: runs and their segments, the latest score of each member per model, and the
+admins' and members' choices scoring reads (tier overrides, profiling opt-outs).
 
 scoring_runs (run_id)
     model_index  (model, created_at)          the runs of a model, newest first (history, "previous run")
@@ -9,19 +10,23 @@ scoring_segments (run_id, segment)            per segment: when done, its counts
 scores (member_id, model)                     the member's latest score for a model; rewritten only when it
                                               changed, so a nightly run writes a fraction of the members
     tier_index   (tier_key = "<model>#<tier>", probability)   highest risk first, per model and tier
+model_settings (model)                        an admin's tier thresholds for a model (store.model_settings)
+privacy_prefs (member_id)                     a member's choice about profiling (store.privacy_prefs)
 
-Score items are written by the batch scorer with BatchWriteItem (low-level items built by `score_item`
-below), so the attribute names here and there are one definition.
+Score items are written by batch scoring with BatchWriteItem (low-level items built by `score_item`
+below from the domain's MemberScore), so the attribute names here and there are one definition.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, NumberSetAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, NumberSetAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.store.base import index_meta, table_meta
+from chalicelib.domain.scores import MemberScore
+from chalicelib.store.base import index_meta, iso, parse_iso, table_meta
 
 RUN_STATUSES = ("queued", "running", "succeeded", "partially_failed", "failed")
 
@@ -90,26 +95,47 @@ class ScoreRecord(Model):
     tier_index = ScoresByTier()
 
 
+class ModelSetting(Model):
+    Meta = table_meta("model_settings")
+    model = UnicodeAttribute(hash_key=True)
+    medium = NumberAttribute()
+    high = NumberAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class PrivacyPreference(Model):
+    Meta = table_meta("privacy_prefs")
+    member_id = UnicodeAttribute(hash_key=True)
+    profiling = BooleanAttribute(default=True)
+    updated_at = UnicodeAttribute()
+
+
 def tier_key(model: str, tier: str) -> str:
     return f"{model}#{tier}"
 
 
-def score_item(*, member_id: str, model: str, probability: float, tier: str, reasons: list[list[Any]],
-               outputs: list[list[Any]] | None, city: str | None, worker_group: str | None, model_version: str,
-               run_id: str, scored_at: str) -> dict[str, Any]:
+def score_item(score: MemberScore) -> dict[str, Any]:
     """The low-level DynamoDB item of a ScoreRecord (for BatchWriteItem), attribute for attribute."""
-    import json
-
     item: dict[str, Any] = {
-        "member_id": {"S": member_id}, "model": {"S": model}, "probability": {"N": repr(round(probability, 4))},
-        "tier": {"S": tier}, "tier_key": {"S": tier_key(model, tier)},
-        "reasons": {"S": json.dumps(reasons, separators=(",", ":"))},
-        "model_version": {"S": model_version}, "run_id": {"S": run_id}, "scored_at": {"S": scored_at},
+        "member_id": {"S": score.member_id}, "model": {"S": score.model},
+        "probability": {"N": repr(round(score.probability, 4))},
+        "tier": {"S": score.tier}, "tier_key": {"S": tier_key(score.model, score.tier)},
+        "reasons": {"S": json.dumps(score.reasons, separators=(",", ":"))},
+        "model_version": {"S": score.model_version}, "run_id": {"S": score.run_id},
+        "scored_at": {"S": iso(score.scored_at)},
     }
-    if outputs is not None:
-        item["outputs"] = {"S": json.dumps(outputs, separators=(",", ":"))}
-    if city:
-        item["city"] = {"S": city}
-    if worker_group:
-        item["worker_group"] = {"S": worker_group}
+    if score.outputs is not None:
+        item["outputs"] = {"S": json.dumps(score.outputs, separators=(",", ":"))}
+    if score.city:
+        item["city"] = {"S": score.city}
+    if score.worker_group:
+        item["worker_group"] = {"S": score.worker_group}
     return item
+
+
+def score_of(record: ScoreRecord) -> MemberScore:
+    return MemberScore(member_id=record.member_id, model=record.model, probability=float(record.probability),
+                       tier=record.tier, reasons=record.reasons, outputs=record.outputs, city=record.city,
+                       worker_group=record.worker_group, model_version=record.model_version,
+                       run_id=record.run_id, scored_at=parse_iso(record.scored_at))

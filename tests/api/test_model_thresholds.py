@@ -88,9 +88,9 @@ def test_workers_and_staff_may_not_change_thresholds(api, worker):
 
 
 def test_a_change_stored_elsewhere_is_used_after_the_ttl(aws, clock):
-    from chalicelib.scoring import thresholds
+    from chalicelib.services import thresholds
     from chalicelib.store.base import iso
-    from chalicelib.store.model_settings import ModelSetting
+    from chalicelib.store.scoring_tables import ModelSetting
 
     assert thresholds.current("churn") == card("churn")["thresholds"]
     ModelSetting("churn", medium=0.3, high=0.8, updated_at=iso(clock.now()), updated_by="another-container").save()
@@ -101,7 +101,7 @@ def test_a_change_stored_elsewhere_is_used_after_the_ttl(aws, clock):
 
 
 def test_a_change_made_here_is_used_at_once_by_online_scoring(api, admin, clock):
-    from chalicelib.scoring import thresholds
+    from chalicelib.services import thresholds
 
     worker = new_worker(api)
     backdate(worker.member_id, 52)

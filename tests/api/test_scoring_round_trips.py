@@ -5,6 +5,7 @@ member scores / insights   GetItem member + GetItem activity + GetItem privacy c
                            + GetItem thresholds in force (once a minute per container and model)
 employer risk              GetItem employer + GetItem employer activity
 station forecast           GetItem station + one Query (the last 29 days of slots)
+profiling choice           one TransactWriteItems (the choice, the activity flag, deleted scores, the audit entry)
 recommendations            the three GetItems + Query scenario catalogue + Query past bookings
                            + Query city index + BatchGetItem stations + one slots Query per station
 """
@@ -30,3 +31,15 @@ def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, emp
         {"GetItem": 1, "Query": 1}
     assert measure(calls, lambda: api.as_(worker).get("/v1/me/recommendations")) == \
         {"GetItem": 3, "Query": 3 + 2, "BatchGetItem": 1}
+
+
+def test_a_profiling_choice_is_one_transaction_with_its_audit_entry(api, worker, calls):
+    from chalicelib.store import audit
+
+    assert measure(calls, lambda: api.as_(worker).put("/v1/me/privacy", {"profiling": False})) == \
+        {"TransactWriteItems": 1}
+    assert measure(calls, lambda: api.as_(worker).put("/v1/me/privacy", {"profiling": True})) == \
+        {"TransactWriteItems": 1}
+    trail = audit.trail(f"member#{worker.member_id}")            # both at the same (fake) instant
+    assert sorted(e.action for e in trail) == ["profiling_off", "profiling_on"]
+    assert {e.actor for e in trail} == {worker.member_id}

@@ -177,10 +177,10 @@ def test_a_failing_segment_goes_to_the_dead_letter_queue_and_only_it_is_retried(
     real = scoring_runs._score_segment
     broken = {1}
 
-    def flaky(run, segment, client, sleep):
+    def flaky(run, segment, io):
         if segment in broken:
             raise RuntimeError("disk on fire")
-        return real(run, segment, client, sleep)
+        return real(run, segment, io)
 
     monkeypatch.setattr(scoring_runs, "_score_segment", flaky)
     run = start(api, admin, segments=3)

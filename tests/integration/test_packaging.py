@@ -180,11 +180,12 @@ LAMBDA_SMOKE = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
 import numpy as np
+from chalicelib.domain.scoring_models import MODEL_NAMES
 from chalicelib.scoring import model, native
 
 registry = model.ModelRegistry(model.PACKAGED_DIR)
 out = {"library": str(registry.runtime().path), "models": {}}
-for name in model.MODEL_NAMES:
+for name in MODEL_NAMES:
     loaded = registry.get(name)
     x = np.zeros((1, len(loaded.feature_names)), dtype=np.float32)
     x[0, 1] = np.nan

@@ -71,10 +71,10 @@ def stored_history(n: int, seed: int) -> tuple[list[dict], list[dict], list[dict
 def write(members: list[dict], activity: list[dict], outreach: list[dict]) -> None:
     """Through the store's own models and the raw item shape activity.record leaves."""
     from chalicelib.store.accounts_tables import MemberRecord as Member
-    from chalicelib.store.activity import ActivityRecord
+    from chalicelib.store.activity_tables import ActivityRecord
     from chalicelib.store.bulk import typed_item
     from chalicelib.store.outreach_tables import OutreachRecord
-    from chalicelib.store.privacy_prefs import PrivacyPreference
+    from chalicelib.store.scoring_tables import PrivacyPreference
 
     with Member.batch_write() as batch:
         for m in members:
@@ -96,9 +96,9 @@ def moto_world(members: list[dict], activity: list[dict], outreach: list[dict]):
     from moto import mock_aws
 
     from chalicelib.store.accounts_tables import MemberRecord as Member
-    from chalicelib.store.activity import ActivityRecord
+    from chalicelib.store.activity_tables import ActivityRecord
     from chalicelib.store.outreach_tables import OutreachRecord
-    from chalicelib.store.privacy_prefs import PrivacyPreference
+    from chalicelib.store.scoring_tables import PrivacyPreference
 
     with mock_aws():
         for model in (Member, ActivityRecord, OutreachRecord, PrivacyPreference):

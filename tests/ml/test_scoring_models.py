@@ -8,6 +8,8 @@ import json
 import numpy as np
 import pytest
 
+from chalicelib.domain.scoring_errors import ModelUnavailable
+from chalicelib.domain.scoring_models import MODEL_NAMES
 from chalicelib.scoring import features as F
 from chalicelib.scoring import model
 from ml import datasets
@@ -21,7 +23,7 @@ def card(name: str) -> dict:
     return json.loads((model.PACKAGED_DIR / name / "card.json").read_text())
 
 
-@pytest.mark.parametrize("name", model.MODEL_NAMES)
+@pytest.mark.parametrize("name", MODEL_NAMES)
 def test_cards_describe_their_artifacts(name):
     import xgboost
 
@@ -102,7 +104,7 @@ def test_a_card_for_other_features_is_refused(tmp_path):
     c = json.loads((tmp_path / "labour_risk" / "card.json").read_text())
     c["feature_names"] = c["feature_names"][:-1]
     (tmp_path / "labour_risk" / "card.json").write_text(json.dumps(c))
-    with pytest.raises(model.ModelUnavailable):
+    with pytest.raises(ModelUnavailable):
         model.ModelRegistry(tmp_path).get("labour_risk")
     with pytest.raises(model.ArtifactMismatch, match="retrain"):
         model.check_card(c)

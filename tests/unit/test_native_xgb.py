@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from chalicelib.domain.scoring_errors import ModelUnavailable
+from chalicelib.domain.scoring_models import MODEL_NAMES
 from chalicelib.scoring import model, native
 
 ROWS_TOLERANCE = 1e-6
@@ -72,7 +74,7 @@ def reference(name: str) -> Any:
     return booster
 
 
-@pytest.mark.parametrize("name", model.MODEL_NAMES)
+@pytest.mark.parametrize("name", MODEL_NAMES)
 def test_native_predictions_and_contributions_equal_the_python_package(name, library):
     import xgboost as xgb
 
@@ -164,7 +166,7 @@ def copy_of(name: str, directory: Path) -> Path:
 def test_a_model_file_its_card_does_not_vouch_for_never_reaches_xgboost(tmp_path):
     folder = copy_of("churn", tmp_path)
     (folder / "model.ubj").write_bytes(raw_model("churn")[:6983])       # a cut that segfaults XGBoost 3.2
-    with pytest.raises(model.ModelUnavailable) as err:
+    with pytest.raises(ModelUnavailable) as err:
         model.ModelRegistry(tmp_path).get("churn")
     assert isinstance(err.value.__cause__, model.ArtifactMismatch)
     assert "not the file its card describes" in str(err.value.__cause__)
@@ -175,7 +177,7 @@ def test_a_card_without_a_checksum_is_refused(tmp_path):
     c = card("churn")
     del c["model_sha256"]
     (folder / "card.json").write_text(json.dumps(c))
-    with pytest.raises(model.ModelUnavailable) as err:
+    with pytest.raises(ModelUnavailable) as err:
         model.ModelRegistry(tmp_path).get("churn")
     assert "no model_sha256" in str(err.value.__cause__)
 
@@ -187,7 +189,7 @@ def test_a_model_file_xgboost_rejects_is_refused_as_unavailable(tmp_path):
     c = card("churn")
     c["model_sha256"] = hashlib.sha256(broken).hexdigest()    # the card vouches for it: only XGBoost objects
     (folder / "card.json").write_text(json.dumps(c))
-    with pytest.raises(model.ModelUnavailable) as err:
+    with pytest.raises(ModelUnavailable) as err:
         model.ModelRegistry(tmp_path).get("churn")
     assert isinstance(err.value.__cause__, native.XGBoostError)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections import Counter
 
 from chalicelib.scoring.features import EMPLOYER_FEATURES, MEMBER_FEATURES, NONE_WEEKS
-from chalicelib.scoring.forecast import poisson_quantile
 from chalicelib.scoring.predict import tier_of
 from chalicelib.scoring.reasons import EMPLOYER_FAMILIES, MEMBER_FAMILIES, top_reasons
+from chalicelib.services.station_forecast import poisson_quantile
 
 
 def test_every_feature_belongs_to_exactly_one_family():

@@ -6,36 +6,44 @@ Reads: GetItem member + GetItem activity + GetItem privacy choice, issued at onc
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.scoring_inputs import MemberProfile
+from chalicelib.domain.scoring_models import CHURN, SERVICE_DEMAND
 from chalicelib.scoring import features, model
 from chalicelib.scoring.predict import per_output, reason_views, risk
 from chalicelib.scoring.reasons import CATEGORY_NAMES, MEMBER_FAMILIES
-from chalicelib.scoring.views import DemandOut, InsightsOut, MemberScoresOut
-from chalicelib.store import accounts, privacy_prefs, scoring_inputs
-from chalicelib.store.accounts_tables import MemberRecord as Member
+from chalicelib.scoring.views import DemandOut, InsightsOut, MemberScoresOut, RiskOut
+from chalicelib.services import thresholds
+from chalicelib.store import privacy_prefs, scoring_inputs
 from chalicelib.store.base import iso
 from chalicelib.store.parallel import concurrently
 
 
-def member_inputs(member_id: str) -> tuple[Member, dict[str, Any] | None, bool]:
+def member_inputs(member_id: str) -> tuple[MemberProfile, dict[str, Any] | None, bool]:
     """The member, their activity item and whether they allow profiling (3 GetItems at once)."""
     member, record, allowed = concurrently(lambda read: read(), [
-        lambda: accounts.get_member(member_id), lambda: scoring_inputs.activity_item(member_id),
+        lambda: scoring_inputs.member_profile(member_id), lambda: scoring_inputs.activity_item(member_id),
         lambda: privacy_prefs.profiling_allowed(member_id)])
-    if member is None or member.status == "erased":
+    if not isinstance(member, MemberProfile) or member.erased:
         raise NotFound()
-    return member, record, allowed
+    return member, cast("dict[str, Any] | None", record), bool(allowed)
 
 
-def member_row(member: Member, record: dict[str, Any] | None, now: datetime) -> Any:
+def member_row(member: MemberProfile, record: dict[str, Any] | None, now: datetime) -> Any:
     return features.member_matrix([features.profile_of(member)], [record], now)
+
+
+def churn_risk(x: Any, lang: str, *, with_action: bool = True) -> RiskOut:
+    """Churn probability, tier (thresholds in force) and reasons for one member row."""
+    return risk(model.get(CHURN), x, MEMBER_FAMILIES, lang, thresholds=thresholds.current(CHURN),
+                with_action=with_action)
 
 
 def demand(x: Any, lang: str, *, with_action: bool, k: int = 2) -> tuple[list[DemandOut], str]:
     """Every service category with its probability and reasons, most likely first."""
-    m = model.get("service_demand")
+    m = model.get(SERVICE_DEMAND)
     out = []
     for category, (p, reasons) in zip(m.card["outputs"], per_output(m, x, MEMBER_FAMILIES, k=k), strict=True):
         zh, en = CATEGORY_NAMES.get(category, (category, category))
@@ -54,7 +62,7 @@ def admin_scores(member_id: str, now: datetime, lang: str) -> MemberScoresOut:
     x = member_row(member, record, now)
     needs, demand_version = demand(x, lang, with_action=True)
     return MemberScoresOut(member_id=member_id, as_of=iso(now), profiling_allowed=True,
-                           churn=risk(model.get("churn"), x, MEMBER_FAMILIES, lang),
+                           churn=churn_risk(x, lang),
                            service_demand=needs, service_demand_model_version=demand_version)
 
 
@@ -79,7 +87,7 @@ def my_insights(member_id: str, now: datetime, lang: str) -> InsightsOut:
         return InsightsOut(profiling_allowed=False, as_of=iso(now), summary=pick(_SUMMARY["off"]), engagement=None,
                            likely_needs=[], how_to_opt_out=pick(_OPT_OUT))
     x = member_row(member, record, now)
-    engagement = risk(model.get("churn"), x, MEMBER_FAMILIES, lang, with_action=False)
+    engagement = churn_risk(x, lang, with_action=False)
     needs, _ = demand(x, lang, with_action=False, k=1)
     return InsightsOut(profiling_allowed=True, as_of=iso(now), summary=pick(_SUMMARY[engagement.tier]),
                        engagement=engagement, likely_needs=needs[:3], how_to_opt_out=pick(_OPT_OUT))

@@ -16,15 +16,16 @@ from typing import Any
 
 from chalicelib.domain.access import Caller
 from chalicelib.domain.audience import admits
+from chalicelib.domain.scoring_models import SERVICE_DEMAND
 from chalicelib.domain.stations import Station
 from chalicelib.scoring import model
-from chalicelib.scoring.forecast import expected, upcoming_slots
-from chalicelib.scoring.member_scores import member_inputs, member_row
 from chalicelib.scoring.predict import per_output
 from chalicelib.scoring.reasons import CATEGORY_NAMES, MEMBER_FAMILIES
 from chalicelib.scoring.views import RecommendationsOut, RecommendedService, RecommendedStation
-from chalicelib.store import bookings as booking_store
+from chalicelib.services.member_scores import member_inputs, member_row
+from chalicelib.services.station_forecast import expected, upcoming_slots
 from chalicelib.store import scenarios as scenario_store
+from chalicelib.store import scoring_inputs
 from chalicelib.store import stations as station_store
 from chalicelib.store.parallel import concurrently
 
@@ -37,7 +38,7 @@ def _pick(lang: str, zh: str, en: str) -> str:
 
 
 def _services(caller: Caller, x: Any | None, lang: str) -> list[RecommendedService]:
-    m = model.get("service_demand")
+    m = model.get(SERVICE_DEMAND)
     if x is not None:
         scored = dict(zip(m.card["outputs"], per_output(m, x, MEMBER_FAMILIES, k=1), strict=True))
     else:
@@ -62,9 +63,7 @@ def _services(caller: Caller, x: Any | None, lang: str) -> list[RecommendedServi
 def _candidates(caller: Caller, city: str | None, now: datetime, personal: bool) -> tuple[list[Station], Counter[str]]:
     visits: Counter[str] = Counter()
     if personal:
-        since = now - VISIT_WINDOW
-        visits = Counter(b.station_id for b in booking_store.past(caller.member_id, now)
-                         if b.status == "checked_in" and b.slot.start >= since)
+        visits = scoring_inputs.station_visits(caller.member_id, now, since=now - VISIT_WINDOW)
     ids = list(dict.fromkeys([*visits, *(station_store.station_ids_in_city(city) if city else [])]))
     found = station_store.stations_by_id(ids[:25]) if ids else []
     usable = [s for s in found if s.active and admits(s.audience, is_member=caller.is_member,

@@ -8,8 +8,9 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.booking_errors import StationNotFound
 from chalicelib.domain.schedule import SlotTime, day_slots
+from chalicelib.domain.scoring_models import STATION_DEMAND
+from chalicelib.domain.station_errors import StationNotFound
 from chalicelib.domain.stations import Station
 from chalicelib.scoring import features, model
 from chalicelib.scoring.views import SlotForecast, StationForecastOut
@@ -43,7 +44,7 @@ def expected(station: Station, slots: list[SlotTime], now: datetime) -> Any:
     history = scoring_inputs.slot_history(station.station_id, now - HISTORY, now)
     item = station.model_dump(include={"kind", "seats", "slot_minutes", "time_zone"})
     x = features.station_matrix(item, [s.start for s in slots], history, now)
-    return model.get("station_demand").predict(x) if len(slots) else []
+    return model.get(STATION_DEMAND).predict(x) if len(slots) else []
 
 
 def station_forecast(station_id: str, days: int, now: datetime) -> StationForecastOut:
@@ -59,6 +60,6 @@ def station_forecast(station_id: str, days: int, now: datetime) -> StationForeca
                         expected_utilisation=round(float(mu) / station.seats, 3))
            for s, mu in zip(slots, means, strict=True)]
     return StationForecastOut(station_id=station_id, as_of=iso(now), days=days,
-                              model_version=model.get("station_demand").version,
+                              model_version=model.get(STATION_DEMAND).version,
                               expected_bookings_total=round(sum(s.expected_bookings for s in out), 1),
                               seats_total=station.seats * len(out), slots=out)
