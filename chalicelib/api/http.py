@@ -63,9 +63,14 @@ class Access:
 ROUTES: dict[tuple[str, str], Access] = {}
 
 
+def _header(request: Request, name: str) -> str | None:
+    """A request header (names are case-insensitive), or None."""
+    return request.headers.get(name) if request.headers else None
+
+
 def language(request: Request) -> str:
     """'en' when Accept-Language prefers English over Chinese, else 'zh-CN' (the default)."""
-    header = (request.headers or {}).get("accept-language", "")
+    header = _header(request, "accept-language") or ""
     best, best_q = "zh-CN", 0.0
     for part in header.split(","):
         tag, _, params = part.strip().partition(";")
@@ -104,9 +109,9 @@ class RequestContext:
 
     @property
     def idempotency_key(self) -> str | None:
-        key = (self.request.headers or {}).get("idempotency-key")
+        key = _header(self.request, "idempotency-key")
         if key is not None and not (1 <= len(key) <= 128):
-            raise ValidationFailed.field("Idempotency-Key", "invalid_idempotency_key",
+            raise ValidationFailed.on("Idempotency-Key", "invalid_idempotency_key",
                                          "幂等键长度应为 1–128 个字符", "must be 1-128 characters")
         return key
 
@@ -124,7 +129,7 @@ class RequestContext:
         raw = self.request.raw_body or b""
         if len(raw) > runtime().settings.max_body_bytes:
             raise PayloadTooLarge()
-        content_type = (self.request.headers or {}).get("content-type", "application/json")
+        content_type = _header(self.request, "content-type") or "application/json"
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise UnsupportedMediaType()
         if not raw.strip():

@@ -238,7 +238,7 @@ def fold(subject_id: str, blob: bytes | None, hw: int | None, live: dict[str, in
 def compacted(record: dict[str, object], until: int) -> dict[str, object]:
     """A plain activity record (attribute -> value) with its ripe counters folded into `h` (format 2)."""
     subject = str(record["member_id"])
-    live = {k: int(v) for k, v in record.items() if isinstance(v, int) and parse_counter(k)}   # type: ignore[call-overload]
+    live = {k: int(v) for k, v in record.items() if isinstance(v, int) and parse_counter(k)}
     hw = record.get("hw")
     done = fold(subject, record.get("h"), int(hw) if hw is not None else None, live, until)  # type: ignore[arg-type,call-overload]
     if done is None:

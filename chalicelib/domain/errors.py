@@ -38,7 +38,8 @@ class ValidationFailed(DomainError):
     en = "Please check your input"
 
     @classmethod
-    def field(cls, name: str, code: str, zh: str, en: str) -> ValidationFailed:
+    def on(cls, name: str, code: str, zh: str, en: str) -> ValidationFailed:
+        """An error about one input field `name`."""
         return cls(details=[FieldIssue(name, code, zh, en)])
 
 

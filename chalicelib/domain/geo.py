@@ -18,7 +18,8 @@ MAX_CELLS = 12                      # queries one search may issue
 def encode(lat: float, lng: float, precision: int) -> str:
     """The geohash of a point (standard base-32 alphabet, longitude bit first)."""
     lat_lo, lat_hi, lng_lo, lng_hi = -90.0, 90.0, -180.0, 180.0
-    chars, bits, value, even = [], 0, 0, True
+    chars: list[str] = []
+    bits, value, even = 0, 0, True
     while len(chars) < precision:
         if even:
             mid = (lng_lo + lng_hi) / 2

@@ -5,6 +5,7 @@ here by code. pydantic's built-in types are translated with their context values
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.errors import FieldIssue
@@ -58,7 +59,7 @@ def _fill(template: str, ctx: dict[str, Any]) -> str:
         return template
 
 
-def issue_from_pydantic(error: dict[str, Any]) -> FieldIssue:
+def issue_from_pydantic(error: Mapping[str, Any]) -> FieldIssue:
     """Turn one entry of ValidationError.errors() into a bilingual FieldIssue."""
     field = ".".join(str(part) for part in error.get("loc", ()) if part != "__root__") or "body"
     code = error.get("type", "value_error")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from chalicelib.domain.errors import FieldIssue, RateLimited, ValidationFailed
+from chalicelib.domain.errors import DomainError, FieldIssue, RateLimited, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def check_usable(state: OtpState | None, now: float, policy: OtpPolicy) -> OtpSt
     return state
 
 
-def wrong_code(attempts_after: int, policy: OtpPolicy) -> ValidationFailed:
+def wrong_code(attempts_after: int, policy: OtpPolicy) -> DomainError:
     """The error for a wrong try; the last allowed try locks the code."""
     left = policy.max_attempts - attempts_after
     if left <= 0:

@@ -95,6 +95,11 @@ def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object as given, or an empty one for anything else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _validate(data: Any, where: str) -> tuple[StationCreate | None, list[FieldIssue]]:
     try:
         return StationCreate.model_validate(data), []
@@ -142,13 +147,13 @@ def parse_geojson(doc: Any) -> tuple[list[StationCreate], list[FieldIssue]]:
     for index, feature in enumerate(features):
         where = f"features[{index}]"
         feature = feature if isinstance(feature, dict) else {}
-        geometry = feature.get("geometry") if isinstance(feature.get("geometry"), dict) else {}
+        geometry = _object(feature.get("geometry"))
         coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
         if not (isinstance(coords, list) and len(coords) >= 2):
             issues.append(FieldIssue(f"{where}.geometry", "not_a_point", "应为 Point 坐标 [经度, 纬度]",
                                      "must be a Point with coordinates [lng, lat]"))
             continue
-        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        props = _object(feature.get("properties"))
         station, problems = _validate({**props, "lng": coords[0], "lat": coords[1]}, f"{where}.properties")
         issues += problems
         if station:

@@ -64,8 +64,8 @@ class Aggregates:
         self.movement.update(other.movement)
         self.reasons.update(other.reasons)
         for mine, theirs in ((self.by_group, other.by_group), (self.by_city, other.by_city)):
-            for key, counts in theirs.items():
-                mine.setdefault(key, Counter()).update(counts)
+            for key, tiers in theirs.items():
+                mine.setdefault(key, Counter()).update(tiers)
         for name, counts in other.bins.items():
             held = self.bins.setdefault(name, [0] * len(counts))
             self.bins[name] = [a + b for a, b in zip(held, counts, strict=True)]
@@ -73,7 +73,7 @@ class Aggregates:
 
     def drift(self, distributions: Mapping[str, Mapping[str, Sequence[float]]]) -> list[dict[str, Any]]:
         """PSI per feature, most drifted first."""
-        out = [{"feature": name, "psi": round(drift.psi(distributions[name], counts), 4)}
+        out: list[dict[str, Any]] = [{"feature": name, "psi": round(drift.psi(distributions[name], counts), 4)}
                for name, counts in self.bins.items() if name in distributions]
         for row in out:
             row["flagged"] = row["psi"] > drift.FLAG_ABOVE

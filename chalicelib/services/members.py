@@ -68,7 +68,7 @@ def _sealed(member: Member, field: str, value: str | None, mask: Any) -> Member:
 def _with_employer(member: Member, employer_id: str | None) -> Member:
     employer = get_employer(employer_id) if employer_id else None
     if employer_id and employer is None:
-        raise ValidationFailed.field("employer_id", "unknown_employer", "找不到该单位", "is not a known employer")
+        raise ValidationFailed.on("employer_id", "unknown_employer", "找不到该单位", "is not a known employer")
     return replace(member, employer_id=employer.employer_id if employer else None,
                    employer_name_zh=employer.name_zh if employer else None,
                    employer_name_en=employer.name_en if employer else None)
@@ -132,7 +132,7 @@ def erase_me(caller: Caller) -> None:
 def find_by_phone(raw_phone: str) -> list[MemberProfile]:
     phone = normalize_mobile(raw_phone)
     if phone is None:
-        raise ValidationFailed.field("phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number")
+        raise ValidationFailed.on("phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number")
     member = accounts.member_by_phone(runtime().blind_index("phone", phone))
     return [profile_of(member)] if member else []
 
@@ -168,5 +168,5 @@ def grant_by_phone(phone: str, roles: set[str], station_ids: set[str], *, actor:
 
     bidx = phone_bidx(phone)
     member = accounts.member_by_phone(bidx) or accounts.create_member(new_member(phone, bidx))
-    change = RolesUpdate(roles=sorted(roles | {"worker"}), station_ids=sorted(station_ids))
+    change = RolesUpdate.model_validate({"roles": sorted(roles | {"worker"}), "station_ids": sorted(station_ids)})
     return set_roles(Caller(member_id=actor, roles=frozenset({"admin"})), member.member_id, change)

@@ -33,21 +33,21 @@ def export(fmt: str, *, city: str | None = None) -> dict[str, Any]:
 def _parse(fmt: str, content: str | dict[str, Any]) -> list[StationCreate]:
     if fmt == "csv":
         if not isinstance(content, str):
-            raise ValidationFailed.field("content", "string_type", "CSV 内容应为文本", "must be the CSV text")
+            raise ValidationFailed.on("content", "string_type", "CSV 内容应为文本", "must be the CSV text")
         parsed, issues = parse_csv(content)
     else:
         if isinstance(content, str):
             try:
                 content = json.loads(content)
             except ValueError as exc:
-                raise ValidationFailed.field("content", "malformed_json", "不是合法的 JSON",
+                raise ValidationFailed.on("content", "malformed_json", "不是合法的 JSON",
                                              "is not valid JSON") from exc
         parsed, issues = parse_geojson(content)
     if issues:
         raise ValidationFailed("导入文件有误，未写入任何驿站", "The file has errors; no station was written",
                                details=issues)
     if not parsed:
-        raise ValidationFailed.field("content", "empty", "文件中没有驿站", "contains no stations")
+        raise ValidationFailed.on("content", "empty", "文件中没有驿站", "contains no stations")
     return parsed
 
 

@@ -95,7 +95,7 @@ def set_exception(caller: Caller, station_id: str, day: date, spec: ExceptionDay
     """Close the station on `day`, or open it with special hours that replace the weekly ones."""
     authorize(caller, station_id)
     if not spec.closed and not spec.hours:
-        raise ValidationFailed.field("hours", "missing", "请填写特殊开放时段，或设置 closed 为 true",
+        raise ValidationFailed.on("hours", "missing", "请填写特殊开放时段，或设置 closed 为 true",
                                      "give the special hours, or set closed to true")
     hours = [] if spec.closed else spec.hours
     return _change(caller, station_id, lambda old: {"exceptions": {**old.exceptions, day: hours}},

@@ -13,7 +13,7 @@ in the same transaction, so batch scoring never sees a member and a mirror that 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
@@ -173,7 +173,7 @@ def load_otp(phone_bidx: str) -> OtpState | None:
         item = OtpChallenge.get(phone_bidx, consistent_read=True)
     except DoesNotExist:
         return None
-    return OtpState(item.code_hash, float(item.expires_at), int(item.attempts), [float(t) for t in item.sends],
+    return OtpState(item.code_hash, float(item.expires_at), int(item.attempts), [float(t) for t in cast("list[float]", item.sends)],
                     version=item.version)
 
 

@@ -65,7 +65,7 @@ class OtpChallenge(Model):
     code_hash = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(default=0)
     attempts = NumberAttribute(default=0)
-    sends = ListAttribute(of=NumberAttribute, default=list)
+    sends = ListAttribute(of=NumberAttribute, default=list)   # send times (epoch seconds)
     ttl = TTLAttribute(null=True)
     version = VersionAttribute()
 

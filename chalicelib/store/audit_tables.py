@@ -1,6 +1,8 @@
 """The audit table: append-only entries per target (the repository is store.audit)."""
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
@@ -16,4 +18,4 @@ class AuditEntry(Model):
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
-    detail = MapAttribute(null=True)
+    detail: MapAttribute[str, Any] = MapAttribute(null=True)

@@ -13,6 +13,8 @@ booking_standing (member_id)          upcoming bookings, recent no-shows, suspen
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
@@ -97,7 +99,7 @@ class WaitlistRecord(Model):
 class StandingRecord(Model):
     Meta = table_meta("booking_standing")
     member_id = UnicodeAttribute(hash_key=True)
-    upcoming = MapAttribute(default=dict)       # booking id -> slot end (UTC ISO)
+    upcoming: MapAttribute[str, Any] = MapAttribute(default=dict)       # booking id -> slot end (UTC ISO)
     no_shows = ListAttribute(of=UnicodeAttribute, default=list)
     suspended_until = UnicodeAttribute(null=True)
     rev = NumberAttribute(default=0)

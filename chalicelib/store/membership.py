@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import islice
+from typing import TypeVar
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
@@ -30,6 +31,8 @@ from chalicelib.store.membership_tables import ConsentRecord, Counter, Membershi
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
+R = TypeVar("R", bound=Model)
+
 NO_OPEN_APPLICATION = "no_open_application"
 APPLICATION_NEW = "application_new"
 STILL_PENDING = "still_pending"
@@ -43,9 +46,9 @@ not_in_good_standing = M.status.does_not_exist() | M.status.is_in("lapsed", "lef
 no_open_application = M.open_application_id.does_not_exist() & not_in_good_standing
 
 
-def _get(model: type[Model], *keys: str) -> Model | None:
+def _get(model: type[R], key: str) -> R | None:
     try:
-        return model.get(*keys, consistent_read=True)
+        return model.get(key, consistent_read=True)
     except DoesNotExist:
         return None
 
@@ -67,7 +70,7 @@ def _application(r: MembershipApplication) -> Application:
 
 def get_membership(member_id: str) -> Membership | None:
     found = _get(MembershipRecord, member_id)
-    return _membership(found) if found else None  # type: ignore[arg-type]
+    return _membership(found) if found else None
 
 
 def membership_held(exc: Cancelled) -> Membership | None:
@@ -78,7 +81,7 @@ def membership_held(exc: Cancelled) -> Membership | None:
 
 def get_application(application_id: str) -> Application | None:
     found = _get(MembershipApplication, application_id)
-    return _application(found) if found else None  # type: ignore[arg-type]
+    return _application(found) if found else None
 
 
 def applications(status: str, limit: int = 100) -> list[Application]:
@@ -93,7 +96,7 @@ def consents_of(member_id: str) -> list[Consent]:
 
 def counter_value(name: str) -> int:
     found = _get(Counter, name)
-    return int(found.value) if found else 0  # type: ignore[union-attr]
+    return int(found.value) if found else 0
 
 
 def due_changes(months: list[str], now: datetime) -> list[str]:
@@ -135,13 +138,15 @@ def release_in(tx: NamedTransaction, member_id: str, application_id: str) -> Non
 
 
 def activate_in(tx: NamedTransaction, application: Application, *, number: str, since: str,
-                renewal_due: str, change_at: datetime, at: datetime) -> None:
+                renewal_due: str, change_at: datetime | None, at: datetime) -> None:
     """The pending application becomes an active membership."""
     a = application
     tx.update(APPLICATION_HELD, MembershipRecord(a.member_id), [
         M.open_application_id.remove(), M.status.set("active"), M.member_number.set(number),
-        M.union_kind.set(a.union_kind), M.employer_id.set(a.employer_id), M.employer_name_zh.set(a.employer_name_zh),
-        M.employer_name_en.set(a.employer_name_en), M.city.set(a.city), M.since.set(since),
+        # a regional union has no employer: SET of None stores NULL, as the application did
+        M.union_kind.set(a.union_kind), M.employer_id.set(a.employer_id),  # type: ignore[arg-type]
+        M.employer_name_zh.set(a.employer_name_zh), M.employer_name_en.set(a.employer_name_en),  # type: ignore[arg-type]
+        M.city.set(a.city), M.since.set(since),  # type: ignore[arg-type]
         M.renewal_due.set(renewal_due), *_schedule(change_at), M.updated_at.set(iso(at)),
     ], condition=M.open_application_id == a.application_id)
 

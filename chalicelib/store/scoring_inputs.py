@@ -14,7 +14,7 @@ from chalicelib.domain.scoring_inputs import EmployerFacts, MemberProfile
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, bookings, employers
 from chalicelib.store.activity_tables import ActivityRecord
-from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.base import iso
 from chalicelib.store.booking_tables import SlotRecord
 from chalicelib.store.bulk import plain
 
@@ -48,7 +48,7 @@ def employer_facts(employer_id: str) -> EmployerFacts | None:
 def station_visits(member_id: str, now: datetime, since: datetime) -> Counter[str]:
     """Check-ins per station of the member's slots since `since`, from their past bookings: one Query."""
     return Counter(b.station_id for b in bookings.past(member_id, now)
-                   if b.status == "checked_in" and parse_iso(b.slot_start) >= since)
+                   if b.status == "checked_in" and b.slot.start >= since)
 
 
 def slot_history(station_id: str, start: datetime, end: datetime) -> dict[datetime, int]:

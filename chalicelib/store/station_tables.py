@@ -6,6 +6,8 @@ is active, so the indexes are sparse: a deactivated station drops out of search 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -54,13 +56,13 @@ class StationRecord(Model):
     geo5 = UnicodeAttribute(null=True)          # only while active (sparse search index)
     geo4 = UnicodeAttribute(null=True)
     amenities = ListAttribute(of=UnicodeAttribute, default=list)
-    hours = MapAttribute(default=dict)          # weekday -> ["08:00-12:00", ...]
-    exceptions = MapAttribute(default=dict)     # YYYY-MM-DD -> ranges ([] = closed)
+    hours: MapAttribute[str, Any] = MapAttribute(default=dict)          # weekday -> ["08:00-12:00", ...]
+    exceptions: MapAttribute[str, Any] = MapAttribute(default=dict)     # YYYY-MM-DD -> ranges ([] = closed)
     slot_minutes = NumberAttribute()
     seats = NumberAttribute()
     audience = JSONAttribute()                  # "all_workers" | "members" | [worker groups]
     time_zone = UnicodeAttribute()
-    rules = MapAttribute(default=dict)
+    rules: MapAttribute[str, Any] = MapAttribute(default=dict)
     active = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

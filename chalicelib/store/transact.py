@@ -2,7 +2,7 @@
 conditions failed (and what the item looked like: ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -49,9 +49,9 @@ class NamedTransaction:
         self._order["put"].append(name)
         return self
 
-    def update(self, name: str, item: Model, actions: list[Action], *,
+    def update(self, name: str, item: Model, actions: Sequence[Action], *,
                condition: Condition | None = None) -> NamedTransaction:
-        self._ops.append(lambda tx: tx.update(item, actions, condition=condition, return_values="ALL_OLD"))
+        self._ops.append(lambda tx: tx.update(item, list(actions), condition=condition, return_values="ALL_OLD"))
         self._order["update"].append(name)
         return self
 
