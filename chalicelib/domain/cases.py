@@ -177,26 +177,6 @@ def new_case(request_id: str, member_id: str, scenario: Scenario, *, answers: Ma
                 history=(Step("submitted", "submitted", now, member_id),))
 
 
-# Activity events of this area (scoring reads them; domain/activity.py lists those it keeps in the history).
-RATED = "request_ratings"
-FILE_ADDED = "request_attachments"
-ESCALATED = "request_escalations"
-
-
-def comment_event(*, by_owner: bool) -> str:
-    """A comment counts for the request's owner: sent by them, or received from staff."""
-    return "request_comments_sent" if by_owner else "request_comments_received"
-
-
-def category_event(category: str) -> str:
-    """The activity event that counts filed requests per scenario category, e.g. requests_hardship_aid."""
-    return f"requests_{category}"
-
-
-def status_event(status: str) -> str:
-    return f"request_{status}"
-
-
 # --- bodies ----------------------------------------------------------------------------------
 
 Note = Annotated[str, Field(max_length=1000)]

@@ -24,6 +24,13 @@ GROUP_LABELS: dict[str, tuple[str, str]] = {
     "domestic_worker": ("家政工", "Domestic worker"), "sanitation_worker": ("环卫工", "Sanitation worker"),
     "migrant_worker": ("农民工", "Migrant worker"), "other": ("其他", "Other"),
 }
+# worker group -> (zh, en) inside the sentence of a model reason
+GROUP_IN_A_SENTENCE: dict[str, tuple[str, str]] = {
+    "delivery_rider": ("外卖骑手", "delivery riders"), "courier": ("快递员", "couriers"),
+    "ride_hailing_driver": ("网约车司机", "ride-hailing drivers"), "truck_driver": ("货车司机", "truck drivers"),
+    "factory_worker": ("工厂工人", "factory workers"), "construction_worker": ("建筑工人", "construction workers"),
+    "domestic_worker": ("家政工", "domestic workers"), "sanitation_worker": ("环卫工人", "sanitation workers"),
+    "migrant_worker": ("农民工", "migrant workers"), "other": ("其他职工", "other workers")}
 
 # city code -> (zh, en)
 CITIES: dict[str, tuple[str, str]] = {

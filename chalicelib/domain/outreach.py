@@ -15,7 +15,6 @@ from chalicelib.domain.base import Out, Strict
 
 Action = Literal["call", "sms", "visit", "offer_service", "other"]
 Outcome = Literal["reached", "no_answer", "retained", "left", "declined"]
-RECEIVED = "outreach_received"        # the member's activity event (not a scoring feature)
 
 
 class OutreachCreate(Strict):

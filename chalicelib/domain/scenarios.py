@@ -14,8 +14,8 @@ from chalicelib.domain.audience import admits
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.categories import Category
 from chalicelib.domain.errors import FieldIssue
+from chalicelib.domain.instants import Stamp
 from chalicelib.domain.stations import Audience
-from chalicelib.domain.working_time import Stamp
 
 FieldType = Literal["text", "long_text", "number", "date", "choice", "phone", "id_number", "file", "employer"]
 Stage = Literal["submitted", "accepted", "in_progress"]

@@ -20,23 +20,22 @@ from pydantic import Field
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.scoring_models import CHURN, MemberModel
 
-BatchModel = MemberModel               # the models a run scores: one per member
 OPEN_STATUSES = ("queued", "running")
 RETRYABLE_STATUSES = ("partially_failed", "failed")
 
 
 class RunCreate(Strict):
-    model: BatchModel
+    model: MemberModel
     segments: Annotated[int | None, Field(ge=1, le=1000)] = None    # default: from the table's size
 
 
 class RunListQuery(Strict):
-    model: BatchModel | None = None
+    model: MemberModel | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 
 
 class SummaryQuery(Strict):
-    model: BatchModel = CHURN
+    model: MemberModel = CHURN
 
 
 class SegmentMessage(Strict):

@@ -11,22 +11,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from pydantic import PlainSerializer
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 3660                  # no deadline is ten years away: bounds the walk below
-
-
-def stamp(at: datetime) -> str:
-    """A moment as requests and scenarios store and show it: UTC with microseconds, 2026-11-27T02:00:00.000000Z."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-Stamp = Annotated[datetime, PlainSerializer(stamp, return_type=str, when_used="json")]
-"""A datetime field that reaches JSON as a `stamp`."""
 
 
 @lru_cache(maxsize=32)

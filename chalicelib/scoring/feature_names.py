@@ -17,7 +17,7 @@ MAX_DAYS = 400.0
 LAG_WEEKS = 4
 
 # the scenario categories (chalicelib.domain.scenarios.Category) a member may be offered; requests count as
-# `requests_<category>` events (chalicelib.domain.cases.category_event)
+# `requests_<category>` events (chalicelib.domain.activity.request_filed)
 SERVICE_CATEGORIES: tuple[str, ...] = SERVICE_EVENT_CATEGORIES
 MEMBER_EVENTS: tuple[str, ...] = MEMBER_HISTORY_EVENTS
 EMPLOYER_EVENTS: tuple[str, ...] = EMPLOYER_HISTORY_EVENTS

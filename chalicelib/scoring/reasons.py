@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.categories import IN_A_SENTENCE
-from chalicelib.domain.members import CITIES
+from chalicelib.domain.members import CITIES, GROUP_IN_A_SENTENCE
 from chalicelib.scoring.features import (
     CITY_CODES,
     EMPLOYER_FEATURES,
@@ -25,11 +25,6 @@ from chalicelib.scoring.features import (
 Values = dict[str, float]
 Say = Callable[[Values], tuple[str, str] | None]      # None: the member's numbers do not make this a reason
 
-GROUP_NAMES = {"delivery_rider": ("外卖骑手", "delivery riders"), "courier": ("快递员", "couriers"),
-               "ride_hailing_driver": ("网约车司机", "ride-hailing drivers"), "truck_driver": ("货车司机", "truck drivers"),
-               "factory_worker": ("工厂工人", "factory workers"), "construction_worker": ("建筑工人", "construction workers"),
-               "domestic_worker": ("家政工", "domestic workers"), "sanitation_worker": ("环卫工人", "sanitation workers"),
-               "migrant_worker": ("农民工", "migrant workers"), "other": ("其他职工", "other workers")}
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {c: names for c, names in IN_A_SENTENCE.items()}   # in a sentence
 INDUSTRY_NAMES = {"delivery_platform": ("外卖配送", "food delivery"), "ride_hailing": ("网约车", "ride hailing"),
                   "logistics": ("物流快递", "logistics"), "manufacturing": ("制造业", "manufacturing"),
@@ -136,7 +131,7 @@ def _employer(v: Values) -> tuple[str, str] | None:
 
 
 def _group(v: Values) -> tuple[str, str]:
-    zh, en = GROUP_NAMES.get(_one_hot(v, "group", WORKER_GROUPS) or "", ("未填写工种", "workers with no group on file"))
+    zh, en = GROUP_IN_A_SENTENCE.get(_one_hot(v, "group", WORKER_GROUPS) or "", ("未填写工种", "workers with no group on file"))
     return f"{zh}群体的整体规律", f"What is typical of {en}"
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from chalicelib.domain import activity as events
 from chalicelib.domain import case_errors as err
 from chalicelib.domain import cases as rules
 from chalicelib.domain.access import Caller
 from chalicelib.domain.cases import Attachment, AttachmentCreate, AttachmentOut, UploadOut
-from chalicelib.domain.working_time import stamp
+from chalicelib.domain.instants import utc_stamp
 from chalicelib.services import activity
 from chalicelib.services.case_sealing import seal
 from chalicelib.services.cases import own
@@ -32,8 +33,8 @@ def grant_upload(caller: Caller, request_id: str, req: AttachmentCreate, now: da
                             created_at=now, filename_enc=seal(request_id, req.filename, "attachment", attachment_id))
     with unit_of_work(now, refuse={store.ATTACHMENTS_AS_READ: err.RequestChanged}) as uow:
         store.attach_in(uow, case, attachment, owner=caller.member_id)
-        activity.record_in(uow, caller.member_id, rules.FILE_ADDED, now)
+        activity.record_in(uow, caller.member_id, events.REQUEST_ATTACHMENT_ADDED, now)
     form = files.upload_form(attachment.s3_key, req.content_type, req.size)
     shown = AttachmentOut(attachment_id=attachment_id, field=req.field, filename=req.filename,
-                          content_type=req.content_type, size=req.size, created_at=stamp(now))
+                          content_type=req.content_type, size=req.size, created_at=utc_stamp(now))
     return UploadOut(attachment=shown, url=form.url, fields=dict(form.fields), expires_in=form.expires_in)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain import activity as events
 from chalicelib.domain import case_errors as err
-from chalicelib.domain.cases import ESCALATED, OPEN, Case
-from chalicelib.domain.working_time import stamp
+from chalicelib.domain.cases import OPEN, Case
+from chalicelib.domain.instants import utc_stamp
 from chalicelib.runtime import runtime
 from chalicelib.services import activity
 from chalicelib.store import cases as store
@@ -33,9 +34,9 @@ def _escalate(case: Case, now: datetime) -> bool:
     try:
         with unit_of_work(now, refuse={store.STILL_DUE: err.RequestChanged}) as uow:
             store.escalate_in(uow, case, now)
-            activity.record_in(uow, case.member_id, ESCALATED, now)
+            activity.record_in(uow, case.member_id, events.REQUEST_ESCALATED, now)
             uow.audit("system", "escalate", target=f"request#{case.request_id}",
-                      detail={"status": case.status, "sla_due": stamp(case.sla_due) if case.sla_due else None})
+                      detail={"status": case.status, "sla_due": utc_stamp(case.sla_due) if case.sla_due else None})
     except err.RequestChanged:
         return False
     return True

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.domain.access import Caller
 from chalicelib.domain.cases import Attachment, AttachmentOut, Case, Comment, CommentOut, HistoryEntry, RequestOut
-from chalicelib.domain.working_time import stamp
+from chalicelib.domain.instants import utc_stamp
 from chalicelib.services.case_sealing import open_answers, unseal
 from chalicelib.store import attachments as files
 
@@ -16,13 +16,13 @@ from chalicelib.store import attachments as files
 def _attachment(case: Case, a: Attachment, with_url: bool) -> AttachmentOut:
     return AttachmentOut(attachment_id=a.attachment_id, field=a.field, content_type=a.content_type,
                          filename=unseal(case.request_id, a.filename_enc, "attachment", a.attachment_id),
-                         size=a.size, created_at=stamp(a.created_at),
+                         size=a.size, created_at=utc_stamp(a.created_at),
                          download_url=files.download_url(a.s3_key) if with_url else None)
 
 
 def _comment(case: Case, c: Comment) -> CommentOut:
     return CommentOut(comment_id=c.comment_id, author=c.author_role,  # type: ignore[arg-type]
-                      text=unseal(case.request_id, c.text_enc, "comment", c.comment_id), at=stamp(c.at))
+                      text=unseal(case.request_id, c.text_enc, "comment", c.comment_id), at=utc_stamp(c.at))
 
 
 def _rating(case: Case) -> dict[str, object] | None:
@@ -30,7 +30,7 @@ def _rating(case: Case) -> dict[str, object] | None:
     if r is None:
         return None
     text = unseal(case.request_id, r.text_enc, "rating") if r.text_enc else None
-    return {"stars": r.stars, "text": text, "at": stamp(r.at)}
+    return {"stars": r.stars, "text": text, "at": utc_stamp(r.at)}
 
 
 def request_view(case: Case, caller: Caller, now: datetime, *, comments: list[Comment] | None = None,
@@ -40,10 +40,10 @@ def request_view(case: Case, caller: Caller, now: datetime, *, comments: list[Co
         scenario_version=case.scenario_version, category=case.category, title_zh=case.title_zh,
         title_en=case.title_en, status=case.status,
         answers=open_answers(case, as_owner=case.member_id == caller.member_id),
-        employer_id=case.employer_id, submitted_at=stamp(case.submitted_at), updated_at=stamp(case.updated_at),
-        sla_due=stamp(case.sla_due) if case.sla_due else None, overdue=case.due_by(now),
+        employer_id=case.employer_id, submitted_at=utc_stamp(case.submitted_at), updated_at=utc_stamp(case.updated_at),
+        sla_due=utc_stamp(case.sla_due) if case.sla_due else None, overdue=case.due_by(now),
         escalations=case.escalations, assignee=case.assignee,
-        history=[HistoryEntry(status=h.status, event=h.event, at=stamp(h.at), by=h.by, note=h.note)
+        history=[HistoryEntry(status=h.status, event=h.event, at=utc_stamp(h.at), by=h.by, note=h.note)
                  for h in case.history],
         attachments=[_attachment(case, a, with_urls) for a in case.attachments],
         missing_uploads=case.missing_uploads(),

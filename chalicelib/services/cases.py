@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from chalicelib.domain import activity as events
 from chalicelib.domain import case_errors as err
 from chalicelib.domain import cases as rules
 from chalicelib.domain.access import STAFF, Caller
@@ -52,7 +53,7 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
                           employer_id=employer_id, now=now)
     with unit_of_work(now) as uow:
         store.put_in(uow, case)
-        activity.record_in(uow, caller.member_id, rules.category_event(scenario.category), now)
+        activity.record_in(uow, caller.member_id, events.request_filed(scenario.category), now)
         if scenario.category == RIGHTS_PROTECTION:
             activity.record_employer_in(uow, employer_id, EMPLOYER_RIGHTS_REQUEST, now)
     return request_view(case, caller, now)
@@ -88,7 +89,7 @@ def _move(caller: Caller, case: Case, to: str, note: str | None, now: datetime, 
     with unit_of_work(now, refuse={store.REQUEST_AS_READ: err.RequestChanged}) as uow:
         store.move_in(uow, case, to, at=now, by=caller.member_id, note=note, due=due, owner=owner,
                       assignee=caller.member_id if to == "accepted" else None)
-        activity.record_in(uow, case.member_id, rules.status_event(to), now)
+        activity.record_in(uow, case.member_id, events.request_moved(to), now)
     return show(caller, case.request_id, now)
 
 
@@ -117,7 +118,7 @@ def comment(caller: Caller, request_id: str, text: str, now: datetime) -> Reques
                    text_enc=seal(request_id, text, "comment", comment_id), at=now)
     with unit_of_work(now, refuse={store.OPEN_FOR_COMMENTS: err.RequestClosed}) as uow:
         store.comment_in(uow, said, owner=caller.member_id if by_owner else None)
-        activity.record_in(uow, case.member_id, rules.comment_event(by_owner=by_owner), now)
+        activity.record_in(uow, case.member_id, events.REQUEST_COMMENT_SENT if by_owner else events.REQUEST_COMMENT_RECEIVED, now)
     return show(caller, request_id, now)
 
 
@@ -131,5 +132,5 @@ def rate(caller: Caller, request_id: str, body: RatingBody, now: datetime) -> Re
     rating = Rating(stars=body.stars, text_enc=seal(request_id, body.text, "rating") if body.text else None, at=now)
     with unit_of_work(now, refuse={store.RATEABLE: err.AlreadyRated}) as uow:
         store.rate_in(uow, case, rating, owner=caller.member_id)
-        activity.record_in(uow, caller.member_id, rules.RATED, now)
+        activity.record_in(uow, caller.member_id, events.REQUEST_RATED, now)
     return show(caller, request_id, now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from chalicelib.domain.access import Caller
 from chalicelib.domain.audit import AuditEvent
@@ -26,7 +26,7 @@ from chalicelib.domain.members import (
     profile_of,
     sealing_context,
 )
-from chalicelib.domain.scoring_runs import BatchModel
+from chalicelib.domain.scoring_models import MEMBER_MODELS
 from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime
@@ -124,7 +124,7 @@ def erase_me(caller: Caller) -> None:
     erased = replace(member, sealed=None, masked=None, employer_name_zh=None, employer_name_en=None,
                      status="erased", roles=frozenset({"worker"}), station_ids=frozenset(), updated_at=now)
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
-        accounts.erase_in(uow, erased, get_args(BatchModel))
+        accounts.erase_in(uow, erased, MEMBER_MODELS)
         uow.audit(caller.member_id, "erase", target=_target(member.member_id))
     outreach_store.forget_notes(member.member_id)
 

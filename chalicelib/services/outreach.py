@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from chalicelib.domain import activity as events
 from chalicelib.domain.access import Caller
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.instants import utc_stamp, utc_stamp_or_none
-from chalicelib.domain.outreach import RECEIVED, ChurnWhenActed, Outreach, OutreachCreate, OutreachOut, note_context
+from chalicelib.domain.outreach import ChurnWhenActed, Outreach, OutreachCreate, OutreachOut, note_context
 from chalicelib.domain.outreach_errors import OutcomeChanged, OutreachNotFound
 from chalicelib.runtime import runtime
 from chalicelib.services import activity
@@ -56,7 +57,7 @@ def record(admin: Caller, member_id: str, body: OutreachCreate, now: datetime) -
                     if body.note else None)
     with unit_of_work(now) as uow:
         store.put_in(uow, made)
-        activity.record_in(uow, member_id, RECEIVED, now)
+        activity.record_in(uow, member_id, events.OUTREACH_RECEIVED, now)
         uow.audit(admin.member_id, "outreach", target=_audit_target(member_id),
                   detail={"outreach_id": outreach_id, "action": body.action})
     return view(made)

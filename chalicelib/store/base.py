@@ -39,7 +39,7 @@ def iso(dt: datetime) -> str:
 
 def instant(stored: str | None) -> datetime | None:
     """A stored time back as an aware datetime (None stays None)."""
-    return datetime.fromisoformat(stored) if stored else None
+    return from_iso(stored) if stored else None
 
 
 def day(stored: str | None) -> date | None:
@@ -48,18 +48,13 @@ def day(stored: str | None) -> date | None:
 
 
 def from_iso(value: str) -> datetime:
-    """A stored time (iso's inverse)."""
+    """A stored time (iso's inverse; any ISO 8601 stamp with `Z` or an offset) as an aware datetime."""
     return datetime.fromisoformat(value)
 
 
 def as_dict(value: Any) -> dict[str, Any]:
     """A MapAttribute's value as a plain dict: read back it is a MapAttribute, freshly built a dict (or None)."""
     return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
-
-
-def parse_iso(stamp: str) -> datetime:
-    """A stored stamp (iso's output, or any ISO 8601 with `Z` or an offset) as an aware datetime."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def expiry(epoch_seconds: float) -> datetime:

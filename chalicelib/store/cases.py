@@ -24,7 +24,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.cases import OPEN, Attachment, Case, Comment, Rating, Step, UploadLimits
 from chalicelib.domain.scenarios import SlaHours
-from chalicelib.store.base import iso
+from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.transact import NamedTransaction
 
@@ -40,38 +40,30 @@ R = RequestRecord
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _at(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def _plain(item: Any) -> dict[str, Any]:
-    return item.as_dict() if hasattr(item, "as_dict") else dict(item)
-
-
 def _step(item: Any) -> Step:
-    h = _plain(item)
-    return Step(status=h["status"], event=h["event"], at=_at(h["at"]), by=h["by"], note=h.get("note"))
+    h = as_dict(item)
+    return Step(status=h["status"], event=h["event"], at=from_iso(h["at"]), by=h["by"], note=h.get("note"))
 
 
 def _attachment(item: Any) -> Attachment:
-    a = _plain(item)
+    a = as_dict(item)
     return Attachment(attachment_id=a["attachment_id"], field=a["field"], content_type=a["content_type"],
-                      size=int(a["size"]), s3_key=a["s3_key"], created_at=_at(a["created_at"]),
+                      size=int(a["size"]), s3_key=a["s3_key"], created_at=from_iso(a["created_at"]),
                       filename_enc=a["filename_enc"])
 
 
 def to_domain(r: RequestRecord) -> Case:
     rating = None
     if r.rating_stars is not None:
-        rating = Rating(stars=int(r.rating_stars), text_enc=r.rating_text_enc, at=_at(r.rated_at))
+        rating = Rating(stars=int(r.rating_stars), text_enc=r.rating_text_enc, at=from_iso(r.rated_at))
     return Case(
         request_id=r.request_id, member_id=r.member_id, scenario_key=r.scenario_key,
         scenario_version=int(r.scenario_version), category=r.category, title_zh=r.title_zh, title_en=r.title_en,
         status=r.status, answers=r.answers or {}, sealed=r.sealed or {}, masked=r.masked or {},
         sla_hours=SlaHours(**(r.sla_hours or {})),
         uploads={name: UploadLimits(int(lim.get("min", 0)), int(lim["max"])) for name, lim in (r.uploads or {}).items()},
-        employer_id=r.employer_id, submitted_at=_at(r.submitted_at), updated_at=_at(r.updated_at),
-        stage_started_at=_at(r.stage_started_at), sla_due=_at(r.sla_due) if r.sla_due else None,
+        employer_id=r.employer_id, submitted_at=from_iso(r.submitted_at), updated_at=from_iso(r.updated_at),
+        stage_started_at=from_iso(r.stage_started_at), sla_due=from_iso(r.sla_due) if r.sla_due else None,
         history=tuple(_step(h) for h in r.history or []), overdue=bool(r.overdue),
         escalations=int(r.escalations or 0), assignee=r.assignee,
         attachments=tuple(_attachment(a) for a in r.attachments or []), comment_count=int(r.comment_count or 0),
@@ -114,7 +106,7 @@ def employer_cases(employer_id: str, limit: int = 200) -> list[Case]:
 def comments(request_id: str) -> list[Comment]:
     """A request's comments, oldest first: one Query."""
     return [Comment(request_id=c.request_id, comment_id=c.at_id, author_id=c.author_id, author_role=c.author_role,
-                    text_enc=c.text_enc, at=_at(c.at_id.split("#")[0])) for c in CommentRecord.query(request_id)]
+                    text_enc=c.text_enc, at=from_iso(c.at_id.split("#")[0])) for c in CommentRecord.query(request_id)]
 
 
 def new_comment_id(at: datetime) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.scoring_inputs import TierOverride
-from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.scoring_tables import ModelSetting
 from chalicelib.store.transact import NamedTransaction
 
@@ -20,7 +20,7 @@ SETTING_UNCHANGED = "setting"
 
 def _override(record: ModelSetting) -> TierOverride:
     return TierOverride(model=record.model, medium=float(record.medium), high=float(record.high),
-                        updated_at=parse_iso(record.updated_at), updated_by=record.updated_by)
+                        updated_at=from_iso(record.updated_at), updated_by=record.updated_by)
 
 
 def get(name: str, *, consistent: bool = False) -> TierOverride | None:

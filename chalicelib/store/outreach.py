@@ -16,6 +16,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.outreach import ChurnSnapshot, Outreach
+from chalicelib.domain.scoring_models import CHURN
 from chalicelib.store.accounts_tables import MemberRecord
 from chalicelib.store.base import instant, iso
 from chalicelib.store.bulk import plain
@@ -25,7 +26,6 @@ from chalicelib.store.transact import NamedTransaction
 
 OUTREACH_NEW = "outreach_new"
 OUTCOME_AS_READ = "outcome_as_read"
-CHURN_MODEL = "churn"                 # the score an outreach keeps
 
 
 def new_outreach_id(at: datetime) -> str:
@@ -40,7 +40,7 @@ def member_status_and_churn(member_id: str) -> tuple[str | None, ChurnSnapshot |
     request: dict[str, Any] = {
         members: {"Keys": [{"member_id": {"S": member_id}}], "ProjectionExpression": "member_id, #s",
                   "ExpressionAttributeNames": {"#s": "status"}},
-        scores: {"Keys": [{"member_id": {"S": member_id}, "model": {"S": CHURN_MODEL}}],
+        scores: {"Keys": [{"member_id": {"S": member_id}, "model": {"S": CHURN}}],
                  "ProjectionExpression": "probability, tier, model_version, scored_at"},
     }
     found: dict[str, list[dict[str, Any]]] = {members: [], scores: []}

@@ -13,7 +13,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.scoring_inputs import ProfilingChoice
 from chalicelib.store.activity_tables import ActivityRecord
-from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.scoring_tables import PrivacyPreference, ScoreRecord
 from chalicelib.store.transact import NamedTransaction
 
@@ -29,7 +29,7 @@ def choice(member_id: str) -> ProfilingChoice:
         pref = PrivacyPreference.get(member_id)
     except DoesNotExist:
         return ProfilingChoice(allowed=True, updated_at=None)
-    return ProfilingChoice(allowed=bool(pref.profiling), updated_at=parse_iso(pref.updated_at))
+    return ProfilingChoice(allowed=bool(pref.profiling), updated_at=from_iso(pref.updated_at))
 
 
 def set_profiling_in(tx: NamedTransaction, member_id: str, allowed: bool, at: datetime,

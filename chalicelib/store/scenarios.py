@@ -6,10 +6,8 @@
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from chalicelib.domain.scenarios import Scenario
-from chalicelib.store.base import iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.scenario_tables import LIVE, ScenarioRecord
 from chalicelib.store.transact import NamedTransaction
 
@@ -22,7 +20,7 @@ S = ScenarioRecord
 
 def to_domain(r: ScenarioRecord) -> Scenario:
     return Scenario.model_validate({**r.definition, "key": r.scenario_key, "version": int(r.version),
-                                    "retired": bool(r.retired), "created_at": datetime.fromisoformat(r.created_at)})
+                                    "retired": bool(r.retired), "created_at": from_iso(r.created_at)})
 
 
 def latest(key: str) -> Scenario | None:

@@ -14,7 +14,7 @@ from chalicelib.domain.scoring_inputs import EmployerFacts, MemberProfile
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, bookings, employers
 from chalicelib.store.activity_tables import ActivityRecord
-from chalicelib.store.base import iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.booking_tables import SlotRecord
 from chalicelib.store.bulk import plain
 
@@ -55,7 +55,7 @@ def slot_history(station_id: str, start: datetime, end: datetime) -> dict[dateti
     """`booked` of every stored slot of the station starting in [start, end): one Query."""
     found = SlotRecord.query(station_id, SlotRecord.slot_start.between(iso(start), iso(end)),
                              attributes_to_get=["slot_start", "booked"])
-    return {datetime.fromisoformat(r.slot_start): int(r.booked or 0) for r in found if r.slot_start < iso(end)}
+    return {from_iso(r.slot_start): int(r.booked or 0) for r in found if r.slot_start < iso(end)}
 
 
 def activity_item_count() -> int:

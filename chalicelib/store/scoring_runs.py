@@ -18,7 +18,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.scoring_runs import OPEN_STATUSES, RETRYABLE_STATUSES, Run, SegmentState, status_of
-from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.base import from_iso, iso
 from chalicelib.store.scoring_tables import ScoringRun, SegmentResult
 from chalicelib.store.transact import NamedTransaction
 
@@ -31,17 +31,17 @@ def _conditional(exc: UpdateError) -> bool:
 
 
 def _stamp(value: str | None) -> datetime | None:
-    return parse_iso(value) if value else None
+    return from_iso(value) if value else None
 
 
 def run_of(record: ScoringRun) -> Run:
     return Run(run_id=record.run_id, model=record.model, model_version=record.model_version, status=record.status,
-               as_of=parse_iso(record.as_of), segments_total=int(record.segments_total),
+               as_of=from_iso(record.as_of), segments_total=int(record.segments_total),
                done_segments=frozenset(int(s) for s in record.done_segments or ()),
                failed_segments=frozenset(int(s) for s in record.failed_segments or ()),
                members_scored=int(record.members_scored or 0), scores_written=int(record.scores_written or 0),
                compacted=int(record.compacted or 0), previous_run_id=record.previous_run_id,
-               created_by=record.created_by, created_at=parse_iso(record.created_at),
+               created_by=record.created_by, created_at=from_iso(record.created_at),
                started_at=_stamp(record.started_at), finished_at=_stamp(record.finished_at))
 
 

@@ -26,7 +26,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.scores import MemberScore
-from chalicelib.store.base import index_meta, iso, parse_iso, table_meta
+from chalicelib.store.base import from_iso, index_meta, iso, table_meta
 
 RUN_STATUSES = ("queued", "running", "succeeded", "partially_failed", "failed")
 
@@ -138,4 +138,4 @@ def score_of(record: ScoreRecord) -> MemberScore:
     return MemberScore(member_id=record.member_id, model=record.model, probability=float(record.probability),
                        tier=record.tier, reasons=record.reasons, outputs=record.outputs, city=record.city,
                        worker_group=record.worker_group, model_version=record.model_version,
-                       run_id=record.run_id, scored_at=parse_iso(record.scored_at))
+                       run_id=record.run_id, scored_at=from_iso(record.scored_at))

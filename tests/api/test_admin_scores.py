@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import measure
 from tests.support.client import Api, Session
+from tests.support.round_trips import measure
 
 EN = {"Accept-Language": "en"}
 REASONS = [["inactive", "已有 5 周没有活动（近 26 周仅 3 周活跃）", "No activity for 5 weeks (active in 3 of the last 26 weeks)",

@@ -2,8 +2,6 @@
 from chalicelib.services import activity
 from tests.api.stations_world import book, create_station, make_member, new_worker
 
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
-
 TWO_PM = "2026-11-27T14:00:00+08:00"                   # the clock says Friday 10:00 in Shanghai
 EN = {"Accept-Language": "en"}
 

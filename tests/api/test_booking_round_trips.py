@@ -9,10 +9,8 @@ station edit  GetItem (station) + one TransactWriteItems (the station and its au
 """
 
 from chalicelib.domain import geo
-from tests.api.conftest import measure
 from tests.api.stations_world import book, create_station, station_body
-
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
+from tests.support.round_trips import measure
 
 
 def test_round_trips_of_search_availability_book_and_cancel(api, admin, rider, calls):

@@ -4,8 +4,6 @@ import json
 
 from tests.api.stations_world import book, create_station, make_staff, new_worker
 
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
-
 TWO_PM = "2026-11-27T14:00:00+08:00"
 
 

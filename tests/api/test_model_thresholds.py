@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from tests.api.conftest import measure
 from tests.api.stations_world import new_worker
 from tests.api.test_scoring_api import backdate
+from tests.support.round_trips import measure
 
 EN = {"Accept-Language": "en"}
 

@@ -2,8 +2,6 @@
 from chalicelib.services import activity
 from tests.api.stations_world import book, create_station, make_staff, run_sweep
 
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
-
 EN = {"Accept-Language": "en"}
 
 

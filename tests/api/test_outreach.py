@@ -7,11 +7,11 @@ import logging
 
 import pytest
 
-from tests.api.conftest import measure
 from tests.api.stations_world import new_worker
 from tests.api.test_admin_scores import put_score
 from tests.api.test_no_plaintext_pii import every_item
 from tests.support.client import Api, Session
+from tests.support.round_trips import measure
 
 NOTE = "电话 13912345678 打不通，家属欧阳娜娜说他换了工作"
 EN = {"Accept-Language": "en"}

@@ -48,7 +48,7 @@ def test_the_first_login_writes_the_mirror_with_the_account(api, aws, worker):
 
 
 def test_profile_changes_move_the_mirror_in_the_same_write(api, aws, worker, employers, calls):
-    from tests.api.conftest import measure
+    from tests.support.round_trips import measure
 
     patch = lambda body: api.as_(worker).patch("/v1/me", body)    # noqa: E731
     assert measure(calls, lambda: patch({"worker_group": "courier", "city": "shanghai"})) == {

@@ -8,8 +8,6 @@ from chalicelib.domain.cases import STATUSES
 from tests.api.services_world import error, job_help, move, run_schedule, submit
 from tests.api.stations_world import new_worker
 
-pytest_plugins = ("tests.api.services_fixtures",)
-
 PATH_TO = {"submitted": [], "accepted": ["accepted"], "in_progress": ["accepted", "in_progress"],
            "resolved": ["accepted", "in_progress", "resolved"], "rejected": ["rejected"], "withdrawn": None}
 STAFF_LEGAL = {("submitted", "accepted"), ("submitted", "rejected"), ("accepted", "in_progress"),

@@ -10,8 +10,6 @@ from tests.api.services_world import EN, error, fields_of, job_help, move, scena
 from tests.api.stations_world import make_member, new_worker
 from tests.api.test_no_plaintext_pii import every_item
 
-pytest_plugins = ("tests.api.services_fixtures",)
-
 
 def test_a_worker_files_a_request(api, worker, library, staff):
     filed = submit(api, worker, job_help(), headers={"Idempotency-Key": "job-1"})

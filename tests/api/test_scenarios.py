@@ -1,10 +1,8 @@
 """The scenario library through the API: admins publish, version and retire; bad definitions are
 refused field by field; workers see what their audience allows and get the form as JSON Schema."""
-from tests.api.conftest import measure
 from tests.api.services_world import error, fields_of, scenario_body
 from tests.api.stations_world import make_member, new_worker
-
-pytest_plugins = ("tests.api.services_fixtures",)
+from tests.support.round_trips import measure
 
 
 def keys(reply):

@@ -12,7 +12,6 @@ import pytest
 from tests.api.stations_world import create_station, make_member, new_worker
 from tests.support.client import Api, Session
 
-pytest_plugins = ("tests.api.services_fixtures",)
 EN = {"Accept-Language": "en"}
 
 

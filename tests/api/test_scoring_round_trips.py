@@ -10,10 +10,8 @@ recommendations            the three GetItems + Query scenario catalogue + Query
                            + Query city index + BatchGetItem stations + one slots Query per station
 """
 
-from tests.api.conftest import measure
 from tests.api.stations_world import create_station
-
-pytest_plugins = ("tests.api.services_fixtures",)
+from tests.support.round_trips import measure
 
 
 def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, employers, library, calls):

@@ -5,12 +5,10 @@ submit       Query (the scenario's latest version) + one TransactWriteItems (req
 staff queue  one Query per open status on the queue index (concurrently), one when a status is given
 SLA sweep    one Query per open status + one TransactWriteItems per escalated request (flag + activity + audit)
 (plus Powertools' idempotency bookkeeping on its own client when an Idempotency-Key is sent: 2 on the first
-call, 1 on a replay - see README)
+call, 1 on a replay - see docs/api.md)
 """
-from tests.api.conftest import measure
 from tests.api.services_world import job_help, run_schedule, submit
-
-pytest_plugins = ("tests.api.services_fixtures",)
+from tests.support.round_trips import measure
 
 
 def test_round_trips_of_submit_and_the_staff_queue(api, worker, staff, library, wage_claim, calls):  # noqa: F811

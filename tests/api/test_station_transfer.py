@@ -1,8 +1,6 @@
 """Admins export stations to CSV / GeoJSON and import them back."""
 from tests.api.stations_world import create_station, station_body
 
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: rider
-
 EN = {"Accept-Language": "en"}
 
 

@@ -2,8 +2,6 @@
 from chalicelib.domain import geo
 from tests.api.stations_world import create_station, make_staff, station_body
 
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: station, rider
-
 EN = {"Accept-Language": "en"}
 
 

@@ -1,8 +1,6 @@
 """Waitlists: a freed seat is held for the first waiter, who confirms it or lets it lapse to the next."""
 from tests.api.stations_world import book, create_station, new_worker, run_sweep, slot_counts
 
-pytest_plugins = ("tests.api.stations_fixtures",)      # fixtures: rider
-
 TWO_PM = "2026-11-27T14:00:00+08:00"
 
 

@@ -3,8 +3,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.domain.activity import request_filed
 from chalicelib.domain.case_errors import IllegalTransition, NoteRequired
-from chalicelib.domain.cases import OPEN, STATUSES, category_event, next_status, stage_due
+from chalicelib.domain.cases import OPEN, STATUSES, next_status, stage_due
 from chalicelib.domain.scenarios import SlaHours
 
 LEGAL = {
@@ -45,4 +46,4 @@ def test_each_open_stage_has_its_own_clock_and_closed_ones_none():
 
 
 def test_activity_events_count_requests_by_category():
-    assert category_event("hardship_aid") == "requests_hardship_aid"
+    assert request_filed("hardship_aid") == "requests_hardship_aid"

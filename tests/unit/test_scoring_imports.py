@@ -3,10 +3,11 @@ package or scipy (they do not fit the Lambda package): models run in XGBoost's C
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.environment import probe_env
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "xgboost", "scipy")
@@ -39,10 +40,7 @@ with mock_aws():
 
 def run_probe(code: str) -> dict:
     """Run `code` in a fresh interpreter with the test environment; its last line of output, as JSON."""
-    env = {**os.environ, "WH_STAGE": "test", "AWS_DEFAULT_REGION": "ap-east-1", "WH_REGION": "ap-east-1",
-           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-           "AWS_LAMBDA_FUNCTION_NAME": "workerhome-test", "POWERTOOLS_LOG_LEVEL": "WARNING"}
-    env.pop("WH_AWS_ENDPOINT", None)
+    env = probe_env(POWERTOOLS_LOG_LEVEL="WARNING")
     out = subprocess.run([sys.executable, "-c", code, *HEAVY], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-4000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
