@@ -1,5 +1,6 @@
 """WorkerHome API. Registers blueprints only: no logic here, and nothing heavy to import
 (numpy and xgboost are loaded lazily by the scoring code)."""
+
 from chalice import Chalice, Cron, Rate
 from chalice.app import SQSEvent
 
@@ -28,9 +29,23 @@ from chalicelib.settings import settings
 app = Chalice(app_name="workerhome")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
 
-for blueprint in (system.bp, auth.bp, me.bp, directory.bp, admin_members.bp,
-                  stations.bp, admin_stations.bp, bookings.bp, staff.bp, membership.bp,
-                  scenarios.bp, cases.bp, scoring.bp, score_admin.bp, scoring_runs.bp):
+for blueprint in (
+    system.bp,
+    auth.bp,
+    me.bp,
+    directory.bp,
+    admin_members.bp,
+    stations.bp,
+    admin_stations.bp,
+    bookings.bp,
+    staff.bp,
+    membership.bp,
+    scenarios.bp,
+    cases.bp,
+    scoring.bp,
+    score_admin.bp,
+    scoring_runs.bp,
+):
     app.register_blueprint(blueprint)
 if settings.is_local:
     app.register_blueprint(system.dev_bp)

@@ -1,4 +1,5 @@
 """Cold import of the Lambda entry point vs the libraries it cannot avoid, in fresh interpreters."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,14 @@ APP = "import app"
 def _once(imports: str) -> dict:
     env = {**os.environ, "WH_STAGE": "prod", "PYTHONDONTWRITEBYTECODE": "0"}
     env.pop("WH_AWS_ENDPOINT", None)
-    out = subprocess.run([sys.executable, "-c", PROBE.format(imports=imports)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(imports=imports)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -5,6 +5,7 @@ stack in-process (moto server + chalice local, exactly as `make run`), then time
 moto server, (a) GET /v1/stations and POST /v1/bookings through the API and (b) a bare Query on the
 station geohash index and a bare two-item TransactWriteItems. Prints one JSON object.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ HOURS_ALL_DAY = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri",
 
 
 def _timed(call: Callable[[], Any], n: int = N) -> list[float]:
-    call()                                                     # warm: first call of each path
+    call()  # warm: first call of each path
     samples = []
     for _ in range(n):
         began = time.perf_counter()
@@ -81,15 +82,30 @@ def _measure(stack: Any) -> dict[str, float]:
 
     http = Http(stack.api_url)
     admin = http.login("13800000000")
-    station = http.call("POST", "/v1/admin/stations", {
-        "code": "BENCH-01", "kind": "rider_station", "name_zh": "基准驿站", "name_en": "Bench Station",
-        "address": "测试路2号", "city": "beijing", "district": "朝阳区", "lat": 39.99, "lng": 116.47,
-        "hours": HOURS_ALL_DAY, "slot_minutes": 30, "seats": 50,
-        "rules": {"min_notice_minutes": 0, "max_days_ahead": 30, "max_active_bookings": 50}}, admin)
+    station = http.call(
+        "POST",
+        "/v1/admin/stations",
+        {
+            "code": "BENCH-01",
+            "kind": "rider_station",
+            "name_zh": "基准驿站",
+            "name_en": "Bench Station",
+            "address": "测试路2号",
+            "city": "beijing",
+            "district": "朝阳区",
+            "lat": 39.99,
+            "lng": 116.47,
+            "hours": HOURS_ALL_DAY,
+            "slot_minutes": 30,
+            "seats": 50,
+            "rules": {"min_notice_minutes": 0, "max_days_ahead": 30, "max_active_bookings": 50},
+        },
+        admin,
+    )
     workers = [http.login(f"1360000{i:04d}") for i in range(5)]
     first = (datetime.now().astimezone() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     starts = [(first + timedelta(minutes=30 * k)).isoformat() for k in range(N // len(workers) + 2)]
-    plan = iter([(w, s) for s in starts for w in workers])       # each worker books each slot once
+    plan = iter([(w, s) for s in starts for w in workers])  # each worker books each slot once
 
     def book() -> None:
         worker, start = next(plan)
@@ -101,21 +117,38 @@ def _measure(stack: Any) -> dict[str, float]:
     ddb = boto3.client("dynamodb", endpoint_url=stack.moto.url, region_name=settings.region)
     stations_table, slots_table = settings.table("stations"), settings.table("slots")
     cell = encode(39.99, 116.47, 5)
-    counter = iter(range(10 ** 6))
+    counter = iter(range(10**6))
 
     def bare_query() -> None:
-        ddb.query(TableName=stations_table, IndexName="geo5_index", KeyConditionExpression="geo5 = :v",
-                  ExpressionAttributeValues={":v": {"S": cell}})
+        ddb.query(
+            TableName=stations_table,
+            IndexName="geo5_index",
+            KeyConditionExpression="geo5 = :v",
+            ExpressionAttributeValues={":v": {"S": cell}},
+        )
 
     def bare_transact() -> None:
         n = next(counter)
-        ddb.transact_write_items(TransactItems=[
-            {"Update": {"TableName": slots_table, "Key": {"resource_id": {"S": "bench"}, "slot_start": {"S": f"s{n}"}},
-                        "UpdateExpression": "ADD taken :one", "ConditionExpression":
-                            "attribute_not_exists(taken) OR taken < :cap",
-                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":cap": {"N": "10"}}}},
-            {"Put": {"TableName": slots_table, "Item": {"resource_id": {"S": "bench-b"}, "slot_start": {"S": f"b{n}"}},
-                     "ConditionExpression": "attribute_not_exists(resource_id)"}}])
+        ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": slots_table,
+                        "Key": {"resource_id": {"S": "bench"}, "slot_start": {"S": f"s{n}"}},
+                        "UpdateExpression": "ADD taken :one",
+                        "ConditionExpression": "attribute_not_exists(taken) OR taken < :cap",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":cap": {"N": "10"}},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": slots_table,
+                        "Item": {"resource_id": {"S": "bench-b"}, "slot_start": {"S": f"b{n}"}},
+                        "ConditionExpression": "attribute_not_exists(resource_id)",
+                    }
+                },
+            ]
+        )
 
     query, transact = _timed(bare_query), _timed(bare_transact)
     figures = {}

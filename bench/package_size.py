@@ -7,6 +7,7 @@ infra/package.py) but not the xgboost Python package or scipy: those would not f
 and runs the packaging first (silently) when it is missing. Relative `out_dir`s are taken from the
 repository root. MB here are MiB, as in AWS's 250 MB limit (262,144,000 bytes).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,9 @@ def package_figures(out_dir: str | Path = "build/package") -> dict[str, float]:
         "unpacked_mb": round(sizes["unpacked_bytes"] / MB, 2),
         "limit_mb": round(sizes["limit_bytes"] / MB, 2),
         "unpacked_to_limit": round(sizes["unpacked_bytes"] / sizes["limit_bytes"], 4),
-        **{f"{part}_mb": round(sizes[f"{part}_bytes"] / MB, 2) for part in ("numpy", "xgboost_native")
-           if f"{part}_bytes" in sizes},
+        **{
+            f"{part}_mb": round(sizes[f"{part}_bytes"] / MB, 2)
+            for part in ("numpy", "xgboost_native")
+            if f"{part}_bytes" in sizes
+        },
     }

@@ -5,6 +5,7 @@ PynamoDB's clients, boto3's and Powertools' all report to it. Each endpoint is c
 chalice's test client against in-process moto, after a warm-up (the first request of a
 container also reads the SSM secrets and unwraps the data key: reported as `cold_extra`).
 """
+
 from __future__ import annotations
 
 import collections
@@ -45,9 +46,17 @@ class Scenario:
         self.admin = self.api.login("13900000001")
         self.worker = self.api.login("13800138001")
         self.api.as_(self.worker).patch("/v1/me", {"name": "张三", "city": "beijing"})
-        self.station = self.api.as_(self.admin).post("/v1/admin/stations", station_body(
-            hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-            rules={"min_notice_minutes": 0, "max_days_ahead": 30, "cancel_window_minutes": 0})).json
+        self.station = (
+            self.api.as_(self.admin)
+            .post(
+                "/v1/admin/stations",
+                station_body(
+                    hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                    rules={"min_notice_minutes": 0, "max_days_ahead": 30, "cancel_window_minutes": 0},
+                ),
+            )
+            .json
+        )
         seed_scenarios()
         grant_by_phone("13900000002", {"staff"}, {self.station["station_id"]})
         self.staff = self.api.login("13900000002")
@@ -87,23 +96,51 @@ def endpoints(s: Scenario) -> list[tuple[str, Callable[[], Any]]]:
         ("GET /v1/stations/{id}/availability", lambda: w.get(f"/v1/stations/{sid}/availability?date={s.day}")),
         ("POST /v1/bookings", book),
         ("POST /v1/bookings/{id}/cancel", lambda: w.post(f"/v1/bookings/{state['booking']}/cancel")),
-        ("POST /v1/bookings (Idempotency-Key, first)", lambda: w.post(
-            "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"})),
-        ("POST /v1/bookings (Idempotency-Key, replay)", lambda: w.post(
-            "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"})),
-        ("POST /v1/requests (job-seeking help)", lambda: w.post("/v1/requests", {
-            "scenario_key": "job_seeking_help", "answers": {
-                "desired_occupation": "仓库管理员", "desired_city": "北京", "expected_monthly_wage": 7000,
-                "available_from": "2026-12-01", "schedule": "full_time", "contact_phone": "13912345678"}})),
-        ("GET /v1/staff/requests?status=submitted", lambda: api.as_(s.staff).get("/v1/staff/requests?status=submitted")),
+        (
+            "POST /v1/bookings (Idempotency-Key, first)",
+            lambda: w.post(
+                "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"}
+            ),
+        ),
+        (
+            "POST /v1/bookings (Idempotency-Key, replay)",
+            lambda: w.post(
+                "/v1/bookings", {"station_id": sid, "slot_start": s.slot}, headers={"Idempotency-Key": "bench-b1"}
+            ),
+        ),
+        (
+            "POST /v1/requests (job-seeking help)",
+            lambda: w.post(
+                "/v1/requests",
+                {
+                    "scenario_key": "job_seeking_help",
+                    "answers": {
+                        "desired_occupation": "仓库管理员",
+                        "desired_city": "北京",
+                        "expected_monthly_wage": 7000,
+                        "available_from": "2026-12-01",
+                        "schedule": "full_time",
+                        "contact_phone": "13912345678",
+                    },
+                },
+            ),
+        ),
+        (
+            "GET /v1/staff/requests?status=submitted",
+            lambda: api.as_(s.staff).get("/v1/staff/requests?status=submitted"),
+        ),
         ("GET /v1/staff/requests (all open)", lambda: api.as_(s.staff).get("/v1/staff/requests")),
         ("GET /v1/scenarios", lambda: w.get("/v1/scenarios")),
         ("GET /v1/health", lambda: api.get("/v1/health")),
         ("POST /v1/auth/otp", lambda: api.post("/v1/auth/otp", {"phone": phone})),
-        ("POST /v1/auth/otp (Idempotency-Key, first)", lambda: api.post(
-            "/v1/auth/otp", {"phone": "13700000008"}, headers={"Idempotency-Key": "bench-1"})),
-        ("POST /v1/auth/otp (Idempotency-Key, replay)", lambda: api.post(
-            "/v1/auth/otp", {"phone": "13700000008"}, headers={"Idempotency-Key": "bench-1"})),
+        (
+            "POST /v1/auth/otp (Idempotency-Key, first)",
+            lambda: api.post("/v1/auth/otp", {"phone": "13700000008"}, headers={"Idempotency-Key": "bench-1"}),
+        ),
+        (
+            "POST /v1/auth/otp (Idempotency-Key, replay)",
+            lambda: api.post("/v1/auth/otp", {"phone": "13700000008"}, headers={"Idempotency-Key": "bench-1"}),
+        ),
         ("_read_code", read_code),
         ("POST /v1/auth/token (first login)", token),
         ("POST /v1/auth/refresh", lambda: api.post("/v1/auth/refresh", {"refresh_token": state["refresh"]})),
@@ -112,8 +149,12 @@ def endpoints(s: Scenario) -> list[tuple[str, Callable[[], Any]]]:
         ("PATCH /v1/me (employer)", lambda: w.patch("/v1/me", {"employer_id": "emp-1"})),
         ("GET /v1/employers", lambda: w.get("/v1/employers?city=beijing")),
         ("GET /v1/admin/members?phone=", lambda: a.get("/v1/admin/members?phone=13800138001")),
-        ("POST /v1/admin/members/{id}/reveal", lambda: a.post(
-            f"/v1/admin/members/{s.worker.member_id}/reveal", {"field": "name", "reason": "bench reveal"})),
+        (
+            "POST /v1/admin/members/{id}/reveal",
+            lambda: a.post(
+                f"/v1/admin/members/{s.worker.member_id}/reveal", {"field": "name", "reason": "bench reveal"}
+            ),
+        ),
         ("POST /v1/auth/logout", lambda: api.post("/v1/auth/logout", {"refresh_token": s.worker.refresh_token})),
     ]
 

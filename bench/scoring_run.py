@@ -12,6 +12,7 @@
 Also records the measured item sizes the README's cost model uses. `python -m bench.scoring_run [N]`
 prints JSON; `make bench` runs it in its own process.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,16 @@ import time
 from datetime import timedelta
 from typing import Any
 
-os.environ.update({"WH_STAGE": "test", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                   "AWS_DEFAULT_REGION": "ap-east-1", "POWERTOOLS_LOG_LEVEL": "WARNING",
-                   "WH_SCORING_SEGMENT_MEMBERS": "25000"})
+os.environ.update(
+    {
+        "WH_STAGE": "test",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "ap-east-1",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "WH_SCORING_SEGMENT_MEMBERS": "25000",
+    }
+)
 os.environ.pop("WH_AWS_ENDPOINT", None)
 
 
@@ -32,7 +40,7 @@ def _size(item: dict[str, Any]) -> int:
     total = 0
     for name, value in item.items():
         total += len(name.encode())
-        (kind, v), = value.items()
+        ((kind, v),) = value.items()
         if kind == "N":
             total += len(v.lstrip("-").replace(".", "")) // 2 + 1
         elif kind == "B":
@@ -87,19 +95,28 @@ def measure(members: int) -> dict[str, float]:
             wall = time.perf_counter() - started
             done = scoring_runs.get(run.run_id)
             assert done.status == "succeeded", done
-            out.update({f"run.{label}.wall_s": round(wall, 2), f"run.{label}.segments": done.segments_total,
-                        f"run.{label}.members_per_s": round(done.members_scored / wall),
-                        f"run.{label}.scores_written": done.scores_written,
-                        f"run.{label}.written_share": round(done.scores_written / max(done.members_scored, 1), 4)})
-            print(json.dumps(out), file=sys.stderr)             # so far (a long run's progress)
+            out.update(
+                {
+                    f"run.{label}.wall_s": round(wall, 2),
+                    f"run.{label}.segments": done.segments_total,
+                    f"run.{label}.members_per_s": round(done.members_scored / wall),
+                    f"run.{label}.scores_written": done.scores_written,
+                    f"run.{label}.written_share": round(done.scores_written / max(done.members_scored, 1), 4),
+                }
+            )
+            print(json.dumps(out), file=sys.stderr)  # so far (a long run's progress)
             clock.advance(days=1)
         activity = _scan_all(client, settings.table("activity"))
         sample = [{"member_id": i["member_id"]} for i in activity if not i["member_id"]["S"].startswith("employer#")]
         members_items = bulk.batch_get(client, settings.table("members"), sample[:2000])
         scores = _scan_all(client, settings.table("scores"))
-        out.update({"size.activity_bytes": round(sum(map(_size, activity)) / len(activity)),
-                    "size.member_bytes": round(sum(map(_size, members_items)) / len(members_items)),
-                    "size.score_bytes": round(sum(map(_size, scores)) / len(scores))})
+        out.update(
+            {
+                "size.activity_bytes": round(sum(map(_size, activity)) / len(activity)),
+                "size.member_bytes": round(sum(map(_size, members_items)) / len(members_items)),
+                "size.score_bytes": round(sum(map(_size, scores)) / len(scores)),
+            }
+        )
         # the floor: the same Scan and as many BatchWriteItem puts of score-sized items, nothing else
         started = time.perf_counter()
         scanned = 0
@@ -119,7 +136,7 @@ def measure(members: int) -> dict[str, float]:
         as_of = clock.now() - timedelta(days=2)
         started = time.perf_counter()
         for i in range(0, len(rows), 1000):
-            churn.predict(features.stored_member_matrix(rows[i:i + 1000], as_of))
+            churn.predict(features.stored_member_matrix(rows[i : i + 1000], as_of))
         out["compute.wall_s"] = round(time.perf_counter() - started, 2)
         out["compute.share_of_first_run"] = round(out["compute.wall_s"] / out["run.first.wall_s"], 3)
     return out

@@ -5,6 +5,7 @@ One Runtime per Lambda container: the first request that needs a key pays one SS
 local stack install their own Runtime (a fresh moto world, a clock they control) with
 `install()` instead of patching.
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,7 +34,7 @@ class Runtime:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self._lock = threading.RLock()   # shared() builders may ask for a client
+        self._lock = threading.RLock()  # shared() builders may ask for a client
         self._clients: dict[str, Any] = {}
 
     def client(self, service: str) -> Any:
@@ -44,7 +45,8 @@ class Runtime:
             with self._lock:
                 if service not in self._clients:
                     self._clients[service] = boto3.client(
-                        service, region_name=self.settings.region, endpoint_url=self.settings.aws_endpoint)
+                        service, region_name=self.settings.region, endpoint_url=self.settings.aws_endpoint
+                    )
         return self._clients[service]
 
     def shared(self, name: str, build: Callable[[], Any]) -> Any:

@@ -3,6 +3,7 @@
 Every AWS-facing name (tables, key alias, parameters) is derived here so that the
 Lambda code, the deployment template and the local stack agree on them.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,12 +21,12 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 class Settings:
     stage: str = "local"
     region: str = "ap-east-1"
-    aws_endpoint: str | None = None          # moto's URL locally; None on AWS
+    aws_endpoint: str | None = None  # moto's URL locally; None on AWS
     version: str = "0.1.0"
     table_prefix: str = ""
-    kms_key: str = ""                          # key id or alias that wraps the data keys
-    secrets_param: str = ""                    # SecureString: JWT keys, blind-index key, OTP pepper
-    keyring_param: str = ""                    # String: KMS-wrapped data keys (envelope encryption)
+    kms_key: str = ""  # key id or alias that wraps the data keys
+    secrets_param: str = ""  # SecureString: JWT keys, blind-index key, OTP pepper
+    keyring_param: str = ""  # String: KMS-wrapped data keys (envelope encryption)
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
     otp_ttl: int = 5 * 60
@@ -34,15 +35,15 @@ class Settings:
     otp_send_window: int = 10 * 60
     max_body_bytes: int = 64 * 1024
     idempotency_ttl: int = 24 * 3600
-    attachments_bucket: str = ""               # S3 bucket for service-request attachments (presigned POST)
-    scoring_queue: str = ""                    # SQS: one message per scan segment of a scoring run
-    scoring_dlq: str = ""                      # SQS: segments that failed scoring_max_receives times
-    scoring_max_receives: int = 3              # deliveries of a segment message before it goes to the DLQ
-    scoring_segment_members: int = 50_000      # members per segment (the segment count follows the table size)
+    attachments_bucket: str = ""  # S3 bucket for service-request attachments (presigned POST)
+    scoring_queue: str = ""  # SQS: one message per scan segment of a scoring run
+    scoring_dlq: str = ""  # SQS: segments that failed scoring_max_receives times
+    scoring_max_receives: int = 3  # deliveries of a segment message before it goes to the DLQ
+    scoring_segment_members: int = 50_000  # members per segment (the segment count follows the table size)
     scoring_max_segments: int = 1_000
-    scoring_min_change: float = 0.02           # a stored score is rewritten when it moves at least this much
-    scoring_bucket: str = ""                   # S3: each scoring run's per-segment score digests (the next run diffs against them)
-    scoring_run_stale_hours: float = 6.0       # an unsettled run older than this no longer blocks a new run of its model
+    scoring_min_change: float = 0.02  # a stored score is rewritten when it moves at least this much
+    scoring_bucket: str = ""  # S3: each scoring run's per-segment score digests (the next run diffs against them)
+    scoring_run_stale_hours: float = 6.0  # an unsettled run older than this no longer blocks a new run of its model
 
     @property
     def is_local(self) -> bool:

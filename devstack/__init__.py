@@ -6,6 +6,7 @@ This module is imported before anything from chalicelib: it holds only the stand
 pieces (ports, environment) that must come first, because PynamoDB reads each model's Meta
 (table names, endpoint) when chalicelib.store is imported.
 """
+
 from __future__ import annotations
 
 import errno
@@ -60,8 +61,10 @@ def listening_socket(host: str, port: int, what: str, env_name: str, *, listen: 
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise StackError(f"port {port} on {host} ({what}) is already in use - is another `make run` going? "
-                             f"Stop it, or choose another port: {env_name}=<port> make run") from None
+            raise StackError(
+                f"port {port} on {host} ({what}) is already in use - is another `make run` going? "
+                f"Stop it, or choose another port: {env_name}=<port> make run"
+            ) from None
         raise StackError(f"cannot listen on {host}:{port} ({what}): {exc.strerror or exc}") from None
     return sock
 
@@ -77,9 +80,11 @@ def configure_environment(endpoint: str) -> dict[str, str]:
         from chalicelib.settings import settings  # already imported: only fine if it already agrees
 
         if settings.stage != "local" or settings.aws_endpoint != endpoint:
-            raise RuntimeError("devstack.configure_environment() must run before chalicelib is imported "
-                               f"(settings already loaded with stage={settings.stage!r}, "
-                               f"endpoint={settings.aws_endpoint!r})")
+            raise RuntimeError(
+                "devstack.configure_environment() must run before chalicelib is imported "
+                f"(settings already loaded with stage={settings.stage!r}, "
+                f"endpoint={settings.aws_endpoint!r})"
+            )
     region = os.environ.get("WH_REGION") or DEFAULT_REGION
     values = {
         "WH_STAGE": "local",
@@ -92,8 +97,15 @@ def configure_environment(endpoint: str) -> dict[str, str]:
         "AWS_SESSION_TOKEN": "testing",
         "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
     }
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", "WH_TABLE_PREFIX", "WH_KMS_KEY",
-                 "WH_SECRETS_PARAM", "WH_KEYRING_PARAM"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SECURITY_TOKEN",
+        "WH_TABLE_PREFIX",
+        "WH_KMS_KEY",
+        "WH_SECRETS_PARAM",
+        "WH_KEYRING_PARAM",
+    ):
         os.environ.pop(name, None)
     os.environ.update(values)
     return values

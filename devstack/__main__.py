@@ -3,6 +3,7 @@
 Ports: WH_MOTO_PORT (default 4566) and WH_API_PORT (default 8000). Exit status 0 after a
 requested stop, 2 when a port is taken or a setting is wrong, 1 on any other startup failure.
 """
+
 from __future__ import annotations
 
 import gc
@@ -32,7 +33,7 @@ def _force_exit(signum: int, frame: FrameType | None) -> None:
 
 def main() -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(line_buffering=True)   # banner and logs show up at once, even in a pipe
+        sys.stdout.reconfigure(line_buffering=True)  # banner and logs show up at once, even in a pipe
     signal.signal(signal.SIGINT, _request_stop)
     signal.signal(signal.SIGTERM, _request_stop)
 
@@ -45,7 +46,7 @@ def main() -> int:
         print(f"devstack: starting moto on {stack.moto.url} and the API on {stack.api_url} ...")
         stack.start()
         print(stack.banner())
-        threading.Event().wait()               # until a signal raises StopRequested
+        threading.Event().wait()  # until a signal raises StopRequested
     except StopRequested:
         pass
     except StackError as exc:

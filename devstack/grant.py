@@ -8,6 +8,7 @@ phone has none and audits the grant. Grants add to what the member already has (
 to an admin keeps admin; a second station adds to the first). The member's current tokens keep
 their old roles: the next login (or token refresh) carries the new ones.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not _answers(endpoint):
-        print(f"error: the local stack is not running - nothing answers at {endpoint}.\n"
-              "Start it with `make run` (or point WH_MOTO_PORT / WH_AWS_ENDPOINT at a running one).", file=sys.stderr)
+        print(
+            f"error: the local stack is not running - nothing answers at {endpoint}.\n"
+            "Start it with `make run` (or point WH_MOTO_PORT / WH_AWS_ENDPOINT at a running one).",
+            file=sys.stderr,
+        )
         return 1
     configure_environment(endpoint)
 
@@ -83,8 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             stations.add(station_ids_by_code([station.upper()]).get(station.upper(), station))  # a code or an id
         profile = grant_by_phone(phone, roles, stations, actor=ACTOR)
     except (RuntimeError, PynamoDBException, BotoCoreError, ClientError) as exc:
-        print(f"error: {endpoint} answers, but does not hold a WorkerHome local stack "
-              f"(is it the moto of `make run`?): {exc}", file=sys.stderr)
+        print(
+            f"error: {endpoint} answers, but does not hold a WorkerHome local stack "
+            f"(is it the moto of `make run`?): {exc}",
+            file=sys.stderr,
+        )
         return 1
 
     what = "granted" if existing else "created the account and granted"

@@ -6,6 +6,7 @@ and MotoRequestHandler. What differs: the application is wrapped in `SerializedA
 socket is bound up front (so a taken port is a clear error, not werkzeug's sys.exit), and stop()
 also closes the socket so the port is free when the stack exits.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from devstack import listening_socket
 
-POLL_INTERVAL = 0.1      # how soon serve_forever notices shutdown() (socketserver's default is 0.5 s)
+POLL_INTERVAL = 0.1  # how soon serve_forever notices shutdown() (socketserver's default is 0.5 s)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -77,12 +78,14 @@ class MotoServer:
             app = SerializedApp(DomainDispatcherApplication(create_backend_app))
             handler = MotoRequestHandler if self.verbose else QuietRequestHandler
             # werkzeug duplicates the descriptor of our already-listening socket
-            self._server = make_server(self.host, self.port, app, threaded=True, request_handler=handler,
-                                       fd=sock.fileno())
+            self._server = make_server(
+                self.host, self.port, app, threaded=True, request_handler=handler, fd=sock.fileno()
+            )
         finally:
             sock.close()
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
-                                        name="moto-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="moto-server", daemon=True
+        )
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -7,6 +7,7 @@ and calls the very handler functions app.py registers (`app.score_segment`, ...)
 shape; a failed message is made visible again after `retry_after` seconds instead of the deployed
 visibility timeout (90 minutes), so failures and the dead-letter path show up within seconds.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,10 @@ class Subscription:
 def subscriptions(app_module: Any, sqs: Any, settings: Any) -> list[Subscription]:
     """The SQS handlers of `app_module` (app.py: `score_segment`, ...) on the stage's queues."""
     out = []
-    for name, handler, batch in ((settings.scoring_queue, app_module.score_segment, 1),
-                                 (settings.scoring_dlq, app_module.scoring_dead_letters, 10)):
+    for name, handler, batch in (
+        (settings.scoring_queue, app_module.score_segment, 1),
+        (settings.scoring_dlq, app_module.scoring_dead_letters, 10),
+    ):
         url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         out.append(Subscription(url, arn, handler, batch))
@@ -40,24 +43,39 @@ def subscriptions(app_module: Any, sqs: Any, settings: Any) -> list[Subscription
 
 def poll_once(sqs: Any, sub: Subscription, *, wait_seconds: int = 0, retry_after: int = 1) -> int:
     """Receive up to batch_size messages and hand them to the handler: the number of messages received."""
-    reply = sqs.receive_message(QueueUrl=sub.queue_url, MaxNumberOfMessages=sub.batch_size,
-                                WaitTimeSeconds=wait_seconds, AttributeNames=["All"])
+    reply = sqs.receive_message(
+        QueueUrl=sub.queue_url, MaxNumberOfMessages=sub.batch_size, WaitTimeSeconds=wait_seconds, AttributeNames=["All"]
+    )
     messages = reply.get("Messages", [])
     if not messages:
         return 0
-    event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                          "attributes": m.get("Attributes", {}), "messageAttributes": {},
-                          "eventSource": "aws:sqs", "eventSourceARN": sub.queue_arn} for m in messages]}
+    event = {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": sub.queue_arn,
+            }
+            for m in messages
+        ]
+    }
     try:
         sub.handler(event, None)
-    except Exception:                                   # the function failed: SQS will deliver the batch again
+    except Exception:  # the function failed: SQS will deliver the batch again
         logger.warning("handler failed; messages return to the queue", exc_info=True)
         for m in messages:
-            sqs.change_message_visibility(QueueUrl=sub.queue_url, ReceiptHandle=m["ReceiptHandle"],
-                                          VisibilityTimeout=retry_after)
+            sqs.change_message_visibility(
+                QueueUrl=sub.queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=retry_after
+            )
         return len(messages)
-    sqs.delete_message_batch(QueueUrl=sub.queue_url, Entries=[
-        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+    sqs.delete_message_batch(
+        QueueUrl=sub.queue_url,
+        Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+    )
     return len(messages)
 
 
@@ -84,7 +102,7 @@ class QueueWorker(threading.Thread):
             try:
                 if not sum(poll_once(self.sqs, sub, wait_seconds=0) for sub in self.subs):
                     self._stop_event.wait(0.5)
-            except Exception:                           # keep polling: a queue hiccup must not stop the worker
+            except Exception:  # keep polling: a queue hiccup must not stop the worker
                 logger.exception("queue worker poll failed")
                 self._stop_event.wait(1.0)
 

@@ -4,6 +4,7 @@ Order matters: moto first (it needs nothing), then the environment (stage local,
 that moto) BEFORE the first chalicelib import, then provisioning with the same code the tests
 and the deployment use, then demo data, then the API.
 """
+
 from __future__ import annotations
 
 import socket
@@ -20,9 +21,9 @@ class Stack:
         self.host = host
         self.moto = MotoServer(host, moto_port() if moto_port_ is None else moto_port_)
         self.api_port = api_port() if api_port_ is None else api_port_
-        self.api_server: Any = None            # chalice.local.LocalDevServer
+        self.api_server: Any = None  # chalice.local.LocalDevServer
         self._api_thread: threading.Thread | None = None
-        self.queue_worker: Any = None                # devstack.queue_worker.QueueWorker
+        self.queue_worker: Any = None  # devstack.queue_worker.QueueWorker
         self.seeded: list[str] = []
         self.region = ""
         self.startup_seconds = 0.0
@@ -34,8 +35,7 @@ class Stack:
     def start(self) -> None:
         started = time.perf_counter()
         # Claim the API port first, so a taken port fails now rather than after provisioning.
-        api_sock: socket.socket | None = listening_socket(self.host, self.api_port, "API", "WH_API_PORT",
-                                                          listen=False)
+        api_sock: socket.socket | None = listening_socket(self.host, self.api_port, "API", "WH_API_PORT", listen=False)
         try:
             self.moto.start()
             configure_environment(self.moto.url)
@@ -66,14 +66,20 @@ class Stack:
             try:
                 self.api_server = create_local_server(app, Config(chalice_stage="local"), self.host, self.api_port)
             except OSError as exc:
-                raise StackError(f"port {self.api_port} on {self.host} (API) was taken while starting: {exc}; "
-                                 "choose another with WH_API_PORT=<port>") from None
+                raise StackError(
+                    f"port {self.api_port} on {self.host} (API) was taken while starting: {exc}; "
+                    "choose another with WH_API_PORT=<port>"
+                ) from None
             from devstack.static import serve_front_ends
 
-            serve_front_ends(self.api_server)          # /app/, /admin/, /shared/, /vendor/ on the API's port
+            serve_front_ends(self.api_server)  # /app/, /admin/, /shared/, /vendor/ on the API's port
             # serve_forever of the inner server: LocalDevServer's own prints a line of its own
-            self._api_thread = threading.Thread(target=self.api_server.server.serve_forever,
-                                                kwargs={"poll_interval": POLL_INTERVAL}, name="api-server", daemon=True)
+            self._api_thread = threading.Thread(
+                target=self.api_server.server.serve_forever,
+                kwargs={"poll_interval": POLL_INTERVAL},
+                name="api-server",
+                daemon=True,
+            )
             self._api_thread.start()
             self._start_queue_worker()
         finally:
@@ -122,8 +128,8 @@ class Stack:
             f"  moto         {self.moto.url}   (AWS endpoint: aws --endpoint-url {self.moto.url} dynamodb list-tables)",
             "  demo data    " + "; ".join(self.seeded),
             "",
-            "Demo accounts - log in with POST /v1/auth/otp {\"phone\": ...}, read the code at",
-            f"{api}/v1/dev/outbox?phone=<phone>, then POST /v1/auth/token {{\"phone\": ..., \"code\": ...}}:",
+            'Demo accounts - log in with POST /v1/auth/otp {"phone": ...}, read the code at',
+            f'{api}/v1/dev/outbox?phone=<phone>, then POST /v1/auth/token {{"phone": ..., "code": ...}}:',
         ]
         for p in PEOPLE:
             role = f"{p.role} {p.station_code}" if p.station_code else p.role

@@ -12,6 +12,7 @@ GET and HEAD only; a directory means its index.html; anything that would leave i
 slashes, symlinks out, hidden files) is a 404, as is a missing file. Files are read on each request, so
 an edit shows on reload; responses say `no-cache` and carry an ETag, so a reload costs a 304.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 from chalice.local import ChaliceRequestHandler
 
 MINIAPP = Path(__file__).resolve().parents[1] / "miniapp"
-MOUNTS = {"app": "app", "admin": "admin", "shared": "shared"}     # URL prefix -> folder under miniapp/
+MOUNTS = {"app": "app", "admin": "admin", "shared": "shared"}  # URL prefix -> folder under miniapp/
 HOME = "/app/"
 
 CONTENT_TYPES = {
@@ -93,8 +94,8 @@ class StaticSite:
         if parts[0] == "vendor":
             if len(parts) < 3:
                 return None
-            pkg_len = 2 if parts[1].startswith("@") else 1      # scoped packages: @scope/name
-            pkg, rel = "/".join(parts[1:1 + pkg_len]), "/".join(parts[1 + pkg_len:])
+            pkg_len = 2 if parts[1].startswith("@") else 1  # scoped packages: @scope/name
+            pkg, rel = "/".join(parts[1 : 1 + pkg_len]), "/".join(parts[1 + pkg_len :])
             if rel not in self.vendor.get(pkg, ()):
                 return None
             base = self.root / "node_modules" / pkg
@@ -105,7 +106,7 @@ class StaticSite:
                 rel += "index.html"
         else:
             return None
-        if posixpath.normpath("/" + rel) != "/" + rel:      # "a//b", "a/./b" and friends
+        if posixpath.normpath("/" + rel) != "/" + rel:  # "a//b", "a/./b" and friends
             return None
         try:
             base_real = base.resolve(strict=True)
@@ -133,7 +134,7 @@ class StaticSiteHandler(ChaliceRequestHandler):
         path = unquote(raw_path)
         if not self.site.claims(path):
             return self._generic_handle()
-        if re.search(r"%(2f|5c|00)", raw_path, re.IGNORECASE):      # encoded separators never name a file
+        if re.search(r"%(2f|5c|00)", raw_path, re.IGNORECASE):  # encoded separators never name a file
             return self._send_plain(HTTPStatus.NOT_FOUND, "Not found")
         if self.command not in ("GET", "HEAD"):
             return self._send_plain(HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed", {"Allow": "GET, HEAD"})
@@ -155,8 +156,12 @@ class StaticSiteHandler(ChaliceRequestHandler):
             self.rfile.read(length)
         stat = target.stat()
         tag = etag_of(stat)
-        headers = {"ETag": tag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
-                   "Last-Modified": formatdate(stat.st_mtime, usegmt=True)}
+        headers = {
+            "ETag": tag,
+            "Cache-Control": "no-cache",
+            "X-Content-Type-Options": "nosniff",
+            "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
+        }
         if tag in [t.strip() for t in (self.headers.get("If-None-Match") or "").split(",")]:
             self.send_response(HTTPStatus.NOT_MODIFIED)
             for name, value in headers.items():
@@ -191,9 +196,8 @@ class StaticSiteHandler(ChaliceRequestHandler):
 def serve_front_ends(local_server: Any, site: StaticSite | None = None) -> StaticSite:
     """Make a chalice LocalDevServer answer the front-end paths from disk (call before serving)."""
     site = site or StaticSite.from_package_json()
-    wrapped = local_server._wrapped_handler                   # functools.partial(handler, app_object=, config=)
+    wrapped = local_server._wrapped_handler  # functools.partial(handler, app_object=, config=)
     handler = functools.partial(StaticSiteHandler, *wrapped.args, site=site, **wrapped.keywords)
     local_server._wrapped_handler = handler
     local_server.server.RequestHandlerClass = handler
     return site
-

@@ -22,6 +22,7 @@ Steps, each a function the tests call too:
 
 Exit codes: 0 packaged, 1 packaging or lint failed, 3 no Python 3.12 interpreter.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PKG_VENV = ROOT / ".venv-pkg"
 REQUIREMENTS = ROOT / "requirements.txt"
-ML_REQUIREMENTS = ROOT / "requirements-ml.txt"      # pins xgboost-cpu (the wheel the C library comes from)
-VENDOR = ROOT / "vendor"                             # generated; chalice copies its contents to the package root
+ML_REQUIREMENTS = ROOT / "requirements-ml.txt"  # pins xgboost-cpu (the wheel the C library comes from)
+VENDOR = ROOT / "vendor"  # generated; chalice copies its contents to the package root
 WHEEL_PLATFORM = "manylinux_2_28_x86_64"
 # wheel member prefix -> where it goes under vendor/. The library keeps its RPATH
 # ($ORIGIN/../../xgboost_cpu.libs): xgboost_native/lib/ is two levels below the package root, like
@@ -55,9 +56,9 @@ NATIVE_LIBRARY = "xgboost_native/lib/libxgboost.so"
 NATIVE_STAMP = "xgboost_native/SOURCE.json"
 CHALICE_REQUIREMENT = "chalice==1.34.0"
 TARGET_VERSION = (3, 12)
-STAGES = ("dev", "prod")                   # local/test are never packaged: they carry dev-only routes
+STAGES = ("dev", "prod")  # local/test are never packaged: they carry dev-only routes
 DEFAULT_REGION = "ap-east-1"
-LAMBDA_UNZIPPED_LIMIT = 262_144_000        # 250 MB (MiB, as AWS counts it): function + layers, unzipped
+LAMBDA_UNZIPPED_LIMIT = 262_144_000  # 250 MB (MiB, as AWS counts it): function + layers, unzipped
 MB = 1024 * 1024
 MISSING_DEPS_MARKER = "Could not install dependencies"
 
@@ -82,11 +83,17 @@ def _stderr(line: str) -> None:
 
 # 1. the interpreter ---------------------------------------------------------------------------
 
+
 def python_version(executable: str) -> tuple[int, int] | None:
     """(major, minor) of an interpreter, or None if it does not run."""
     try:
-        out = subprocess.run([executable, "-c", "import sys; print(*sys.version_info[:2])"],
-                             capture_output=True, text=True, timeout=30, check=True).stdout.split()
+        out = subprocess.run(
+            [executable, "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.split()
         return int(out[0]), int(out[1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return None
@@ -114,6 +121,7 @@ def find_python312(env: Mapping[str, str] | None = None) -> str | None:
 
 # 2. the packaging venv ------------------------------------------------------------------------
 
+
 def requirements_stamp(requirements: Path = REQUIREMENTS) -> str:
     digest = hashlib.sha1(requirements.read_bytes() + CHALICE_REQUIREMENT.encode()).hexdigest()[:12]
     return f".installed-{digest}"
@@ -129,8 +137,9 @@ def _run_logged(cmd: list[str], log: Log, **kwargs: Any) -> subprocess.Completed
     return result
 
 
-def ensure_pkg_venv(python312: str, venv: Path = PKG_VENV, requirements: Path = REQUIREMENTS,
-                    log: Log = _stderr) -> Path:
+def ensure_pkg_venv(
+    python312: str, venv: Path = PKG_VENV, requirements: Path = REQUIREMENTS, log: Log = _stderr
+) -> Path:
     """`venv` made with python312, with chalice and the app's runtime dependencies installed."""
     venv_python = venv / "bin" / "python"
     if venv_python.exists() and python_version(str(venv_python)) != TARGET_VERSION:
@@ -143,8 +152,20 @@ def ensure_pkg_venv(python312: str, venv: Path = PKG_VENV, requirements: Path = 
     if stamp.exists():
         return venv
     log(f"installing {CHALICE_REQUIREMENT} and -r {requirements.name} into {venv}")
-    _run_logged([str(venv_python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                 CHALICE_REQUIREMENT, "-r", str(requirements)], log)
+    _run_logged(
+        [
+            str(venv_python),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            CHALICE_REQUIREMENT,
+            "-r",
+            str(requirements),
+        ],
+        log,
+    )
     for old in venv.glob(".installed-*"):
         old.unlink()
     stamp.touch()
@@ -152,6 +173,7 @@ def ensure_pkg_venv(python312: str, venv: Path = PKG_VENV, requirements: Path = 
 
 
 # 3. XGBoost's C library into vendor/ ----------------------------------------------------------
+
 
 def xgboost_requirement(requirements: Path = ML_REQUIREMENTS) -> str:
     """The pinned `xgboost-cpu==X.Y.Z` line of requirements-ml.txt (one pin for dev and Lambda)."""
@@ -185,7 +207,7 @@ def extract_native_libraries(wheel: Path, vendor: Path) -> dict[str, str]:
             name = info.filename.rsplit("/", 1)[-1]
             if prefix is None or info.is_dir() or ".so" not in name:
                 continue
-            rel = NATIVE_LAYOUT[prefix] + info.filename[len(prefix):]
+            rel = NATIVE_LAYOUT[prefix] + info.filename[len(prefix) :]
             target = vendor / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(zf.read(info))
@@ -212,24 +234,50 @@ def vendor_native_library(python: str, vendor: Path = VENDOR, log: Log = _stderr
             shutil.rmtree(vendor / folder, ignore_errors=True)
         log(f"vendoring the C library of {requirement} ({WHEEL_PLATFORM}) into {vendor}")
         with tempfile.TemporaryDirectory() as tmp:
-            _run_logged([python, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps",
-                         "--only-binary=:all:", "--platform", WHEEL_PLATFORM, "--python-version",
-                         ".".join(map(str, TARGET_VERSION)), requirement, "-d", tmp], log)
+            _run_logged(
+                [
+                    python,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--platform",
+                    WHEEL_PLATFORM,
+                    "--python-version",
+                    ".".join(map(str, TARGET_VERSION)),
+                    requirement,
+                    "-d",
+                    tmp,
+                ],
+                log,
+            )
             [wheel] = Path(tmp).glob("*.whl")
             files = extract_native_libraries(wheel, vendor)
-            (vendor / NATIVE_STAMP).write_text(json.dumps({"requirement": requirement, "platform": WHEEL_PLATFORM,
-                                                           "wheel": wheel.name, "files": files}, indent=2) + "\n")
+            (vendor / NATIVE_STAMP).write_text(
+                json.dumps(
+                    {"requirement": requirement, "platform": WHEEL_PLATFORM, "wheel": wheel.name, "files": files},
+                    indent=2,
+                )
+                + "\n"
+            )
     check_native_library(python, vendor, log)
     return vendor / NATIVE_LIBRARY
 
 
 # 4. the merge template ------------------------------------------------------------------------
 
+
 def stage_environment(stage: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment to import the app as `stage` on AWS: WH_STAGE set, every other WH_*
     override dropped (endpoint, table prefix, parameter names all derive from the stage)."""
-    env = {k: v for k, v in (os.environ if base is None else base).items()
-           if not k.startswith("WH_") and k not in ("VIRTUAL_ENV", "PYTHONHOME")}
+    env = {
+        k: v
+        for k, v in (os.environ if base is None else base).items()
+        if not k.startswith("WH_") and k not in ("VIRTUAL_ENV", "PYTHONHOME")
+    }
     env["WH_STAGE"] = stage
     env.setdefault("AWS_DEFAULT_REGION", DEFAULT_REGION)
     return env
@@ -246,15 +294,26 @@ def write_merge_template(stage: str, path: Path, log: Log = _stderr) -> dict[str
 
 # 5. chalice package ---------------------------------------------------------------------------
 
+
 def chalice_package(venv: Path, stage: str, merge_template: Path, out: Path, log: Log = _stderr) -> str:
     """Run `chalice package`, echoing its output; returns the output. Fails when chalice fails or
     drops dependencies it could not install (it exits 0 then)."""
     for stale in ("sam.json", "deployment.zip", "sizes.json"):
         (out / stale).unlink(missing_ok=True)
-    cmd = [str(venv / "bin" / "chalice"), "--project-dir", str(ROOT), "package", "--stage", stage,
-           "--merge-template", str(merge_template), str(out)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=stage_environment(stage), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    cmd = [
+        str(venv / "bin" / "chalice"),
+        "--project-dir",
+        str(ROOT),
+        "package",
+        "--stage",
+        stage,
+        "--merge-template",
+        str(merge_template),
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=stage_environment(stage), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     assert proc.stdout is not None
     lines = []
     for line in proc.stdout:
@@ -272,17 +331,20 @@ def check_chalice_output(output: str, returncode: int) -> None:
     if returncode != 0:
         raise PackagingError(f"chalice package exited with {returncode}")
     if MISSING_DEPS_MARKER in output:
-        tail = output[output.index(MISSING_DEPS_MARKER):].splitlines()[:2]     # the names follow on the next line
-        raise PackagingError(f"chalice dropped dependencies ({' '.join(t.strip() for t in tail)}): the package cannot run. "
-                             "Are the wheels available for python3.12 manylinux x86_64?")
+        tail = output[output.index(MISSING_DEPS_MARKER) :].splitlines()[:2]  # the names follow on the next line
+        raise PackagingError(
+            f"chalice dropped dependencies ({' '.join(t.strip() for t in tail)}): the package cannot run. "
+            "Are the wheels available for python3.12 manylinux x86_64?"
+        )
 
 
 # 6. cfn-lint ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class LintFinding:
     rule: str
-    level: str          # Error, Warning, Informational
+    level: str  # Error, Warning, Informational
     message: str
     where: str
 
@@ -308,9 +370,15 @@ def run_cfn_lint(template: Path, region: str = DEFAULT_REGION) -> list[LintFindi
         raw = json.loads(result.stdout or "[]")
     except json.JSONDecodeError as err:
         raise PackagingError(f"cfn-lint failed ({result.returncode}): {result.stdout}{result.stderr}") from err
-    return [LintFinding(rule=f["Rule"]["Id"], level=f["Level"], message=f["Message"],
-                        where="/".join(str(p) for p in f.get("Location", {}).get("Path") or []))
-            for f in raw]
+    return [
+        LintFinding(
+            rule=f["Rule"]["Id"],
+            level=f["Level"],
+            message=f["Message"],
+            where="/".join(str(p) for p in f.get("Location", {}).get("Path") or []),
+        )
+        for f in raw
+    ]
 
 
 def check_lint(findings: list[LintFinding], log: Log = _stderr) -> None:
@@ -332,8 +400,11 @@ def measure(zip_path: Path) -> dict[str, int]:
     """Zipped and unpacked bytes, the limit, and the unpacked bytes of numpy and of XGBoost's C library."""
     with zipfile.ZipFile(zip_path) as zf:
         infos = zf.infolist()
-    sizes = {"zipped_bytes": zip_path.stat().st_size, "unpacked_bytes": sum(i.file_size for i in infos),
-             "limit_bytes": LAMBDA_UNZIPPED_LIMIT}
+    sizes = {
+        "zipped_bytes": zip_path.stat().st_size,
+        "unpacked_bytes": sum(i.file_size for i in infos),
+        "limit_bytes": LAMBDA_UNZIPPED_LIMIT,
+    }
     for key, folders in SIZE_PARTS.items():
         sizes[key] = sum(i.file_size for i in infos if i.filename.split("/", 1)[0] in folders)
     return sizes
@@ -347,18 +418,21 @@ def write_sizes(out: Path, sizes: dict[str, int]) -> Path:
 
 def summary(sizes: dict[str, int], template: dict[str, Any], seconds: float) -> str:
     ratio = sizes["unpacked_bytes"] / sizes["limit_bytes"]
-    return "\n".join([
-        f"deployment.zip  {sizes['zipped_bytes'] / MB:8.1f} MB zipped",
-        f"unpacked        {sizes['unpacked_bytes'] / MB:8.1f} MB of the {sizes['limit_bytes'] / MB:.0f} MB "
-        f"Lambda limit ({ratio:.1%})",
-        f"  numpy         {sizes.get('numpy_bytes', 0) / MB:8.1f} MB, XGBoost C library + libgomp "
-        f"{sizes.get('xgboost_native_bytes', 0) / MB:.1f} MB",
-        f"resources       {len(template.get('Resources', {})):8d} in sam.json",
-        f"took            {seconds:8.1f} s",
-    ])
+    return "\n".join(
+        [
+            f"deployment.zip  {sizes['zipped_bytes'] / MB:8.1f} MB zipped",
+            f"unpacked        {sizes['unpacked_bytes'] / MB:8.1f} MB of the {sizes['limit_bytes'] / MB:.0f} MB "
+            f"Lambda limit ({ratio:.1%})",
+            f"  numpy         {sizes.get('numpy_bytes', 0) / MB:8.1f} MB, XGBoost C library + libgomp "
+            f"{sizes.get('xgboost_native_bytes', 0) / MB:.1f} MB",
+            f"resources       {len(template.get('Resources', {})):8d} in sam.json",
+            f"took            {seconds:8.1f} s",
+        ]
+    )
 
 
 # the whole flow -------------------------------------------------------------------------------
+
 
 def build(stage: str, out: Path, *, region: str = DEFAULT_REGION, log: Log = _stderr) -> dict[str, int]:
     """Package `stage` into `out`; returns the sizes (also written to <out>/sizes.json)."""
@@ -367,9 +441,12 @@ def build(stage: str, out: Path, *, region: str = DEFAULT_REGION, log: Log = _st
     started = time.monotonic()
     python312 = find_python312()
     if python312 is None:
-        raise PackagingError("no Python 3.12 interpreter found (tried $PY312, ~/.pyenv/versions/3.12*/bin/"
-                             "python3.12, python3.12 on PATH): chalice must run from Lambda's python3.12 "
-                             "runtime version to pick the right wheels", code=3)
+        raise PackagingError(
+            "no Python 3.12 interpreter found (tried $PY312, ~/.pyenv/versions/3.12*/bin/"
+            "python3.12, python3.12 on PATH): chalice must run from Lambda's python3.12 "
+            "runtime version to pick the right wheels",
+            code=3,
+        )
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     venv = ensure_pkg_venv(python312, log=log)

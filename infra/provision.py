@@ -4,6 +4,7 @@ The local stack and the test suite run this against moto; `make secrets STAGE=pr
 `ensure_secrets` once against AWS after the first deploy (CloudFormation creates the tables
 and the key, but cannot create SecureString parameters).
 """
+
 from __future__ import annotations
 
 import base64

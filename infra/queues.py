@@ -5,6 +5,7 @@ scoring segments: one message per scan segment of a scoring run (app.py `score_s
   slow invocation is not delivered twice while it runs; after `scoring_max_receives` deliveries the
   message moves to the dead-letter queue, whose handler counts the segment failed on its run.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ from typing import Any
 
 from chalicelib.settings import Settings
 
-SEGMENT_FUNCTION_TIMEOUT = 900          # seconds; .chalice/config.json lambda_functions.score_segment
+SEGMENT_FUNCTION_TIMEOUT = 900  # seconds; .chalice/config.json lambda_functions.score_segment
 VISIBILITY_TIMEOUT = 6 * SEGMENT_FUNCTION_TIMEOUT
 RETENTION_SECONDS = 4 * 24 * 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
@@ -26,8 +27,11 @@ def segment_environment(stage: str = "prod") -> dict[str, str]:
     4 KiB page fault at a time). Both are read once, when the interpreter starts."""
     config = json.loads((Path(__file__).resolve().parents[1] / ".chalice" / "config.json").read_text())
     function = config["stages"][stage]["lambda_functions"]["score_segment"]
-    return {k: v for k, v in {**config["environment_variables"], **function.get("environment_variables", {})}.items()
-            if not k.startswith(("WH_", "POWERTOOLS_"))}
+    return {
+        k: v
+        for k, v in {**config["environment_variables"], **function.get("environment_variables", {})}.items()
+        if not k.startswith(("WH_", "POWERTOOLS_"))
+    }
 
 
 def dead_letter_attributes() -> dict[str, str]:
@@ -36,23 +40,30 @@ def dead_letter_attributes() -> dict[str, str]:
 
 def segment_queue_attributes(settings: Settings, dlq_arn: Any) -> dict[str, Any]:
     """`dlq_arn` is the ARN (local stack) or a CloudFormation reference to it (template)."""
-    return {"VisibilityTimeout": str(VISIBILITY_TIMEOUT), "MessageRetentionPeriod": str(RETENTION_SECONDS),
-            "SqsManagedSseEnabled": "true",
-            "RedrivePolicy": {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.scoring_max_receives}}
+    return {
+        "VisibilityTimeout": str(VISIBILITY_TIMEOUT),
+        "MessageRetentionPeriod": str(RETENTION_SECONDS),
+        "SqsManagedSseEnabled": "true",
+        "RedrivePolicy": {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.scoring_max_receives},
+    }
 
 
 def template_resources(settings: Settings) -> dict[str, Any]:
     """CloudFormation resources for the queues."""
     dlq: dict[str, Any] = {"QueueName": settings.scoring_dlq, **dead_letter_attributes()}
-    main = {"QueueName": settings.scoring_queue,
-            **segment_queue_attributes(settings, {"Fn::GetAtt": ["ScoringDeadLetterQueue", "Arn"]})}
+    main = {
+        "QueueName": settings.scoring_queue,
+        **segment_queue_attributes(settings, {"Fn::GetAtt": ["ScoringDeadLetterQueue", "Arn"]}),
+    }
     for props in (dlq, main):
         for key in ("VisibilityTimeout", "MessageRetentionPeriod"):
             if key in props:
                 props[key] = int(props[key])
         props["SqsManagedSseEnabled"] = True
-    return {"ScoringDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": dlq},
-            "ScoringSegmentQueue": {"Type": "AWS::SQS::Queue", "Properties": main}}
+    return {
+        "ScoringDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": dlq},
+        "ScoringSegmentQueue": {"Type": "AWS::SQS::Queue", "Properties": main},
+    }
 
 
 def ensure_queues(sqs: Any, settings: Settings) -> dict[str, str]:

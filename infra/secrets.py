@@ -9,6 +9,7 @@ so running it again is harmless. It prints parameter names only, never a value.
 Uses the usual AWS credentials and region (AWS_PROFILE, AWS_REGION...); WH_REGION and
 WH_AWS_ENDPOINT are honoured (the latter to try it against a moto server).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,11 @@ KEPT_WH_VARIABLES = ("WH_REGION", "WH_AWS_ENDPOINT")
 
 def stage_environment(stage: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """`base` with WH_STAGE=stage and no WH_* name overrides: names derive from the stage, as on Lambda."""
-    env = {k: v for k, v in (os.environ if base is None else base).items()
-           if not k.startswith("WH_") or k in KEPT_WH_VARIABLES}
+    env = {
+        k: v
+        for k, v in (os.environ if base is None else base).items()
+        if not k.startswith("WH_") or k in KEPT_WH_VARIABLES
+    }
     env["WH_STAGE"] = stage
     return env
 
@@ -72,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         created = write_secrets(rt)
     except (BotoCoreError, ClientError) as err:
         print(f"secrets: {err}", file=sys.stderr)
-        print(f"secrets: is the stack deployed (KMS alias {settings.kms_key}) and are AWS credentials set "
-              f"for region {settings.region}?", file=sys.stderr)
+        print(
+            f"secrets: is the stack deployed (KMS alias {settings.kms_key}) and are AWS credentials set "
+            f"for region {settings.region}?",
+            file=sys.stderr,
+        )
         return 1
     for name in (settings.secrets_param, settings.keyring_param):
         state = "created" if name in created else "already present, left unchanged"

@@ -3,6 +3,7 @@
 Tables come from chalicelib.store.registry (DEPLOYED_MODELS: every model but the local-only
 outbox), the same list the local stack creates its tables from, so the two cannot drift. Usage: python -m infra.template > build/merge.json
 """
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,26 @@ from infra import queues
 
 def _private_bucket(name: str, **properties: Any) -> dict[str, Any]:
     """An S3 bucket that is encrypted, never public and owned by the account alone."""
-    return {"Type": "AWS::S3::Bucket", "Properties": {
-        "BucketName": name,
-        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
-        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                           "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-        **properties}}
+    return {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {
+            "BucketName": name,
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
+                ]
+            },
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **properties,
+        },
+    }
+
 
 def _logical_id(table_name: str) -> str:
     return "Table" + "".join(part.capitalize() for part in re.split(r"[-_]", table_name.split("-", 2)[-1]))
@@ -41,15 +54,21 @@ def table_resource(model: Any) -> dict[str, Any]:
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},
     }
-    gsis = [{"IndexName": g["index_name"], "KeySchema": g["key_schema"], "Projection": g["projection"]}
-            for g in schema["global_secondary_indexes"]]
+    gsis = [
+        {"IndexName": g["index_name"], "KeySchema": g["key_schema"], "Projection": g["projection"]}
+        for g in schema["global_secondary_indexes"]
+    ]
     if gsis:
         props["GlobalSecondaryIndexes"] = gsis
     ttl = ttl_attribute(model)
     if ttl:
         props["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
-    return {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
-            "Properties": props}
+    return {
+        "Type": "AWS::DynamoDB::Table",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": props,
+    }
 
 
 def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
@@ -63,13 +82,15 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
             "EnableKeyRotation": True,
             "KeyPolicy": {
                 "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "AccountAdmin",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                }],
+                "Statement": [
+                    {
+                        "Sid": "AccountAdmin",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    }
+                ],
             },
         },
     }
@@ -82,17 +103,29 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
         "Properties": {"TopicName": f"workerhome-{settings.stage}-ops-alerts", "KmsMasterKeyId": {"Ref": "DataKey"}},
     }
     resources["AttachmentsBucket"] = {
-        **_private_bucket(settings.attachments_bucket,
-                          VersioningConfiguration={"Status": "Enabled"},
-                          # the mini-app uploads straight to S3 with a presigned POST, and shows files by presigned GET
-                          CorsConfiguration={"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
-                                                            "AllowedHeaders": ["*"], "MaxAge": 3600}]}),
+        **_private_bucket(
+            settings.attachments_bucket,
+            VersioningConfiguration={"Status": "Enabled"},
+            # the mini-app uploads straight to S3 with a presigned POST, and shows files by presigned GET
+            CorsConfiguration={
+                "CorsRules": [
+                    {
+                        "AllowedMethods": ["POST", "GET"],
+                        "AllowedOrigins": ["*"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAge": 3600,
+                    }
+                ]
+            },
+        ),
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
     }
     # a run's digests are read by the next run of the model (nightly); older ones are never read
-    resources["ScoringBucket"] = _private_bucket(settings.scoring_bucket, LifecycleConfiguration={"Rules": [
-        {"Id": "expire-digests", "Status": "Enabled", "ExpirationInDays": 14}]})
+    resources["ScoringBucket"] = _private_bucket(
+        settings.scoring_bucket,
+        LifecycleConfiguration={"Rules": [{"Id": "expire-digests", "Status": "Enabled", "ExpirationInDays": 14}]},
+    )
     resources.update(queues.template_resources(settings))
     resources["ParameterNames"] = {
         "Type": "AWS::SSM::Parameter",
@@ -100,12 +133,15 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
             "Name": f"/workerhome/{settings.stage}/parameter-names",
             "Type": "String",
             "Description": "Where the secrets live. CloudFormation cannot create SecureString parameters: "
-                           "`make secrets STAGE=...` writes them once after the first deploy.",
+            "`make secrets STAGE=...` writes them once after the first deploy.",
             "Value": json.dumps({"secrets": settings.secrets_param, "keyring": settings.keyring_param}),
         },
     }
-    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources,
-            "Outputs": {"DataKeyArn": {"Value": {"Fn::GetAtt": ["DataKey", "Arn"]}}}}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": resources,
+        "Outputs": {"DataKeyArn": {"Value": {"Fn::GetAtt": ["DataKey", "Arn"]}}},
+    }
 
 
 if __name__ == "__main__":

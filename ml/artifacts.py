@@ -1,4 +1,5 @@
 """Fit a booster deterministically and write it as chalicelib/models/<name>/model.ubj + card.json."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,16 +20,31 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "models"
 COMMON_PARAMS: dict[str, Any] = {"tree_method": "hist", "max_bin": 256, "seed": 0, "nthread": 1}
 
 
-def fit(params: dict[str, Any], x_train: np.ndarray, y_train: np.ndarray, x_valid: np.ndarray, y_valid: np.ndarray,
-        names: tuple[str, ...], *, rounds: int = 2000, early_stopping: int = 100) -> Any:
+def fit(
+    params: dict[str, Any],
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_valid: np.ndarray,
+    y_valid: np.ndarray,
+    names: tuple[str, ...],
+    *,
+    rounds: int = 2000,
+    early_stopping: int = 100,
+) -> Any:
     """Boost with early stopping on the validation rows; returns the booster cut at its best round."""
     import xgboost as xgb
 
     full = {**COMMON_PARAMS, **params}
     train = xgb.DMatrix(x_train, label=y_train, feature_names=list(names), nthread=full["nthread"])
     valid = xgb.DMatrix(x_valid, label=y_valid, feature_names=list(names), nthread=full["nthread"])
-    booster = xgb.train(full, train, num_boost_round=rounds, evals=[(valid, "valid")],
-                        early_stopping_rounds=early_stopping, verbose_eval=False)
+    booster = xgb.train(
+        full,
+        train,
+        num_boost_round=rounds,
+        evals=[(valid, "valid")],
+        early_stopping_rounds=early_stopping,
+        verbose_eval=False,
+    )
     return booster[: booster.best_iteration + 1]
 
 
@@ -36,9 +52,18 @@ def feature_distributions(x: np.ndarray, names: tuple[str, ...]) -> dict[str, di
     return {name: histogram(x[:, i]) for i, name in enumerate(names)}
 
 
-def build_card(name: str, *, feature_set: str, booster: Any, params: dict[str, Any], data: dict[str, Any],
-               metrics: dict[str, Any], thresholds: dict[str, float] | None, x_train: np.ndarray,
-               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_card(
+    name: str,
+    *,
+    feature_set: str,
+    booster: Any,
+    params: dict[str, Any],
+    data: dict[str, Any],
+    metrics: dict[str, Any],
+    thresholds: dict[str, float] | None,
+    x_train: np.ndarray,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     import xgboost as xgb
 
     names = FEATURE_SETS[feature_set]

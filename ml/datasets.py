@@ -3,6 +3,7 @@
 Everything is a function of a Config (seed and sizes), so a run is reproducible and a small
 Config gives a quick retrain for the tests.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,7 @@ class Config:
     members: int = 100000
     employers: int = 80000
     stations: int = 400
-    station_weeks: int = 9          # the first 4 weeks are history only; the rest are forecast targets
+    station_weeks: int = 9  # the first 4 weeks are history only; the rest are forecast targets
 
     def describe(self) -> dict[str, int]:
         return asdict(self)
@@ -70,9 +71,9 @@ def members(cfg: Config) -> tuple[np.ndarray, synth.Members]:
 @dataclass(frozen=True)
 class StationRows:
     x: np.ndarray
-    booked: np.ndarray            # label: bookings per slot in the forecast week
-    expected: np.ndarray          # truth: E[bookings] the generator knew
-    station: np.ndarray           # row -> station index (splits are by station)
+    booked: np.ndarray  # label: bookings per slot in the forecast week
+    expected: np.ndarray  # truth: E[bookings] the generator knew
+    station: np.ndarray  # row -> station index (splits are by station)
     seats: np.ndarray
 
 
@@ -92,5 +93,6 @@ def stations(cfg: Config) -> tuple[StationRows, synth.Stations]:
             ex.append(pop.expected[i, cols])
             st.append(np.full(len(cols), i))
     x = np.vstack(xs)
-    return StationRows(x, np.concatenate(ys), np.concatenate(ex), np.concatenate(st),
-                       x[:, F.STATION_FEATURES.index("seats")]), pop
+    return StationRows(
+        x, np.concatenate(ys), np.concatenate(ex), np.concatenate(st), x[:, F.STATION_FEATURES.index("seats")]
+    ), pop

@@ -1,4 +1,5 @@
 """Metrics that compare a model with the oracle (the generator's true probabilities) and baselines."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,9 +36,14 @@ def calibration_table(y: np.ndarray, p: np.ndarray, oracle: np.ndarray, bins: in
     order = np.argsort(p, kind="stable")
     rows = []
     for chunk in np.array_split(order, bins):
-        rows.append({"n": int(len(chunk)), "predicted": round(float(p[chunk].mean()), 4),
-                     "observed": round(float(np.asarray(y)[chunk].mean()), 4),
-                     "oracle": round(float(oracle[chunk].mean()), 4)})
+        rows.append(
+            {
+                "n": int(len(chunk)),
+                "predicted": round(float(p[chunk].mean()), 4),
+                "observed": round(float(np.asarray(y)[chunk].mean()), 4),
+                "oracle": round(float(oracle[chunk].mean()), 4),
+            }
+        )
     return rows
 
 
@@ -52,18 +58,28 @@ def auc_gain_ci(y: np.ndarray, a: np.ndarray, b: np.ndarray, *, rounds: int = 20
     return [round(float(np.percentile(gains, 2.5)), 4), round(float(np.percentile(gains, 97.5)), 4)]
 
 
-def tier_thresholds(valid_scores: np.ndarray, *, high_share: float = 0.10, medium_share: float = 0.20) -> dict[str, float]:
+def tier_thresholds(
+    valid_scores: np.ndarray, *, high_share: float = 0.10, medium_share: float = 0.20
+) -> dict[str, float]:
     """Tier cut-offs chosen on validation scores: the top 10 % are 'high', the next 20 % 'medium'
     (what outreach staff can act on), the rest 'low'."""
-    return {"high": round(float(np.quantile(valid_scores, 1 - high_share)), 6),
-            "medium": round(float(np.quantile(valid_scores, 1 - high_share - medium_share)), 6)}
+    return {
+        "high": round(float(np.quantile(valid_scores, 1 - high_share)), 6),
+        "medium": round(float(np.quantile(valid_scores, 1 - high_share - medium_share)), 6),
+    }
 
 
 def tier_outcomes(y: np.ndarray, p: np.ndarray, oracle: np.ndarray, thresholds: dict[str, float]) -> dict[str, Any]:
     tiers = np.where(p >= thresholds["high"], "high", np.where(p >= thresholds["medium"], "medium", "low"))
-    return {t: {"share": round(float((tiers == t).mean()), 4), "observed_rate": round(float(y[tiers == t].mean()), 4),
-                "oracle_rate": round(float(oracle[tiers == t].mean()), 4)}
-            for t in ("low", "medium", "high") if (tiers == t).any()}
+    return {
+        t: {
+            "share": round(float((tiers == t).mean()), 4),
+            "observed_rate": round(float(y[tiers == t].mean()), 4),
+            "oracle_rate": round(float(oracle[tiers == t].mean()), 4),
+        }
+        for t in ("low", "medium", "high")
+        if (tiers == t).any()
+    }
 
 
 def logistic_baseline(x_train: np.ndarray, y_train: np.ndarray) -> Any:
@@ -96,7 +112,10 @@ def histogram(values: np.ndarray, bins: int = 10) -> dict[str, list[float]]:
         edges = np.array([edges[0], edges[0]])
     inner = edges[1:-1]
     counts = np.bincount(np.searchsorted(inner, values, side="right"), minlength=len(edges) - 1)
-    return {"edges": [round(float(e), 6) for e in edges], "fractions": [round(float(c / len(values)), 6) for c in counts]}
+    return {
+        "edges": [round(float(e), 6) for e in edges],
+        "fractions": [round(float(c / len(values)), 6) for c in counts],
+    }
 
 
 def psi(reference: dict[str, list[float]], values: np.ndarray) -> float:

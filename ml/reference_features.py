@@ -12,6 +12,7 @@ from the fast code in chalicelib.scoring, so a test comparing the two proves the
     `lt`, else the stamp `last_event_at`, else MAX_DAYS.
 Serving never imports this module.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,8 +35,8 @@ from chalicelib.scoring.features import (
 )
 
 CHINA = ZoneInfo("Asia/Shanghai")
-SATURATED = 65535                  # a weekly count is kept up to this (a uint16 cell)
-HEADER = struct.Struct("<BBHi")    # format, flags, number of events, newest week
+SATURATED = 65535  # a weekly count is kept up to this (a uint16 cell)
+HEADER = struct.Struct("<BBHi")  # format, flags, number of events, newest week
 COUNTER = re.compile(r"^w(\d{4})_(\d{2})_(.+)$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HALF_LIFE_WEEKS = 2
@@ -58,7 +59,7 @@ def history_weeks(record: Mapping[str, Any]) -> dict[tuple[str, int], int]:
         return {}
     blob = bytes(blob)
     counts: dict[tuple[str, int], int] = {}
-    if len(blob) == len(MEMBER_EVENTS) * WEEKS * 2:                # format 1: weekly, oldest week first
+    if len(blob) == len(MEMBER_EVENTS) * WEEKS * 2:  # format 1: weekly, oldest week first
         newest = int(record["hw"])
         for e, event in enumerate(MEMBER_EVENTS):
             for j in range(WEEKS):
@@ -67,7 +68,7 @@ def history_weeks(record: Mapping[str, Any]) -> dict[tuple[str, int], int]:
         return counts
     fmt, _flags, events, newest = HEADER.unpack_from(blob)
     assert (fmt, events) == (2, len(MEMBER_EVENTS)), (fmt, events)
-    for e, event in enumerate(MEMBER_EVENTS):                      # the active-weeks row is not read: derived
+    for e, event in enumerate(MEMBER_EVENTS):  # the active-weeks row is not read: derived
         previous = 0
         for k in range(WEEKS):
             (cell,) = struct.unpack_from("<H", blob, HEADER.size + 2 * (e * WEEKS + k))
@@ -87,8 +88,9 @@ def weekly(record: Mapping[str, Any] | None, as_of: datetime) -> tuple[dict[str,
             key = (m.group(3), monday_number(int(m.group(1)), int(m.group(2))))
             counts[key] = counts.get(key, 0) + int(value)
     last = last_complete_week(as_of)
-    by_event = {event: [min(counts.get((event, last - k), 0), SATURATED) for k in range(WEEKS)]
-                for event in MEMBER_EVENTS}
+    by_event = {
+        event: [min(counts.get((event, last - k), 0), SATURATED) for k in range(WEEKS)] for event in MEMBER_EVENTS
+    }
     active = [1 if any(by_event[event][k] for event in MEMBER_EVENTS) else 0 for k in range(WEEKS)]
     return by_event, active
 
@@ -117,16 +119,15 @@ def weeks_since(counts: list[int]) -> int:
     return WEEKS + 1
 
 
-def member_features(profile: Mapping[str, Any], record: Mapping[str, Any] | None,
-                    as_of: datetime) -> dict[str, float]:
+def member_features(profile: Mapping[str, Any], record: Mapping[str, Any] | None, as_of: datetime) -> dict[str, float]:
     """Every member feature of one member, by name: the profile fields of the members item and the plain
     activity record (None: no activity yet)."""
     events, active = weekly(record, as_of)
     f: dict[str, float] = {}
-    for name in MEMBER_FEATURES:                                  # "<event>_<w>w": a sum over w weeks
+    for name in MEMBER_FEATURES:  # "<event>_<w>w": a sum over w weeks
         head, _, tail = name.rpartition("_")
         if head in events and tail.endswith("w") and tail[:-1].isdigit():
-            f[name] = float(sum(events[head][:int(tail[:-1])]))
+            f[name] = float(sum(events[head][: int(tail[:-1])]))
     for w in (4, 8, 26):
         f[f"active_weeks_{w}w"] = float(sum(active[:w]))
     f["requests_all_26w"] = sum(f[f"requests_{c}_26w"] for c in SERVICE_CATEGORIES)
@@ -143,8 +144,11 @@ def member_features(profile: Mapping[str, Any], record: Mapping[str, Any] | None
     days = (microseconds(as_of) - microseconds(created)) / 86_400e6 if created else 0.0
     f["tenure_weeks"] = max(math.floor(days), 0) / 7
     f["has_employer"] = 1.0 if profile.get("employer_id") else 0.0
-    for prefix, field, vocabulary in (("membership", "membership_status", MEMBERSHIP_STATES),
-                                      ("group", "worker_group", WORKER_GROUPS), ("city", "city", CITY_CODES)):
+    for prefix, field, vocabulary in (
+        ("membership", "membership_status", MEMBERSHIP_STATES),
+        ("group", "worker_group", WORKER_GROUPS),
+        ("city", "city", CITY_CODES),
+    ):
         for term in vocabulary:
             f[f"{prefix}_{term}"] = 1.0 if profile.get(field) == term else 0.0
     return f

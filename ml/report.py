@@ -1,4 +1,5 @@
 """ml/reports/<name>.md with metric tables and PNG plots (matplotlib, Agg backend)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -78,8 +79,9 @@ def importance_plot(path: Path, booster: Any, title: str, top: int = 15) -> list
     return gains
 
 
-def line_plot(path: Path, x: Sequence[float], series: dict[str, Sequence[float]], title: str, xlabel: str,
-              ylabel: str) -> None:
+def line_plot(
+    path: Path, x: Sequence[float], series: dict[str, Sequence[float]], title: str, xlabel: str, ylabel: str
+) -> None:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     for label, ys in series.items():
@@ -91,8 +93,9 @@ def line_plot(path: Path, x: Sequence[float], series: dict[str, Sequence[float]]
     plt.close(fig)
 
 
-def write(name: str, title: str, sections: Sequence[str], images: Sequence[tuple[str, str]],
-          reports_dir: Path = REPORTS_DIR) -> Path:
+def write(
+    name: str, title: str, sections: Sequence[str], images: Sequence[tuple[str, str]], reports_dir: Path = REPORTS_DIR
+) -> Path:
     """The markdown report; `images` are (caption, file name in reports_dir)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     body = [f"# {title}", *sections, *(f"![{caption}]({file})" for caption, file in images)]

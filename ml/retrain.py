@@ -21,6 +21,7 @@ is written (ml.artifacts card writer, new version) only if its holdout AUC is at
 model's minus TOLERANCE. The comparison is printed either way; the exit status is 0 for promoted or
 kept (2 for bad arguments, 1 when the stack cannot be read).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,10 +49,23 @@ from ml.evaluate import auc, brier, tier_thresholds
 LABEL_WEEKS = 13
 TOLERANCE = 0.01
 MIN_ROWS, MIN_CLASS = 200, 20
-PASSIVE_EVENTS = frozenset({
-    "outreach_received", "waitlist_offers", "waitlist_lapses", "no_shows", "request_accepted", "request_in_progress",
-    "request_resolved", "request_rejected", "request_comments_received", "request_escalations", "membership_joins",
-    "membership_graces", "membership_lapses"})
+PASSIVE_EVENTS = frozenset(
+    {
+        "outreach_received",
+        "waitlist_offers",
+        "waitlist_lapses",
+        "no_shows",
+        "request_accepted",
+        "request_in_progress",
+        "request_resolved",
+        "request_rejected",
+        "request_comments_received",
+        "request_escalations",
+        "membership_joins",
+        "membership_graces",
+        "membership_lapses",
+    }
+)
 LEFT_EVENTS = ("membership_leaves", "membership_lapses")
 _COUNTER = re.compile(r"^w(\d{4})_(\d{2})_([a-z][a-z0-9_]*)$")
 PROFILE_ATTRS = ("member_id", *F.PROFILE_FIELDS, "status")
@@ -59,6 +73,7 @@ LabelHook = Callable[[np.ndarray], np.ndarray]
 
 
 # --- reading the stored records -------------------------------------------------------------
+
 
 class DynamoSource:
     """Parallel Scans (one thread per segment) of a stage's tables with the low-level client."""
@@ -71,8 +86,11 @@ class DynamoSource:
         if attributes:
             kwargs["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(attributes)))
             kwargs["ExpressionAttributeNames"] = {f"#a{i}": a for i, a in enumerate(attributes)}
-        return [{k: plain(v) for k, v in item.items()}
-                for page in self.client.get_paginator("scan").paginate(**kwargs) for item in page["Items"]]
+        return [
+            {k: plain(v) for k, v in item.items()}
+            for page in self.client.get_paginator("scan").paginate(**kwargs)
+            for item in page["Items"]
+        ]
 
     def scan(self, table: str, attributes: Sequence[str] | None = None) -> list[dict[str, Any]]:
         with ThreadPoolExecutor(self.segments) as pool:
@@ -82,9 +100,9 @@ class DynamoSource:
 
 @dataclass
 class StoredRecords:
-    members: dict[str, dict[str, Any]]              # member_id -> profile fields + status
-    activity: dict[str, dict[str, Any]]             # member_id -> activity item as stored
-    outcomes: dict[str, list[tuple[str, str]]]      # member_id -> [(outcome, outcome_at)]
+    members: dict[str, dict[str, Any]]  # member_id -> profile fields + status
+    activity: dict[str, dict[str, Any]]  # member_id -> activity item as stored
+    outcomes: dict[str, list[tuple[str, str]]]  # member_id -> [(outcome, outcome_at)]
     opted_out: set[str] = field(default_factory=set)
 
 
@@ -101,6 +119,7 @@ def load(source: Any) -> StoredRecords:
 
 
 # --- the training set ---------------------------------------------------------------------
+
 
 def cutoff_of(as_of: datetime) -> datetime:
     """Monday 00:00 (China time) of the week of `as_of`, minus LABEL_WEEKS weeks, in UTC."""
@@ -120,7 +139,7 @@ def split_record(record: dict[str, Any], cutoff: datetime) -> tuple[dict[str, An
     before: dict[str, Any] = {"member_id": record.get("member_id")}
     window: Counter[str] = Counter()
     last: tuple[int, int] | None = None
-    for name, value in expanded(record).items():          # compacted history as counters by name
+    for name, value in expanded(record).items():  # compacted history as counters by name
         m = _COUNTER.match(name)
         if not m:
             continue
@@ -207,16 +226,22 @@ def split_by_member(member_ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
 
 # --- compare and promote ------------------------------------------------------------------
 
+
 def holdout_metrics(y: np.ndarray, p: np.ndarray, thresholds: dict[str, float] | None) -> dict[str, float]:
     """Label-only metrics: discrimination, calibration, what the top of the list and the high tier hold."""
     clipped = np.clip(p, 1e-6, 1 - 1e-6)
     top = np.argsort(-p, kind="stable")[: max(1, len(p) // 10)]
     high = p >= thresholds["high"] if thresholds else np.zeros(len(p), bool)
-    return {"auc": round(auc(y, p), 4), "brier": round(brier(y, p), 4),
-            "log_loss": round(float(-np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))), 4),
-            "mean_predicted": round(float(p.mean()), 4), "observed_rate": round(float(y.mean()), 4),
-            "top_decile_rate": round(float(y[top].mean()), 4), "high_tier_share": round(float(high.mean()), 4),
-            "high_tier_rate": round(float(y[high].mean()), 4) if high.any() else 0.0}
+    return {
+        "auc": round(auc(y, p), 4),
+        "brier": round(brier(y, p), 4),
+        "log_loss": round(float(-np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))), 4),
+        "mean_predicted": round(float(p.mean()), 4),
+        "observed_rate": round(float(y.mean()), 4),
+        "top_decile_rate": round(float(y[top].mean()), 4),
+        "high_tier_share": round(float(high.mean()), 4),
+        "high_tier_rate": round(float(y[high].mean()), 4) if high.any() else 0.0,
+    }
 
 
 @dataclass
@@ -226,16 +251,21 @@ class Comparison:
     decision: str
     rows: dict[str, int]
     why: dict[str, int]
-    current: dict[str, Any] | None           # {"version", "metrics"}
+    current: dict[str, Any] | None  # {"version", "metrics"}
     candidate: dict[str, Any] | None
     cutoff: str = ""
     as_of: str = ""
 
     def table(self) -> str:
-        head = (f"{self.model} retrain on stored records as of {self.as_of}: features as of {self.cutoff}, "
-                f"labels over the {LABEL_WEEKS} weeks after")
-        lines = [head, "rows " + ", ".join(f"{k} {v}" for k, v in self.rows.items()),
-                 "labels " + ", ".join(f"{k} {v}" for k, v in sorted(self.why.items()))]
+        head = (
+            f"{self.model} retrain on stored records as of {self.as_of}: features as of {self.cutoff}, "
+            f"labels over the {LABEL_WEEKS} weeks after"
+        )
+        lines = [
+            head,
+            "rows " + ", ".join(f"{k} {v}" for k, v in self.rows.items()),
+            "labels " + ", ".join(f"{k} {v}" for k, v in sorted(self.why.items())),
+        ]
         cols = [c for c in (self.current, self.candidate) if c]
         if cols:
             lines.append(f"{'holdout metric':<18}" + "".join(f"{c['role'] + ' ' + c['version']:>40}" for c in cols))
@@ -255,8 +285,15 @@ def _current(name: str, models_dir: Path) -> Any:
         return None
 
 
-def retrain(records: StoredRecords, *, as_of: datetime, models_dir: Path, out_dir: Path | None = None,
-            name: str = "churn", label_hook: LabelHook | None = None) -> Comparison:
+def retrain(
+    records: StoredRecords,
+    *,
+    as_of: datetime,
+    models_dir: Path,
+    out_dir: Path | None = None,
+    name: str = "churn",
+    label_hook: LabelHook | None = None,
+) -> Comparison:
     """Build the training set, train a candidate, compare on one holdout, promote into `out_dir`
     (default `models_dir`) when not worse by more than TOLERANCE AUC. `label_hook` rewrites the
     candidate's training and validation labels (tests: shuffled labels make a bad candidate)."""
@@ -264,63 +301,105 @@ def retrain(records: StoredRecords, *, as_of: datetime, models_dir: Path, out_di
 
     data = training_set(records, as_of)
     tr, va, ho = split_by_member(data.member_ids)
-    rows = {"members": len(data.y), "churned": int(data.y.sum()), "train": len(tr), "valid": len(va), "holdout": len(ho)}
+    rows = {
+        "members": len(data.y),
+        "churned": int(data.y.sum()),
+        "train": len(tr),
+        "valid": len(va),
+        "holdout": len(ho),
+    }
     done = Comparison(name, False, "", rows, dict(data.why), None, None, data.cutoff.isoformat(), as_of.isoformat())
     current = _current(name, models_dir)
     keep = f"keep {current.version}" if current else "nothing to keep: no usable current model"
-    if len(data.y) < MIN_ROWS or min(data.y.sum(), len(data.y) - data.y.sum()) < MIN_CLASS or \
-            min(data.y[ho].sum(), len(ho) - data.y[ho].sum()) < 2:
+    if (
+        len(data.y) < MIN_ROWS
+        or min(data.y.sum(), len(data.y) - data.y.sum()) < MIN_CLASS
+        or min(data.y[ho].sum(), len(ho) - data.y[ho].sum()) < 2
+    ):
         done.decision = f"not enough stored data (need {MIN_ROWS} members, {MIN_CLASS} of each label): {keep}"
         return done
     y_tr, y_va = (label_hook(data.y[tr]), label_hook(data.y[va])) if label_hook else (data.y[tr], data.y[va])
-    params = ({k: v for k, v in current.card["params"].items() if k != "num_boosted_rounds"} if current
-              else {**artifacts.COMMON_PARAMS, **BINARY_PARAMS})
+    params = (
+        {k: v for k, v in current.card["params"].items() if k != "num_boosted_rounds"}
+        if current
+        else {**artifacts.COMMON_PARAMS, **BINARY_PARAMS}
+    )
     booster = artifacts.fit(params, data.x[tr], y_tr, data.x[va], y_va, F.MEMBER_FEATURES)
     thresholds = tier_thresholds(booster.inplace_predict(data.x[va]))
     cand = holdout_metrics(data.y[ho], booster.inplace_predict(data.x[ho]), thresholds)
     done.candidate = {"role": "candidate", "version": "(new)", "metrics": cand}
     previous = None
     if current:
-        done.current = {"role": "current", "version": current.version, "metrics": holdout_metrics(
-            data.y[ho], current.predict(data.x[ho]), current.card.get("thresholds"))}
+        done.current = {
+            "role": "current",
+            "version": current.version,
+            "metrics": holdout_metrics(data.y[ho], current.predict(data.x[ho]), current.card.get("thresholds")),
+        }
         previous = done.current["metrics"]["auc"]
         if cand["auc"] < previous - TOLERANCE:
             done.decision = f"{keep}: candidate AUC {cand['auc']:.4f} < current {previous:.4f} - {TOLERANCE}"
             return done
     card = artifacts.build_card(
-        name, feature_set="member", booster=booster, params=params, thresholds=thresholds, x_train=data.x[tr],
-        data={"source": "stored_records", "as_of": as_of.isoformat(), "features_as_of": data.cutoff.isoformat(),
-              "label_weeks": LABEL_WEEKS, "rows": rows, "labels": dict(data.why),
-              "data_hash": data_hash(data.x[tr], data.y[tr])},
-        metrics={"holdout": cand, "auc": {"model": cand["auc"], "previous_model": previous},
-                 "brier": {"model": cand["brier"]}, "base_rate": cand["observed_rate"],
-                 "previous_version": current.version if current else None})
+        name,
+        feature_set="member",
+        booster=booster,
+        params=params,
+        thresholds=thresholds,
+        x_train=data.x[tr],
+        data={
+            "source": "stored_records",
+            "as_of": as_of.isoformat(),
+            "features_as_of": data.cutoff.isoformat(),
+            "label_weeks": LABEL_WEEKS,
+            "rows": rows,
+            "labels": dict(data.why),
+            "data_hash": data_hash(data.x[tr], data.y[tr]),
+        },
+        metrics={
+            "holdout": cand,
+            "auc": {"model": cand["auc"], "previous_model": previous},
+            "brier": {"model": cand["brier"]},
+            "base_rate": cand["observed_rate"],
+            "previous_version": current.version if current else None,
+        },
+    )
     artifacts.write(name, booster, card, out_dir or models_dir)
     done.candidate["version"], done.promoted = card["version"], True
     done.decision = f"promote {card['version']}" + (
-        f" replacing {current.version} (AUC {cand['auc']:.4f} vs {previous:.4f}, tolerance {TOLERANCE})" if current else "")
+        f" replacing {current.version} (AUC {cand['auc']:.4f} vs {previous:.4f}, tolerance {TOLERANCE})"
+        if current
+        else ""
+    )
     return done
 
 
 # --- command line ---------------------------------------------------------------------------
+
 
 def _client(endpoint: str | None, region: str, segments: int) -> Any:
     import boto3
     from botocore.config import Config
 
     creds: dict[str, str] = {}
-    if endpoint and boto3.Session().get_credentials() is None:     # moto takes any key
+    if endpoint and boto3.Session().get_credentials() is None:  # moto takes any key
         creds = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-    return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint,
-                        config=Config(max_pool_connections=segments + 2, retries={"mode": "standard"}), **creds)
+    return boto3.client(
+        "dynamodb",
+        region_name=region,
+        endpoint_url=endpoint,
+        config=Config(max_pool_connections=segments + 2, retries={"mode": "standard"}),
+        **creds,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m ml.retrain", description=__doc__.split("\n\n")[0])
     p.add_argument("--model", default="churn", choices=("churn",))
-    p.add_argument("--endpoint", default=os.environ.get("WH_AWS_ENDPOINT")
-                   or f"http://127.0.0.1:{os.environ.get('WH_MOTO_PORT') or 4566}",
-                   help="DynamoDB endpoint (default: WH_AWS_ENDPOINT, else the local stack); 'none' = AWS")
+    p.add_argument(
+        "--endpoint",
+        default=os.environ.get("WH_AWS_ENDPOINT") or f"http://127.0.0.1:{os.environ.get('WH_MOTO_PORT') or 4566}",
+        help="DynamoDB endpoint (default: WH_AWS_ENDPOINT, else the local stack); 'none' = AWS",
+    )
     p.add_argument("--stage", default=os.environ.get("WH_STAGE", "local"))
     p.add_argument("--table-prefix", default=None, help="default workerhome-<stage>-")
     p.add_argument("--region", default=os.environ.get("WH_REGION") or os.environ.get("AWS_REGION") or "ap-east-1")
@@ -333,13 +412,19 @@ def main(argv: list[str] | None = None) -> int:
     if as_of.tzinfo is None:
         p.error("--as-of needs a time zone, e.g. 2026-11-30T00:00:00+08:00")
     endpoint = None if args.endpoint.lower() == "none" else args.endpoint
-    source = DynamoSource(_client(endpoint, args.region, args.segments),
-                          args.table_prefix or f"workerhome-{args.stage}-", segments=args.segments)
+    source = DynamoSource(
+        _client(endpoint, args.region, args.segments),
+        args.table_prefix or f"workerhome-{args.stage}-",
+        segments=args.segments,
+    )
     try:
         records = load(source)
-    except Exception as exc:                   # no stack, no tables, no credentials: say so plainly
-        print(f"error: cannot read the stored records at {endpoint or 'AWS'} (stage {args.stage}): {exc}\n"
-              "Is the local stack running (`make run`)? Or point --endpoint / --stage at another one.", file=sys.stderr)
+    except Exception as exc:  # no stack, no tables, no credentials: say so plainly
+        print(
+            f"error: cannot read the stored records at {endpoint or 'AWS'} (stage {args.stage}): {exc}\n"
+            "Is the local stack running (`make run`)? Or point --endpoint / --stage at another one.",
+            file=sys.stderr,
+        )
         return 1
     print(retrain(records, as_of=as_of, models_dir=args.models_dir, out_dir=args.out_dir, name=args.model).table())
     return 0

@@ -3,6 +3,7 @@
 Two worker processes, one xgboost thread each (deterministic, and both cores busy): churn and
 service demand share the member population, labour risk and station demand run beside them.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ def _other_models() -> list[dict[str, Any]]:
 def summary(card: dict[str, Any]) -> dict[str, Any]:
     m = card["metrics"]
     if "oracle_ratio" in m:
-        return {"auc": m["auc"], "oracle_ratio": m["oracle_ratio"], "gain_vs_logreg_ci95": m["auc_gain_over_logreg_ci95"],
-                "brier": m["brier"]}
+        return {
+            "auc": m["auc"],
+            "oracle_ratio": m["oracle_ratio"],
+            "gain_vs_logreg_ci95": m["auc_gain_over_logreg_ci95"],
+            "brier": m["brier"],
+        }
     if "per_category" in m:
         return {"mean_oracle_ratio": m["mean_oracle_ratio"], "precision_at_3": m["precision_at_3"]}
     return {"mae": m["mae"], "poisson_deviance": m["poisson_deviance"]}

@@ -1,4 +1,5 @@
 """Churn warning (会员流失预警): will a member leave or go inactive in the next 90 days? `python -m ml.train_churn`"""
+
 from __future__ import annotations
 
 import sys
@@ -21,14 +22,29 @@ employer's hidden dispute propensity, an interaction of gig work with low engage
 noise that no record shows. The label is drawn from that probability."""
 
 
-def train(cfg: datasets.Config = datasets.FULL, *, models_dir: Path | None = MODELS_DIR,
-          reports_dir: Path | None = REPORTS_DIR) -> dict[str, Any]:
+def train(
+    cfg: datasets.Config = datasets.FULL,
+    *,
+    models_dir: Path | None = MODELS_DIR,
+    reports_dir: Path | None = REPORTS_DIR,
+) -> dict[str, Any]:
     x, pop = datasets.members(cfg)
     parts = datasets.split(len(x), cfg.seed)
     recency = x[:, MEMBER_FEATURES.index("weeks_since_active")]
-    return train_binary("churn", "Churn warning (会员流失预警)", feature_set="member", x=x, y=pop.churn,
-                        truth=pop.p_churn, parts=parts, rule=("recency_rule_weeks_since_active", recency), cfg=cfg,
-                        truth_text=TRUTH, models_dir=models_dir, reports_dir=reports_dir)
+    return train_binary(
+        "churn",
+        "Churn warning (会员流失预警)",
+        feature_set="member",
+        x=x,
+        y=pop.churn,
+        truth=pop.p_churn,
+        parts=parts,
+        rule=("recency_rule_weeks_since_active", recency),
+        cfg=cfg,
+        truth_text=TRUTH,
+        models_dir=models_dir,
+        reports_dir=reports_dir,
+    )
 
 
 if __name__ == "__main__":

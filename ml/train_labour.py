@@ -1,4 +1,5 @@
 """Labour risk (劳动风险预警): will an employer face a wage or labour dispute next quarter? `python -m ml.train_labour`"""
+
 from __future__ import annotations
 
 import sys
@@ -21,15 +22,30 @@ without a union, and worst on building sites and in factories), size, union, ind
 that no record shows."""
 
 
-def train(cfg: datasets.Config = datasets.FULL, *, models_dir: Path | None = MODELS_DIR,
-          reports_dir: Path | None = REPORTS_DIR) -> dict[str, Any]:
+def train(
+    cfg: datasets.Config = datasets.FULL,
+    *,
+    models_dir: Path | None = MODELS_DIR,
+    reports_dir: Path | None = REPORTS_DIR,
+) -> dict[str, Any]:
     x, pop = datasets.employers(cfg)
     parts = datasets.split(len(x), cfg.seed + 1)
     complaints = x[:, EMPLOYER_FEATURES.index("rights_requests_13w")]
-    return train_binary("labour_risk", "Labour risk warning (劳动风险预警)", feature_set="employer", x=x,
-                        y=pop.dispute, truth=pop.p_dispute, parts=parts,
-                        rule=("rule_rights_requests_13w", complaints), cfg=cfg, truth_text=TRUTH, params={"max_depth": 3},
-                        models_dir=models_dir, reports_dir=reports_dir)
+    return train_binary(
+        "labour_risk",
+        "Labour risk warning (劳动风险预警)",
+        feature_set="employer",
+        x=x,
+        y=pop.dispute,
+        truth=pop.p_dispute,
+        parts=parts,
+        rule=("rule_rights_requests_13w", complaints),
+        cfg=cfg,
+        truth_text=TRUTH,
+        params={"max_depth": 3},
+        models_dir=models_dir,
+        reports_dir=reports_dir,
+    )
 
 
 if __name__ == "__main__":

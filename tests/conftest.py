@@ -1,5 +1,6 @@
 """The test world: environment first (PynamoDB reads its Meta at import), then a fresh moto
 world per test with every table, key and secret provisioned by the same code as `make run`."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Admins: find members, grant roles, reveal a personal field with a reason (audited)."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -41,5 +42,7 @@ def reveal(ctx: RequestContext, member_id: str) -> dict[str, Any]:
 
 @endpoint(bp, "/v1/admin/members/{member_id}/audit", methods=["GET"], roles=ADMIN)
 def audit_trail(ctx: RequestContext, member_id: str) -> list[dict[str, Any]]:
-    return [{"at": utc_stamp(e.at), "actor": e.actor, "action": e.action, "reason": e.reason}
-            for e in members.audit_trail(member_id)]
+    return [
+        {"at": utc_stamp(e.at), "actor": e.actor, "action": e.action, "reason": e.reason}
+        for e in members.audit_trail(member_id)
+    ]

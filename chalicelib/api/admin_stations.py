@@ -1,5 +1,6 @@
 """Running stations: admins create, (de)activate, import and export; staff of a station and admins
 change its details, weekly hours and dated exceptions."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -58,8 +59,9 @@ def set_hours(ctx: RequestContext, station_id: str) -> StationOut:
 
 @endpoint(bp, "/v1/stations/{station_id}/exceptions/{day}", methods=["PUT"], roles=STAFF)
 def set_exception(ctx: RequestContext, station_id: str, day: str) -> StationOut:
-    return stations.set_exception(ctx.caller, station_id, validate(DayParam, {"date": day}).date,
-                                  ctx.body(ExceptionDay))
+    return stations.set_exception(
+        ctx.caller, station_id, validate(DayParam, {"date": day}).date, ctx.body(ExceptionDay)
+    )
 
 
 @endpoint(bp, "/v1/stations/{station_id}/exceptions/{day}", methods=["DELETE"], roles=STAFF)

@@ -1,4 +1,5 @@
 """Log in with phone + one-time code; refresh and log out."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -46,8 +47,14 @@ class TokenOut(Out):
 
 
 def _tokens(pair: auth.TokenPair) -> TokenOut:
-    return TokenOut(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in,
-                    member_id=pair.member_id, roles=pair.roles, new_member=pair.created)
+    return TokenOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        member_id=pair.member_id,
+        roles=pair.roles,
+        new_member=pair.created,
+    )
 
 
 @endpoint(bp, "/v1/auth/otp", methods=["POST"], status=202)

@@ -3,6 +3,7 @@
 Writes a client may retry (book, cancel, join, confirm, leave) take an Idempotency-Key header:
 the same key replays the first response and changes nothing.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,7 +16,6 @@ from chalicelib.domain.bookings import BookingCreate, BookingOut, BookingsQuery,
 from chalicelib.services import booking, checkin, waitlist
 
 bp = Blueprint(__name__)
-
 
 
 @endpoint(bp, "/v1/bookings", methods=["POST"], roles=WORKER)

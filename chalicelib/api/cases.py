@@ -1,5 +1,6 @@
 """Service requests: workers file, follow, withdraw, comment on and rate their own; staff work the
 queue and move requests through the workflow; admins list an employer's cases."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,15 +28,19 @@ bp = Blueprint(__name__)
 def _by_request_id(ctx: RequestContext) -> dict[str, Any]:
     """Replays of writes that answer with a request (answers, comments: personal data) keep only its id
     and answer with the request as it is now."""
-    return {"remember": lambda out: {"request_id": out["request_id"]},
-            "recall": lambda ref: cases.show(ctx.caller, ref["request_id"], ctx.now)}
+    return {
+        "remember": lambda out: {"request_id": out["request_id"]},
+        "recall": lambda ref: cases.show(ctx.caller, ref["request_id"], ctx.now),
+    }
 
 
 @endpoint(bp, "/v1/requests", methods=["POST"], roles=WORKER)
 def submit(ctx: RequestContext) -> Reply:
     req = ctx.body(RequestCreate)
-    return Reply(ctx.once("submit_request", lambda: cases.submit(ctx.caller, req, ctx.now), payload=req,
-                          **_by_request_id(ctx)), 201)
+    return Reply(
+        ctx.once("submit_request", lambda: cases.submit(ctx.caller, req, ctx.now), payload=req, **_by_request_id(ctx)),
+        201,
+    )
 
 
 @endpoint(bp, "/v1/me/requests", methods=["GET"], roles=WORKER)
@@ -58,8 +63,15 @@ def add_attachment(ctx: RequestContext, request_id: str) -> UploadOut:
 @endpoint(bp, "/v1/requests/{request_id}/comments", methods=["POST"], roles=SIGNED_IN, status=201)
 def add_comment(ctx: RequestContext, request_id: str) -> Reply:
     body = ctx.body(CommentBody)
-    return Reply(ctx.once(f"comment:{request_id}", lambda: cases.comment(ctx.caller, request_id, body.text, ctx.now),
-                          payload=body, **_by_request_id(ctx)), 201)
+    return Reply(
+        ctx.once(
+            f"comment:{request_id}",
+            lambda: cases.comment(ctx.caller, request_id, body.text, ctx.now),
+            payload=body,
+            **_by_request_id(ctx),
+        ),
+        201,
+    )
 
 
 @endpoint(bp, "/v1/requests/{request_id}/withdraw", methods=["POST"], roles=WORKER)
@@ -85,4 +97,3 @@ def transition(ctx: RequestContext, request_id: str) -> RequestOut:
 @endpoint(bp, "/v1/admin/employers/{employer_id}/cases", methods=["GET"], roles=ADMIN)
 def employer_cases(ctx: RequestContext, employer_id: str) -> list[RequestOut]:
     return case_queue.employer_cases(ctx.caller, employer_id, ctx.now)
-

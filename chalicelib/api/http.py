@@ -5,6 +5,7 @@ test can check every route against every role), authenticates the caller, hands 
 RequestContext, and maps every DomainError - and any surprise - to the one error shape:
 {"error": {"code", "message", "details": [{"field", "message"}]}} in zh-CN or en.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,8 +48,15 @@ PUBLIC: frozenset[str] = frozenset()
 
 # Chalice answers 415 itself for content types a route does not list; listing the common ones
 # lets us answer with our own error shape instead.
-ACCEPTED_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded",
-                          "multipart/form-data", "application/octet-stream", "application/xml", "text/html"]
+ACCEPTED_CONTENT_TYPES = [
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/octet-stream",
+    "application/xml",
+    "text/html",
+]
 
 
 @dataclass(frozen=True)
@@ -111,19 +119,33 @@ class RequestContext:
     def idempotency_key(self) -> str | None:
         key = _header(self.request, "idempotency-key")
         if key is not None and not (1 <= len(key) <= 128):
-            raise ValidationFailed.on("Idempotency-Key", "invalid_idempotency_key",
-                                         "幂等键长度应为 1–128 个字符", "must be 1-128 characters")
+            raise ValidationFailed.on(
+                "Idempotency-Key", "invalid_idempotency_key", "幂等键长度应为 1–128 个字符", "must be 1-128 characters"
+            )
         return key
 
-    def once(self, operation: str, produce: Callable[[], BaseModel | dict[str, Any]], *,
-             payload: BaseModel, scope: str | None = None,
-             remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-             recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None) -> dict[str, Any]:
+    def once(
+        self,
+        operation: str,
+        produce: Callable[[], BaseModel | dict[str, Any]],
+        *,
+        payload: BaseModel,
+        scope: str | None = None,
+        remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """Run a retryable write at most once per Idempotency-Key (scoped to the caller).
         See services.idempotency.replayable for `remember`/`recall` (results with personal data)."""
-        return idempotency.replayable(operation, scope=scope or self.caller.member_id, key=self.idempotency_key,
-                                      payload=payload.model_dump(mode="json"), produce=produce,
-                                      lambda_context=self.lambda_context, remember=remember, recall=recall)
+        return idempotency.replayable(
+            operation,
+            scope=scope or self.caller.member_id,
+            key=self.idempotency_key,
+            payload=payload.model_dump(mode="json"),
+            produce=produce,
+            lambda_context=self.lambda_context,
+            remember=remember,
+            recall=recall,
+        )
 
     def json(self) -> Any:
         raw = self.request.raw_body or b""
@@ -156,14 +178,21 @@ def validate(model: type[M], data: Any) -> M:
 
 def error_body(err: DomainError, lang: str) -> dict[str, Any]:
     pick = (lambda zh, en: en) if lang == "en" else (lambda zh, en: zh)
-    return {"error": {"code": err.code, "message": pick(err.zh, err.en),
-                      "details": [{"field": d.field, "code": d.code, "message": pick(d.zh, d.en)}
-                                  for d in err.details]}}
+    return {
+        "error": {
+            "code": err.code,
+            "message": pick(err.zh, err.en),
+            "details": [{"field": d.field, "code": d.code, "message": pick(d.zh, d.en)} for d in err.details],
+        }
+    }
 
 
 def json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status,
-                    headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
 
 
 def _to_jsonable(result: Any) -> Any:
@@ -188,8 +217,9 @@ class Reply:
     status: int
 
 
-def endpoint(bp: Blueprint, path: str, *, methods: Iterable[str] = ("GET",), roles: Iterable[str] = PUBLIC,
-             status: int = 200) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def endpoint(
+    bp: Blueprint, path: str, *, methods: Iterable[str] = ("GET",), roles: Iterable[str] = PUBLIC, status: int = 200
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a route with the roles allowed to call it (empty = public)."""
     methods = tuple(methods)
     access = Access(frozenset(roles))
@@ -221,12 +251,27 @@ def endpoint(bp: Blueprint, path: str, *, methods: Iterable[str] = ("GET",), rol
             except Exception:
                 logger.exception("unhandled error", extra={"route": path})
                 response = json_response(
-                    {"error": {"code": "internal_error", "details": [],
-                               "message": "Something went wrong on our side" if lang == "en" else "服务器开小差了，请稍后再试"}},
-                    500)
-            logger.info("request", extra={"method": request.method, "route": path, "status": response.status_code,
-                                          "ms": round((time.perf_counter() - started) * 1000, 1),
-                                          "member_id": caller.member_id if caller else None})
+                    {
+                        "error": {
+                            "code": "internal_error",
+                            "details": [],
+                            "message": "Something went wrong on our side"
+                            if lang == "en"
+                            else "服务器开小差了，请稍后再试",
+                        }
+                    },
+                    500,
+                )
+            logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "route": path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "member_id": caller.member_id if caller else None,
+                },
+            )
             return response
 
         bp.route(path, methods=list(methods), content_types=ACCEPTED_CONTENT_TYPES)(handler)

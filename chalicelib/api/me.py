@@ -1,4 +1,5 @@
 """A worker's own account: profile, data export, erasure."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """Joining the union: workers apply, see their membership and e-card, renew, leave; admins work the
 application queue; station staff verify e-cards."""
+
 from __future__ import annotations
 
 from chalice import Blueprint
@@ -20,7 +21,6 @@ from chalicelib.domain.membership import (
 from chalicelib.services import member_cards, membership, membership_admin
 
 bp = Blueprint(__name__)
-
 
 
 @endpoint(bp, "/v1/membership/applications", methods=["POST"], roles=WORKER)

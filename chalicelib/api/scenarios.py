@@ -1,5 +1,6 @@
 """The scenario library: admins publish, version and retire scenarios; workers list the ones open
 to them and fetch a form as JSON Schema."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

@@ -1,5 +1,6 @@
 """Admins act on scores: the ranked list of who to reach first, outreach and its outcomes, the model
 cards and their tier thresholds. Nothing here imports numpy or xgboost."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -33,9 +34,14 @@ def list_scores(ctx: RequestContext) -> Any:
 @endpoint(bp, "/v1/admin/members/{member_id}/outreach", methods=["POST"], roles=ADMIN, status=201)
 def record_outreach(ctx: RequestContext, member_id: str) -> Any:
     body = ctx.body(OutreachCreate)
-    return ctx.once("outreach.record", lambda: outreach.record(ctx.caller, member_id, body, ctx.now), payload=body,
-                    scope=f"{ctx.caller.member_id}|{member_id}", remember=lambda out: {"outreach_id": out["outreach_id"]},
-                    recall=lambda ref: outreach.show(member_id, ref["outreach_id"]))
+    return ctx.once(
+        "outreach.record",
+        lambda: outreach.record(ctx.caller, member_id, body, ctx.now),
+        payload=body,
+        scope=f"{ctx.caller.member_id}|{member_id}",
+        remember=lambda out: {"outreach_id": out["outreach_id"]},
+        recall=lambda ref: outreach.show(member_id, ref["outreach_id"]),
+    )
 
 
 @endpoint(bp, "/v1/admin/members/{member_id}/outreach", methods=["GET"], roles=ADMIN)

@@ -2,6 +2,7 @@
 insights and recommendations and choose whether they are profiled. Scoring modules (and numpy and
 XGBoost's C library with them) are imported inside the views, so importing the app stays light; where the
 libraries are missing the scoring routes answer 503 model_unavailable and the others are untouched."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any

@@ -1,6 +1,7 @@
 """Batch scoring runs (admin): start one, watch its progress, list them, retry failed segments; and
 the insight summary of the latest finished run. The runs themselves execute in the SQS handler
 (app.py `score_segment`), not in these requests."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,8 +19,9 @@ bp = Blueprint(__name__)
 @endpoint(bp, "/v1/admin/scoring-runs", methods=["POST"], roles=ADMIN, status=202)
 def start_run(ctx: RequestContext) -> Any:
     req = ctx.body(RunCreate)
-    return Reply(ctx.once("start_scoring_run", lambda: scoring_runs.start(ctx.caller.member_id, req, ctx.now),
-                          payload=req), 202)
+    return Reply(
+        ctx.once("start_scoring_run", lambda: scoring_runs.start(ctx.caller.member_id, req, ctx.now), payload=req), 202
+    )
 
 
 @endpoint(bp, "/v1/admin/scoring-runs", methods=["GET"], roles=ADMIN)
@@ -35,8 +37,9 @@ def get_run(ctx: RequestContext, run_id: str) -> Any:
 
 @endpoint(bp, "/v1/admin/scoring-runs/{run_id}/retry", methods=["POST"], roles=ADMIN, status=202)
 def retry_run(ctx: RequestContext, run_id: str) -> Any:
-    return Reply(ctx.once("retry_scoring_run", lambda: scoring_runs.retry(run_id, ctx.now), payload=Ref(id=run_id)),
-                 202)
+    return Reply(
+        ctx.once("retry_scoring_run", lambda: scoring_runs.retry(run_id, ctx.now), payload=Ref(id=run_id)), 202
+    )
 
 
 @endpoint(bp, "/v1/admin/insights/summary", methods=["GET"], roles=ADMIN)

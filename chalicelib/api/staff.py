@@ -1,4 +1,5 @@
 """Station staff at work: check workers in, see the day's roster (names masked)."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

@@ -1,4 +1,5 @@
 """Workers find stations: nearby search, one station, a day's availability."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

@@ -1,4 +1,5 @@
 """Health, and (local stage only) the SMS outbox."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any

@@ -1,4 +1,5 @@
 """Who is calling, and what their roles allow."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,9 +10,9 @@ ROLES: tuple[Role, ...] = ("worker", "staff", "admin")
 
 # Who may call a route (api.http.endpoint(roles=...)): each set is spelled here and nowhere else.
 WORKER: frozenset[Role] = frozenset({"worker"})
-STAFF: frozenset[Role] = frozenset({"staff", "admin"})         # station staff; admins act for every station
+STAFF: frozenset[Role] = frozenset({"staff", "admin"})  # station staff; admins act for every station
 ADMIN: frozenset[Role] = frozenset({"admin"})
-SIGNED_IN: frozenset[Role] = frozenset(ROLES)                  # anyone with a valid token
+SIGNED_IN: frozenset[Role] = frozenset(ROLES)  # anyone with a valid token
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Caller:
     member_id: str
     roles: frozenset[str]
     station_ids: frozenset[str] = field(default_factory=frozenset)
-    is_member: bool = False                 # an active (or in-grace) union member
+    is_member: bool = False  # an active (or in-grace) union member
     worker_group: str | None = None
 
     def has_any(self, roles: frozenset[str]) -> bool:

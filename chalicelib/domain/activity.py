@@ -2,6 +2,7 @@
 
 Scoring reads rolling windows from these; every area records its events under its own names.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,9 +45,9 @@ REQUEST_COMMENT_RECEIVED = "request_comments_received"
 OUTREACH_RECEIVED = "outreach_received"
 
 # Employer counters, kept under the subject `employer#<id>` in the same table (labour-risk features).
-EMPLOYER_RIGHTS_REQUEST = "rights_requests"    # a rights-protection request naming the employer
-EMPLOYER_MEMBER_JOINED = "members_joined"      # one of its workers became a union member
-EMPLOYER_MEMBER_LEFT = "members_left"          # one of its workers left the union or let membership lapse
+EMPLOYER_RIGHTS_REQUEST = "rights_requests"  # a rights-protection request naming the employer
+EMPLOYER_MEMBER_JOINED = "members_joined"  # one of its workers became a union member
+EMPLOYER_MEMBER_LEFT = "members_left"  # one of its workers left the union or let membership lapse
 
 
 def request_filed(category: str) -> str:
@@ -97,15 +98,24 @@ def week_counter(event: str, at: datetime) -> str:
 # `hw`; it is still read, and a run rewrites it in format 2 the first time it scans it.
 SERVICE_EVENT_CATEGORIES: tuple[str, ...] = categories.COUNTED
 MEMBER_HISTORY_EVENTS: tuple[str, ...] = (
-    APP_OPENED, BOOKED, CHECKED_IN, NO_SHOW, CANCELLED, WAITLIST_JOINED,
+    APP_OPENED,
+    BOOKED,
+    CHECKED_IN,
+    NO_SHOW,
+    CANCELLED,
+    WAITLIST_JOINED,
     *(request_filed(c) for c in SERVICE_EVENT_CATEGORIES),
-    REQUEST_REJECTED, REQUEST_WITHDRAWN, REQUEST_RESOLVED, REQUEST_RATED)
+    REQUEST_REJECTED,
+    REQUEST_WITHDRAWN,
+    REQUEST_RESOLVED,
+    REQUEST_RATED,
+)
 EMPLOYER_HISTORY_EVENTS: tuple[str, ...] = (EMPLOYER_RIGHTS_REQUEST, EMPLOYER_MEMBER_JOINED, EMPLOYER_MEMBER_LEFT)
 HISTORY_WEEKS = 26
-HISTORY_MAX = 65535                        # a uint16 cell saturates instead of wrapping
+HISTORY_MAX = 65535  # a uint16 cell saturates instead of wrapping
 HISTORY_FORMAT = 2
-HISTORY_HEADER = struct.Struct("<BBHi")    # format, flags, events, newest week serial
-HISTORY_WIDE = 1                           # flag: an event's cumulative count passed 2**16 (cells wrapped)
+HISTORY_HEADER = struct.Struct("<BBHi")  # format, flags, events, newest week serial
+HISTORY_WIDE = 1  # flag: an event's cumulative count passed 2**16 (cells wrapped)
 _COUNTER = re.compile(r"^w(\d{4})_(\d{2})_([a-z][a-z0-9_]*)$")
 
 
@@ -134,7 +144,7 @@ def week_serial_of(at: datetime) -> int:
 
 
 def serial_to_week(serial: int) -> tuple[int, int]:
-    year, week, _ = date.fromordinal(serial * 7 + 1).isocalendar()     # Mondays' ordinals are 1 mod 7
+    year, week, _ = date.fromordinal(serial * 7 + 1).isocalendar()  # Mondays' ordinals are 1 mod 7
     return year, week
 
 
@@ -152,7 +162,9 @@ def _cells(data: bytes) -> array:
     return cells
 
 
-def read_history(blob: bytes | None, events: tuple[str, ...], hw: int | None = None) -> tuple[int | None, list[list[int]]]:
+def read_history(
+    blob: bytes | None, events: tuple[str, ...], hw: int | None = None
+) -> tuple[int | None, list[list[int]]]:
     """(newest week serial, events x HISTORY_WEEKS weekly counts oldest week first) of a stored history,
     either format (`hw`: the separate newest week of format 1); (None, zeros) without one."""
     if not blob:
@@ -160,17 +172,18 @@ def read_history(blob: bytes | None, events: tuple[str, ...], hw: int | None = N
     blob = bytes(blob)
     if is_legacy_history(blob, events):
         cells = _cells(blob)
-        return (int(hw) if hw is not None else None), [list(cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS])
-                                                      for i in range(len(events))]
+        return (int(hw) if hw is not None else None), [
+            list(cells[i * HISTORY_WEEKS : (i + 1) * HISTORY_WEEKS]) for i in range(len(events))
+        ]
     if len(blob) != history_size(events):
         raise ValueError(f"activity history of {len(events)} events must be {history_size(events)} bytes")
     fmt, _, count, newest = HISTORY_HEADER.unpack_from(blob)
     if (fmt, count) != (HISTORY_FORMAT, len(events)):
         raise ValueError(f"activity history format {fmt} of {count} events is not {HISTORY_FORMAT} of {len(events)}")
-    cells = _cells(blob[HISTORY_HEADER.size:])
+    cells = _cells(blob[HISTORY_HEADER.size :])
     weekly = []
     for i in range(len(events)):
-        row = cells[i * HISTORY_WEEKS:(i + 1) * HISTORY_WEEKS]
+        row = cells[i * HISTORY_WEEKS : (i + 1) * HISTORY_WEEKS]
         newest_first = [(row[k] - (row[k - 1] if k else 0)) & 0xFFFF for k in range(HISTORY_WEEKS)]
         weekly.append(newest_first[::-1])
     return newest, weekly
@@ -190,7 +203,7 @@ def pack_history(counts: list[list[int]], newest: int) -> bytes:
     cells = array("H")
     for row in (*rows, active):
         running = 0
-        for v in reversed(row):                       # newest week first
+        for v in reversed(row):  # newest week first
             running += v
             cells.append(running & 0xFFFF)
     if sys.byteorder == "big":
@@ -198,8 +211,9 @@ def pack_history(counts: list[list[int]], newest: int) -> bytes:
     return HISTORY_HEADER.pack(HISTORY_FORMAT, HISTORY_WIDE if wide else 0, len(counts), newest) + cells.tobytes()
 
 
-def fold(subject_id: str, blob: bytes | None, hw: int | None, live: dict[str, int],
-         until: int) -> tuple[bytes, int, list[str]] | None:
+def fold(
+    subject_id: str, blob: bytes | None, hw: int | None, live: dict[str, int], until: int
+) -> tuple[bytes, int, list[str]] | None:
     """Fold the live counters of history events for weeks <= `until` into the history (`hw`: the newest
     week of a format-1 history, which is rewritten in format 2 even with nothing to fold).
 
@@ -208,13 +222,14 @@ def fold(subject_id: str, blob: bytes | None, hw: int | None, live: dict[str, in
     """
     events = history_events(subject_id)
     index = {e: i for i, e in enumerate(events)}
-    ripe = [(name, parsed) for name in live if (parsed := parse_counter(name)) and parsed[0] <= until
-            and parsed[1] in index]
+    ripe = [
+        (name, parsed) for name in live if (parsed := parse_counter(name)) and parsed[0] <= until and parsed[1] in index
+    ]
     legacy = is_legacy_history(blob, events)
     if not ripe and not legacy:
         return None
     newest, old = read_history(blob, events, hw)
-    if newest is None:                     # no history yet (or a format-1 one that lost its `hw`)
+    if newest is None:  # no history yet (or a format-1 one that lost its `hw`)
         new_newest = until
     else:
         new_newest = max(newest, until) if ripe else newest
@@ -278,15 +293,27 @@ def expanded(record: dict[str, object]) -> dict[str, object]:
 # Layout (little-endian, fixed width): format version, flags, created_at as microseconds since the Unix
 # epoch (UTC), then worker_group, city and membership_status as NUL-padded ASCII.
 PROFILE_FIELD_LAYOUT: tuple[tuple[str, str], ...] = (
-    ("version", "B"), ("flags", "B"), ("created_us", "q"),
-    ("worker_group", "24s"), ("city", "24s"), ("membership_status", "8s"))
+    ("version", "B"),
+    ("flags", "B"),
+    ("created_us", "q"),
+    ("worker_group", "24s"),
+    ("city", "24s"),
+    ("membership_status", "8s"),
+)
 PROFILE_LAYOUT = "<" + "".join(code for _, code in PROFILE_FIELD_LAYOUT)
 PROFILE_FORMAT_VERSION = 1
 PROFILE_HAS_EMPLOYER, PROFILE_STAFF, PROFILE_ERASED = 1, 2, 4
 PROFILE_TEXT_FIELDS: tuple[str, ...] = ("worker_group", "city", "membership_status")
 # the members-item fields the mirror is built from (pack_profile's arguments)
-MIRRORED_FIELDS: tuple[str, ...] = ("worker_group", "city", "employer_id", "membership_status", "created_at",
-                                    "roles", "status")
+MIRRORED_FIELDS: tuple[str, ...] = (
+    "worker_group",
+    "city",
+    "employer_id",
+    "membership_status",
+    "created_at",
+    "roles",
+    "status",
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _STAFF_ROLES = frozenset({"staff", "admin"})
 
@@ -307,14 +334,29 @@ def pack_event_time(at_iso: str) -> bytes:
     return struct.pack(EVENT_TIME_FORMAT, epoch_us(at_iso))
 
 
-def pack_profile(*, worker_group: str | None, city: str | None, employer_id: str | None,
-                 membership_status: str | None, created_at: str, roles: Iterable[str] | None = None,
-                 status: str | None = None) -> bytes:
+def pack_profile(
+    *,
+    worker_group: str | None,
+    city: str | None,
+    employer_id: str | None,
+    membership_status: str | None,
+    created_at: str,
+    roles: Iterable[str] | None = None,
+    status: str | None = None,
+) -> bytes:
     """The mirror of a member's profile for the activity item (see PROFILE_LAYOUT)."""
-    flags = (PROFILE_HAS_EMPLOYER if employer_id else 0) | (PROFILE_STAFF if _STAFF_ROLES & set(roles or ()) else 0) \
+    flags = (
+        (PROFILE_HAS_EMPLOYER if employer_id else 0)
+        | (PROFILE_STAFF if _STAFF_ROLES & set(roles or ()) else 0)
         | (PROFILE_ERASED if status == "erased" else 0)
-    return struct.pack(PROFILE_LAYOUT, PROFILE_FORMAT_VERSION, flags, epoch_us(created_at),
-                       *(_code(v, width) for v, width in zip((worker_group, city, membership_status), _TEXT_WIDTHS, strict=True)))
+    )
+    return struct.pack(
+        PROFILE_LAYOUT,
+        PROFILE_FORMAT_VERSION,
+        flags,
+        epoch_us(created_at),
+        *(_code(v, width) for v, width in zip((worker_group, city, membership_status), _TEXT_WIDTHS, strict=True)),
+    )
 
 
 _TEXT_WIDTHS = tuple(int(code[:-1]) for name, code in PROFILE_FIELD_LAYOUT if name in PROFILE_TEXT_FIELDS)
@@ -335,9 +377,15 @@ def unpack_profile(blob: bytes) -> dict[str, object]:
     version, flags, created, *texts = struct.unpack(PROFILE_LAYOUT, bytes(blob))
     if version != PROFILE_FORMAT_VERSION:
         raise ValueError(f"profile mirror format {version} is not {PROFILE_FORMAT_VERSION}")
-    out: dict[str, object] = {f: (t.rstrip(b"\0").decode("ascii") or None) for f, t in zip(PROFILE_TEXT_FIELDS, texts, strict=True)}
-    out.update(has_employer=bool(flags & PROFILE_HAS_EMPLOYER), staff=bool(flags & PROFILE_STAFF),
-               erased=bool(flags & PROFILE_ERASED), created_us=created)
+    out: dict[str, object] = {
+        f: (t.rstrip(b"\0").decode("ascii") or None) for f, t in zip(PROFILE_TEXT_FIELDS, texts, strict=True)
+    }
+    out.update(
+        has_employer=bool(flags & PROFILE_HAS_EMPLOYER),
+        staff=bool(flags & PROFILE_STAFF),
+        erased=bool(flags & PROFILE_ERASED),
+        created_us=created,
+    )
     return out
 
 

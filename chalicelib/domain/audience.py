@@ -1,4 +1,5 @@
 """Who a station or a service is open to: every worker, union members, or some worker groups."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The audit trail as read back: who did what to which target, when, and why."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class AuditEvent:
-    target: str                       # e.g. member#<id>
+    target: str  # e.g. member#<id>
     at: datetime
     actor: str
     action: str

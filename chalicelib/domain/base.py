@@ -4,6 +4,7 @@
 Lambda container pays only for the models of the routes it actually serves (measured by
 `make bench`'s cold-import figure).
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict

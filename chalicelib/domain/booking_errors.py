@@ -2,6 +2,7 @@
 
 Each error names the field it is about (in `details`) so a client can show it next to the input.
 """
+
 from __future__ import annotations
 
 from chalicelib.domain.errors import (

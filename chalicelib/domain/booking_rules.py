@@ -3,6 +3,7 @@
 A worker's standing is what the rules need to know about them across stations: their upcoming
 bookings (for "at most K" and "one per slot time"), their recent no-shows and any suspension.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,11 +14,11 @@ from chalicelib.domain import booking_errors as err
 from chalicelib.domain.schedule import SlotTime, find_slot, local_iso
 from chalicelib.domain.stations import DEFAULT_TIME_ZONE, Station
 
-NO_SHOW_LIMIT = 3                        # this many no-shows ...
-NO_SHOW_PERIOD = timedelta(days=30)      # ... within this period ...
-SUSPENSION = timedelta(days=7)           # ... suspend new bookings for this long
+NO_SHOW_LIMIT = 3  # this many no-shows ...
+NO_SHOW_PERIOD = timedelta(days=30)  # ... within this period ...
+SUSPENSION = timedelta(days=7)  # ... suspend new bookings for this long
 CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
-HOLD_FOR = timedelta(minutes=15)         # how long a freed seat is held for the first waiter
+HOLD_FOR = timedelta(minutes=15)  # how long a freed seat is held for the first waiter
 BOOKING_ID_FORMAT = "%Y%m%dT%H%MZ"
 
 
@@ -62,7 +63,7 @@ def seats_left(counts: SlotCounts | None, seats: int) -> int:
 class Standing:
     """A worker's bookings-wide record. `rev` guards it against concurrent changes."""
 
-    upcoming: dict[str, datetime] = field(default_factory=dict)   # booking id -> slot end
+    upcoming: dict[str, datetime] = field(default_factory=dict)  # booking id -> slot end
     no_shows: tuple[datetime, ...] = ()
     suspended_until: datetime | None = None
     rev: int = 0
@@ -113,8 +114,9 @@ def check_standing(standing: Standing, slot: SlotTime, now: datetime, *, max_act
             raise err.AlreadyBooked()
     future = [bid for bid in active if (slot_start_of(bid) or now) > now]
     if len(future) >= max_active:
-        raise err.TooManyBookings(f"最多可同时持有 {max_active} 个未开始的预约",
-                                  f"You can hold at most {max_active} upcoming bookings")
+        raise err.TooManyBookings(
+            f"最多可同时持有 {max_active} 个未开始的预约", f"You can hold at most {max_active} upcoming bookings"
+        )
 
 
 def check_may_wait(standing: Standing, slot: SlotTime, now: datetime) -> None:
@@ -141,7 +143,8 @@ def suspended(until: datetime) -> err.Suspended:
     return err.Suspended(
         f"30 天内 {NO_SHOW_LIMIT} 次预约未到，预约功能暂停至 {day:%Y-%m-%d %H:%M}（{local_iso(until, zone)}）",
         f"Bookings are suspended until {day:%Y-%m-%d %H:%M} ({local_iso(until, zone)}) "
-        f"after {NO_SHOW_LIMIT} no-shows in 30 days")
+        f"after {NO_SHOW_LIMIT} no-shows in 30 days",
+    )
 
 
 def after_no_show(standing: Standing, slot_start: datetime, now: datetime) -> tuple[list[datetime], datetime | None]:

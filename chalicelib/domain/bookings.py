@@ -1,5 +1,6 @@
 """Bookings and waitlist entries: the requests, the stored objects (as the store returns them) and
 how bookings are shown."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from chalicelib.domain.messages import MESSAGES
 from chalicelib.domain.schedule import SlotTime, local_iso, stamps, utc_iso
 
 MESSAGES.setdefault("date_out_of_range", ("应在 2000 至 2100 年之间", "must be between 2000 and 2100"))
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)      # keeps date arithmetic far from overflow
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # keeps date arithmetic far from overflow
 
 StationId = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -95,7 +96,7 @@ class WaitlistOut(Out):
     slot_end_utc: str
     joined_at: str
     joined_at_utc: str
-    position: int | None = None          # 1 = next to be offered a seat (while waiting)
+    position: int | None = None  # 1 = next to be offered a seat (while waiting)
     hold_until: str | None = None
     hold_until_utc: str | None = None
 
@@ -157,10 +158,10 @@ class Booking:
     station_name_en: str
     time_zone: str
     slot: SlotTime
-    status: str                         # confirmed | cancelled | checked_in | no_show
+    status: str  # confirmed | cancelled | checked_in | no_show
     booked_at: datetime
     cancel_deadline: datetime
-    source: str                         # direct | waitlist
+    source: str  # direct | waitlist
     rev: str
     checked_in_at: datetime | None = None
     history: tuple[StatusChange, ...] = ()
@@ -212,8 +213,17 @@ def booking_view(b: Booking) -> BookingOut:
     zone = b.zone
     checked = stamps("checked_in_at", b.checked_in_at, zone) if b.checked_in_at else {}
     return BookingOut(
-        booking_id=b.booking_id, status=b.status, station_id=b.station_id, station_name_zh=b.station_name_zh,
-        station_name_en=b.station_name_en, time_zone=b.time_zone, **stamps("slot_start", b.slot.start, zone),
-        **stamps("slot_end", b.slot.end, zone), **stamps("cancel_deadline", b.cancel_deadline, zone),
-        **stamps("booked_at", b.booked_at, zone), **checked, source=b.source,
-        history=[HistoryEntry(status=h.status, at=local_iso(h.at, zone), at_utc=utc_iso(h.at)) for h in b.history])
+        booking_id=b.booking_id,
+        status=b.status,
+        station_id=b.station_id,
+        station_name_zh=b.station_name_zh,
+        station_name_en=b.station_name_en,
+        time_zone=b.time_zone,
+        **stamps("slot_start", b.slot.start, zone),
+        **stamps("slot_end", b.slot.end, zone),
+        **stamps("cancel_deadline", b.cancel_deadline, zone),
+        **stamps("booked_at", b.booked_at, zone),
+        **checked,
+        source=b.source,
+        history=[HistoryEntry(status=h.status, at=local_iso(h.at, zone), at_utc=utc_iso(h.at)) for h in b.history],
+    )

@@ -1,5 +1,6 @@
 """What can go wrong with scenarios and service requests, in zh-CN and en: the one home of this
 area's errors."""
+
 from __future__ import annotations
 
 from chalicelib.domain.errors import (
@@ -120,5 +121,6 @@ class UnknownEmployer(ValidationFailed):
     code = "validation_error"
 
     def __init__(self, field: str) -> None:
-        super().__init__(details=[FieldIssue(f"answers.{field}", "unknown_employer", "找不到该单位",
-                                             "is not a known employer")])
+        super().__init__(
+            details=[FieldIssue(f"answers.{field}", "unknown_employer", "找不到该单位", "is not a known employer")]
+        )

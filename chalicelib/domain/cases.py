@@ -8,6 +8,7 @@ is (the frozen objects the store returns), this area's activity events, and the 
 
 Every move is made by staff or by the worker who filed the request; anything else is a 422.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -27,8 +28,11 @@ Actor = Literal["worker", "staff"]
 STATUSES: tuple[str, ...] = ("submitted", "accepted", "in_progress", "resolved", "rejected", "withdrawn")
 OPEN: tuple[str, ...] = ("submitted", "accepted", "in_progress")
 MOVES: dict[Actor, dict[str, frozenset[str]]] = {
-    "staff": {"submitted": frozenset({"accepted", "rejected"}), "accepted": frozenset({"in_progress", "rejected"}),
-              "in_progress": frozenset({"resolved", "rejected"})},
+    "staff": {
+        "submitted": frozenset({"accepted", "rejected"}),
+        "accepted": frozenset({"in_progress", "rejected"}),
+        "in_progress": frozenset({"resolved", "rejected"}),
+    },
     "worker": {s: frozenset({"withdrawn"}) for s in OPEN},
 }
 NOTE_REQUIRED = frozenset({"rejected"})
@@ -54,12 +58,13 @@ def stage_due(status: str, entered: datetime, sla: SlaHours) -> datetime | None:
 
 # --- what a request is (the store returns these) ----------------------------------------------
 
+
 @dataclass(frozen=True)
 class Step:
     """One line of a request's history: where it went, how, when and by whom."""
 
     status: str
-    event: str                       # submitted | moved | escalated
+    event: str  # submitted | moved | escalated
     at: datetime
     by: str
     note: str | None = None
@@ -81,7 +86,7 @@ class Attachment:
     size: int
     s3_key: str
     created_at: datetime
-    filename_enc: str                # sealed: a file name may carry personal data
+    filename_enc: str  # sealed: a file name may carry personal data
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class UploadForm:
 @dataclass(frozen=True)
 class Rating:
     stars: int
-    text_enc: str | None             # sealed, like comments
+    text_enc: str | None  # sealed, like comments
     at: datetime
 
 
@@ -112,9 +117,9 @@ class Case:
     title_zh: str
     title_en: str
     status: str
-    answers: Mapping[str, Any]       # what is stored in the clear
-    sealed: Mapping[str, str]        # field -> ciphertext
-    masked: Mapping[str, str]        # field -> masked phone / ID number, for staff
+    answers: Mapping[str, Any]  # what is stored in the clear
+    sealed: Mapping[str, str]  # field -> ciphertext
+    masked: Mapping[str, str]  # field -> masked phone / ID number, for staff
     sla_hours: SlaHours
     uploads: Mapping[str, UploadLimits]
     employer_id: str | None
@@ -123,7 +128,7 @@ class Case:
     stage_started_at: datetime
     sla_due: datetime | None
     history: tuple[Step, ...]
-    overdue: bool = False            # flagged (and escalated) by the SLA sweep, per stage
+    overdue: bool = False  # flagged (and escalated) by the SLA sweep, per stage
     escalations: int = 0
     assignee: str | None = None
     attachments: tuple[Attachment, ...] = ()
@@ -145,10 +150,10 @@ class Case:
 @dataclass(frozen=True)
 class Comment:
     request_id: str
-    comment_id: str                  # <stored time>#<random>: unique, ordered
+    comment_id: str  # <stored time>#<random>: unique, ordered
     author_id: str
-    author_role: str                 # worker | staff
-    text_enc: str                    # sealed: free text may carry personal data
+    author_role: str  # worker | staff
+    text_enc: str  # sealed: free text may carry personal data
     at: datetime
 
 
@@ -165,16 +170,39 @@ def check_room_for_file(case: Case, field: str) -> None:
         raise TooManyFiles(f"该项最多上传 {cap} 个文件", f"at most {cap} files may be uploaded here")
 
 
-def new_case(request_id: str, member_id: str, scenario: Scenario, *, answers: Mapping[str, Any],
-             sealed: Mapping[str, str], masked: Mapping[str, str], employer_id: str | None, now: datetime) -> Case:
+def new_case(
+    request_id: str,
+    member_id: str,
+    scenario: Scenario,
+    *,
+    answers: Mapping[str, Any],
+    sealed: Mapping[str, str],
+    masked: Mapping[str, str],
+    employer_id: str | None,
+    now: datetime,
+) -> Case:
     """A request just filed under `scenario`: submitted, its first stage's SLA clock running from `now`."""
-    return Case(request_id=request_id, member_id=member_id, scenario_key=scenario.key,
-                scenario_version=scenario.version, category=scenario.category, title_zh=scenario.title_zh,
-                title_en=scenario.title_en, status="submitted", answers=answers, sealed=sealed, masked=masked,
-                sla_hours=scenario.sla_hours, employer_id=employer_id, submitted_at=now, updated_at=now,
-                stage_started_at=now, sla_due=stage_due("submitted", now, scenario.sla_hours),
-                uploads={f.name: UploadLimits(f.min_files, f.max_files) for f in scenario.fields if f.type == "file"},
-                history=(Step("submitted", "submitted", now, member_id),))
+    return Case(
+        request_id=request_id,
+        member_id=member_id,
+        scenario_key=scenario.key,
+        scenario_version=scenario.version,
+        category=scenario.category,
+        title_zh=scenario.title_zh,
+        title_en=scenario.title_en,
+        status="submitted",
+        answers=answers,
+        sealed=sealed,
+        masked=masked,
+        sla_hours=scenario.sla_hours,
+        employer_id=employer_id,
+        submitted_at=now,
+        updated_at=now,
+        stage_started_at=now,
+        sla_due=stage_due("submitted", now, scenario.sla_hours),
+        uploads={f.name: UploadLimits(f.min_files, f.max_files) for f in scenario.fields if f.type == "file"},
+        history=(Step("submitted", "submitted", now, member_id),),
+    )
 
 
 # --- bodies ----------------------------------------------------------------------------------
@@ -220,7 +248,7 @@ class QueueQuery(Strict):
 
 class HistoryEntry(Out):
     status: str
-    event: str                       # submitted | moved | escalated
+    event: str  # submitted | moved | escalated
     at: str
     by: str
     note: str | None = None

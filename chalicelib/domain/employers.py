@@ -1,4 +1,5 @@
 """An employer as the rest of the system sees it (membership, cases, labour risk)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

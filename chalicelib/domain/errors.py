@@ -2,6 +2,7 @@
 
 They are mapped to the one error shape in exactly one place (chalicelib/api/http.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,14 @@ class DomainError(Exception):
     zh = "请求有误"
     en = "Bad request"
 
-    def __init__(self, zh: str | None = None, en: str | None = None, *,
-                 details: list[FieldIssue] | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        zh: str | None = None,
+        en: str | None = None,
+        *,
+        details: list[FieldIssue] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.zh = zh or type(self).zh
         self.en = en or type(self).en
         self.details = details or []
@@ -122,7 +129,9 @@ class RateLimited(DomainError):
     zh = "操作太频繁，请稍后再试"
     en = "Too many attempts; try again later"
 
-    def __init__(self, retry_after: int, zh: str | None = None, en: str | None = None, *, code: str | None = None) -> None:
+    def __init__(
+        self, retry_after: int, zh: str | None = None, en: str | None = None, *, code: str | None = None
+    ) -> None:
         super().__init__(zh, en, headers={"Retry-After": str(max(1, int(retry_after)))})
         self.retry_after = retry_after
         if code:
@@ -141,6 +150,7 @@ class FieldRuleViolation(DomainError):
 
 
 # --- safe retries (Idempotency-Key) ----------------------------------------------------------
+
 
 class KeyReused(RuleViolation):
     code = "idempotency_key_reused"

@@ -5,14 +5,15 @@ bounding box with every cell of one precision that touches it (not just the cent
 eight neighbours, which misses stations when the radius is larger than a cell), so a station just
 across a cell border is always found.
 """
+
 from __future__ import annotations
 
 import math
 
 BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 EARTH_RADIUS_M = 6_371_008.8
-INDEXED_PRECISIONS = (5, 4)        # ~4.9 km and ~39 km cells; finer first
-MAX_CELLS = 12                      # queries one search may issue
+INDEXED_PRECISIONS = (5, 4)  # ~4.9 km and ~39 km cells; finer first
+MAX_CELLS = 12  # queries one search may issue
 
 
 def encode(lat: float, lng: float, precision: int) -> str:
@@ -40,7 +41,7 @@ def cell_size(precision: int) -> tuple[float, float]:
     """(height in degrees of latitude, width in degrees of longitude) of a cell."""
     lng_bits = (5 * precision + 1) // 2
     lat_bits = 5 * precision // 2
-    return 180.0 / 2 ** lat_bits, 360.0 / 2 ** lng_bits
+    return 180.0 / 2**lat_bits, 360.0 / 2**lng_bits
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

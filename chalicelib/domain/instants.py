@@ -1,5 +1,6 @@
 """Instants as the store keeps them and the API shows them: UTC ISO 8601 with microseconds and a `Z`,
 so they sort as text (2026-11-27T02:00:00.000000Z)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
 """A worker's account and profile: what the store holds, what they may set, and how it is shown back."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,31 +13,58 @@ from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.validators import normalize_id_number, normalize_mobile
 
-WorkerGroup = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "factory_worker",
-                      "construction_worker", "domestic_worker", "sanitation_worker", "migrant_worker", "other"]
+WorkerGroup = Literal[
+    "delivery_rider",
+    "courier",
+    "ride_hailing_driver",
+    "truck_driver",
+    "factory_worker",
+    "construction_worker",
+    "domestic_worker",
+    "sanitation_worker",
+    "migrant_worker",
+    "other",
+]
 Language = Literal["zh-CN", "en"]
 
 # worker group -> (zh, en), as a form or a list shows it
 GROUP_LABELS: dict[str, tuple[str, str]] = {
-    "delivery_rider": ("外卖骑手", "Delivery rider"), "courier": ("快递员", "Courier"),
-    "ride_hailing_driver": ("网约车司机", "Ride-hailing driver"), "truck_driver": ("货车司机", "Truck driver"),
-    "factory_worker": ("工厂工人", "Factory worker"), "construction_worker": ("建筑工人", "Construction worker"),
-    "domestic_worker": ("家政工", "Domestic worker"), "sanitation_worker": ("环卫工", "Sanitation worker"),
-    "migrant_worker": ("农民工", "Migrant worker"), "other": ("其他", "Other"),
+    "delivery_rider": ("外卖骑手", "Delivery rider"),
+    "courier": ("快递员", "Courier"),
+    "ride_hailing_driver": ("网约车司机", "Ride-hailing driver"),
+    "truck_driver": ("货车司机", "Truck driver"),
+    "factory_worker": ("工厂工人", "Factory worker"),
+    "construction_worker": ("建筑工人", "Construction worker"),
+    "domestic_worker": ("家政工", "Domestic worker"),
+    "sanitation_worker": ("环卫工", "Sanitation worker"),
+    "migrant_worker": ("农民工", "Migrant worker"),
+    "other": ("其他", "Other"),
 }
 # worker group -> (zh, en) inside the sentence of a model reason
 GROUP_IN_A_SENTENCE: dict[str, tuple[str, str]] = {
-    "delivery_rider": ("外卖骑手", "delivery riders"), "courier": ("快递员", "couriers"),
-    "ride_hailing_driver": ("网约车司机", "ride-hailing drivers"), "truck_driver": ("货车司机", "truck drivers"),
-    "factory_worker": ("工厂工人", "factory workers"), "construction_worker": ("建筑工人", "construction workers"),
-    "domestic_worker": ("家政工", "domestic workers"), "sanitation_worker": ("环卫工人", "sanitation workers"),
-    "migrant_worker": ("农民工", "migrant workers"), "other": ("其他职工", "other workers")}
+    "delivery_rider": ("外卖骑手", "delivery riders"),
+    "courier": ("快递员", "couriers"),
+    "ride_hailing_driver": ("网约车司机", "ride-hailing drivers"),
+    "truck_driver": ("货车司机", "truck drivers"),
+    "factory_worker": ("工厂工人", "factory workers"),
+    "construction_worker": ("建筑工人", "construction workers"),
+    "domestic_worker": ("家政工", "domestic workers"),
+    "sanitation_worker": ("环卫工人", "sanitation workers"),
+    "migrant_worker": ("农民工", "migrant workers"),
+    "other": ("其他职工", "other workers"),
+}
 
 # city code -> (zh, en)
 CITIES: dict[str, tuple[str, str]] = {
-    "beijing": ("北京", "Beijing"), "shanghai": ("上海", "Shanghai"), "shenzhen": ("深圳", "Shenzhen"),
-    "guangzhou": ("广州", "Guangzhou"), "hangzhou": ("杭州", "Hangzhou"), "chengdu": ("成都", "Chengdu"),
-    "wuhan": ("武汉", "Wuhan"), "xian": ("西安", "Xi'an"), "chongqing": ("重庆", "Chongqing"),
+    "beijing": ("北京", "Beijing"),
+    "shanghai": ("上海", "Shanghai"),
+    "shenzhen": ("深圳", "Shenzhen"),
+    "guangzhou": ("广州", "Guangzhou"),
+    "hangzhou": ("杭州", "Hangzhou"),
+    "chengdu": ("成都", "Chengdu"),
+    "wuhan": ("武汉", "Wuhan"),
+    "xian": ("西安", "Xi'an"),
+    "chongqing": ("重庆", "Chongqing"),
     "nanjing": ("南京", "Nanjing"),
 }
 
@@ -130,9 +158,9 @@ class Member:
     member_id: str
     created_at: datetime
     updated_at: datetime
-    phone_bidx: str | None = None            # None once the member is erased
-    sealed: dict[str, str] | None = None     # field -> ciphertext, for the fields on file
-    masked: dict[str, str] | None = None     # field -> masked text (138****1234, 张*)
+    phone_bidx: str | None = None  # None once the member is erased
+    sealed: dict[str, str] | None = None  # field -> ciphertext, for the fields on file
+    masked: dict[str, str] | None = None  # field -> masked text (138****1234, 张*)
     worker_group: str | None = None
     city: str | None = None
     employer_id: str | None = None
@@ -141,8 +169,8 @@ class Member:
     language: str = "zh-CN"
     roles: frozenset[str] = frozenset({"worker"})
     station_ids: frozenset[str] = frozenset()
-    status: str = "active"                   # active | erased
-    membership_status: str | None = None     # None (not a member) | active | grace | lapsed | left
+    status: str = "active"  # active | erased
+    membership_status: str | None = None  # None (not a member) | active | grace | lapsed | left
     version: int | None = None
 
     def sealed_value(self, field: str) -> str | None:
@@ -159,14 +187,28 @@ def sealing_context(member_id: str, field: str) -> str:
 
 def profile_of(member: Member) -> MemberProfile:
     """How a member is shown: masked personal data, stored instants as the API has always written them."""
-    employer = (EmployerRef(employer_id=member.employer_id, name_zh=member.employer_name_zh or "",
-                            name_en=member.employer_name_en or "") if member.employer_id else None)
+    employer = (
+        EmployerRef(
+            employer_id=member.employer_id, name_zh=member.employer_name_zh or "", name_en=member.employer_name_en or ""
+        )
+        if member.employer_id
+        else None
+    )
     return MemberProfile(
-        member_id=member.member_id, phone=member.masked_value("phone"), name=member.masked_value("name"),
-        id_number=member.masked_value("id_number"), worker_group=member.worker_group,  # type: ignore[arg-type]
-        city=member.city, employer=employer, language=member.language,  # type: ignore[arg-type]
-        roles=sorted(member.roles), station_ids=sorted(member.station_ids), status=member.status,
-        created_at=utc_stamp(member.created_at), updated_at=utc_stamp(member.updated_at))
+        member_id=member.member_id,
+        phone=member.masked_value("phone"),
+        name=member.masked_value("name"),
+        id_number=member.masked_value("id_number"),
+        worker_group=member.worker_group,  # type: ignore[arg-type]
+        city=member.city,
+        employer=employer,
+        language=member.language,  # type: ignore[arg-type]
+        roles=sorted(member.roles),
+        station_ids=sorted(member.station_ids),
+        status=member.status,
+        created_at=utc_stamp(member.created_at),
+        updated_at=utc_stamp(member.updated_at),
+    )
 
 
 @dataclass(frozen=True)
@@ -176,5 +218,5 @@ class RefreshSession:
     token_hash: str
     member_id: str
     family_id: str
-    expires_at: int                          # epoch seconds
-    status: str = "active"                   # active | rotated | revoked
+    expires_at: int  # epoch seconds
+    status: str = "active"  # active | rotated | revoked

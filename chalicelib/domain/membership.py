@@ -4,6 +4,7 @@ A member is `active` for a year from approval (or the last renewal), then in `gr
 GRACE_DAYS while the renewal is due (still a member: members-only services stay open), then
 `lapsed`. Each change happens at 00:00 China time on its date. Members may `left` at any time.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,11 +19,11 @@ from chalicelib.domain.members import CityCode
 from chalicelib.domain.messages import MESSAGES
 from chalicelib.domain.working_time import CHINA, add_working_days, china_date
 
-MEMBERSHIP_TERMS = "membership_terms"         # the consent's purpose
-TERMS_VERSION = "2026-01"                       # the current version of the membership terms
+MEMBERSHIP_TERMS = "membership_terms"  # the consent's purpose
+TERMS_VERSION = "2026-01"  # the current version of the membership terms
 APPLICATION_SLA_WORKING_DAYS = 3
 GRACE_DAYS = 90
-RENEWAL_WINDOW_DAYS = 30                        # renewing opens this many days before the due date
+RENEWAL_WINDOW_DAYS = 30  # renewing opens this many days before the due date
 
 MembershipStatus = Literal["active", "grace", "lapsed", "left"]
 ApplicationStatus = Literal["pending", "approved", "rejected", "withdrawn"]
@@ -30,8 +31,13 @@ IN_GOOD_STANDING: frozenset[str] = frozenset({"active", "grace"})
 
 # Activity events of this area.
 APPLIED, JOINED, RENEWED, ENTERED_GRACE, LAPSED, LEFT = (
-    "membership_applications", "membership_joins", "membership_renewals", "membership_graces",
-    "membership_lapses", "membership_leaves")
+    "membership_applications",
+    "membership_joins",
+    "membership_renewals",
+    "membership_graces",
+    "membership_lapses",
+    "membership_leaves",
+)
 
 MESSAGES.setdefault("union_needs_employer", ("请选择所在单位", "choose your employer's union"))
 MESSAGES.setdefault("union_needs_city", ("请选择所在城市的区域工会", "choose the city of the regional pool"))
@@ -87,7 +93,7 @@ class ApplicationsQuery(Strict):
 class ApplicationOut(Out):
     application_id: str
     member_id: str
-    name: str | None = None                      # masked, for the admin queue
+    name: str | None = None  # masked, for the admin queue
     status: str
     union_kind: str
     employer_id: str | None
@@ -96,7 +102,7 @@ class ApplicationOut(Out):
     city: str | None
     policy_version: str
     submitted_at: str
-    due_date: str                                 # the SLA: a date, in working days
+    due_date: str  # the SLA: a date, in working days
     decided_at: str | None = None
     reason: str | None = None
     member_number: str | None = None
@@ -109,7 +115,7 @@ class CardOut(Out):
 
 
 class MembershipOut(Out):
-    status: str | None                            # None: never joined
+    status: str | None  # None: never joined
     member_number: str | None = None
     since: str | None = None
     renewal_due: str | None = None
@@ -142,11 +148,12 @@ class ConsentOut(Out):
 
 # --- what the store holds ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Application:
     application_id: str
     member_id: str
-    status: str                                   # pending | approved | rejected | withdrawn
+    status: str  # pending | approved | rejected | withdrawn
     union_kind: str
     policy_version: str
     submitted_at: datetime
@@ -167,16 +174,16 @@ class Membership:
 
     member_id: str
     open_application_id: str | None = None
-    status: str | None = None                     # active | grace | lapsed | left (None: never joined)
+    status: str | None = None  # active | grace | lapsed | left (None: never joined)
     member_number: str | None = None
     union_kind: str | None = None
     employer_id: str | None = None
     employer_name_zh: str | None = None
     employer_name_en: str | None = None
     city: str | None = None
-    since: date | None = None                     # China dates
+    since: date | None = None  # China dates
     renewal_due: date | None = None
-    transition_at: datetime | None = None         # when the lifecycle run looks at it next
+    transition_at: datetime | None = None  # when the lifecycle run looks at it next
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,7 @@ class Consent:
 
 
 # --- rules (pure) ----------------------------------------------------------------------------
+
 
 def application_due(submitted: datetime) -> date:
     """An application is decided within APPLICATION_SLA_WORKING_DAYS working days."""
@@ -203,7 +211,7 @@ def member_number(year: int, sequence: int) -> str:
 def next_year(day: date) -> date:
     try:
         return day.replace(year=day.year + 1)
-    except ValueError:                           # 29 February
+    except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
 
 

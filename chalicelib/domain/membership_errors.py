@@ -1,4 +1,5 @@
 """What can go wrong when joining the union, showing the e-card and leaving, in zh-CN and en."""
+
 from __future__ import annotations
 
 from chalicelib.domain.booking_errors import InvalidPass

@@ -3,6 +3,7 @@
 Our own validators raise PydanticCustomError(code, english_text); the Chinese text is looked up
 here by code. pydantic's built-in types are translated with their context values.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -42,9 +43,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
     "literal_error": ("取值应为 {expected}", "must be one of {expected}"),
     "enum": ("取值应为 {expected}", "must be one of {expected}"),
-    "invalid_phone": ("应为中国大陆手机号（1 开头 11 位）", "must be a mainland China mobile number (11 digits starting with 1)"),
-    "invalid_id_number": ("身份证号码无效（格式、出生日期或校验位错误）",
-                          "is not a valid resident ID number (format, birth date or check digit)"),
+    "invalid_phone": (
+        "应为中国大陆手机号（1 开头 11 位）",
+        "must be a mainland China mobile number (11 digits starting with 1)",
+    ),
+    "invalid_id_number": (
+        "身份证号码无效（格式、出生日期或校验位错误）",
+        "is not a valid resident ID number (format, birth date or check digit)",
+    ),
     "invalid_code": ("验证码应为 6 位数字", "must be a 6-digit code"),
     "blank": ("不能为空", "must not be blank"),
     "unknown_employer": ("找不到该单位", "is not a known employer"),

@@ -3,6 +3,7 @@
 A phone may be sent at most `max_sends` codes in any `window` seconds; a code lives `ttl`
 seconds and dies after `max_attempts` wrong tries (a new code must be requested then).
 """
+
 from __future__ import annotations
 
 import math
@@ -25,7 +26,7 @@ class OtpState:
     expires_at: float = 0
     attempts: int = 0
     sends: list[float] = field(default_factory=list)
-    version: int | None = None       # the stored challenge's version: a concurrent send or try fails, not overwrites
+    version: int | None = None  # the stored challenge's version: a concurrent send or try fails, not overwrites
 
 
 class CodeExpired(ValidationFailed):
@@ -51,8 +52,12 @@ def sends_after_new_code(state: OtpState | None, now: float, policy: OtpPolicy) 
     recent = sorted(t for t in (state.sends if state else []) if t > now - policy.window)
     if len(recent) >= policy.max_sends:
         wait = max(1, math.ceil(recent[-policy.max_sends] + policy.window - now))
-        raise RateLimited(wait, f"验证码发送太频繁，请 {wait} 秒后再试",
-                          f"Too many codes requested; try again in {wait} s", code="otp_rate_limited")
+        raise RateLimited(
+            wait,
+            f"验证码发送太频繁，请 {wait} 秒后再试",
+            f"Too many codes requested; try again in {wait} s",
+            code="otp_rate_limited",
+        )
     return recent + [now]
 
 
@@ -70,5 +75,6 @@ def wrong_code(attempts_after: int, policy: OtpPolicy) -> DomainError:
     left = policy.max_attempts - attempts_after
     if left <= 0:
         return CodeLocked(1)
-    return CodeWrong(details=[FieldIssue("code", "otp_wrong", f"验证码错误，还可尝试 {left} 次",
-                                         f"wrong code; {left} tries left")])
+    return CodeWrong(
+        details=[FieldIssue("code", "otp_wrong", f"验证码错误，还可尝试 {left} 次", f"wrong code; {left} tries left")]
+    )

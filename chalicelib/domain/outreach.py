@@ -3,6 +3,7 @@
 Each outreach keeps the member's churn score as it was when staff acted, so outcomes become labels for
 the next churn training (`left` counts as churned, `retained` as kept).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class OutreachOut(Out):
     note: str | None
     by: str
     at: str
-    churn: ChurnWhenActed | None     # the member's churn score when staff acted (None: not scored yet)
+    churn: ChurnWhenActed | None  # the member's churn score when staff acted (None: not scored yet)
     outcome: str | None
     outcome_at: str | None
     outcome_by: str | None
@@ -53,7 +54,7 @@ class ChurnSnapshot:
     probability: float
     tier: str | None = None
     model_version: str | None = None
-    scored_at: str | None = None          # the score's own stamp, copied as the scoring run wrote it
+    scored_at: str | None = None  # the score's own stamp, copied as the scoring run wrote it
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Outreach:
     action: str
     by: str
     at: datetime
-    note_sealed: str | None = None        # sealed by the privacy layer (see note_context)
+    note_sealed: str | None = None  # sealed by the privacy layer (see note_context)
     churn: ChurnSnapshot | None = None
     outcome: str | None = None
     outcome_at: datetime | None = None

@@ -1,4 +1,5 @@
 """What can go wrong when recording outreach and its outcome, in zh-CN and en."""
+
 from __future__ import annotations
 
 from chalicelib.domain.errors import Conflict, NotFound

@@ -6,6 +6,7 @@ process, by key, version and a fingerprint of the definition (so a test world th
 another form, or a redefinition in a fresh stage, never gets a stale model). File fields are not answers: files are uploaded to the request
 afterwards, so they are listed next to the schema as `uploads`.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,14 @@ _compiled: dict[tuple[str, int, str], type[BaseModel]] = {}
 
 def _annotation(f: FormField) -> Any:
     if f.type in TEXT_MAX:
-        return Annotated[str, Field(min_length=f.min_length or (1 if f.required else 0),
-                                    max_length=f.max_length or TEXT_MAX[f.type], pattern=f.pattern)]
+        return Annotated[
+            str,
+            Field(
+                min_length=f.min_length or (1 if f.required else 0),
+                max_length=f.max_length or TEXT_MAX[f.type],
+                pattern=f.pattern,
+            ),
+        ]
     if f.type == "number":
         return Annotated[float, Field(ge=f.min, le=f.max, allow_inf_nan=False)]
     if f.type == "choice":
@@ -36,8 +43,12 @@ def _annotation(f: FormField) -> Any:
 
 def _extra(f: FormField, scenario: Scenario) -> dict[str, Any]:
     """What the mini-app needs beyond JSON Schema: labels in both languages, the widget, options."""
-    extra: dict[str, Any] = {"x-label-zh": f.label_zh, "x-label-en": f.label_en, "x-type": f.type,
-                             "x-sensitive": scenario.sealed(f)}
+    extra: dict[str, Any] = {
+        "x-label-zh": f.label_zh,
+        "x-label-en": f.label_en,
+        "x-type": f.type,
+        "x-sensitive": scenario.sealed(f),
+    }
     if f.help_zh or f.help_en:
         extra.update({"x-help-zh": f.help_zh, "x-help-en": f.help_en})
     if f.options:
@@ -55,10 +66,16 @@ def answers_model(scenario: Scenario) -> type[BaseModel]:
                 continue
             annotation = _annotation(f)
             # Python names are prefixed so no answer name can clash with BaseModel's own attributes.
-            info = Field(... if f.required else None, alias=f.name, title=f.label_en, json_schema_extra=_extra(f, scenario))
+            info = Field(
+                ... if f.required else None, alias=f.name, title=f.label_en, json_schema_extra=_extra(f, scenario)
+            )
             fields[f"a_{f.name}"] = (annotation if f.required else annotation | None, info)
-        config = ConfigDict(extra="forbid", regex_engine="python-re", str_strip_whitespace=True,
-                            title=f"{scenario.key} v{scenario.version}")
+        config = ConfigDict(
+            extra="forbid",
+            regex_engine="python-re",
+            str_strip_whitespace=True,
+            title=f"{scenario.key} v{scenario.version}",
+        )
         _compiled[key] = create_model(f"Answers_{scenario.key}_v{scenario.version}", __config__=config, **fields)
     return _compiled[key]
 
@@ -90,6 +107,16 @@ def answers_schema(scenario: Scenario) -> dict[str, Any]:
 
 
 def uploads(scenario: Scenario) -> list[dict[str, Any]]:
-    return [{"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "required": f.required,
-             "min_files": f.min_files, "max_files": f.max_files,
-             "content_types": list(FILE_TYPES)} for f in scenario.fields if f.type == "file"]
+    return [
+        {
+            "name": f.name,
+            "label_zh": f.label_zh,
+            "label_en": f.label_en,
+            "required": f.required,
+            "min_files": f.min_files,
+            "max_files": f.max_files,
+            "content_types": list(FILE_TYPES),
+        }
+        for f in scenario.fields
+        if f.type == "file"
+    ]

@@ -3,6 +3,7 @@ is data, versioned. A scenario has a form (typed fields with constraints), a wor
 stage and an audience. `definition_issues` says everything wrong with a definition at once, naming
 each field (`fields.2.options`), so an admin can fix it in one go.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ Stage = Literal["submitted", "accepted", "in_progress"]
 
 SLUG = r"^[a-z][a-z0-9_]{1,39}$"
 TEXT_TYPES = frozenset({"text", "long_text"})
-ALWAYS_SEALED = frozenset({"phone", "id_number"})   # personal data: sealed whatever the scenario says
+ALWAYS_SEALED = frozenset({"phone", "id_number"})  # personal data: sealed whatever the scenario says
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FIELDS = 40
 
@@ -84,9 +85,9 @@ class ScenarioSpec(Strict):
     description_en: Text
     audience: Audience = "all_workers"
     fields: Annotated[list[FormField], Field(min_length=1, max_length=MAX_FIELDS)]
-    workflow: Literal["case"] = "case"            # the one state machine today (domain/cases.py)
+    workflow: Literal["case"] = "case"  # the one state machine today (domain/cases.py)
     sla_hours: SlaHours = SlaHours()
-    sensitive: bool = False                       # every answer sealed at rest
+    sensitive: bool = False  # every answer sealed at rest
 
 
 class ScenarioCreate(ScenarioSpec):
@@ -135,6 +136,7 @@ class ScenarioForm(ScenarioSummary):
 
 # --- checking a definition (pure) ------------------------------------------------------------
 
+
 def _issue(where: str, code: str, zh: str, en: str) -> FieldIssue:
     return FieldIssue(where, code, zh, en)
 
@@ -149,26 +151,47 @@ def _field_issues(i: int, f: FormField) -> list[FieldIssue]:
         elif len(set(values)) != len(values):
             issues.append(_issue(f"{at}.options", "duplicate_option", "选项值重复", "option values must be unique"))
     elif f.options is not None:
-        issues.append(_issue(f"{at}.options", "options_not_allowed", "只有单选题可以有选项", "only a choice has options"))
+        issues.append(
+            _issue(f"{at}.options", "options_not_allowed", "只有单选题可以有选项", "only a choice has options")
+        )
     if (f.min is not None or f.max is not None) and f.type not in ("number", "file"):
-        issues.append(_issue(f"{at}.min", "bounds_not_allowed", "只有数字和文件题可以设置 min/max",
-                             "min/max apply to number and file fields only"))
+        issues.append(
+            _issue(
+                f"{at}.min",
+                "bounds_not_allowed",
+                "只有数字和文件题可以设置 min/max",
+                "min/max apply to number and file fields only",
+            )
+        )
     if f.min is not None and f.max is not None and f.min > f.max:
         issues.append(_issue(f"{at}.min", "min_above_max", "最小值大于最大值", "min is greater than max"))
     if f.type == "file" and f.max is not None and not 1 <= f.max <= 10:
         issues.append(_issue(f"{at}.max", "too_many_files", "每题最多 10 个文件", "a file field takes 1-10 files"))
     if (f.min_length is not None or f.max_length is not None or f.pattern) and f.type not in TEXT_TYPES:
-        issues.append(_issue(f"{at}.min_length", "length_not_allowed", "只有文本题可以设置长度和格式",
-                             "lengths and patterns apply to text fields only"))
+        issues.append(
+            _issue(
+                f"{at}.min_length",
+                "length_not_allowed",
+                "只有文本题可以设置长度和格式",
+                "lengths and patterns apply to text fields only",
+            )
+        )
     if f.min_length is not None and f.max_length is not None and f.min_length > f.max_length:
-        issues.append(_issue(f"{at}.min_length", "min_above_max", "最小长度大于最大长度",
-                             "min_length is greater than max_length"))
+        issues.append(
+            _issue(f"{at}.min_length", "min_above_max", "最小长度大于最大长度", "min_length is greater than max_length")
+        )
     if f.pattern:
         try:
             re.compile(f.pattern)
         except re.error as exc:
-            issues.append(_issue(f"{at}.pattern", "bad_pattern", f"正则表达式无效：{exc}",
-                                 f"is not a valid regular expression: {exc}"))
+            issues.append(
+                _issue(
+                    f"{at}.pattern",
+                    "bad_pattern",
+                    f"正则表达式无效：{exc}",
+                    f"is not a valid regular expression: {exc}",
+                )
+            )
     return issues
 
 
@@ -178,8 +201,11 @@ def definition_issues(spec: ScenarioSpec) -> list[FieldIssue]:
     seen: set[str] = set()
     for i, f in enumerate(spec.fields):
         if f.name in seen:
-            issues.append(_issue(f"fields.{i}.name", "duplicate_field", f"字段名 {f.name} 重复",
-                                 f"{f.name} is used by another field"))
+            issues.append(
+                _issue(
+                    f"fields.{i}.name", "duplicate_field", f"字段名 {f.name} 重复", f"{f.name} is used by another field"
+                )
+            )
         seen.add(f.name)
         issues.extend(_field_issues(i, f))
     if sum(f.type == "employer" for f in spec.fields) > 1:

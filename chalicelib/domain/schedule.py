@@ -4,6 +4,7 @@ Slots start at the beginning of each opening range and follow each other every `
 while a whole slot still fits in the range. Times go in and out as aware datetimes; what is
 stored is UTC.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from chalicelib.domain.stations import WEEKDAYS, Station, range_minutes
 
 @dataclass(frozen=True, order=True)
 class SlotTime:
-    start: datetime          # aware, UTC
+    start: datetime  # aware, UTC
     end: datetime
 
 
@@ -47,7 +48,7 @@ def day_slots(station: Station, day: date) -> list[SlotTime]:
         begin, finish = range_minutes(text)
         for minute in range(begin, finish - step + 1, step):
             start = _wall(day, minute, station.zone)
-            if start is not None:       # slots last `step` real minutes, also across a DST change
+            if start is not None:  # slots last `step` real minutes, also across a DST change
                 slots.append(SlotTime(start, start + timedelta(minutes=step)))
     return slots
 

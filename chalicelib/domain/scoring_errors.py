@@ -1,4 +1,5 @@
 """What scoring refuses, in words a person can read: one home for the scoring area's errors."""
+
 from __future__ import annotations
 
 from chalicelib.domain.errors import Conflict, DomainError, FieldIssue, RuleViolation, ValidationFailed
@@ -19,8 +20,16 @@ class UnknownChoice(RuleViolation):
 
 class BadCursor(ValidationFailed):
     def __init__(self) -> None:
-        super().__init__(details=[FieldIssue("cursor", "invalid_cursor", "翻页标记无效或已过期，请从第一页重新开始",
-                                             "is not valid or has expired; start again from the first page")])
+        super().__init__(
+            details=[
+                FieldIssue(
+                    "cursor",
+                    "invalid_cursor",
+                    "翻页标记无效或已过期，请从第一页重新开始",
+                    "is not valid or has expired; start again from the first page",
+                )
+            ]
+        )
 
 
 class NoTiers(RuleViolation):
@@ -46,8 +55,11 @@ class RunInProgress(Conflict):
     en = "A scoring run of this model is still in progress; wait for it to finish"
 
     def __init__(self, run_id: str) -> None:
-        super().__init__(details=[FieldIssue("model", "run_in_progress", f"批次 {run_id} 尚未结束",
-                                             f"run {run_id} has not finished yet")])
+        super().__init__(
+            details=[
+                FieldIssue("model", "run_in_progress", f"批次 {run_id} 尚未结束", f"run {run_id} has not finished yet")
+            ]
+        )
         self.run_id = run_id
 
 

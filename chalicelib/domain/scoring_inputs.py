@@ -3,6 +3,7 @@
 `MemberProfile` carries the members-item fields the features read, in the form the features take
 (`created_at` as the stored stamp, as in training data), plus `status` and `city` for the use cases.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Each Literal is the one definition; the tuples are read from it, so a name cannot be in one and not
 the other. Member models are scored in batch runs (nightly) and listed to admins by tier.
 """
+
 from __future__ import annotations
 
 from typing import Literal, get_args

@@ -8,6 +8,7 @@ sets of finished and failed segments alone, so any order of (re)deliveries ends 
   partially_failed  every segment done or failed, some failed (retry re-queues just those)
   failed            every segment failed
 """
+
 from __future__ import annotations
 
 import math
@@ -26,7 +27,7 @@ RETRYABLE_STATUSES = ("partially_failed", "failed")
 
 class RunCreate(Strict):
     model: MemberModel
-    segments: Annotated[int | None, Field(ge=1, le=1000)] = None    # default: from the table's size
+    segments: Annotated[int | None, Field(ge=1, le=1000)] = None  # default: from the table's size
 
 
 class RunListQuery(Strict):
@@ -100,7 +101,7 @@ class RunOut(Out):
     segments_failed: list[int]
     members_scored: int
     scores_written: int
-    histories_compacted: int           # activity items whose closed weeks this run folded into their history
+    histories_compacted: int  # activity items whose closed weeks this run folded into their history
     created_by: str
     created_at: str
     started_at: str | None
@@ -153,7 +154,7 @@ class DriftOut(Out):
 
 class SummaryOut(Out):
     model: str
-    run_id: str | None                 # the latest finished run; None before the first
+    run_id: str | None  # the latest finished run; None before the first
     as_of: str | None
     members: int
     tiers: TierCounts
@@ -161,5 +162,5 @@ class SummaryOut(Out):
     top_reasons: list[ReasonCount]
     by_group: dict[str, TierCounts]
     by_city: dict[str, TierCounts]
-    drift: list[DriftOut]              # every binned feature, most drifted first
-    drifted_features: int              # PSI above 0.2
+    drift: list[DriftOut]  # every binned feature, most drifted first
+    drifted_features: int  # PSI above 0.2

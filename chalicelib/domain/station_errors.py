@@ -1,4 +1,5 @@
 """What can go wrong when finding and running a station, in zh-CN and en."""
+
 from __future__ import annotations
 
 from chalicelib.domain.errors import Conflict, FieldRuleViolation, Forbidden, NotFound

@@ -8,6 +8,7 @@ CSV cells hold lists the way people type them:
 Parsing checks every row and returns every problem, each naming its row and field; the caller
 decides to write nothing when any row is bad.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,22 +22,57 @@ from chalicelib.domain.messages import issue_from_pydantic
 from chalicelib.domain.stations import WEEKDAYS, BookingRules, Station, StationCreate
 
 RULE_FIELDS = tuple(BookingRules.model_fields)
-CSV_COLUMNS = ("code", "kind", "name_zh", "name_en", "address", "city", "district", "lat", "lng", "amenities",
-               "hours", "exceptions", "slot_minutes", "seats", "audience", "time_zone", *RULE_FIELDS, "active")
+CSV_COLUMNS = (
+    "code",
+    "kind",
+    "name_zh",
+    "name_en",
+    "address",
+    "city",
+    "district",
+    "lat",
+    "lng",
+    "amenities",
+    "hours",
+    "exceptions",
+    "slot_minutes",
+    "seats",
+    "audience",
+    "time_zone",
+    *RULE_FIELDS,
+    "active",
+)
 GEO_PROPERTIES = tuple(c for c in CSV_COLUMNS if c not in ("lat", "lng"))
 
 
 # --- export -------------------------------------------------------------------------------
 
+
 def _csv_row(s: Station) -> dict[str, Any]:
     rules = s.rules.model_dump()
     return {
-        **{c: getattr(s, c) for c in ("code", "kind", "name_zh", "name_en", "address", "city", "district",
-                                      "lat", "lng", "slot_minutes", "seats", "time_zone")},
+        **{
+            c: getattr(s, c)
+            for c in (
+                "code",
+                "kind",
+                "name_zh",
+                "name_en",
+                "address",
+                "city",
+                "district",
+                "lat",
+                "lng",
+                "slot_minutes",
+                "seats",
+                "time_zone",
+            )
+        },
         "amenities": ";".join(s.amenities),
         "hours": ";".join(f"{d}={','.join(s.hours[d])}" for d in WEEKDAYS if s.hours.get(d)),
-        "exceptions": ";".join(f"{day.isoformat()}={','.join(r) or 'closed'}"
-                               for day, r in sorted(s.exceptions.items())),
+        "exceptions": ";".join(
+            f"{day.isoformat()}={','.join(r) or 'closed'}" for day, r in sorted(s.exceptions.items())
+        ),
         "audience": s.audience if isinstance(s.audience, str) else ";".join(s.audience),
         **{k: "" if rules[k] is None else rules[k] for k in RULE_FIELDS},
         "active": "true" if s.active else "false",
@@ -56,12 +92,19 @@ def to_geojson(stations: list[Station]) -> dict[str, Any]:
     features = []
     for s in stations:
         props = s.model_dump(mode="json", include=set(GEO_PROPERTIES) - set(RULE_FIELDS) | {"rules"})
-        features.append({"type": "Feature", "id": s.station_id, "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [s.lng, s.lat]}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": s.station_id,
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [s.lng, s.lat]},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 # --- import -------------------------------------------------------------------------------
+
 
 def _split(cell: str, sep: str = ";") -> list[str]:
     return [part.strip() for part in cell.split(sep) if part.strip()]
@@ -85,8 +128,9 @@ def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
     if "hours" in data:
         data["hours"] = {d: _split(r, ",") for d, r in _pairs(data["hours"]).items()}
     if "exceptions" in data:
-        data["exceptions"] = {d: [] if r.lower() == "closed" else _split(r, ",")
-                              for d, r in _pairs(data["exceptions"]).items()}
+        data["exceptions"] = {
+            d: [] if r.lower() == "closed" else _split(r, ",") for d, r in _pairs(data["exceptions"]).items()
+        }
     if "audience" in data and data["audience"] not in ("all_workers", "members"):
         data["audience"] = _split(data["audience"])
     rules = {k: data.pop(k) for k in RULE_FIELDS if k in data}
@@ -113,8 +157,14 @@ def _unique_codes(parsed: list[tuple[str, StationCreate]]) -> list[FieldIssue]:
     issues = []
     for where, station in parsed:
         if station.code in seen:
-            issues.append(FieldIssue(f"{where}.code", "duplicate_code", f"与 {seen[station.code]} 的编号重复",
-                                     f"repeats the code of {seen[station.code]}"))
+            issues.append(
+                FieldIssue(
+                    f"{where}.code",
+                    "duplicate_code",
+                    f"与 {seen[station.code]} 的编号重复",
+                    f"repeats the code of {seen[station.code]}",
+                )
+            )
         seen.setdefault(station.code, where)
     return issues
 
@@ -123,10 +173,17 @@ def parse_csv(text: str) -> tuple[list[StationCreate], list[FieldIssue]]:
     """Every station in the file and every problem; rows are named rows[<line number>]."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"code", "kind", "name_zh", "name_en", "address", "city", "district", "lat", "lng"} - set(
-        reader.fieldnames or ())
+        reader.fieldnames or ()
+    )
     if missing:
-        return [], [FieldIssue("csv", "missing_columns", f"缺少列：{', '.join(sorted(missing))}",
-                               f"is missing the columns {', '.join(sorted(missing))}")]
+        return [], [
+            FieldIssue(
+                "csv",
+                "missing_columns",
+                f"缺少列：{', '.join(sorted(missing))}",
+                f"is missing the columns {', '.join(sorted(missing))}",
+            )
+        ]
     parsed, issues = [], []
     for row in reader:
         where = f"rows[{reader.line_num}]"
@@ -141,8 +198,14 @@ def parse_geojson(doc: Any) -> tuple[list[StationCreate], list[FieldIssue]]:
     """Every Point feature of a FeatureCollection; problems are named features[<index>]."""
     features = doc.get("features") if isinstance(doc, dict) and doc.get("type") == "FeatureCollection" else None
     if not isinstance(features, list):
-        return [], [FieldIssue("geojson", "not_a_feature_collection", "应为 GeoJSON FeatureCollection",
-                               "must be a GeoJSON FeatureCollection")]
+        return [], [
+            FieldIssue(
+                "geojson",
+                "not_a_feature_collection",
+                "应为 GeoJSON FeatureCollection",
+                "must be a GeoJSON FeatureCollection",
+            )
+        ]
     parsed, issues = [], []
     for index, feature in enumerate(features):
         where = f"features[{index}]"
@@ -150,8 +213,14 @@ def parse_geojson(doc: Any) -> tuple[list[StationCreate], list[FieldIssue]]:
         geometry = _object(feature.get("geometry"))
         coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
         if not (isinstance(coords, list) and len(coords) >= 2):
-            issues.append(FieldIssue(f"{where}.geometry", "not_a_point", "应为 Point 坐标 [经度, 纬度]",
-                                     "must be a Point with coordinates [lng, lat]"))
+            issues.append(
+                FieldIssue(
+                    f"{where}.geometry",
+                    "not_a_point",
+                    "应为 Point 坐标 [经度, 纬度]",
+                    "must be a Point with coordinates [lng, lat]",
+                )
+            )
             continue
         props = _object(feature.get("properties"))
         station, problems = _validate({**props, "lng": coords[0], "lat": coords[1]}, f"{where}.properties")

@@ -1,4 +1,5 @@
 """What workers ask about stations (nearby search, a day's availability) and what they get back."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -32,7 +33,7 @@ class StationHit(StationSummary):
 
     distance_m: int
     open_now: bool
-    free_seats_now: int                  # in the slot running now; 0 when closed
+    free_seats_now: int  # in the slot running now; 0 when closed
     current_slot_start: str | None = None
     current_slot_start_utc: str | None = None
     current_slot_end: str | None = None
@@ -47,7 +48,7 @@ class SlotOut(Out):
     capacity: int
     seats_left: int
     waitlist: int
-    bookable: bool                       # seats left and within the station's booking rules now
+    bookable: bool  # seats left and within the station's booking rules now
 
 
 class AvailabilityOut(Out):

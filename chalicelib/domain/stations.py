@@ -4,6 +4,7 @@ Opening hours are written the way a notice board shows them: "08:00-12:00" range
 several per day allowed, "24:00" meaning midnight at the end of the day. A dated exception
 replaces the weekly hours for that date: an empty list means closed.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,20 +21,36 @@ from chalicelib.domain.members import CityCode, WorkerGroup
 from chalicelib.domain.messages import MESSAGES
 
 StationKind = Literal["rider_station", "workers_home", "migrant_station", "outdoor_station"]
-Amenity = Literal["water", "hot_meals", "microwave", "charging", "restroom", "rest_seats", "lockers",
-                  "first_aid", "wifi", "reading", "mother_baby_room"]
+Amenity = Literal[
+    "water",
+    "hot_meals",
+    "microwave",
+    "charging",
+    "restroom",
+    "rest_seats",
+    "lockers",
+    "first_aid",
+    "wifi",
+    "reading",
+    "mother_baby_room",
+]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
-DEFAULT_MAX_ACTIVE_BOOKINGS = 3          # K when a station sets none
+DEFAULT_MAX_ACTIVE_BOOKINGS = 3  # K when a station sets none
 
-MESSAGES.update({
-    "invalid_time_range": ("应为 HH:MM-HH:MM，开始早于结束", "must be HH:MM-HH:MM with the start before the end"),
-    "overlapping_ranges": ("时间段不能重叠", "time ranges must not overlap"),
-    "unknown_time_zone": ("未知时区", "is not a known time zone"),
-    "invalid_station_code": ("应为 3–24 位大写字母、数字或连字符", "must be 3-24 capital letters, digits or dashes"),
-    "duplicate_items": ("不能有重复项", "must not repeat items"),
-})
+MESSAGES.update(
+    {
+        "invalid_time_range": ("应为 HH:MM-HH:MM，开始早于结束", "must be HH:MM-HH:MM with the start before the end"),
+        "overlapping_ranges": ("时间段不能重叠", "time ranges must not overlap"),
+        "unknown_time_zone": ("未知时区", "is not a known time zone"),
+        "invalid_station_code": (
+            "应为 3–24 位大写字母、数字或连字符",
+            "must be 3-24 capital letters, digits or dashes",
+        ),
+        "duplicate_items": ("不能有重复项", "must not repeat items"),
+    }
+)
 
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$")
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,23}$")
@@ -88,8 +105,9 @@ Exceptions = Annotated[dict[date, DayHours], Field(max_length=400)]
 TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
 StationCode = Annotated[str, BeforeValidator(_code), AfterValidator(_valid_code)]
 Text = Annotated[str, Field(min_length=1, max_length=120)]
-Audience = Literal["all_workers", "members"] | Annotated[list[WorkerGroup], Field(min_length=1),
-                                                           AfterValidator(_unique)]
+Audience = (
+    Literal["all_workers", "members"] | Annotated[list[WorkerGroup], Field(min_length=1), AfterValidator(_unique)]
+)
 
 
 class BookingRules(Strict):

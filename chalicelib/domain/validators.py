@@ -1,4 +1,5 @@
 """Identity checks: Chinese mobile numbers and resident ID numbers (GB 11643-1999)."""
+
 from __future__ import annotations
 
 import re

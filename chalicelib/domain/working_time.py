@@ -7,6 +7,7 @@ Festival. Deadlines are counted in China time.
 SLA semantics: `add_working_hours` counts hours around the clock, but only on working days. A request
 filed on a holiday starts its clock at 00:00 of the next working day; 24 SLA hours = one working day.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
-MAX_DAYS = 3660                  # no deadline is ten years away: bounds the walk below
+MAX_DAYS = 3660  # no deadline is ten years away: bounds the walk below
 
 
 @lru_cache(maxsize=32)

@@ -6,6 +6,7 @@ function that unwrapped it. The key id travels with every ciphertext, so rotatin
 data key never breaks old records. The field's context (record id + field name) is bound as
 associated data, so a ciphertext copied into another record or field fails to open.
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """How personal data is shown: enough to recognise, never enough to copy."""
+
 from __future__ import annotations
 
 
@@ -15,4 +16,6 @@ def mask_name(name: str) -> str:
 
 def mask_id_number(id_number: str) -> str:
     """11010519491231002X -> 1101**********002X."""
-    return f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}" if len(id_number) > 8 else "*" * len(id_number)
+    return (
+        f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}" if len(id_number) > 8 else "*" * len(id_number)
+    )

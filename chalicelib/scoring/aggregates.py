@@ -8,6 +8,7 @@ segments of a run up, so no request ever reads all the scores:
   by_group, by_city   members per tier per worker group / city
   bins       per feature, rows per bin of the card's training histogram (-> PSI drift)
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -37,8 +38,14 @@ class Aggregates:
     by_city: dict[str, Counter[str]] = field(default_factory=dict)
     bins: dict[str, list[int]] = field(default_factory=dict)
 
-    def add_rows(self, tiers: Sequence[str], previous: Sequence[str | None], reason_codes: Sequence[Sequence[str]],
-                 groups: Sequence[str | None], cities: Sequence[str | None]) -> None:
+    def add_rows(
+        self,
+        tiers: Sequence[str],
+        previous: Sequence[str | None],
+        reason_codes: Sequence[Sequence[str]],
+        groups: Sequence[str | None],
+        cities: Sequence[str | None],
+    ) -> None:
         self.tiers.update(tiers)
         self.movement.update(movement(p, t) for p, t in zip(previous, tiers, strict=True))
         for tier, codes in zip(tiers, reason_codes, strict=True):
@@ -48,8 +55,9 @@ class Aggregates:
             for key, tier in zip(keys, tiers, strict=True):
                 table.setdefault(key or "unknown", Counter())[tier] += 1
 
-    def add_features(self, distributions: Mapping[str, Mapping[str, Sequence[float]]], names: Sequence[str],
-                     x: Any) -> None:
+    def add_features(
+        self, distributions: Mapping[str, Mapping[str, Sequence[float]]], names: Sequence[str], x: Any
+    ) -> None:
         """Bin every column of `x` (rows x names) on the card's training histogram of that feature."""
         for j, name in enumerate(names):
             reference = distributions.get(name)
@@ -73,23 +81,35 @@ class Aggregates:
 
     def drift(self, distributions: Mapping[str, Mapping[str, Sequence[float]]]) -> list[dict[str, Any]]:
         """PSI per feature, most drifted first."""
-        out: list[dict[str, Any]] = [{"feature": name, "psi": round(drift.psi(distributions[name], counts), 4)}
-               for name, counts in self.bins.items() if name in distributions]
+        out: list[dict[str, Any]] = [
+            {"feature": name, "psi": round(drift.psi(distributions[name], counts), 4)}
+            for name, counts in self.bins.items()
+            if name in distributions
+        ]
         for row in out:
             row["flagged"] = row["psi"] > drift.FLAG_ABOVE
         return sorted(out, key=lambda r: -r["psi"])
 
     def to_json(self) -> dict[str, Any]:
-        return {"tiers": dict(self.tiers), "movement": dict(self.movement), "reasons": dict(self.reasons),
-                "by_group": {k: dict(v) for k, v in self.by_group.items()},
-                "by_city": {k: dict(v) for k, v in self.by_city.items()}, "bins": self.bins}
+        return {
+            "tiers": dict(self.tiers),
+            "movement": dict(self.movement),
+            "reasons": dict(self.reasons),
+            "by_group": {k: dict(v) for k, v in self.by_group.items()},
+            "by_city": {k: dict(v) for k, v in self.by_city.items()},
+            "bins": self.bins,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Aggregates:
-        return cls(Counter(data.get("tiers", {})), Counter(data.get("movement", {})), Counter(data.get("reasons", {})),
-                   {k: Counter(v) for k, v in data.get("by_group", {}).items()},
-                   {k: Counter(v) for k, v in data.get("by_city", {}).items()},
-                   {k: list(v) for k, v in data.get("bins", {}).items()})
+        return cls(
+            Counter(data.get("tiers", {})),
+            Counter(data.get("movement", {})),
+            Counter(data.get("reasons", {})),
+            {k: Counter(v) for k, v in data.get("by_group", {}).items()},
+            {k: Counter(v) for k, v in data.get("by_city", {}).items()},
+            {k: list(v) for k, v in data.get("bins", {}).items()},
+        )
 
 
 def merged(parts: Iterable[Mapping[str, Any]]) -> Aggregates:

@@ -5,6 +5,7 @@ Models whose card has none (service_demand, whose stored probability is its most
 use DEFAULT_THRESHOLDS: medium from 0.25, high from 0.40 - about the top 30 % and top 10 % of members
 on the synthetic population, the same shares the churn card's tiers were chosen for.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ _card_cache: dict[tuple[str, int], dict[str, Any]] = {}
 
 
 def _read_card(path: str, mtime: int) -> dict[str, Any]:
-    key = (path, mtime)          # a rewritten card (make retrain) is read again
+    key = (path, mtime)  # a rewritten card (make retrain) is read again
     if key not in _card_cache:
         _card_cache[key] = json.loads(Path(path).read_text())
     return _card_cache[key]
@@ -61,7 +62,9 @@ def check(medium: float, high: float) -> None:
     issues = []
     for field, value in (("medium", medium), ("high", high)):
         if not 0 < value < 1:
-            issues.append(FieldIssue(field, "out_of_range", "须大于 0 且小于 1", "must be greater than 0 and less than 1"))
+            issues.append(
+                FieldIssue(field, "out_of_range", "须大于 0 且小于 1", "must be greater than 0 and less than 1")
+            )
     if not issues and not medium < high:
         issues.append(FieldIssue("medium", "not_below_high", "须小于 high", "must be less than high"))
     if issues:

@@ -9,6 +9,7 @@ so an entry older than a deletion is not trusted). Parallel Scan segments hold t
 as the segment count stays the same, so a digest is keyed by (run, segment count, segment); when there
 is none for a segment the run reads the stored scores instead (chalicelib.services.scoring_runs).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,11 +24,12 @@ NO_VERSION = ""
 @dataclass(frozen=True)
 class Previous:
     """The stored scores of a page's members, aligned with the page (exists False: no stored score)."""
-    exists: Any                          # (n,) bool
-    probability: Any                     # (n,) float64, -1 where none
+
+    exists: Any  # (n,) bool
+    probability: Any  # (n,) float64, -1 where none
     tier: list[str | None]
     version: list[str]
-    reasons: list[list[str]]             # stored reason codes
+    reasons: list[list[str]]  # stored reason codes
 
     @classmethod
     def none(cls, n: int) -> Previous:
@@ -42,11 +44,13 @@ class Previous:
 
         by_id = {i["member_id"]["S"]: i for i in items}
         rows = [by_id.get(m) for m in ids]
-        return cls(np.array([r is not None for r in rows], dtype=bool),
-                   np.array([float(r["probability"]["N"]) if r else -1.0 for r in rows]),
-                   [r["tier"]["S"] if r else None for r in rows],
-                   [r["model_version"]["S"] if r else NO_VERSION for r in rows],
-                   [[c[0] for c in json.loads(r["reasons"]["S"])] if r else [] for r in rows])
+        return cls(
+            np.array([r is not None for r in rows], dtype=bool),
+            np.array([float(r["probability"]["N"]) if r else -1.0 for r in rows]),
+            [r["tier"]["S"] if r else None for r in rows],
+            [r["model_version"]["S"] if r else NO_VERSION for r in rows],
+            [[c[0] for c in json.loads(r["reasons"]["S"])] if r else [] for r in rows],
+        )
 
 
 class Digest:
@@ -67,10 +71,13 @@ class Digest:
         found = (self.ids[at] == wanted) & (self.generation[at] == np.asarray(generations, dtype=np.int64))
         rows = at.tolist()
         hit = found.tolist()
-        return Previous(found, np.where(found, self.probability[at], -1.0),
-                        [self.tier[r].decode() if h else None for r, h in zip(rows, hit, strict=True)],
-                        [self.version[r].decode() if h else NO_VERSION for r, h in zip(rows, hit, strict=True)],
-                        [[c.decode() for c in self.reasons[r] if c] if h else [] for r, h in zip(rows, hit, strict=True)])
+        return Previous(
+            found,
+            np.where(found, self.probability[at], -1.0),
+            [self.tier[r].decode() if h else None for r, h in zip(rows, hit, strict=True)],
+            [self.version[r].decode() if h else NO_VERSION for r, h in zip(rows, hit, strict=True)],
+            [[c.decode() for c in self.reasons[r] if c] if h else [] for r, h in zip(rows, hit, strict=True)],
+        )
 
     @classmethod
     def load(cls, blob: bytes) -> Digest:
@@ -91,8 +98,15 @@ class DigestBuilder:
         self.reasons: list[list[str]] = []
         self.generation: list[int] = []
 
-    def add(self, ids: Sequence[str], probability: Sequence[float], tier: Sequence[str], version: Sequence[str],
-            reasons: Sequence[Sequence[str]], generation: Sequence[int]) -> None:
+    def add(
+        self,
+        ids: Sequence[str],
+        probability: Sequence[float],
+        tier: Sequence[str],
+        version: Sequence[str],
+        reasons: Sequence[Sequence[str]],
+        generation: Sequence[int],
+    ) -> None:
         self.ids += ids
         self.probability += probability
         self.tier += tier
@@ -112,8 +126,13 @@ class DigestBuilder:
             return np.array(values, dtype=dtype)[order] if len(values) else np.zeros(0, dtype=dtype)
 
         out = io.BytesIO()
-        np.savez_compressed(out, ids=column(self.ids, "S"), probability=column(self.probability, np.float64),
-                            tier=column(self.tier, "S"), version=column(self.version, "S"),
-                            reasons=column(self.reasons, "S").reshape(len(self.ids), 3),
-                            generation=column(self.generation, np.int64))
+        np.savez_compressed(
+            out,
+            ids=column(self.ids, "S"),
+            probability=column(self.probability, np.float64),
+            tier=column(self.tier, "S"),
+            version=column(self.version, "S"),
+            reasons=column(self.reasons, "S").reshape(len(self.ids), 3),
+            generation=column(self.generation, np.int64),
+        )
         return out.getvalue()

@@ -5,6 +5,7 @@ counts rows per bin (batch segments add their counts up); PSI = sum((a - e) * ln
 and above FLAG_ABOVE a feature is flagged as drifted (the usual rule of thumb: < 0.1 stable,
 0.1-0.2 moderate, > 0.2 significant).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

@@ -1,5 +1,6 @@
 """The employer features (labour risk): rights requests and members joining and leaving, from the activity
 records kept under `employer#<id>` (chalicelib.domain.activity.employer_subject), plus union and industry."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -14,15 +15,17 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def employer_matrix(employers: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
-                    as_of: datetime) -> np.ndarray:
+def employer_matrix(
+    employers: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None], as_of: datetime
+) -> np.ndarray:
     """(n, len(EMPLOYER_FEATURES)) float32 from employers items and their activity records."""
     counts = weekly_counts(records, EMPLOYER_EVENTS, as_of)[:, :-1, ::-1].astype(float)  # most recent week first
     rights, joined, left = counts[:, 0, :], counts[:, 1, :], counts[:, 2, :]
     cols: dict[str, Any] = {
         **{f"rights_requests_{w}w": rights[:, :w].sum(axis=1) for w in (1, 2, 4, 8, 13, 26)},
         "weeks_since_rights_request": first_week(rights),
-        "members_joined_26w": joined.sum(axis=1), "members_left_13w": left[:, :13].sum(axis=1),
+        "members_joined_26w": joined.sum(axis=1),
+        "members_left_13w": left[:, :13].sum(axis=1),
         "members_left_26w": left.sum(axis=1),
         "has_union": [1.0 if e.get("has_union") else 0.0 for e in employers],
     }

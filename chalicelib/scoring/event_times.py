@@ -4,6 +4,7 @@ The last event's time comes packed (`lt`, chalicelib.domain.activity.pack_event_
 one numpy read per page); stored ISO stamps (`last_event_at` of records written before `lt` existed,
 `created_at` of members items) are parsed by numpy for the whole page.
 """
+
 from __future__ import annotations
 
 import struct
@@ -19,7 +20,7 @@ from chalicelib.scoring.page_attributes import attribute
 if TYPE_CHECKING:
     import numpy as np
 
-_NO_TIME_VALUE = -(2 ** 63)                   # no time: no stored time is 292,000 years before the epoch
+_NO_TIME_VALUE = -(2**63)  # no time: no stored time is 292,000 years before the epoch
 _NO_TIME = struct.pack(EVENT_TIME_FORMAT, _NO_TIME_VALUE)
 
 
@@ -29,8 +30,9 @@ def days_since_event(records: Sequence[Mapping[str, Any] | None], as_of: datetim
     (no event yet, or last written before `lt` existed) from their stamp (`last_event_at`), if any."""
     import numpy as np
 
-    times = np.frombuffer(b"".join(attribute(records, "lt", "B" if raw else None, missing=_NO_TIME)),
-                          dtype=EVENT_TIME_FORMAT)
+    times = np.frombuffer(
+        b"".join(attribute(records, "lt", "B" if raw else None, missing=_NO_TIME)), dtype=EVENT_TIME_FORMAT
+    )
     now = epoch_us(as_of)
     absent = times == _NO_TIME_VALUE
     if not absent.any():
@@ -57,9 +59,14 @@ def days_before(as_of: datetime, stamps: Sequence[str | None], missing: float) -
     texts: list[str] = list(filter(None, stamps))
     if texts:
         present = slice(None) if len(texts) == len(stamps) else np.fromiter(map(bool, stamps), dtype=bool)
-        parsed = np.array([s.removesuffix("Z") if s.endswith("Z")
-                           else datetime.fromisoformat(s).astimezone(UTC).replace(tzinfo=None).isoformat()
-                           for s in texts], dtype="datetime64[us]").astype(np.int64)
+        parsed = np.array(
+            [
+                s.removesuffix("Z")
+                if s.endswith("Z")
+                else datetime.fromisoformat(s).astimezone(UTC).replace(tzinfo=None).isoformat()
+                for s in texts
+            ],
+            dtype="datetime64[us]",
+        ).astype(np.int64)
         out[present] = (epoch_us(as_of) - parsed).astype(np.float64) / 86_400e6
     return out
-

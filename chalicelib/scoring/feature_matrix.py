@@ -1,4 +1,5 @@
 """Matrix assembly: indicator blocks, float32 matrices from named columns, runs of adjacent columns."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ def one_hot(values: Sequence[Any], vocabulary: Sequence[str]) -> np.ndarray:
     position = {term: i for i, term in enumerate(vocabulary)}
     index = np.fromiter((position.get(v, -1) for v in values), dtype=np.int64, count=len(values))
     out = np.zeros((len(values), len(vocabulary) + 1))
-    out[np.arange(len(values)), index] = 1.0          # -1 lands in the spare last column
+    out[np.arange(len(values)), index] = 1.0  # -1 lands in the spare last column
     return out[:, :-1]
 
 
@@ -28,7 +29,7 @@ def stack(columns: Mapping[str, Any], names: tuple[str, ...]) -> np.ndarray:
     out = np.empty((rows, len(names)), dtype=np.float32)
     for target, values in zip(_positions(names, tuple(columns)), columns.values(), strict=True):
         out[:, target] = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
-    return out                                             # rounded to float32 once, here
+    return out  # rounded to float32 once, here
 
 
 @lru_cache(maxsize=16)
@@ -43,5 +44,6 @@ def runs(where: Sequence[int]) -> tuple[tuple[slice, slice], ...]:
     """Columns `where` of a block, as runs of adjacent columns: (columns of the matrix, of the block), so a
     block is copied a run at a time (a copy per column costs more than most features)."""
     starts = [i for i in range(len(where)) if i == 0 or where[i] != where[i - 1] + 1]
-    return tuple((slice(where[a], where[b - 1] + 1), slice(a, b))
-                 for a, b in zip(starts, [*starts[1:], len(where)], strict=True))
+    return tuple(
+        (slice(where[a], where[b - 1] + 1), slice(a, b)) for a, b in zip(starts, [*starts[1:], len(where)], strict=True)
+    )

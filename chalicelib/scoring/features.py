@@ -22,6 +22,7 @@ This is the entry point the rest of the code imports; the parts live beside it:
   feature_matrix     indicator blocks and float32 assembly     page_attributes  a page's attribute reads
 ml/reference_features.py computes the member features again, slowly and plainly, for the tests.
 """
+
 from __future__ import annotations
 
 from chalicelib.domain.activity import employer_subject
@@ -53,9 +54,31 @@ from chalicelib.scoring.profile_columns import profile_of
 from chalicelib.scoring.station_features import station_matrix
 
 __all__ = [
-    "CITY_CODES", "EMPLOYER_EVENTS", "EMPLOYER_FEATURES", "FEATURES_VERSION", "FEATURE_SETS", "INDUSTRIES",
-    "LAG_WEEKS", "MAX_DAYS", "MEMBERSHIP_STATES", "MEMBER_EVENTS", "MEMBER_FEATURES", "NONE_WEEKS",
-    "PROFILE_FIELDS", "SERVICE_CATEGORIES", "STATION_FEATURES", "STATION_KINDS", "WEEKS", "WORKER_GROUPS",
-    "employer_matrix", "employer_subject", "feature_hash", "member_matrix", "profile_of", "station_matrix",
-    "stored_member_matrix", "week_keys", "weekly_counts",
+    "CITY_CODES",
+    "EMPLOYER_EVENTS",
+    "EMPLOYER_FEATURES",
+    "FEATURES_VERSION",
+    "FEATURE_SETS",
+    "INDUSTRIES",
+    "LAG_WEEKS",
+    "MAX_DAYS",
+    "MEMBERSHIP_STATES",
+    "MEMBER_EVENTS",
+    "MEMBER_FEATURES",
+    "NONE_WEEKS",
+    "PROFILE_FIELDS",
+    "SERVICE_CATEGORIES",
+    "STATION_FEATURES",
+    "STATION_KINDS",
+    "WEEKS",
+    "WORKER_GROUPS",
+    "employer_matrix",
+    "employer_subject",
+    "feature_hash",
+    "member_matrix",
+    "profile_of",
+    "station_matrix",
+    "stored_member_matrix",
+    "week_keys",
+    "weekly_counts",
 ]

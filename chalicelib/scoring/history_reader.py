@@ -4,6 +4,7 @@ as cumulative counts over the newest weeks, aligned to the weeks before `as_of`.
 
 Windows are the complete ISO weeks (Asia/Shanghai, as the counters) before the week of `as_of`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -46,8 +47,11 @@ def _weeks_before(monday: date) -> tuple[tuple[int, int], ...]:
 @lru_cache(maxsize=16)
 def _counter_index(events: tuple[str, ...], weeks: tuple[tuple[int, int], ...]) -> dict[str, int]:
     """Counter attribute name -> flat (event, week) position in the oldest-first layout, built once per week."""
-    return {f"w{y}_{w:02d}_{e}": ei * WEEKS + (WEEKS - 1 - k) for k, (y, w) in enumerate(weeks)
-            for ei, e in enumerate(events)}
+    return {
+        f"w{y}_{w:02d}_{e}": ei * WEEKS + (WEEKS - 1 - k)
+        for k, (y, w) in enumerate(weeks)
+        for ei, e in enumerate(events)
+    }
 
 
 _NOT_COUNTERS = frozenset(("member_id", "last_event", "last_event_at", "lt", "h", "hw", "p", "profiling_off", "sv"))
@@ -59,12 +63,14 @@ class History:
     k + 1 newest weeks of member i's history (rows: the events, then the active weeks; uint16 as stored,
     exact below 2**16, or wider), `lag[i]` how many weeks that newest week lies before the last complete week
     before `as_of` (None: none does)."""
+
     cumulative: Any
     lag: Any
 
 
-def page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str, ...], as_of: datetime, *,
-                 raw: bool) -> History:
+def page_history(
+    records: Sequence[Mapping[str, Any] | None], events: tuple[str, ...], as_of: datetime, *, raw: bool
+) -> History:
     """The histories (`h`, chalicelib.domain.activity) and the live counters of complete weeks of `records`.
 
     `raw=True` reads DynamoDB's own item format ({"N": "3"}, {"B": b"..."}) as a Scan returns it. A page of
@@ -75,21 +81,21 @@ def page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str,
     n, size = len(records), history_size(events)
     # the page's small objects first, while they are in cache, then its megabyte of histories
     blobs = attribute(records, "h", "B" if raw else None, missing=_no_history(events))
-    keys = set().union(*filter(None, records))            # the page's attribute names, in C
+    keys = set().union(*filter(None, records))  # the page's attribute names, in C
     joined = b"".join(blobs)
-    if len(joined) != n * size:       # format-1 histories, until a run has rewritten them
+    if len(joined) != n * size:  # format-1 histories, until a run has rewritten them
         newest = attribute(records, "hw", "N" if raw else None)
         joined = b"".join(_format_2(blob, events, hw) for blob, hw in zip(blobs, newest, strict=True))
     page = np.frombuffer(joined, dtype=_history_dtype(len(events)))
     kind = page["kind"]
-    if n and ((kind & ~np.uint32(0xFF00)) != (HISTORY_FORMAT | len(events) << 16)).any():   # format and events
+    if n and ((kind & ~np.uint32(0xFF00)) != (HISTORY_FORMAT | len(events) << 16)).any():  # format and events
         raise ValueError(f"activity history must be format {HISTORY_FORMAT} of {len(events)} events")
     weeks = week_keys(as_of)
     lag = week_serial(*weeks[0]) - page["newest"]
-    lag[page["newest"] == 0] = 0                          # no history: zeros, however aligned
+    lag[page["newest"] == 0] = 0  # no history: zeros, however aligned
     history = History(page["cells"], lag if lag.any() else None)
     wide = (kind & np.uint32(HISTORY_WIDE << 8)) != 0
-    if wide.any():                    # an event counted 2**16 or more: its weeks added up exactly
+    if wide.any():  # an event counted 2**16 or more: its weeks added up exactly
         exact = history.cumulative.astype(np.int64)
         exact[wide] = np.cumsum(weekly_from(history.cumulative[wide]), axis=2, dtype=np.int64)
         history = History(exact, history.lag)
@@ -97,15 +103,19 @@ def page_history(records: Sequence[Mapping[str, Any] | None], events: tuple[str,
     if index.keys().isdisjoint(keys):  # no live counters, or of this week only, which no window reaches yet
         return history
     # counted again week by week, with the live counters (saturating like the history's cells)
-    found = [(i, pos, int(value["N"] if raw else value)) for i, record in enumerate(records)
-             if record and not _NOT_COUNTERS.issuperset(record)
-             for name, value in record.items() if (pos := index.get(name)) is not None]
+    found = [
+        (i, pos, int(value["N"] if raw else value))
+        for i, record in enumerate(records)
+        if record and not _NOT_COUNTERS.issuperset(record)
+        for name, value in record.items()
+        if (pos := index.get(name)) is not None
+    ]
     weekly = _weekly(history)
     if found:
         rows, cells, counts = np.array(found, dtype=np.int64).T
         flat = weekly.reshape(n, -1)
         np.add.at(flat, (rows, cells), counts)
-        np.add.at(flat, (rows, len(events) * WEEKS + cells % WEEKS), counts)      # that week: active
+        np.add.at(flat, (rows, len(events) * WEEKS + cells % WEEKS), counts)  # that week: active
         np.minimum(weekly, HISTORY_MAX, out=weekly)
         np.minimum(weekly[:, -1], 1, out=weekly[:, -1])
     return History(np.cumsum(weekly[:, :, ::-1], axis=2, dtype=np.uint32), None)
@@ -124,7 +134,7 @@ def cumulative_at(history: History, columns: tuple[Any, Any, Any]) -> np.ndarray
         return flat[:, cells_at]
     lag = history.lag[:, None]
 
-    def cells_back(back: Any) -> Any:                     # cell `back - lag`; before the history's newest week: 0
+    def cells_back(back: Any) -> Any:  # cell `back - lag`; before the history's newest week: 0
         at = np.clip(back - lag, -1, WEEKS - 1)
         got = np.take_along_axis(flat, rows * WEEKS + np.maximum(at, 0), axis=1).astype(np.int64)
         return np.where(at >= 0, got, 0)
@@ -146,7 +156,9 @@ def _through_each_week(history: History, rows: tuple[int, ...]) -> np.ndarray:
     """(n, len(rows), WEEKS): `rows`' counts over the k + 1 weeks before the week of `as_of`, k = 0..WEEKS-1."""
     if history.lag is None:
         return history.cumulative[:, list(rows)]
-    through = cumulative_at(history, cells(tuple(r for r in rows for _ in range(WEEKS)), tuple(range(WEEKS)) * len(rows)))
+    through = cumulative_at(
+        history, cells(tuple(r for r in rows for _ in range(WEEKS)), tuple(range(WEEKS)) * len(rows))
+    )
     return through.reshape(-1, len(rows), WEEKS)
 
 
@@ -190,8 +202,9 @@ def _weekly(history: History) -> np.ndarray:
     return weekly[:, :, ::-1].astype(np.uint32)
 
 
-def weekly_counts(records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *,
-                  raw: bool = False) -> np.ndarray:
+def weekly_counts(
+    records: Sequence[Mapping[str, Any] | None], events: Sequence[str], as_of: datetime, *, raw: bool = False
+) -> np.ndarray:
     """(n, events + 1, WEEKS) weekly counts, oldest week first (column WEEKS-1 is the last complete week
     before the week of `as_of`), the last row 1 in the weeks in which any of the events happened: the history
     (`h`, chalicelib.domain.activity) plus the live counter attributes; absent counters are 0."""

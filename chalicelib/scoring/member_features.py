@@ -5,6 +5,7 @@ scoring, training) or from activity items as a Scan returns them (batch scoring)
 "<event> over the last <w> weeks" for every event and window is one cell of the event's cumulative
 history row (chalicelib.domain.activity), so the hot path of batch scoring gathers, it does not add up.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -40,25 +41,37 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def member_matrix(profiles: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any] | None],
-                  as_of: datetime, *, raw: bool = False) -> np.ndarray:
+def member_matrix(
+    profiles: Sequence[Mapping[str, Any]],
+    records: Sequence[Mapping[str, Any] | None],
+    as_of: datetime,
+    *,
+    raw: bool = False,
+) -> np.ndarray:
     """(n, len(MEMBER_FEATURES)) float32 from profiles and activity records (None = no activity yet).
     `raw=True`: the activity records are in DynamoDB's item format, as batch scoring scans them."""
-    return _member_features(page_history(records, MEMBER_EVENTS, as_of, raw=raw),
-                            days_since_event(records, as_of, raw=raw), profiles_of(profiles, as_of))
+    return _member_features(
+        page_history(records, MEMBER_EVENTS, as_of, raw=raw),
+        days_since_event(records, as_of, raw=raw),
+        profiles_of(profiles, as_of),
+    )
 
 
 def stored_member_matrix(items: Sequence[Mapping[str, Any]], as_of: datetime) -> np.ndarray:
     """Batch scoring's entry: activity items as a Scan returns them (DynamoDB's format), each carrying its
     member's profile mirror `p`; the same features as `member_matrix` with the members items."""
-    return _member_features(page_history(items, MEMBER_EVENTS, as_of, raw=True),
-                            days_since_event(items, as_of, raw=True),
-                            mirrored_profiles(attribute(items, "p", "B"), as_of))
+    return _member_features(
+        page_history(items, MEMBER_EVENTS, as_of, raw=True),
+        days_since_event(items, as_of, raw=True),
+        mirrored_profiles(attribute(items, "p", "B"), as_of),
+    )
 
 
 _APP_OPENS, _CHECKINS, _ALL = MEMBER_EVENTS.index("app_opens"), MEMBER_EVENTS.index("checkins"), len(MEMBER_EVENTS)
-_PROFILE_BLOCKS = tuple(tuple(f"{prefix}_{term}" for term in vocabulary) for prefix, vocabulary in
-                        (("membership", MEMBERSHIP_STATES), ("group", WORKER_GROUPS), ("city", CITY_CODES)))
+_PROFILE_BLOCKS = tuple(
+    tuple(f"{prefix}_{term}" for term in vocabulary)
+    for prefix, vocabulary in (("membership", MEMBERSHIP_STATES), ("group", WORKER_GROUPS), ("city", CITY_CODES))
+)
 _COLUMN = {name: j for j, name in enumerate(MEMBER_FEATURES)}
 
 
@@ -69,14 +82,27 @@ def _window_of(name: str) -> tuple[int, int]:
 
 
 # every "<event>_<weeks>w" feature, and the active weeks in a window, is one cell of a cumulative history row
-_WINDOWS = tuple(name for name in MEMBER_FEATURES if (name.rsplit("_", 1)[0] in (*MEMBER_EVENTS, "active_weeks"))
-                 and name.rsplit("_", 1)[1].removesuffix("w").isdigit() and name.endswith("w"))
+_WINDOWS = tuple(
+    name
+    for name in MEMBER_FEATURES
+    if (name.rsplit("_", 1)[0] in (*MEMBER_EVENTS, "active_weeks"))
+    and name.rsplit("_", 1)[1].removesuffix("w").isdigit()
+    and name.endswith("w")
+)
 _WINDOW_CELLS = tuple(zip(*(_window_of(name) for name in _WINDOWS), strict=True))
 _WINDOW_RUNS = runs([_COLUMN[name] for name in _WINDOWS])
 _WINDOW_AT = {name: j for j, name in enumerate(_WINDOWS)}
 # the window sums other features are derived from, read once as float64
-_EXACT = (*(f"requests_{c}_{WEEKS}w" for c in SERVICE_CATEGORIES), f"request_rejected_{WEEKS}w", "app_opens_4w",
-          f"app_opens_{WEEKS}w", "checkins_4w", f"checkins_{WEEKS}w", "no_shows_13w", "bookings_13w")
+_EXACT = (
+    *(f"requests_{c}_{WEEKS}w" for c in SERVICE_CATEGORIES),
+    f"request_rejected_{WEEKS}w",
+    "app_opens_4w",
+    f"app_opens_{WEEKS}w",
+    "checkins_4w",
+    f"checkins_{WEEKS}w",
+    "no_shows_13w",
+    "bookings_13w",
+)
 _EXACT_GATHER = [_WINDOW_AT[name] for name in _EXACT]
 
 
@@ -92,9 +118,9 @@ def _member_features(history: History, days_since_event: np.ndarray, profiles: P
     windows = cumulative_at(history, cells(_WINDOW_CELLS[0], tuple(w - 1 for w in _WINDOW_CELLS[1])))
     for target, source in _WINDOW_RUNS:
         out[:, target] = windows[:, source]
-    exact = windows[:, _EXACT_GATHER].astype(np.float64)            # the sums features below are derived from
+    exact = windows[:, _EXACT_GATHER].astype(np.float64)  # the sums features below are derived from
     e = {name: exact[:, k] for k, name in enumerate(_EXACT)}
-    requests_all = exact[:, :len(SERVICE_CATEGORIES)].sum(axis=1)
+    requests_all = exact[:, : len(SERVICE_CATEGORIES)].sum(axis=1)
     out[:, col["requests_all_26w"]] = requests_all
     out[:, col["rejected_share_26w"]] = e[f"request_rejected_{WEEKS}w"] / np.maximum(requests_all, 1.0)
     # app opens week by week (their weighted mean); when the member last checked in, and was active at all
@@ -109,7 +135,7 @@ def _member_features(history: History, days_since_event: np.ndarray, profiles: P
     out[:, col["tenure_weeks"]] = np.maximum(np.floor(profiles.days_since_created), 0.0) / 7
     out[:, col["has_employer"]] = profiles.has_employer
     for names, block in zip(_PROFILE_BLOCKS, (profiles.membership, profiles.group, profiles.city), strict=True):
-        out[:, col[names[0]]:col[names[-1]] + 1] = block
+        out[:, col[names[0]] : col[names[-1]] + 1] = block
     return out
 
 

@@ -16,6 +16,7 @@ C library (1 thread, loaded 2-core box, `python -m ml.serving_figures`): exact 0
 (Saabas) 0.2 ms, plain predict 0.15-0.3 ms. Exact is cheap enough for the one row a person reads and
 does not favour features near the root as the approximation does.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -75,9 +76,11 @@ def check_card(card: dict[str, Any]) -> tuple[str, ...]:
     names = FEATURE_SETS[feature_set]
     expected = feature_hash(names)
     if card.get("feature_hash") != expected or list(card.get("feature_names", [])) != list(names):
-        raise ArtifactMismatch(f"{card.get('name')}: artifact features {card.get('feature_hash')} "
-                               f"({len(card.get('feature_names', []))} names) != code features {expected} ({len(names)} names); "
-                               "retrain with `make models`")
+        raise ArtifactMismatch(
+            f"{card.get('name')}: artifact features {card.get('feature_hash')} "
+            f"({len(card.get('feature_names', []))} names) != code features {expected} ({len(names)} names); "
+            "retrain with `make models`"
+        )
     return names
 
 

@@ -18,6 +18,7 @@ parameters while another thread predicts is not safe: `Booster` sets nthread bef
 and runs one prediction then, so the lazy configuration happens before any concurrency. Other
 booster kinds (gblinear) predict under a lock.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,7 +36,7 @@ import numpy as np
 
 LIB_ENV = "WH_XGBOOST_LIB"
 LIB_NAME = "libxgboost.so"
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]         # /var/task on Lambda
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # /var/task on Lambda
 VENDORED = PACKAGE_ROOT / "xgboost_native" / "lib" / LIB_NAME
 THREAD_SAFE_BOOSTERS = ("gbtree", "dart")
 
@@ -81,8 +82,10 @@ def locate(env: Mapping[str, str] | None = None, vendored: Path = VENDORED) -> P
         return vendored
     installed = installed_package_lib()
     if installed is None:
-        raise LibraryUnavailable(f"no {LIB_NAME}: set {LIB_ENV}, ship {vendored.relative_to(PACKAGE_ROOT)} "
-                                 "in the package, or install xgboost-cpu")
+        raise LibraryUnavailable(
+            f"no {LIB_NAME}: set {LIB_ENV}, ship {vendored.relative_to(PACKAGE_ROOT)} "
+            "in the package, or install xgboost-cpu"
+        )
     return installed
 
 
@@ -106,14 +109,30 @@ class Library:
             "XGBoosterLoadModelFromBuffer": [_handle, ctypes.c_void_p, _bst_ulong],
             "XGBoosterSetParam": [_handle, ctypes.c_char_p, ctypes.c_char_p],
             "XGBoosterGetNumFeature": [_handle, ctypes.POINTER(_bst_ulong)],
-            "XGBoosterGetStrFeatureInfo": [_handle, ctypes.c_char_p, ctypes.POINTER(_bst_ulong),
-                                           ctypes.POINTER(ctypes.POINTER(ctypes.c_char_p))],
+            "XGBoosterGetStrFeatureInfo": [
+                _handle,
+                ctypes.c_char_p,
+                ctypes.POINTER(_bst_ulong),
+                ctypes.POINTER(ctypes.POINTER(ctypes.c_char_p)),
+            ],
             "XGBoosterSaveJsonConfig": [_handle, ctypes.POINTER(_bst_ulong), ctypes.POINTER(ctypes.c_char_p)],
-            "XGBoosterPredictFromDense": [_handle, ctypes.c_char_p, ctypes.c_char_p, _handle,
-                                          ctypes.POINTER(_shape_p), ctypes.POINTER(_bst_ulong),
-                                          ctypes.POINTER(_result_p)],
-            "XGBoosterPredictFromDMatrix": [_handle, _handle, ctypes.c_char_p, ctypes.POINTER(_shape_p),
-                                            ctypes.POINTER(_bst_ulong), ctypes.POINTER(_result_p)],
+            "XGBoosterPredictFromDense": [
+                _handle,
+                ctypes.c_char_p,
+                ctypes.c_char_p,
+                _handle,
+                ctypes.POINTER(_shape_p),
+                ctypes.POINTER(_bst_ulong),
+                ctypes.POINTER(_result_p),
+            ],
+            "XGBoosterPredictFromDMatrix": [
+                _handle,
+                _handle,
+                ctypes.c_char_p,
+                ctypes.POINTER(_shape_p),
+                ctypes.POINTER(_bst_ulong),
+                ctypes.POINTER(_result_p),
+            ],
             "XGDMatrixCreateFromDense": [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(_handle)],
             "XGDMatrixFree": [_handle],
         }
@@ -160,8 +179,9 @@ def _dense(x: Any) -> np.ndarray:
 
 def _array_interface(array: np.ndarray) -> bytes:
     """numpy's __array_interface__ (v3) of a C-contiguous float32 matrix, as the JSON the C API reads."""
-    return json.dumps({"data": [array.ctypes.data, True], "shape": list(array.shape), "strides": None,
-                       "typestr": "<f4", "version": 3}).encode()
+    return json.dumps(
+        {"data": [array.ctypes.data, True], "shape": list(array.shape), "strides": None, "typestr": "<f4", "version": 3}
+    ).encode()
 
 
 def _copied(shape: Any, dims: ctypes.c_uint64, result: Any) -> np.ndarray:
@@ -185,7 +205,7 @@ class Booster:
         (an empty buffer aborts the process, some truncated UBJ files crash or hang it): give it only
         bytes whose checksum was verified, as model._load does."""
         if not raw:
-            raise XGBoostError("empty model buffer")           # XGBoost 3.2 calls std::terminate on it
+            raise XGBoostError("empty model buffer")  # XGBoost 3.2 calls std::terminate on it
         self.lib = lib
         self._handle = _handle()
         lib.check(lib.cdll.XGBoosterCreate(None, 0, ctypes.byref(self._handle)))
@@ -195,7 +215,8 @@ class Booster:
         self.set_param("nthread", str(nthread))
         self.kind = self._config()["learner"]["gradient_booster"]["name"]
         self._guard: contextlib.AbstractContextManager[Any] = (
-            contextlib.nullcontext() if self.kind in THREAD_SAFE_BOOSTERS else threading.Lock())
+            contextlib.nullcontext() if self.kind in THREAD_SAFE_BOOSTERS else threading.Lock()
+        )
         self.num_features = self._num_features()
         # configure now rather than under concurrent load; also learns the outputs per row
         self._row_shape = self.predict(np.full((1, self.num_features), np.nan, dtype=np.float32)).shape[1:]
@@ -218,8 +239,11 @@ class Booster:
     def feature_names(self) -> tuple[str, ...] | None:
         """The names saved with the model, None when it has none."""
         length, names = _bst_ulong(), ctypes.POINTER(ctypes.c_char_p)()
-        self.lib.check(self.lib.cdll.XGBoosterGetStrFeatureInfo(self._handle, b"feature_name", ctypes.byref(length),
-                                                                ctypes.byref(names)))
+        self.lib.check(
+            self.lib.cdll.XGBoosterGetStrFeatureInfo(
+                self._handle, b"feature_name", ctypes.byref(length), ctypes.byref(names)
+            )
+        )
         found = tuple(names[i].decode() for i in range(length.value))
         return found or None
 
@@ -233,16 +257,32 @@ class Booster:
         """What `inplace_predict` returns: (rows,) for one output, (rows, outputs) for several;
         NaN is missing."""
         array = self._checked(x)
-        if not len(array) and hasattr(self, "_row_shape"):    # the C API would say (0, 0)
+        if not len(array) and hasattr(self, "_row_shape"):  # the C API would say (0, 0)
             return np.empty((0, *self._row_shape), dtype=np.float32)
-        config = json.dumps({"type": MARGIN if margin else VALUE, "training": False, "iteration_begin": 0,
-                             "iteration_end": 0, "strict_shape": False, "cache_id": 0,
-                             "missing": float("nan")}).encode()
+        config = json.dumps(
+            {
+                "type": MARGIN if margin else VALUE,
+                "training": False,
+                "iteration_begin": 0,
+                "iteration_end": 0,
+                "strict_shape": False,
+                "cache_id": 0,
+                "missing": float("nan"),
+            }
+        ).encode()
         shape, dims, result = _shape_p(), _bst_ulong(), _result_p()
         with self._guard:
-            self.lib.check(self.lib.cdll.XGBoosterPredictFromDense(
-                self._handle, _array_interface(array), config, None,
-                ctypes.byref(shape), ctypes.byref(dims), ctypes.byref(result)))
+            self.lib.check(
+                self.lib.cdll.XGBoosterPredictFromDense(
+                    self._handle,
+                    _array_interface(array),
+                    config,
+                    None,
+                    ctypes.byref(shape),
+                    ctypes.byref(dims),
+                    ctypes.byref(result),
+                )
+            )
             return _copied(shape, dims, result)
 
     def contributions(self, x: Any, *, exact: bool = True) -> np.ndarray:
@@ -250,17 +290,30 @@ class Booster:
         (rows, features + 1) or (rows, outputs, features + 1), the bias last, margin units."""
         array = self._checked(x)
         matrix = _handle()
-        self.lib.check(self.lib.cdll.XGDMatrixCreateFromDense(
-            _array_interface(array), json.dumps({"missing": float("nan"), "nthread": 1}).encode(),
-            ctypes.byref(matrix)))
+        self.lib.check(
+            self.lib.cdll.XGDMatrixCreateFromDense(
+                _array_interface(array),
+                json.dumps({"missing": float("nan"), "nthread": 1}).encode(),
+                ctypes.byref(matrix),
+            )
+        )
         try:
-            config = json.dumps({"type": CONTRIBUTIONS if exact else APPROX_CONTRIBUTIONS, "training": False,
-                                 "iteration_begin": 0, "iteration_end": 0, "strict_shape": False}).encode()
+            config = json.dumps(
+                {
+                    "type": CONTRIBUTIONS if exact else APPROX_CONTRIBUTIONS,
+                    "training": False,
+                    "iteration_begin": 0,
+                    "iteration_end": 0,
+                    "strict_shape": False,
+                }
+            ).encode()
             shape, dims, result = _shape_p(), _bst_ulong(), _result_p()
             with self._guard:
-                self.lib.check(self.lib.cdll.XGBoosterPredictFromDMatrix(
-                    self._handle, matrix, config, ctypes.byref(shape), ctypes.byref(dims), ctypes.byref(result)))
+                self.lib.check(
+                    self.lib.cdll.XGBoosterPredictFromDMatrix(
+                        self._handle, matrix, config, ctypes.byref(shape), ctypes.byref(dims), ctypes.byref(result)
+                    )
+                )
                 return _copied(shape, dims, result)
         finally:
             self.lib.cdll.XGDMatrixFree(matrix)
-

@@ -1,6 +1,7 @@
 """The profile columns of member features (tenure, employer, membership, worker group, city), read from
 members items (online scoring, training) or, for a whole Scan page at once, from the activity items'
 profile mirrors (`p`, chalicelib.domain.activity.PROFILE_FIELD_LAYOUT; batch scoring)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -21,11 +22,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Profiles:
     """The profile columns of n members, however they were read."""
-    days_since_created: Any            # (n,) days from created_at to as_of; 0 when unknown
-    has_employer: Any                  # (n,) 0/1
-    membership: Any                    # (n, len(MEMBERSHIP_STATES)) indicators (0/1 or bool)
-    group: Any                         # (n, len(WORKER_GROUPS)) indicators
-    city: Any                          # (n, len(CITY_CODES)) indicators
+
+    days_since_created: Any  # (n,) days from created_at to as_of; 0 when unknown
+    has_employer: Any  # (n,) 0/1
+    membership: Any  # (n, len(MEMBERSHIP_STATES)) indicators (0/1 or bool)
+    group: Any  # (n, len(WORKER_GROUPS)) indicators
+    city: Any  # (n, len(CITY_CODES)) indicators
 
 
 def profile_of(member: Any) -> dict[str, Any]:
@@ -38,11 +40,13 @@ def profiles_of(profiles: Sequence[Mapping[str, Any]], as_of: datetime) -> Profi
     """From profile dicts (members items, synthetic or stored)."""
     import numpy as np
 
-    return Profiles(days_before(as_of, [p.get("created_at") for p in profiles], 0.0),
-                    np.array([1.0 if p.get("employer_id") else 0.0 for p in profiles]),
-                    one_hot([p.get("membership_status") for p in profiles], MEMBERSHIP_STATES),
-                    one_hot([p.get("worker_group") for p in profiles], WORKER_GROUPS),
-                    one_hot([p.get("city") for p in profiles], CITY_CODES))
+    return Profiles(
+        days_before(as_of, [p.get("created_at") for p in profiles], 0.0),
+        np.array([1.0 if p.get("employer_id") else 0.0 for p in profiles]),
+        one_hot([p.get("membership_status") for p in profiles], MEMBERSHIP_STATES),
+        one_hot([p.get("worker_group") for p in profiles], WORKER_GROUPS),
+        one_hot([p.get("city") for p in profiles], CITY_CODES),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -86,11 +90,15 @@ def mirrored_profiles(blobs: Sequence[bytes], as_of: datetime) -> Profiles:
 
     def indicators(field: str, vocabulary: tuple[str, ...]) -> Any:
         words, terms = np.ascontiguousarray(p[field]), _vocabulary_words(field, vocabulary)
-        equal = words[:, 0, None] == terms[:, 0]               # (n, terms), in the layout of the matrix
+        equal = words[:, 0, None] == terms[:, 0]  # (n, terms), in the layout of the matrix
         for k in range(1, words.shape[1]):
             equal &= words[:, k, None] == terms[:, k]
         return equal
 
-    return Profiles(days, (p["flags"] & PROFILE_HAS_EMPLOYER).astype(bool),
-                    indicators("membership_status", MEMBERSHIP_STATES), indicators("worker_group", WORKER_GROUPS),
-                    indicators("city", CITY_CODES))
+    return Profiles(
+        days,
+        (p["flags"] & PROFILE_HAS_EMPLOYER).astype(bool),
+        indicators("membership_status", MEMBERSHIP_STATES),
+        indicators("worker_group", WORKER_GROUPS),
+        indicators("city", CITY_CODES),
+    )

@@ -3,6 +3,7 @@
 Features that say the same thing (app opens over 1, 2, 4, ... weeks) are summed into one family
 first, so the top three reasons are three different things, each told with the member's own numbers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -23,13 +24,18 @@ from chalicelib.scoring.features import (
 )
 
 Values = dict[str, float]
-Say = Callable[[Values], tuple[str, str] | None]      # None: the member's numbers do not make this a reason
+Say = Callable[[Values], tuple[str, str] | None]  # None: the member's numbers do not make this a reason
 
-CATEGORY_NAMES: dict[str, tuple[str, str]] = {c: names for c, names in IN_A_SENTENCE.items()}   # in a sentence
-INDUSTRY_NAMES = {"delivery_platform": ("外卖配送", "food delivery"), "ride_hailing": ("网约车", "ride hailing"),
-                  "logistics": ("物流快递", "logistics"), "manufacturing": ("制造业", "manufacturing"),
-                  "construction": ("建筑业", "construction"), "sanitation": ("环卫", "sanitation"),
-                  "domestic_services": ("家政服务", "domestic services")}
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {c: names for c, names in IN_A_SENTENCE.items()}  # in a sentence
+INDUSTRY_NAMES = {
+    "delivery_platform": ("外卖配送", "food delivery"),
+    "ride_hailing": ("网约车", "ride hailing"),
+    "logistics": ("物流快递", "logistics"),
+    "manufacturing": ("制造业", "manufacturing"),
+    "construction": ("建筑业", "construction"),
+    "sanitation": ("环卫", "sanitation"),
+    "domestic_services": ("家政服务", "domestic services"),
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Reason:
     en: str
     action_zh: str
     action_en: str
-    weight: float                      # summed contribution, in margin units
+    weight: float  # summed contribution, in margin units
 
     def shown(self, lang: str, *, with_action: bool = True) -> dict[str, Any]:
         en = lang == "en"
@@ -71,8 +77,10 @@ def _inactive(v: Values) -> tuple[str, str] | None:
         return "近 26 周没有任何活动记录", "No activity recorded in the last 26 weeks"
     if weeks < 2 and v["active_weeks_26w"] >= 13:
         return None
-    return f"已有 {weeks} 周没有活动（近 26 周仅 {_n(v['active_weeks_26w'])} 周活跃）", \
-        f"No activity for {weeks} weeks (active in {_n(v['active_weeks_26w'])} of the last 26 weeks)"
+    return (
+        f"已有 {weeks} 周没有活动（近 26 周仅 {_n(v['active_weeks_26w'])} 周活跃）",
+        f"No activity for {weeks} weeks (active in {_n(v['active_weeks_26w'])} of the last 26 weeks)",
+    )
 
 
 def _app(v: Values) -> tuple[str, str] | None:
@@ -80,8 +88,10 @@ def _app(v: Values) -> tuple[str, str] | None:
     if v["app_opens_26w"] == 0:
         return "近 26 周没有打开过 App", "Has not opened the app in the last 26 weeks"
     if recent < 0.7 * usual:
-        return f"App 使用减少：近 4 周打开 {recent} 次（平时约 {usual} 次）", \
-            f"App use dropped: opened {recent} times in the last 4 weeks (usually about {usual})"
+        return (
+            f"App 使用减少：近 4 周打开 {recent} 次（平时约 {usual} 次）",
+            f"App use dropped: opened {recent} times in the last 4 weeks (usually about {usual})",
+        )
     return f"经常使用 App：近 4 周打开 {recent} 次", f"Uses the app often: opened {recent} times in the last 4 weeks"
 
 
@@ -98,23 +108,29 @@ def _no_shows(v: Values) -> tuple[str, str] | None:
     missed, cancelled = _n(v["no_shows_13w"]), _n(v["cancellations_13w"])
     if missed + cancelled == 0:
         return None
-    return f"近 13 周预约后未到 {missed} 次、取消 {cancelled} 次", \
-        f"Missed {missed} and cancelled {cancelled} bookings in the last 13 weeks"
+    return (
+        f"近 13 周预约后未到 {missed} 次、取消 {cancelled} 次",
+        f"Missed {missed} and cancelled {cancelled} bookings in the last 13 weeks",
+    )
 
 
 def _rejected(v: Values) -> tuple[str, str] | None:
     rejected, filed = _n(v["request_rejected_26w"]), _n(v["requests_all_26w"])
     if rejected == 0:
         return None
-    return f"近 26 周的 {filed} 件服务申请中有 {rejected} 件被驳回", \
-        f"{rejected} of {filed} service requests in the last 26 weeks were rejected"
+    return (
+        f"近 26 周的 {filed} 件服务申请中有 {rejected} 件被驳回",
+        f"{rejected} of {filed} service requests in the last 26 weeks were rejected",
+    )
 
 
 def _membership(v: Values) -> tuple[str, str] | None:
     state = _one_hot(v, "membership", MEMBERSHIP_STATES)
-    return {"grace": ("会籍处于宽限期，会费未续", "Membership is in its grace period (dues unpaid)"),
-            "lapsed": ("会籍已失效", "Membership has lapsed"),
-            "active": None}.get(state or "", ("尚未入会", "Not a union member"))
+    return {
+        "grace": ("会籍处于宽限期，会费未续", "Membership is in its grace period (dues unpaid)"),
+        "lapsed": ("会籍已失效", "Membership has lapsed"),
+        "active": None,
+    }.get(state or "", ("尚未入会", "Not a union member"))
 
 
 def _tenure(v: Values) -> tuple[str, str] | None:
@@ -131,7 +147,9 @@ def _employer(v: Values) -> tuple[str, str] | None:
 
 
 def _group(v: Values) -> tuple[str, str]:
-    zh, en = GROUP_IN_A_SENTENCE.get(_one_hot(v, "group", WORKER_GROUPS) or "", ("未填写工种", "workers with no group on file"))
+    zh, en = GROUP_IN_A_SENTENCE.get(
+        _one_hot(v, "group", WORKER_GROUPS) or "", ("未填写工种", "workers with no group on file")
+    )
     return f"{zh}群体的整体规律", f"What is typical of {en}"
 
 
@@ -154,8 +172,11 @@ def _requests(category: str) -> Say:
         recent, total = _n(v[f"requests_{category}_4w"]), _n(v[f"requests_{category}_26w"])
         if total == 0:
             return None
-        return f"近 26 周申请{zh}服务 {total} 次（近 4 周 {recent} 次）", \
-            f"Asked for {en} help {total} times in the last 26 weeks ({recent} in the last 4)"
+        return (
+            f"近 26 周申请{zh}服务 {total} 次（近 4 周 {recent} 次）",
+            f"Asked for {en} help {total} times in the last 26 weeks ({recent} in the last 4)",
+        )
+
     return say
 
 
@@ -164,28 +185,74 @@ def _prefixed(prefix: str, names: Sequence[str]) -> tuple[str, ...]:
 
 
 MEMBER_FAMILIES: tuple[Family, ...] = (
-    Family("inactive", ("weeks_since_active", "days_since_last_event", "active_weeks_4w", "active_weeks_8w",
-                        "active_weeks_26w"), _inactive, ("电话回访，了解近况", "Call to ask how they are doing")),
-    Family("app_use", _prefixed("app_opens_", MEMBER_FEATURES), _app,
-           ("推送适合其工种的服务与活动", "Send services and events that fit their work")),
-    Family("station_visits", _prefixed("checkins_", MEMBER_FEATURES) + _prefixed("bookings_", MEMBER_FEATURES)
-           + ("weeks_since_checkin",), _visits, ("邀请参加附近驿站的活动", "Invite them to an event at a nearby station")),
-    Family("no_shows", _prefixed("no_show", MEMBER_FEATURES) + _prefixed("cancellations_", MEMBER_FEATURES), _no_shows,
-           ("了解预约不便之处，推荐更合适的时段", "Ask what gets in the way; suggest better times")),
-    Family("waitlist", ("waitlist_joins_13w",), _waitlist, ("推荐不拥挤的驿站或时段", "Suggest quieter stations or times")),
-    Family("requests_rejected", ("requests_all_26w", "request_rejected_26w", "request_withdrawn_26w",
-                                 "request_ratings_26w", "rejected_share_26w"), _rejected,
-           ("复核被驳回的申请，向其说明原因或其他办法", "Review the rejected requests with them; explain or find another way")),
-    Family("membership", _prefixed("membership_", MEMBER_FEATURES), _membership,
-           ("说明会员权益，协助入会或续缴会费", "Explain member benefits; help with joining or renewal")),
-    Family("new_member", ("tenure_weeks",), _tenure, ("新会员欢迎电话与入门引导", "Welcome call and a first-steps guide")),
+    Family(
+        "inactive",
+        ("weeks_since_active", "days_since_last_event", "active_weeks_4w", "active_weeks_8w", "active_weeks_26w"),
+        _inactive,
+        ("电话回访，了解近况", "Call to ask how they are doing"),
+    ),
+    Family(
+        "app_use",
+        _prefixed("app_opens_", MEMBER_FEATURES),
+        _app,
+        ("推送适合其工种的服务与活动", "Send services and events that fit their work"),
+    ),
+    Family(
+        "station_visits",
+        _prefixed("checkins_", MEMBER_FEATURES) + _prefixed("bookings_", MEMBER_FEATURES) + ("weeks_since_checkin",),
+        _visits,
+        ("邀请参加附近驿站的活动", "Invite them to an event at a nearby station"),
+    ),
+    Family(
+        "no_shows",
+        _prefixed("no_show", MEMBER_FEATURES) + _prefixed("cancellations_", MEMBER_FEATURES),
+        _no_shows,
+        ("了解预约不便之处，推荐更合适的时段", "Ask what gets in the way; suggest better times"),
+    ),
+    Family(
+        "waitlist", ("waitlist_joins_13w",), _waitlist, ("推荐不拥挤的驿站或时段", "Suggest quieter stations or times")
+    ),
+    Family(
+        "requests_rejected",
+        (
+            "requests_all_26w",
+            "request_rejected_26w",
+            "request_withdrawn_26w",
+            "request_ratings_26w",
+            "rejected_share_26w",
+        ),
+        _rejected,
+        (
+            "复核被驳回的申请，向其说明原因或其他办法",
+            "Review the rejected requests with them; explain or find another way",
+        ),
+    ),
+    Family(
+        "membership",
+        _prefixed("membership_", MEMBER_FEATURES),
+        _membership,
+        ("说明会员权益，协助入会或续缴会费", "Explain member benefits; help with joining or renewal"),
+    ),
+    Family(
+        "new_member", ("tenure_weeks",), _tenure, ("新会员欢迎电话与入门引导", "Welcome call and a first-steps guide")
+    ),
     Family("employer", ("has_employer",), _employer, ("协助完善工作单位信息", "Help them add their employer")),
-    Family("worker_group", _prefixed("group_", MEMBER_FEATURES), _group,
-           ("参考该群体的专项服务", "Use the outreach planned for this group")),
+    Family(
+        "worker_group",
+        _prefixed("group_", MEMBER_FEATURES),
+        _group,
+        ("参考该群体的专项服务", "Use the outreach planned for this group"),
+    ),
     Family("city", _prefixed("city_", MEMBER_FEATURES), _city, ("参考本地服务安排", "Use the local outreach plan")),
-    *(Family(f"requests_{c}", (f"requests_{c}_4w", f"requests_{c}_26w"), _requests(c),
-             (f"主动联系，提供{CATEGORY_NAMES[c][0]}服务", f"Reach out with {CATEGORY_NAMES[c][1]} services"))
-      for c in SERVICE_CATEGORIES),
+    *(
+        Family(
+            f"requests_{c}",
+            (f"requests_{c}_4w", f"requests_{c}_26w"),
+            _requests(c),
+            (f"主动联系，提供{CATEGORY_NAMES[c][0]}服务", f"Reach out with {CATEGORY_NAMES[c][1]} services"),
+        )
+        for c in SERVICE_CATEGORIES
+    ),
 )
 
 
@@ -193,16 +260,20 @@ def _rights(v: Values) -> tuple[str, str] | None:
     recent, total = _n(v["rights_requests_4w"]), _n(v["rights_requests_26w"])
     if total == 0:
         return None
-    return f"近 4 周职工维权求助 {recent} 件（近 26 周 {total} 件）", \
-        f"{recent} rights requests from its workers in the last 4 weeks ({total} in 26 weeks)"
+    return (
+        f"近 4 周职工维权求助 {recent} 件（近 26 周 {total} 件）",
+        f"{recent} rights requests from its workers in the last 4 weeks ({total} in 26 weeks)",
+    )
 
 
 def _turnover(v: Values) -> tuple[str, str] | None:
     left, joined = _n(v["members_left_13w"]), _n(v["members_joined_26w"])
     if left == 0:
         return None
-    return f"近 13 周有 {left} 名会员离职（近 26 周新入职 {joined} 名）", \
-        f"{left} members left in the last 13 weeks ({joined} joined in 26 weeks)"
+    return (
+        f"近 13 周有 {left} 名会员离职（近 26 周新入职 {joined} 名）",
+        f"{left} members left in the last 13 weeks ({joined} joined in 26 weeks)",
+    )
 
 
 def _union(v: Values) -> tuple[str, str] | None:
@@ -215,21 +286,37 @@ def _industry(v: Values) -> tuple[str, str]:
 
 
 EMPLOYER_FAMILIES: tuple[Family, ...] = (
-    Family("rights_requests", _prefixed("rights_", EMPLOYER_FEATURES) + ("weeks_since_rights_request",), _rights,
-           ("约谈企业核查工资支付，为职工提供法律援助", "Check wage payments with the employer; offer its workers legal aid")),
-    Family("turnover", ("members_joined_26w", "members_left_13w", "members_left_26w", "left_per_joined_26w"), _turnover,
-           ("回访离职职工，了解用工情况", "Talk to workers who left about conditions there")),
+    Family(
+        "rights_requests",
+        _prefixed("rights_", EMPLOYER_FEATURES) + ("weeks_since_rights_request",),
+        _rights,
+        (
+            "约谈企业核查工资支付，为职工提供法律援助",
+            "Check wage payments with the employer; offer its workers legal aid",
+        ),
+    ),
+    Family(
+        "turnover",
+        ("members_joined_26w", "members_left_13w", "members_left_26w", "left_per_joined_26w"),
+        _turnover,
+        ("回访离职职工，了解用工情况", "Talk to workers who left about conditions there"),
+    ),
     Family("no_union", ("has_union",), _union, ("推动企业建立工会", "Help the workers set up a union branch")),
-    Family("industry", _prefixed("industry_", EMPLOYER_FEATURES), _industry,
-           ("纳入行业专项检查", "Include in the sector's wage inspection")),
+    Family(
+        "industry",
+        _prefixed("industry_", EMPLOYER_FEATURES),
+        _industry,
+        ("纳入行业专项检查", "Include in the sector's wage inspection"),
+    ),
 )
 
 
-MIN_WEIGHT = 0.01          # contributions below this (in log-odds) are noise, not reasons
+MIN_WEIGHT = 0.01  # contributions below this (in log-odds) are noise, not reasons
 
 
-def top_reasons(contributions: Sequence[float], values: Values, families: Sequence[Family], names: Sequence[str], *,
-                k: int = 3) -> list[Reason]:
+def top_reasons(
+    contributions: Sequence[float], values: Values, families: Sequence[Family], names: Sequence[str], *, k: int = 3
+) -> list[Reason]:
     """The k families that push the prediction up most (positive summed contribution), largest first,
     skipping those the member's own numbers cannot phrase as a reason (e.g. "0 requests rejected").
 
@@ -240,8 +327,9 @@ def top_reasons(contributions: Sequence[float], values: Values, families: Sequen
     return reasons_from_weights(weights, values, families, k=k)
 
 
-def reasons_from_weights(weights: Sequence[float], values: Values, families: Sequence[Family], *,
-                         k: int = 3) -> list[Reason]:
+def reasons_from_weights(
+    weights: Sequence[float], values: Values, families: Sequence[Family], *, k: int = 3
+) -> list[Reason]:
     """top_reasons from the families' summed contributions (batch scoring sums them for many rows at once
     with `family_matrix`)."""
     out: list[Reason] = []
@@ -268,16 +356,25 @@ def family_matrix(families: Sequence[Family], names: Sequence[str]) -> Any:
 
 
 _TITLES: dict[str, tuple[str, str]] = {
-    "inactive": ("长期没有活动", "No recent activity"), "app_use": ("很少打开应用", "Rarely opens the app"),
-    "station_visits": ("很少到驿站", "Few station visits"), "no_shows": ("预约后未到或取消", "No-shows and cancellations"),
-    "waitlist": ("常排候补", "Often on waitlists"), "requests_rejected": ("申请被驳回", "Requests turned down"),
-    "membership": ("会员状态", "Membership status"), "new_member": ("新注册", "New to WorkerHome"),
-    "employer": ("未填工作单位", "No employer on file"), "worker_group": ("所属工种", "Worker group"),
+    "inactive": ("长期没有活动", "No recent activity"),
+    "app_use": ("很少打开应用", "Rarely opens the app"),
+    "station_visits": ("很少到驿站", "Few station visits"),
+    "no_shows": ("预约后未到或取消", "No-shows and cancellations"),
+    "waitlist": ("常排候补", "Often on waitlists"),
+    "requests_rejected": ("申请被驳回", "Requests turned down"),
+    "membership": ("会员状态", "Membership status"),
+    "new_member": ("新注册", "New to WorkerHome"),
+    "employer": ("未填工作单位", "No employer on file"),
+    "worker_group": ("所属工种", "Worker group"),
     "city": ("所在城市", "City"),
-    **{f"requests_{c}": (f"近期有{CATEGORY_NAMES[c][0]}需求", f"Recent {CATEGORY_NAMES[c][1]} requests")
-       for c in SERVICE_CATEGORIES},
-    "rights_requests": ("职工维权求助", "Rights requests from its workers"), "turnover": ("会员流失", "Members leaving"),
-    "no_union": ("未建工会", "No union branch"), "industry": ("行业风险", "Industry risk"),
+    **{
+        f"requests_{c}": (f"近期有{CATEGORY_NAMES[c][0]}需求", f"Recent {CATEGORY_NAMES[c][1]} requests")
+        for c in SERVICE_CATEGORIES
+    },
+    "rights_requests": ("职工维权求助", "Rights requests from its workers"),
+    "turnover": ("会员流失", "Members leaving"),
+    "no_union": ("未建工会", "No union branch"),
+    "industry": ("行业风险", "Industry risk"),
 }
 
 

@@ -1,5 +1,6 @@
 """The station features (station demand): one row per future slot of one station, from its stored slots'
 `booked` counts (same-time lags of past weeks, recent daily totals) and the station's kind and size."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -13,8 +14,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def station_matrix(station: Mapping[str, Any], slot_starts: Sequence[datetime], history: Mapping[datetime, int],
-                   as_of: datetime) -> np.ndarray:
+def station_matrix(
+    station: Mapping[str, Any], slot_starts: Sequence[datetime], history: Mapping[datetime, int], as_of: datetime
+) -> np.ndarray:
     """(len(slot_starts), len(STATION_FEATURES)) float32: one row per future slot of one station.
 
     `history` maps slot starts (aware) to the `booked` count stored on the slot item; slots never
@@ -37,10 +39,23 @@ def station_matrix(station: Mapping[str, Any], slot_starts: Sequence[datetime], 
     for start in slot_starts:
         local = start.astimezone(zone)
         lags = [past.get((local - timedelta(weeks=k)).astimezone(UTC), 0) for k in range(1, LAG_WEEKS + 1)]
-        rows.append([local.hour + local.minute / 60, local.weekday(), 1.0 if local.weekday() >= 5 else 0.0,
-                     (start - as_of).total_seconds() / 86400, float(station.get("seats") or 0),
-                     float(station.get("slot_minutes") or 0), *lags, sum(lags) / LAG_WEEKS,
-                     last_7 / 7, prev_7 / 7, by_time.get((local.hour, local.minute), 0) / 7, *kind])
-    cols: dict[str, Any] = dict(zip(STATION_FEATURES, zip(*rows, strict=True), strict=True)) if rows \
-        else {n: [] for n in STATION_FEATURES}
+        rows.append(
+            [
+                local.hour + local.minute / 60,
+                local.weekday(),
+                1.0 if local.weekday() >= 5 else 0.0,
+                (start - as_of).total_seconds() / 86400,
+                float(station.get("seats") or 0),
+                float(station.get("slot_minutes") or 0),
+                *lags,
+                sum(lags) / LAG_WEEKS,
+                last_7 / 7,
+                prev_7 / 7,
+                by_time.get((local.hour, local.minute), 0) / 7,
+                *kind,
+            ]
+        )
+    cols: dict[str, Any] = (
+        dict(zip(STATION_FEATURES, zip(*rows, strict=True), strict=True)) if rows else {n: [] for n in STATION_FEATURES}
+    )
     return stack(cols, STATION_FEATURES)

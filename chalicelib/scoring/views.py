@@ -1,4 +1,5 @@
 """What the scoring routes answer (response models)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,13 +10,13 @@ from chalicelib.domain.base import Out
 class ReasonOut(Out):
     code: str
     text: str
-    action: str | None = None        # a suggested staff action (staff views only)
-    weight: float                    # the reason's summed contribution (log-odds or log-count)
+    action: str | None = None  # a suggested staff action (staff views only)
+    weight: float  # the reason's summed contribution (log-odds or log-count)
 
 
 class RiskOut(Out):
     probability: float
-    tier: str                        # low | medium | high (thresholds chosen on validation data, in the card)
+    tier: str  # low | medium | high (thresholds chosen on validation data, in the card)
     reasons: list[ReasonOut]
     model_version: str
 

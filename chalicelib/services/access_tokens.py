@@ -1,4 +1,5 @@
 """Access tokens: the caller's short-lived HS256 JWTs, with a `kid` header so signing keys can rotate."""
+
 from __future__ import annotations
 
 import secrets as pysecrets
@@ -12,11 +13,12 @@ from chalicelib.runtime import runtime
 
 ISSUER = "workerhome"
 ALGORITHM = "HS256"
-CLOCK_SKEW = 60          # seconds of clock difference tolerated between functions
+CLOCK_SKEW = 60  # seconds of clock difference tolerated between functions
 
 
-def issue_access(member_id: str, roles: set[str], station_ids: set[str], *, is_member: bool = False,
-                 worker_group: str | None = None) -> tuple[str, int]:
+def issue_access(
+    member_id: str, roles: set[str], station_ids: set[str], *, is_member: bool = False, worker_group: str | None = None
+) -> tuple[str, int]:
     """A signed access token for the member and its lifetime in seconds.
 
     Membership and worker group ride in the token so that rules such as 'members only' cost no
@@ -27,9 +29,16 @@ def issue_access(member_id: str, roles: set[str], station_ids: set[str], *, is_m
     now = rt.clock.now()
     ttl = rt.settings.access_token_ttl
     claims = {
-        "iss": ISSUER, "sub": member_id, "typ": "access", "jti": pysecrets.token_hex(8),
-        "roles": sorted(roles), "stn": sorted(station_ids), "mbr": is_member, "grp": worker_group,
-        "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+        "iss": ISSUER,
+        "sub": member_id,
+        "typ": "access",
+        "jti": pysecrets.token_hex(8),
+        "roles": sorted(roles),
+        "stn": sorted(station_ids),
+        "mbr": is_member,
+        "grp": worker_group,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl)).timestamp()),
     }
     return jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid}), ttl
 
@@ -52,18 +61,31 @@ def authenticate(authorization: str | None) -> Caller:
         kid = jwt.get_unverified_header(token.strip()).get("kid")
         if kid not in keys:
             raise TokenInvalid()
-        claims = jwt.decode(token.strip(), keys[kid], algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
-                                     "require": ["exp", "iat", "sub", "iss"]})
+        claims = jwt.decode(
+            token.strip(),
+            keys[kid],
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["exp", "iat", "sub", "iss"],
+            },
+        )
     except jwt.InvalidTokenError as exc:
         raise TokenInvalid() from exc
     if claims.get("typ") != "access":
         raise TokenInvalid()
     now = rt.clock.now().timestamp()
-    if claims["iat"] > now + CLOCK_SKEW:          # issued in the future: not ours
+    if claims["iat"] > now + CLOCK_SKEW:  # issued in the future: not ours
         raise TokenInvalid()
     if claims["exp"] <= now:
         raise TokenExpired()
-    return Caller(member_id=claims["sub"], roles=frozenset(claims.get("roles", [])),
-                  station_ids=frozenset(claims.get("stn", [])), is_member=bool(claims.get("mbr")),
-                  worker_group=claims.get("grp"))
+    return Caller(
+        member_id=claims["sub"],
+        roles=frozenset(claims.get("roles", [])),
+        station_ids=frozenset(claims.get("stn", [])),
+        is_member=bool(claims.get("mbr")),
+        worker_group=claims.get("grp"),
+    )

@@ -4,6 +4,7 @@ Each event adds one to the member's counter for that event and ISO week and stam
 the last event: one UpdateItem, or no extra round trip at all with `record_in(tx, ...)` when the
 event belongs to a state change that is already a transaction.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

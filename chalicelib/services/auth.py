@@ -1,4 +1,5 @@
 """Log in with a phone and a one-time code; rotate and revoke refresh tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,9 @@ class TokenPair:
 
 def _policy() -> rules.OtpPolicy:
     s = runtime().settings
-    return rules.OtpPolicy(ttl=s.otp_ttl, max_attempts=s.otp_max_attempts, max_sends=s.otp_max_sends,
-                           window=s.otp_send_window)
+    return rules.OtpPolicy(
+        ttl=s.otp_ttl, max_attempts=s.otp_max_attempts, max_sends=s.otp_max_sends, window=s.otp_send_window
+    )
 
 
 def phone_bidx(phone: str) -> str:
@@ -50,8 +52,10 @@ def request_code(phone: str) -> int:
     now = rt.clock.now().timestamp()
     state = accounts.load_otp(bidx)
     sends = rules.sends_after_new_code(state, now, policy)
-    code = f"{secrets.randbelow(10 ** 6):06d}"
-    new_state = rules.OtpState(_code_hash(bidx, code), now + policy.ttl, 0, sends, version=state.version if state else None)
+    code = f"{secrets.randbelow(10**6):06d}"
+    new_state = rules.OtpState(
+        _code_hash(bidx, code), now + policy.ttl, 0, sends, version=state.version if state else None
+    )
     try:
         accounts.store_otp(bidx, new_state, ttl_at=int(now + max(policy.ttl, policy.window)))
     except accounts.StaleWrite as exc:
@@ -82,8 +86,14 @@ def new_member(phone: str, bidx: str) -> Member:
     rt = runtime()
     member_id = "m_" + secrets.token_hex(10)
     now = rt.clock.now()
-    return Member(member_id, now, now, phone_bidx=bidx, masked={"phone": mask_phone(phone)},
-                  sealed={"phone": rt.cipher.seal(phone, context=sealing_context(member_id, "phone"))})
+    return Member(
+        member_id,
+        now,
+        now,
+        phone_bidx=bidx,
+        masked={"phone": mask_phone(phone)},
+        sealed={"phone": rt.cipher.seal(phone, context=sealing_context(member_id, "phone"))},
+    )
 
 
 def _refresh_hash(token: str) -> str:
@@ -106,9 +116,13 @@ def _issue(member: Member, *, family_id: str, created: bool = False) -> TokenPai
 
 def _pair(member: Member, refresh_token: str, created: bool = False) -> TokenPair:
     roles = set(member.roles or {"worker"})
-    access, ttl = access_tokens.issue_access(member.member_id, roles, set(member.station_ids),
-                                             is_member=member.membership_status in IN_GOOD_STANDING,
-                                             worker_group=member.worker_group)
+    access, ttl = access_tokens.issue_access(
+        member.member_id,
+        roles,
+        set(member.station_ids),
+        is_member=member.membership_status in IN_GOOD_STANDING,
+        worker_group=member.worker_group,
+    )
     return TokenPair(access, refresh_token, ttl, member.member_id, sorted(roles), created)
 
 
@@ -117,7 +131,9 @@ def refresh(refresh_token: str) -> TokenPair:
     rt = runtime()
     session = accounts.get_session(_refresh_hash(refresh_token))
     if session is None or session.status != "active" or session.expires_at <= rt.clock.now().timestamp():
-        raise TokenInvalid("刷新凭证无效或已使用，请重新登录", "The refresh token is not valid or was already used; log in again")
+        raise TokenInvalid(
+            "刷新凭证无效或已使用，请重新登录", "The refresh token is not valid or was already used; log in again"
+        )
     member = accounts.member(session.member_id)
     if member is None or member.status != "active":
         raise TokenInvalid()

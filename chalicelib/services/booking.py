@@ -4,6 +4,7 @@ Round trips: book = GetItem station and GetItem standing (concurrently) + one Tr
 booking + one TransactWriteItems + one Query of the slot's waitlist (and, only when someone waits,
 the offer of the freed seat). Idempotency bookkeeping (Powertools) comes on top.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,9 +32,15 @@ def book(caller: Caller, req: BookingCreate, now: datetime) -> BookingOut:
     station, standing = both(lambda: load(req.station_id), lambda: standing_store.get_standing(caller.member_id))
     rules.check_audience(station, is_member=caller.is_member, worker_group=caller.worker_group)
     slot = rules.bookable_slot(station, req.slot_start, now)
-    booking = reserve(caller.member_id, station, slot, now, source="direct", standing=standing,
-                      seat=lambda uow: slot_store.take_seat(uow, station.station_id, slot.start, slot.end,
-                                                            station.seats))
+    booking = reserve(
+        caller.member_id,
+        station,
+        slot,
+        now,
+        source="direct",
+        standing=standing,
+        seat=lambda uow: slot_store.take_seat(uow, station.station_id, slot.start, slot.end, station.seats),
+    )
     return booking_view(booking)
 
 
@@ -67,6 +74,9 @@ def cancel(caller: Caller, booking_id: str, now: datetime) -> BookingOut:
 
 
 def my_bookings(caller: Caller, status: str, now: datetime) -> list[BookingOut]:
-    found = booking_store.upcoming(caller.member_id, now) if status == "upcoming" else booking_store.past(
-        caller.member_id, now)
+    found = (
+        booking_store.upcoming(caller.member_id, now)
+        if status == "upcoming"
+        else booking_store.past(caller.member_id, now)
+    )
     return [booking_view(b) for b in found]

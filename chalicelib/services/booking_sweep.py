@@ -5,6 +5,7 @@
   suspends new bookings for 7 days.
 - waitlist holds that ran out lapse and their seats pass to the next waiter.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,7 @@ from chalicelib.store import standing as standing_store
 from chalicelib.store.standing import STANDING
 from chalicelib.store.unit_of_work import UnitOfWork, attempt
 
-LOOK_BACK_DAYS = 2      # due days re-checked each run, so a missed run is caught up
+LOOK_BACK_DAYS = 2  # due days re-checked each run, so a missed run is caught up
 
 
 def sweep() -> dict[str, int]:
@@ -40,16 +41,22 @@ def _mark(booking: BookingRef, now: datetime) -> bool:
     """One transaction: the booking becomes no_show (only if still confirmed), the worker's standing
     counts it (suspending them at the limit), and the activity counter goes up. Re-reads the standing
     once if it changed meanwhile; False when the booking was checked in or cancelled meanwhile."""
+
     def build(uow: UnitOfWork) -> None:
         standing = standing_store.get_standing(booking.member_id)
         recent, until = rules.after_no_show(standing, booking.slot_start, now)
         booking_store.no_show_in(uow, booking, now)
-        standing_store.save_in(uow, booking.member_id, standing, no_shows=recent,
-                               suspended_until=until if until != standing.suspended_until else None)
+        standing_store.save_in(
+            uow,
+            booking.member_id,
+            standing,
+            no_shows=recent,
+            suspended_until=until if until != standing.suspended_until else None,
+        )
         activity.record_in(uow, booking.member_id, events.NO_SHOW, now)
 
     try:
         attempt(build, now, retry_on={STANDING}, attempts=2)
-    except Conflict:            # BOOKING failed: not confirmed any more (or the standing kept changing)
+    except Conflict:  # BOOKING failed: not confirmed any more (or the standing kept changing)
         return False
     return True

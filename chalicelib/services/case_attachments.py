@@ -5,6 +5,7 @@ write that keeps the per-field and per-request limits under concurrency.
 
 Round trips: GetItem request + one TransactWriteItems (attachment + activity); signing is local.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -28,13 +29,25 @@ def grant_upload(caller: Caller, request_id: str, req: AttachmentCreate, now: da
     case = own(caller, request_id)
     rules.check_room_for_file(case, req.field)
     attachment_id = "at_" + secrets.token_hex(6)
-    attachment = Attachment(attachment_id=attachment_id, field=req.field, content_type=req.content_type,
-                            size=req.size, s3_key=files.object_key(request_id, attachment_id, req.content_type),
-                            created_at=now, filename_enc=seal(request_id, req.filename, "attachment", attachment_id))
+    attachment = Attachment(
+        attachment_id=attachment_id,
+        field=req.field,
+        content_type=req.content_type,
+        size=req.size,
+        s3_key=files.object_key(request_id, attachment_id, req.content_type),
+        created_at=now,
+        filename_enc=seal(request_id, req.filename, "attachment", attachment_id),
+    )
     with unit_of_work(now, refuse={store.ATTACHMENTS_AS_READ: err.RequestChanged}) as uow:
         store.attach_in(uow, case, attachment, owner=caller.member_id)
         activity.record_in(uow, caller.member_id, events.REQUEST_ATTACHMENT_ADDED, now)
     form = files.upload_form(attachment.s3_key, req.content_type, req.size)
-    shown = AttachmentOut(attachment_id=attachment_id, field=req.field, filename=req.filename,
-                          content_type=req.content_type, size=req.size, created_at=utc_stamp(now))
+    shown = AttachmentOut(
+        attachment_id=attachment_id,
+        field=req.field,
+        filename=req.filename,
+        content_type=req.content_type,
+        size=req.size,
+        created_at=utc_stamp(now),
+    )
     return UploadOut(attachment=shown, url=form.url, fields=dict(form.fields), expires_in=form.expires_in)

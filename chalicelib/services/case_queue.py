@@ -5,6 +5,7 @@ is given), each ordered by the stage's due time; `overdue=true` is the key condi
 
 Round trips: queue = 1 Query per open status asked for; employer cases = 1 Query.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

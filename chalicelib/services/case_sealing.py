@@ -7,6 +7,7 @@ see the answers they need in the clear but phone and ID numbers masked (revealin
 audited admin action on the member). Comments, file names and rating texts are free text and
 always sealed.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ def unseal(request_id: str, token: str, *parts: str) -> str:
     return runtime().cipher.open(token, context=context(request_id, *parts))
 
 
-def split_answers(scenario: Scenario, request_id: str, answers: dict[str, Any]
-                  ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+def split_answers(
+    scenario: Scenario, request_id: str, answers: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """(plain, sealed, masked): what is stored as is, as ciphertext, and as a masked copy."""
     plain: dict[str, Any] = {}
     sealed: dict[str, str] = {}

@@ -4,6 +4,7 @@ member's activity, all in one unit of work per request.
 
 Round trips: 1 Query per open status (concurrently) + one TransactWriteItems per escalated request.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,8 +36,12 @@ def _escalate(case: Case, now: datetime) -> bool:
         with unit_of_work(now, refuse={store.STILL_DUE: err.RequestChanged}) as uow:
             store.escalate_in(uow, case, now)
             activity.record_in(uow, case.member_id, events.REQUEST_ESCALATED, now)
-            uow.audit("system", "escalate", target=f"request#{case.request_id}",
-                      detail={"status": case.status, "sla_due": utc_stamp(case.sla_due) if case.sla_due else None})
+            uow.audit(
+                "system",
+                "escalate",
+                target=f"request#{case.request_id}",
+                detail={"status": case.status, "sla_due": utc_stamp(case.sla_due) if case.sla_due else None},
+            )
     except err.RequestChanged:
         return False
     return True

@@ -6,6 +6,7 @@ Round trips: submit = 1 Query (the scenario's latest version) + GetItem employer
 with an employer field) + one TransactWriteItems (request + activity); move / withdraw / rate /
 comment = GetItem request + one TransactWriteItems; show = GetItem request + Query comments.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -49,8 +50,16 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
     employer_id = _employer_id(scenario, answers)
     request_id = "rq_" + secrets.token_hex(8)
     plain, sealed, masked = split_answers(scenario, request_id, answers)
-    case = rules.new_case(request_id, caller.member_id, scenario, answers=plain, sealed=sealed, masked=masked,
-                          employer_id=employer_id, now=now)
+    case = rules.new_case(
+        request_id,
+        caller.member_id,
+        scenario,
+        answers=plain,
+        sealed=sealed,
+        masked=masked,
+        employer_id=employer_id,
+        now=now,
+    )
     with unit_of_work(now) as uow:
         store.put_in(uow, case)
         activity.record_in(uow, caller.member_id, events.request_filed(scenario.category), now)
@@ -87,8 +96,17 @@ def my_requests(caller: Caller, now: datetime) -> list[RequestOut]:
 def _move(caller: Caller, case: Case, to: str, note: str | None, now: datetime, *, owner: str | None) -> RequestOut:
     due = rules.stage_due(to, now, case.sla_hours)
     with unit_of_work(now, refuse={store.REQUEST_AS_READ: err.RequestChanged}) as uow:
-        store.move_in(uow, case, to, at=now, by=caller.member_id, note=note, due=due, owner=owner,
-                      assignee=caller.member_id if to == "accepted" else None)
+        store.move_in(
+            uow,
+            case,
+            to,
+            at=now,
+            by=caller.member_id,
+            note=note,
+            due=due,
+            owner=owner,
+            assignee=caller.member_id if to == "accepted" else None,
+        )
         activity.record_in(uow, case.member_id, events.request_moved(to), now)
     return show(caller, case.request_id, now)
 
@@ -113,12 +131,19 @@ def comment(caller: Caller, request_id: str, text: str, now: datetime) -> Reques
         raise err.RequestClosed()
     by_owner = case.member_id == caller.member_id
     comment_id = store.new_comment_id(now)
-    said = Comment(request_id=request_id, comment_id=comment_id, author_id=caller.member_id,
-                   author_role="worker" if by_owner else "staff",
-                   text_enc=seal(request_id, text, "comment", comment_id), at=now)
+    said = Comment(
+        request_id=request_id,
+        comment_id=comment_id,
+        author_id=caller.member_id,
+        author_role="worker" if by_owner else "staff",
+        text_enc=seal(request_id, text, "comment", comment_id),
+        at=now,
+    )
     with unit_of_work(now, refuse={store.OPEN_FOR_COMMENTS: err.RequestClosed}) as uow:
         store.comment_in(uow, said, owner=caller.member_id if by_owner else None)
-        activity.record_in(uow, case.member_id, events.REQUEST_COMMENT_SENT if by_owner else events.REQUEST_COMMENT_RECEIVED, now)
+        activity.record_in(
+            uow, case.member_id, events.REQUEST_COMMENT_SENT if by_owner else events.REQUEST_COMMENT_RECEIVED, now
+        )
     return show(caller, request_id, now)
 
 

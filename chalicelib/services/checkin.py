@@ -4,6 +4,7 @@ station scan it. A pass is an HS256 JWT signed with the access-token key ring bu
 slot, station and the booking's revision), and checking in moves the booking out of `confirmed`,
 so a pass works once.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -34,15 +35,29 @@ def issue_pass(caller: Caller, booking_id: str, now: datetime) -> PassOut:
     if booking.status != "confirmed" or end <= now:
         raise err.BookingNotActive()
     expires = min(now + PASS_TTL, end)
-    token = signed_claims.sign(PASS_TYPE, {"sub": booking.member_id, "bid": booking_id, "stn": booking.station_id,
-                                           "rev": booking.rev}, now=now, expires=expires)
-    return PassOut(booking_id=booking_id, token=token, **stamps("expires_at", expires, booking.zone),
-                   qr_svg_data_url=signed_claims.qr_svg_data_url(token))
+    token = signed_claims.sign(
+        PASS_TYPE,
+        {"sub": booking.member_id, "bid": booking_id, "stn": booking.station_id, "rev": booking.rev},
+        now=now,
+        expires=expires,
+    )
+    return PassOut(
+        booking_id=booking_id,
+        token=token,
+        **stamps("expires_at", expires, booking.zone),
+        qr_svg_data_url=signed_claims.qr_svg_data_url(token),
+    )
 
 
 def _read_pass(token: str, now: datetime) -> dict[str, Any]:
-    return signed_claims.read(token, PASS_TYPE, now=now, require=("sub", "bid", "stn", "rev"),
-                              invalid=err.InvalidPass, expired=err.PassExpired)
+    return signed_claims.read(
+        token,
+        PASS_TYPE,
+        now=now,
+        require=("sub", "bid", "stn", "rev"),
+        invalid=err.InvalidPass,
+        expired=err.PassExpired,
+    )
 
 
 def check_in(caller: Caller, token: str, now: datetime) -> CheckinOut:
@@ -63,8 +78,14 @@ def check_in(caller: Caller, token: str, now: datetime) -> CheckinOut:
         booking_store.check_in_in(uow, booking.ref, now)
         activity.record_in(uow, booking.member_id, events.CHECKED_IN, now)
     name = masked_names({booking.member_id}).get(booking.member_id, "—")
-    return CheckinOut(booking_id=claims["bid"], station_id=booking.station_id, name=name, status="checked_in",
-                      **stamps("slot_start", booking.slot.start, zone), **stamps("checked_in_at", now, zone))
+    return CheckinOut(
+        booking_id=claims["bid"],
+        station_id=booking.station_id,
+        name=name,
+        status="checked_in",
+        **stamps("slot_start", booking.slot.start, zone),
+        **stamps("checked_in_at", now, zone),
+    )
 
 
 def roster(caller: Caller, station_id: str, day: date) -> list[RosterEntry]:
@@ -73,7 +94,13 @@ def roster(caller: Caller, station_id: str, day: date) -> list[RosterEntry]:
     zone = load(station_id).zone
     found = [b for b in booking_store.roster(station_id, day.isoformat()) if b.status != "cancelled"]
     names = masked_names({b.member_id for b in found})
-    return [RosterEntry(**stamps("slot_start", b.slot.start, zone), **stamps("slot_end", b.slot.end, zone),
-                        name=names.get(b.member_id, "—"), status=b.status,
-                        checked_in_at=local_iso(b.checked_in_at, zone) if b.checked_in_at else None)
-            for b in found]
+    return [
+        RosterEntry(
+            **stamps("slot_start", b.slot.start, zone),
+            **stamps("slot_end", b.slot.end, zone),
+            name=names.get(b.member_id, "—"),
+            status=b.status,
+            checked_in_at=local_iso(b.checked_in_at, zone) if b.checked_in_at else None,
+        )
+        for b in found
+    ]

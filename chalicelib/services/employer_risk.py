@@ -2,6 +2,7 @@
 
 Reads: GetItem employer + GetItem of its activity item (`employer#<id>`), issued at once.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,13 +23,18 @@ SHOWN_INPUTS = ("rights_requests_4w", "rights_requests_26w", "members_left_13w",
 
 
 def employer_risk(employer_id: str, now: datetime, lang: str) -> EmployerRiskOut:
-    employer, record = both(lambda: scoring_inputs.employer_facts(employer_id),
-                            lambda: scoring_inputs.activity_item(employer_subject(employer_id)))
+    employer, record = both(
+        lambda: scoring_inputs.employer_facts(employer_id),
+        lambda: scoring_inputs.activity_item(employer_subject(employer_id)),
+    )
     if employer is None:
         raise NotFound()
     x = features.employer_matrix([{"industry": employer.industry, "has_union": employer.has_union}], [record], now)
     values = row_values(x, features.EMPLOYER_FEATURES)
-    return EmployerRiskOut(employer_id=employer_id, name=employer.name_en if lang == "en" else employer.name_zh,
-                           as_of=iso(now), risk=risk(model.get(LABOUR_RISK), x, EMPLOYER_FAMILIES, lang,
-                                                     thresholds=thresholds.current(LABOUR_RISK)),
-                           inputs={"industry": employer.industry, **{k: values[k] for k in SHOWN_INPUTS}})
+    return EmployerRiskOut(
+        employer_id=employer_id,
+        name=employer.name_en if lang == "en" else employer.name_zh,
+        as_of=iso(now),
+        risk=risk(model.get(LABOUR_RISK), x, EMPLOYER_FAMILIES, lang, thresholds=thresholds.current(LABOUR_RISK)),
+        inputs={"industry": employer.industry, **{k: values[k] for k in SHOWN_INPUTS}},
+    )

@@ -6,6 +6,7 @@ so two workers who happen to pick the same key never see each other's responses.
 key with a different body is refused (422); a duplicate that arrives while the first is
 still running gets 409 and can simply be retried.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,10 +19,17 @@ from chalicelib.runtime import runtime
 from chalicelib.store.idempotency import persistence
 
 
-def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
-               produce: Callable[[], BaseModel | dict[str, Any]], lambda_context: Any = None,
-               remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-               recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None) -> dict[str, Any]:
+def replayable(
+    operation: str,
+    *,
+    scope: str,
+    key: str | None,
+    payload: Any,
+    produce: Callable[[], BaseModel | dict[str, Any]],
+    lambda_context: Any = None,
+    remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Run `produce` once per (operation, scope, key); later calls return the first result.
 
     Powertools stores the result in its table as plain JSON. For results that carry personal data
@@ -38,8 +46,12 @@ def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
     )
 
     s = runtime().settings
-    config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="payload",
-                               expires_after_seconds=s.idempotency_ttl, raise_on_no_idempotency_key=True)
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="payload",
+        expires_after_seconds=s.idempotency_ttl,
+        raise_on_no_idempotency_key=True,
+    )
     if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
         config.register_lambda_context(lambda_context)
 
@@ -50,8 +62,9 @@ def replayable(operation: str, *, scope: str, key: str | None, payload: Any,
         return remember(result) if remember else result
 
     run_once.__qualname__ = f"replayable.{operation}"
-    guarded = idempotent_function(data_keyword_argument="request", config=config,
-                                  persistence_store=persistence())(run_once)
+    guarded = idempotent_function(data_keyword_argument="request", config=config, persistence_store=persistence())(
+        run_once
+    )
     try:
         stored = guarded(request={"key": f"{operation}|{scope}|{key}", "payload": payload})
     except IdempotencyValidationError as exc:

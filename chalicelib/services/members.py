@@ -6,6 +6,7 @@ reveal, export = GetItem + one TransactWriteItems holding the audit entry alone 
 trail); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
 Query of the outreach notes and one UpdateItem per note.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -35,8 +36,11 @@ from chalicelib.store import outreach as outreach_store
 from chalicelib.store.employers import get_employer
 from chalicelib.store.unit_of_work import unit_of_work
 
-CHANGED_ELSEWHERE = {accounts.MEMBER_VERSION: lambda _: Conflict(
-    "资料已在别处修改，请刷新后重试", "The profile changed elsewhere; reload and retry")}
+CHANGED_ELSEWHERE = {
+    accounts.MEMBER_VERSION: lambda _: Conflict(
+        "资料已在别处修改，请刷新后重试", "The profile changed elsewhere; reload and retry"
+    )
+}
 
 
 def _target(member_id: str) -> str:
@@ -69,9 +73,12 @@ def _with_employer(member: Member, employer_id: str | None) -> Member:
     employer = get_employer(employer_id) if employer_id else None
     if employer_id and employer is None:
         raise ValidationFailed.on("employer_id", "unknown_employer", "找不到该单位", "is not a known employer")
-    return replace(member, employer_id=employer.employer_id if employer else None,
-                   employer_name_zh=employer.name_zh if employer else None,
-                   employer_name_en=employer.name_en if employer else None)
+    return replace(
+        member,
+        employer_id=employer.employer_id if employer else None,
+        employer_name_zh=employer.name_zh if employer else None,
+        employer_name_en=employer.name_en if employer else None,
+    )
 
 
 def update_profile(caller: Caller, change: ProfileUpdate) -> MemberProfile:
@@ -114,15 +121,26 @@ def export_my_data(caller: Caller) -> dict[str, Any]:
     data = profile_of(member).model_dump()
     data.update({field: _open(member, field) for field in SEALED_FIELDS})
     _audited(caller.member_id, "export", member.member_id, runtime().clock.now())
-    return {"member": data, "audit": [{"at": utc_stamp(e.at), "action": e.action, "actor": e.actor}
-                                      for e in audit_trail(member.member_id)]}
+    return {
+        "member": data,
+        "audit": [{"at": utc_stamp(e.at), "action": e.action, "actor": e.actor} for e in audit_trail(member.member_id)],
+    }
 
 
 def erase_me(caller: Caller) -> None:
     """PIPL art. 47: drop personal data; keep only the anonymous fields that feed counts."""
     member, now = load(caller.member_id), runtime().clock.now()
-    erased = replace(member, sealed=None, masked=None, employer_name_zh=None, employer_name_en=None,
-                     status="erased", roles=frozenset({"worker"}), station_ids=frozenset(), updated_at=now)
+    erased = replace(
+        member,
+        sealed=None,
+        masked=None,
+        employer_name_zh=None,
+        employer_name_en=None,
+        status="erased",
+        roles=frozenset({"worker"}),
+        station_ids=frozenset(),
+        updated_at=now,
+    )
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
         accounts.erase_in(uow, erased, MEMBER_MODELS)
         uow.audit(caller.member_id, "erase", target=_target(member.member_id))
@@ -132,7 +150,9 @@ def erase_me(caller: Caller) -> None:
 def find_by_phone(raw_phone: str) -> list[MemberProfile]:
     phone = normalize_mobile(raw_phone)
     if phone is None:
-        raise ValidationFailed.on("phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number")
+        raise ValidationFailed.on(
+            "phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number"
+        )
     member = accounts.member_by_phone(runtime().blind_index("phone", phone))
     return [profile_of(member)] if member else []
 
@@ -149,8 +169,12 @@ def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfi
     granted = replace(member, roles=roles, station_ids=frozenset(change.station_ids), updated_at=now)
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
         accounts.save_in(uow, granted)
-        uow.audit(admin.member_id, "set_roles", target=_target(member_id), detail={
-            "before": before, "after": {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}})
+        uow.audit(
+            admin.member_id,
+            "set_roles",
+            target=_target(member_id),
+            detail={"before": before, "after": {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}},
+        )
     return profile_of(granted)
 
 

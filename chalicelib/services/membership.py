@@ -5,6 +5,7 @@ claim on the membership + application + consent + activity); my membership = Get
 (+ GetItem of the open application); leave / renew = GetItem membership + GetItem member + one transaction
 (leave's audit entry in it).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -42,11 +43,22 @@ T = TypeVar("T")
 
 def application_out(a: Application, name: str | None = None) -> ApplicationOut:
     return ApplicationOut(
-        application_id=a.application_id, member_id=a.member_id, name=name, status=a.status, union_kind=a.union_kind,
-        employer_id=a.employer_id, employer_name_zh=a.employer_name_zh, employer_name_en=a.employer_name_en,
-        city=a.city, policy_version=a.policy_version, submitted_at=utc_stamp(a.submitted_at),
-        due_date=a.due_date.isoformat(), decided_at=utc_stamp_or_none(a.decided_at), reason=a.reason,
-        member_number=a.member_number)
+        application_id=a.application_id,
+        member_id=a.member_id,
+        name=name,
+        status=a.status,
+        union_kind=a.union_kind,
+        employer_id=a.employer_id,
+        employer_name_zh=a.employer_name_zh,
+        employer_name_en=a.employer_name_en,
+        city=a.city,
+        policy_version=a.policy_version,
+        submitted_at=utc_stamp(a.submitted_at),
+        due_date=a.due_date.isoformat(),
+        decided_at=utc_stamp_or_none(a.decided_at),
+        reason=a.reason,
+        member_number=a.member_number,
+    )
 
 
 def _refused_application(exc: Cancelled) -> Exception:
@@ -63,10 +75,18 @@ def apply(caller: Caller, req: ApplicationCreate, now: datetime) -> ApplicationO
     if union.kind == "employer_union" and (employer is None or not employer.has_union):
         raise err.UnknownUnion()
     application = Application(
-        "ma_" + secrets.token_hex(8), caller.member_id, "pending", union.kind, req.consent.policy_version, now,
-        rules.application_due(now), employer_id=employer.employer_id if employer else None,
-        employer_name_zh=employer.name_zh if employer else None, employer_name_en=employer.name_en if employer else None,
-        city=employer.city if employer else union.city)
+        "ma_" + secrets.token_hex(8),
+        caller.member_id,
+        "pending",
+        union.kind,
+        req.consent.policy_version,
+        now,
+        rules.application_due(now),
+        employer_id=employer.employer_id if employer else None,
+        employer_name_zh=employer.name_zh if employer else None,
+        employer_name_en=employer.name_en if employer else None,
+        city=employer.city if employer else union.city,
+    )
     consent = Consent(caller.member_id, rules.MEMBERSHIP_TERMS, req.consent.policy_version, now)
     refuse = {store.NO_OPEN_APPLICATION: _refused_application, store.APPLICATION_NEW: _refused_application}
     with unit_of_work(now, refuse=refuse) as uow:
@@ -82,8 +102,11 @@ def own_application(caller: Caller, application_id: str) -> Application:
     return found
 
 
-DECIDED: Refusals = {store.STILL_PENDING: err.ApplicationDecided, store.APPLICATION_HELD: err.ApplicationDecided,
-                     store.CONSENT_GIVEN: err.ApplicationDecided}
+DECIDED: Refusals = {
+    store.STILL_PENDING: err.ApplicationDecided,
+    store.APPLICATION_HELD: err.ApplicationDecided,
+    store.CONSENT_GIVEN: err.ApplicationDecided,
+}
 """Closing an application someone else closed (or withdrew) meanwhile."""
 
 
@@ -103,10 +126,17 @@ def membership_out(m: Membership | None, now: datetime) -> MembershipOut:
     pending = store.get_application(m.open_application_id) if m.open_application_id else None
     card = member_cards.issue(m, now) if m.status in rules.IN_GOOD_STANDING else None
     return MembershipOut(
-        status=m.status, member_number=m.member_number, since=m.since.isoformat() if m.since else None,
-        renewal_due=m.renewal_due.isoformat() if m.renewal_due else None, union_kind=m.union_kind,
-        employer_name_zh=m.employer_name_zh, employer_name_en=m.employer_name_en, city=m.city,
-        open_application=application_out(pending) if pending else None, card=card)
+        status=m.status,
+        member_number=m.member_number,
+        since=m.since.isoformat() if m.since else None,
+        renewal_due=m.renewal_due.isoformat() if m.renewal_due else None,
+        union_kind=m.union_kind,
+        employer_name_zh=m.employer_name_zh,
+        employer_name_en=m.employer_name_en,
+        city=m.city,
+        open_application=application_out(pending) if pending else None,
+        card=card,
+    )
 
 
 def my_membership(caller: Caller, now: datetime) -> MembershipOut:
@@ -114,14 +144,28 @@ def my_membership(caller: Caller, now: datetime) -> MembershipOut:
 
 
 def my_consents(caller: Caller) -> list[ConsentOut]:
-    return [ConsentOut(purpose=c.purpose, policy_version=c.policy_version, given_at=utc_stamp(c.given_at),
-                       withdrawn_at=utc_stamp_or_none(c.withdrawn_at)) for c in store.consents_of(caller.member_id)]
+    return [
+        ConsentOut(
+            purpose=c.purpose,
+            policy_version=c.policy_version,
+            given_at=utc_stamp(c.given_at),
+            withdrawn_at=utc_stamp_or_none(c.withdrawn_at),
+        )
+        for c in store.consents_of(caller.member_id)
+    ]
 
 
-def for_member(member_id: str, build: Callable[[UnitOfWork, Member], T], now: datetime, *,
-               refuse: Refusals | None = None, also_retry: frozenset[str] = frozenset()) -> T:
+def for_member(
+    member_id: str,
+    build: Callable[[UnitOfWork, Member], T],
+    now: datetime,
+    *,
+    refuse: Refusals | None = None,
+    also_retry: frozenset[str] = frozenset(),
+) -> T:
     """A unit of work that also writes the member: when only the member changed meanwhile (its version,
     or the names in `also_retry`), read it again and retry. No such member: NotAMember."""
+
     def build_for_member(uow: UnitOfWork) -> T:
         member = accounts.member(member_id)
         if member is None:
@@ -161,15 +205,21 @@ def renew(caller: Caller, now: datetime) -> MembershipOut:
     """Renew for another year, from RENEWAL_WINDOW_DAYS before the due date until the end of grace."""
     current = _current(caller, rules.IN_GOOD_STANDING)
     due = current.renewal_due
-    assert due is not None                # every membership in good standing has one
+    assert due is not None  # every membership in good standing has one
     opens = rules.renewal_opens(due)
     if china_date(now) < opens:
         raise err.RenewalNotDue(f"续期将于 {opens.isoformat()} 开放", f"Renewal opens on {opens.isoformat()}")
     new_due = rules.next_year(due)
 
     def build(uow: UnitOfWork, member: Member) -> None:
-        store.move_in(uow, current, "active", change_at=rules.next_change(new_due, "active"), at=now,
-                      renewal_due=new_due.isoformat())
+        store.move_in(
+            uow,
+            current,
+            "active",
+            change_at=rules.next_change(new_due, "active"),
+            at=now,
+            renewal_due=new_due.isoformat(),
+        )
         store.member_status_in(uow, member, "active", event=rules.RENEWED, at=now)
 
     for_member(caller.member_id, build, now, refuse=MOVED_ON)

@@ -5,6 +5,7 @@ the same transaction as the decision.
 Round trips: queue = 1 Query + 1 BatchGet (masked names); approve = GetItem application + GetItem
 membership + GetItem counter + GetItem member + one TransactWriteItems (audit entry included).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -54,15 +55,28 @@ def approve(admin: Caller, application_id: str, note: str | None, now: datetime)
     counter = f"member_number#{today.year}"
 
     def build(uow: UnitOfWork, member: Member) -> None:
-        number = kept or rules.member_number(today.year, store.take_number_in(uow, counter, store.counter_value(counter)))
+        number = kept or rules.member_number(
+            today.year, store.take_number_in(uow, counter, store.counter_value(counter))
+        )
         store.decide_in(uow, application, "approved", at=now, by=admin.member_id, reason=note, number=number)
-        store.activate_in(uow, application, number=number, since=today.isoformat(),
-                          renewal_due=renewal_due.isoformat(), change_at=rules.next_change(renewal_due, "active"),
-                          at=now)
+        store.activate_in(
+            uow,
+            application,
+            number=number,
+            since=today.isoformat(),
+            renewal_due=renewal_due.isoformat(),
+            change_at=rules.next_change(renewal_due, "active"),
+            at=now,
+        )
         store.member_status_in(uow, member, "active", event=rules.JOINED, at=now)
         activity.record_employer_in(uow, member.employer_id, EMPLOYER_MEMBER_JOINED, now)
-        uow.audit(admin.member_id, "membership_approve", target=_audit_target(application), reason=note,
-                  detail={"application_id": application_id, "member_number": number})
+        uow.audit(
+            admin.member_id,
+            "membership_approve",
+            target=_audit_target(application),
+            reason=note,
+            detail={"application_id": application_id, "member_number": number},
+        )
 
     for_member(application.member_id, build, now, refuse=DECIDED, also_retry=frozenset({store.NUMBER_FREE}))
     return application_out(store.get_application(application_id))  # type: ignore[arg-type]
@@ -73,6 +87,11 @@ def reject(admin: Caller, application_id: str, reason: str, now: datetime) -> Ap
     with unit_of_work(now, refuse=DECIDED) as uow:
         store.decide_in(uow, application, "rejected", at=now, by=admin.member_id, reason=reason)
         store.release_in(uow, application.member_id, application_id)
-        uow.audit(admin.member_id, "membership_reject", target=_audit_target(application), reason=reason,
-                  detail={"application_id": application_id})
+        uow.audit(
+            admin.member_id,
+            "membership_reject",
+            target=_audit_target(application),
+            reason=reason,
+            detail={"application_id": application_id},
+        )
     return application_out(store.get_application(application_id))  # type: ignore[arg-type]

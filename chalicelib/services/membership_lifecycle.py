@@ -2,6 +2,7 @@
 members whose grace ran out become `lapsed`. Due members are found on the sparse lifecycle index
 (one Query per month bucket, never a table scan); each change is one transaction that checks the
 membership is still as read, so a renewal in between wins and a rerun changes nothing."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from chalicelib.services.membership import MOVED_ON, for_member
 from chalicelib.store import membership as store
 from chalicelib.store.unit_of_work import UnitOfWork
 
-LOOK_BACK_MONTHS = 3        # month buckets re-checked each run, so missed runs are caught up
+LOOK_BACK_MONTHS = 3  # month buckets re-checked each run, so missed runs are caught up
 EVENTS = {"grace": rules.ENTERED_GRACE, "lapsed": rules.LAPSED}
 
 

@@ -11,6 +11,7 @@ Round trips: record = 1 BatchGetItem (member + churn score) + 1 TransactWriteIte
 activity counter `outreach_received` + audit entry); list = GetItem member + Query, issued at once;
 outcome = GetItem outreach + 1 TransactWriteItems (outcome + audit entry).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -32,14 +33,33 @@ from chalicelib.store.unit_of_work import unit_of_work
 
 def view(o: Outreach) -> OutreachOut:
     """An outreach as admins see it: the note opened."""
-    note = runtime().cipher.open(o.note_sealed, context=note_context(o.member_id, o.outreach_id)) \
-        if o.note_sealed else None
-    churn = (ChurnWhenActed(probability=o.churn.probability, tier=o.churn.tier or "",
-                            model_version=o.churn.model_version or "", scored_at=o.churn.scored_at)
-             if o.churn else None)
-    return OutreachOut(outreach_id=o.outreach_id, member_id=o.member_id, action=o.action, note=note, by=o.by,
-                       at=utc_stamp(o.at), churn=churn, outcome=o.outcome, outcome_at=utc_stamp_or_none(o.outcome_at),
-                       outcome_by=o.outcome_by)
+    note = (
+        runtime().cipher.open(o.note_sealed, context=note_context(o.member_id, o.outreach_id))
+        if o.note_sealed
+        else None
+    )
+    churn = (
+        ChurnWhenActed(
+            probability=o.churn.probability,
+            tier=o.churn.tier or "",
+            model_version=o.churn.model_version or "",
+            scored_at=o.churn.scored_at,
+        )
+        if o.churn
+        else None
+    )
+    return OutreachOut(
+        outreach_id=o.outreach_id,
+        member_id=o.member_id,
+        action=o.action,
+        note=note,
+        by=o.by,
+        at=utc_stamp(o.at),
+        churn=churn,
+        outcome=o.outcome,
+        outcome_at=utc_stamp_or_none(o.outcome_at),
+        outcome_by=o.outcome_by,
+    )
 
 
 def _audit_target(member_id: str) -> str:
@@ -52,14 +72,26 @@ def record(admin: Caller, member_id: str, body: OutreachCreate, now: datetime) -
     if status is None or status == "erased":
         raise NotFound()
     outreach_id = store.new_outreach_id(now)
-    made = Outreach(member_id, outreach_id, body.action, admin.member_id, now, churn=churn,
-                    note_sealed=runtime().cipher.seal(body.note, context=note_context(member_id, outreach_id))
-                    if body.note else None)
+    made = Outreach(
+        member_id,
+        outreach_id,
+        body.action,
+        admin.member_id,
+        now,
+        churn=churn,
+        note_sealed=runtime().cipher.seal(body.note, context=note_context(member_id, outreach_id))
+        if body.note
+        else None,
+    )
     with unit_of_work(now) as uow:
         store.put_in(uow, made)
         activity.record_in(uow, member_id, events.OUTREACH_RECEIVED, now)
-        uow.audit(admin.member_id, "outreach", target=_audit_target(member_id),
-                  detail={"outreach_id": outreach_id, "action": body.action})
+        uow.audit(
+            admin.member_id,
+            "outreach",
+            target=_audit_target(member_id),
+            detail={"outreach_id": outreach_id, "action": body.action},
+        )
     return view(made)
 
 
@@ -87,6 +119,10 @@ def record_outcome(admin: Caller, member_id: str, outreach_id: str, outcome: str
     found = _found(member_id, outreach_id)
     with unit_of_work(now, refuse={store.OUTCOME_AS_READ: OutcomeChanged}) as uow:
         store.outcome_in(uow, found, outcome, by=admin.member_id, at=now)
-        uow.audit(admin.member_id, "outreach_outcome", target=_audit_target(member_id),
-                  detail={"outreach_id": outreach_id, "old": found.outcome, "new": outcome})
+        uow.audit(
+            admin.member_id,
+            "outreach_outcome",
+            target=_audit_target(member_id),
+            detail={"outreach_id": outreach_id, "old": found.outcome, "new": outcome},
+        )
     return view(replace(found, outcome=outcome, outcome_at=now, outcome_by=admin.member_id))

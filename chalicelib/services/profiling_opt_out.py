@@ -3,6 +3,7 @@
 Round trips: set = one TransactWriteItems (the choice, the activity flag, the scores deleted when
 turned off, and its audit entry); read = one GetItem.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

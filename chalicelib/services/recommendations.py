@@ -8,6 +8,7 @@ recently, active and open to them. Reads: GetItem member/activity/privacy at onc
 scenario catalogue, one Query for past bookings, one city-index Query, one BatchGet of stations, and
 one slots Query per candidate station (at most MAX_STATIONS, issued at once).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -44,8 +45,9 @@ def _services(caller: Caller, x: Any | None, lang: str) -> list[RecommendedServi
     else:
         scored = {c: (rate, []) for c, rate in m.card["population_rates"].items()}
     out = []
-    offered = [s for s in scenario_store.catalogue()
-               if s.admits(is_member=caller.is_member, worker_group=caller.worker_group)]
+    offered = [
+        s for s in scenario_store.catalogue() if s.admits(is_member=caller.is_member, worker_group=caller.worker_group)
+    ]
     for s in offered:
         p, reasons = scored.get(s.category, (0.0, []))
         zh, en = CATEGORY_NAMES.get(s.category, (s.category, s.category))
@@ -55,8 +57,11 @@ def _services(caller: Caller, x: Any | None, lang: str) -> list[RecommendedServi
             why = _pick(lang, f"职工常用的{zh}服务", f"A {en} service workers often use")
         else:
             why = _pick(lang, f"可能适合你的{zh}服务", f"A {en} service that may suit you")
-        out.append(RecommendedService(key=s.key, title=_pick(lang, s.title_zh, s.title_en), category=s.category,
-                                      score=round(p, 4), why=why))
+        out.append(
+            RecommendedService(
+                key=s.key, title=_pick(lang, s.title_zh, s.title_en), category=s.category, score=round(p, 4), why=why
+            )
+        )
     return sorted(out, key=lambda r: (-r.score, r.key))
 
 
@@ -66,8 +71,11 @@ def _candidates(caller: Caller, city: str | None, now: datetime, personal: bool)
         visits = scoring_inputs.station_visits(caller.member_id, now, since=now - VISIT_WINDOW)
     ids = list(dict.fromkeys([*visits, *(station_store.station_ids_in_city(city) if city else [])]))
     found = station_store.stations_by_id(ids[:25]) if ids else []
-    usable = [s for s in found if s.active and admits(s.audience, is_member=caller.is_member,
-                                                       worker_group=caller.worker_group)]
+    usable = [
+        s
+        for s in found
+        if s.active and admits(s.audience, is_member=caller.is_member, worker_group=caller.worker_group)
+    ]
     usable.sort(key=lambda s: (-visits[s.station_id], s.station_id))
     return usable[:MAX_STATIONS], visits
 
@@ -78,16 +86,33 @@ def _stations(caller: Caller, city: str | None, now: datetime, personal: bool, l
     out = []
     for s, total in zip(stations, totals, strict=True):
         n = visits[s.station_id]
-        why = (_pick(lang, f"近 8 周你来过 {n} 次", f"You visited {n} times in the last 8 weeks") if n else
-               _pick(lang, f"未来 7 天预计约 {round(total)} 人次预约", f"About {round(total)} bookings expected in the next 7 days"))
-        out.append(RecommendedStation(station_id=s.station_id, name=_pick(lang, s.name_zh, s.name_en), city=s.city,
-                                      score=round(n + total / 1000, 4), expected_bookings_next_7_days=round(total, 1),
-                                      why=why))
+        why = (
+            _pick(lang, f"近 8 周你来过 {n} 次", f"You visited {n} times in the last 8 weeks")
+            if n
+            else _pick(
+                lang,
+                f"未来 7 天预计约 {round(total)} 人次预约",
+                f"About {round(total)} bookings expected in the next 7 days",
+            )
+        )
+        out.append(
+            RecommendedStation(
+                station_id=s.station_id,
+                name=_pick(lang, s.name_zh, s.name_en),
+                city=s.city,
+                score=round(n + total / 1000, 4),
+                expected_bookings_next_7_days=round(total, 1),
+                why=why,
+            )
+        )
     return sorted(out, key=lambda r: (-r.score, r.station_id))
 
 
 def recommend(caller: Caller, now: datetime, lang: str) -> RecommendationsOut:
     member, record, allowed = member_inputs(caller.member_id)
     x = member_row(member, record, now) if allowed else None
-    return RecommendationsOut(personalised=allowed, services=_services(caller, x, lang),
-                              stations=_stations(caller, member.city, now, allowed, lang))
+    return RecommendationsOut(
+        personalised=allowed,
+        services=_services(caller, x, lang),
+        stations=_stations(caller, member.city, now, allowed, lang),
+    )

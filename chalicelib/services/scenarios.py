@@ -5,6 +5,7 @@ Round trips: list = 1 Query (sparse catalogue index); form = 1 Query (latest ver
 new version = 1 Query + 1 TransactWriteItems (new version + previous leaves the catalogue + audit
 entry); retire = 1 Query + 1 TransactWriteItems (version + audit entry).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,8 +37,9 @@ def _publish(actor: Caller, key: str, spec: ScenarioSpec, previous: Scenario | N
     if issues:
         raise ValidationFailed(details=issues)
     definition = spec.model_dump(mode="json", exclude={"key"})
-    scenario = Scenario.model_validate({**definition, "key": key, "version": previous.version + 1 if previous else 1,
-                                        "created_at": now})
+    scenario = Scenario.model_validate(
+        {**definition, "key": key, "version": previous.version + 1 if previous else 1, "created_at": now}
+    )
     taken = err.ScenarioChanged if previous else err.ScenarioExists
     with unit_of_work(now, refuse={store.VERSION_FREE: taken, store.PREVIOUS_LATEST: err.ScenarioChanged}) as uow:
         store.put_version_in(uow, scenario, actor.member_id)
@@ -74,8 +76,9 @@ def retire(actor: Caller, key: str, now: datetime) -> ScenarioSummary:
 
 def offered(caller: Caller) -> list[ScenarioSummary]:
     """The live scenarios this worker may use (members-only ones are hidden from non-members)."""
-    return [summary(s) for s in store.catalogue()
-            if s.admits(is_member=caller.is_member, worker_group=caller.worker_group)]
+    return [
+        summary(s) for s in store.catalogue() if s.admits(is_member=caller.is_member, worker_group=caller.worker_group)
+    ]
 
 
 def usable(caller: Caller, key: str) -> Scenario:
@@ -92,8 +95,12 @@ def usable(caller: Caller, key: str) -> Scenario:
 
 def form(caller: Caller, key: str) -> ScenarioForm:
     scenario = usable(caller, key)
-    return ScenarioForm(**summary(scenario).model_dump(), sla_hours=scenario.sla_hours.model_dump(),
-                        answers_schema=answers_schema(scenario), uploads=uploads(scenario))
+    return ScenarioForm(
+        **summary(scenario).model_dump(),
+        sla_hours=scenario.sla_hours.model_dump(),
+        answers_schema=answers_schema(scenario),
+        uploads=uploads(scenario),
+    )
 
 
 def admin_view(key: str) -> Scenario:

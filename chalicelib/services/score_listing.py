@@ -13,6 +13,7 @@ query's model and filters; a forged, altered, expired or foreign cursor is 400 n
 Round trips per page: 1 Query (+1 per extra read-ahead page when filters thin it, +1 per tier
 crossed without `tier`) + 1 BatchGetItem on members for the masked names (none for an empty page).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -62,11 +63,11 @@ class CategoryShare(Out):
 
 class ScoreItem(Out):
     member_id: str
-    name: str | None                 # masked (张*), or the masked phone; None when erased
+    name: str | None  # masked (张*), or the masked phone; None when erased
     model: str
     probability: float
     tier: str
-    reasons: list[ReasonOut]         # in the caller's language, each with the suggested staff action
+    reasons: list[ReasonOut]  # in the caller's language, each with the suggested staff action
     outputs: list[CategoryShare] | None
     city: str | None
     worker_group: str | None
@@ -84,10 +85,16 @@ class ScorePage(Out):
 
 def check_choices(q: ScoreQuery) -> None:
     """422 naming each filter whose value is not one we know."""
-    issues = [FieldIssue(field, "unknown_value", f"取值应为 {', '.join(allowed)}", f"must be one of {', '.join(allowed)}")
-              for field, value, allowed in (("model", q.model, MEMBER_MODELS), ("tier", q.tier, TIERS_DESC),
-                                            ("city", q.city, tuple(CITIES)), ("group", q.group, GROUPS))
-              if value is not None and value not in allowed]
+    issues = [
+        FieldIssue(field, "unknown_value", f"取值应为 {', '.join(allowed)}", f"must be one of {', '.join(allowed)}")
+        for field, value, allowed in (
+            ("model", q.model, MEMBER_MODELS),
+            ("tier", q.tier, TIERS_DESC),
+            ("city", q.city, tuple(CITIES)),
+            ("group", q.group, GROUPS),
+        )
+        if value is not None and value not in allowed
+    ]
     if issues:
         raise UnknownChoice(details=issues)
 
@@ -98,8 +105,9 @@ def _bound(q: ScoreQuery) -> list[Any]:
 
 
 def _read_cursor(q: ScoreQuery, now: datetime) -> tuple[str, dict[str, Any] | None]:
-    claims = signed_claims.read(q.cursor or "", CURSOR_TYP, now=now, require=("q", "t"), invalid=BadCursor,
-                                expired=BadCursor)
+    claims = signed_claims.read(
+        q.cursor or "", CURSOR_TYP, now=now, require=("q", "t"), invalid=BadCursor, expired=BadCursor
+    )
     start, tier = claims.get("k"), claims["t"]
     if claims["q"] != _bound(q) or tier not in TIERS_DESC or (q.tier and tier != q.tier):
         raise BadCursor()
@@ -116,28 +124,39 @@ def _reasons(stored: list[list[Any]] | None, lang: str) -> list[ReasonOut]:
     out = []
     for code, zh, en, weight in stored or []:
         action = ACTIONS.get(code)
-        out.append(ReasonOut(code=code, text=en if lang == "en" else zh, weight=round(float(weight), 3),
-                             action=(action[1] if lang == "en" else action[0]) if action else None))
+        out.append(
+            ReasonOut(
+                code=code,
+                text=en if lang == "en" else zh,
+                weight=round(float(weight), 3),
+                action=(action[1] if lang == "en" else action[0]) if action else None,
+            )
+        )
     return out
 
 
 def _outputs(stored: list[list[Any]] | None, lang: str) -> list[CategoryShare] | None:
     if stored is None:
         return None
-    return [CategoryShare(category=c, name=CATEGORY_NAMES.get(c, (c, c))[1 if lang == "en" else 0],
-                          probability=round(float(p), 4)) for c, p in stored]
+    return [
+        CategoryShare(
+            category=c, name=CATEGORY_NAMES.get(c, (c, c))[1 if lang == "en" else 0], probability=round(float(p), 4)
+        )
+        for c, p in stored
+    ]
 
 
 def scores(q: ScoreQuery, now: datetime, lang: str) -> ScorePage:
     """One page of `q.model`'s scores, highest risk first, with masked names and reasons + actions."""
     check_choices(q)
     tier, start = _read_cursor(q, now) if q.cursor else (q.tier or TIERS_DESC[0], None)
-    tiers = (tier,) if q.tier else TIERS_DESC[TIERS_DESC.index(tier):]
+    tiers = (tier,) if q.tier else TIERS_DESC[TIERS_DESC.index(tier) :]
     records: list[MemberScore] = []
     next_cursor = None
     for i, t in enumerate(tiers):
-        got, resume = store.tier_page(q.model, t, q.limit - len(records), start if i == 0 else None, city=q.city,
-                                      group=q.group)
+        got, resume = store.tier_page(
+            q.model, t, q.limit - len(records), start if i == 0 else None, city=q.city, group=q.group
+        )
         records += got
         if len(records) == q.limit:
             if resume is not None:
@@ -146,8 +165,21 @@ def scores(q: ScoreQuery, now: datetime, lang: str) -> ScorePage:
                 next_cursor = _cursor(q, tiers[i + 1], None, now)
             break
     names = masked_names({r.member_id for r in records})
-    items = [ScoreItem(member_id=r.member_id, name=names.get(r.member_id) if names.get(r.member_id) != "—" else None,
-                       model=r.model, probability=r.probability, tier=r.tier, reasons=_reasons(r.reasons, lang),
-                       outputs=_outputs(r.outputs, lang), city=r.city, worker_group=r.worker_group,
-                       model_version=r.model_version, run_id=r.run_id, scored_at=iso(r.scored_at)) for r in records]
+    items = [
+        ScoreItem(
+            member_id=r.member_id,
+            name=names.get(r.member_id) if names.get(r.member_id) != "—" else None,
+            model=r.model,
+            probability=r.probability,
+            tier=r.tier,
+            reasons=_reasons(r.reasons, lang),
+            outputs=_outputs(r.outputs, lang),
+            city=r.city,
+            worker_group=r.worker_group,
+            model_version=r.model_version,
+            run_id=r.run_id,
+            scored_at=iso(r.scored_at),
+        )
+        for r in records
+    ]
     return ScorePage(model=q.model, tier=q.tier, items=items, next_cursor=next_cursor)

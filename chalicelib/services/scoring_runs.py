@@ -15,6 +15,7 @@ keys with the same values (scores and digest of the same run, as of the run's `a
 previous run's digest), so delivering a message twice, out of order or after a crash changes nothing.
 One run per model at a time (`RunInProgress`), so "the previous run" is always a finished one.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,22 +52,39 @@ logger = logging.getLogger(__name__)
 
 # --- starting ------------------------------------------------------------------------------
 
+
 def start(created_by: str, body: RunCreate, now: datetime) -> RunOut:
     from chalicelib.scoring import model
 
     rt = runtime()
     model.require_runtime()
     loaded = model.get(body.model)
-    total = body.segments or segment_count(scoring_inputs.activity_item_count(),
-                                           rt.settings.scoring_segment_members, rt.settings.scoring_max_segments)
+    total = body.segments or segment_count(
+        scoring_inputs.activity_item_count(), rt.settings.scoring_segment_members, rt.settings.scoring_max_segments
+    )
     previous = store.latest(body.model, limit=1)
-    if previous and previous[0].status in OPEN_STATUSES and \
-            now - previous[0].created_at < timedelta(hours=rt.settings.scoring_run_stale_hours):
+    if (
+        previous
+        and previous[0].status in OPEN_STATUSES
+        and now - previous[0].created_at < timedelta(hours=rt.settings.scoring_run_stale_hours)
+    ):
         raise RunInProgress(previous[0].run_id)
-    run = Run("run_" + secrets.token_hex(8), model=body.model, model_version=loaded.version, status="queued",
-              as_of=now, segments_total=total, done_segments=frozenset(), failed_segments=frozenset(),
-              members_scored=0, scores_written=0, compacted=0, created_by=created_by, created_at=now,
-              previous_run_id=previous[0].run_id if previous else None)
+    run = Run(
+        "run_" + secrets.token_hex(8),
+        model=body.model,
+        model_version=loaded.version,
+        status="queued",
+        as_of=now,
+        segments_total=total,
+        done_segments=frozenset(),
+        failed_segments=frozenset(),
+        members_scored=0,
+        scores_written=0,
+        compacted=0,
+        created_by=created_by,
+        created_at=now,
+        previous_run_id=previous[0].run_id if previous else None,
+    )
     store.create(run)
     scoring_queue.send_segments(run.run_id, range(total), total)
     logger.info("scoring run queued", extra={"run_id": run.run_id, "model": body.model, "segments": total})
@@ -85,6 +103,7 @@ def nightly(now: datetime) -> list[str]:
 
 
 # --- one segment -----------------------------------------------------------------------------
+
 
 def handle_segment(message: str, *, client: Any = None, sleep: Callable[[float], None] = time.sleep) -> str:
     """Score the segment a queue message names. Returns what happened: done | duplicate | unknown_run.
@@ -106,12 +125,28 @@ def handle_segment(message: str, *, client: Any = None, sleep: Callable[[float],
         store.fail_attempt(run.run_id, msg.segment, f"{type(exc).__name__}: {exc}", rt.clock.now())
         logger.exception("segment failed", extra={"run_id": run.run_id, "segment": msg.segment})
         raise
-    counted = _count_segment(run.run_id, msg.segment, members=members, written=written, compacted=compacted,
-                             aggregates=aggregates.to_json(), at=rt.clock.now())
+    counted = _count_segment(
+        run.run_id,
+        msg.segment,
+        members=members,
+        written=written,
+        compacted=compacted,
+        aggregates=aggregates.to_json(),
+        at=rt.clock.now(),
+    )
     store.settle(run.run_id, rt.clock.now())
-    logger.info("segment scored", extra={"run_id": run.run_id, "segment": msg.segment, "members": members,
-                                         "written": written, "compacted": compacted,
-                                         "seconds": round(time.perf_counter() - started, 3), "counted": counted})
+    logger.info(
+        "segment scored",
+        extra={
+            "run_id": run.run_id,
+            "segment": msg.segment,
+            "members": members,
+            "written": written,
+            "compacted": compacted,
+            "seconds": round(time.perf_counter() - started, 3),
+            "counted": counted,
+        },
+    )
     return "done" if counted else "duplicate"
 
 
@@ -148,14 +183,22 @@ def _score_segment(run: Run, segment: int, io: SegmentStore) -> tuple[int, int, 
         io.mirror_missing(page)
         items = batch.scorable(page)
         ids = [i["member_id"]["S"] for i in items]
-        if not run.previous_run_id:                   # the model's first run: nothing stored yet
+        if not run.previous_run_id:  # the model's first run: nothing stored yet
             previous = Previous.none(len(ids))
         elif digest is not None:
             previous = digest.previous(ids, [batch.generation(i) for i in items])
-        else:                                         # no digest (other segment count, failed segment): read
+        else:  # no digest (other segment count, failed segment): read
             previous = Previous.from_items(ids, io.stored_scores(run.model, ids))
-        outcome = batch.score_page(loaded, cut, items, previous, run_id=run.run_id, as_of=run.as_of,
-                                   min_change=rt.settings.scoring_min_change, aggregates=aggregates)
+        outcome = batch.score_page(
+            loaded,
+            cut,
+            items,
+            previous,
+            run_id=run.run_id,
+            as_of=run.as_of,
+            min_change=rt.settings.scoring_min_change,
+            aggregates=aggregates,
+        )
         io.write(outcome.writes)
         builder.add(*outcome.stored)
         compacted += io.compact(page, until)
@@ -174,6 +217,7 @@ def handle_dead_letter(message: str) -> bool:
 
 
 # --- reading and retrying ------------------------------------------------------------------
+
 
 def get(run_id: str) -> RunOut:
     run = store.get(run_id)
@@ -210,10 +254,26 @@ def view(run: Run, segments: list[SegmentState]) -> RunOut:
     duration = None
     if run.started_at and run.finished_at:
         duration = round((run.finished_at - run.started_at).total_seconds(), 3)
-    return RunOut(run_id=run.run_id, model=run.model, model_version=run.model_version, status=run.status,
-                  as_of=iso(run.as_of), segments_total=run.segments_total, segments_done=len(run.done_segments),
-                  segments_failed=failed, members_scored=run.members_scored, scores_written=run.scores_written,
-                  histories_compacted=run.compacted, created_by=run.created_by, created_at=iso(run.created_at),
-                  started_at=_stamp(run.started_at), finished_at=_stamp(run.finished_at), duration_s=duration,
-                  failures=[SegmentFailure(segment=s.segment, error=s.error or "", attempts=s.attempts)
-                            for s in segments if s.segment in failed])
+    return RunOut(
+        run_id=run.run_id,
+        model=run.model,
+        model_version=run.model_version,
+        status=run.status,
+        as_of=iso(run.as_of),
+        segments_total=run.segments_total,
+        segments_done=len(run.done_segments),
+        segments_failed=failed,
+        members_scored=run.members_scored,
+        scores_written=run.scores_written,
+        histories_compacted=run.compacted,
+        created_by=run.created_by,
+        created_at=iso(run.created_at),
+        started_at=_stamp(run.started_at),
+        finished_at=_stamp(run.finished_at),
+        duration_s=duration,
+        failures=[
+            SegmentFailure(segment=s.segment, error=s.error or "", attempts=s.attempts)
+            for s in segments
+            if s.segment in failed
+        ],
+    )

@@ -8,6 +8,7 @@ waitlist confirmation. Its named conditions and the error each one gives, first 
 Anything else is a retryable Conflict. When only the standing changed between our read and our
 write (a parallel booking of the same worker, say), it is read again and the rules re-checked once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -37,8 +38,17 @@ def _suspension(now: datetime) -> Refusal:
     return lambda exc: rules.suspension(standing_store.standing_held(exc), now)
 
 
-def reserve(member_id: str, station: Station, slot: SlotTime, now: datetime, *, seat: Step,
-            extra: Step | None = None, source: str = "direct", standing: Standing | None = None) -> Booking:
+def reserve(
+    member_id: str,
+    station: Station,
+    slot: SlotTime,
+    now: datetime,
+    *,
+    seat: Step,
+    extra: Step | None = None,
+    source: str = "direct",
+    standing: Standing | None = None,
+) -> Booking:
     """Book `slot` for the worker in one TransactWriteItems. `seat` adds the slot counter's write,
     `extra` any other write of the use case; `standing` is the caller's read of it, if any."""
     given = [standing] if standing is not None else []
@@ -47,14 +57,25 @@ def reserve(member_id: str, station: Station, slot: SlotTime, now: datetime, *, 
         read = given.pop() if given else standing_store.get_standing(member_id)
         rules.check_standing(read, slot, now, max_active=station.rules.max_active)
         seat(uow)
-        booking = booking_store.book_in(uow, member_id, station, slot, now=now, source=source,
-                                        cancel_deadline=rules.cancel_deadline(station, slot))
+        booking = booking_store.book_in(
+            uow, member_id, station, slot, now=now, source=source, cancel_deadline=rules.cancel_deadline(station, slot)
+        )
         standing_store.save_in(uow, member_id, read, upcoming=read.with_booking(slot, now), bookable_at=now)
         activity.record_in(uow, member_id, events.BOOKED, now)
         if extra is not None:
             extra(uow)
         return booking
 
-    return attempt(build, now, retry_on={STANDING}, attempts=2,
-                   refuse={NOT_BOOKED_YET: err.AlreadyBooked, STANDING: _suspension(now), SEAT_LEFT: err.SlotFull,
-                           SEAT_HELD: err.NoOffer, ENTRY: err.NoOffer})
+    return attempt(
+        build,
+        now,
+        retry_on={STANDING},
+        attempts=2,
+        refuse={
+            NOT_BOOKED_YET: err.AlreadyBooked,
+            STANDING: _suspension(now),
+            SEAT_LEFT: err.SlotFull,
+            SEAT_HELD: err.NoOffer,
+            ENTRY: err.NoOffer,
+        },
+    )

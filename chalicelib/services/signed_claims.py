@@ -3,6 +3,7 @@
 They are HS256 JWTs signed with the access-token key ring, each kind with its own `typ`, so no kind
 is accepted as another (nor as an access token). Expiry is checked against the injected clock.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -21,16 +22,28 @@ def sign(typ: str, claims: dict[str, Any], *, now: datetime, expires: datetime) 
     return jwt.encode(body, keys[kid], algorithm=ALGORITHM, headers={"kid": kid})
 
 
-def read(token: str, typ: str, *, now: datetime, require: Iterable[str], invalid: Callable[[], Exception],
-         expired: Callable[[], Exception]) -> dict[str, Any]:
+def read(
+    token: str,
+    typ: str,
+    *,
+    now: datetime,
+    require: Iterable[str],
+    invalid: Callable[[], Exception],
+    expired: Callable[[], Exception],
+) -> dict[str, Any]:
     """The claims of a genuine, unexpired token of kind `typ`; raises invalid() or expired() otherwise."""
     _, keys = runtime().jwt_keys
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         if kid not in keys:
             raise invalid()
-        claims = jwt.decode(token, keys[kid], algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"verify_exp": False, "verify_iat": False, "require": ["exp", *require]})
+        claims = jwt.decode(
+            token,
+            keys[kid],
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"verify_exp": False, "verify_iat": False, "require": ["exp", *require]},
+        )
     except jwt.InvalidTokenError as exc:
         raise invalid() from exc
     if claims.get("typ") != typ:

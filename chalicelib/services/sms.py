@@ -1,4 +1,5 @@
 """Text messages to workers' phones (SNS SMS on AWS, also kept in the dev outbox locally: store.sms)."""
+
 from __future__ import annotations
 
 from chalicelib.store import sms as store

@@ -2,6 +2,7 @@
 
 Reads: GetItem station + one Query of the station's slots over the last 29 days.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,12 +55,23 @@ def station_forecast(station_id: str, days: int, now: datetime) -> StationForeca
     station = found[0]
     slots = upcoming_slots(station, now, days) if station.active else []
     means = expected(station, slots, now)
-    out = [SlotForecast(slot_start=iso(s.start), slot_start_local=s.start.astimezone(station.zone).isoformat(),
-                        expected_bookings=round(float(mu), 2), seats=station.seats,
-                        suggested_seats=poisson_quantile(float(mu)),
-                        expected_utilisation=round(float(mu) / station.seats, 3))
-           for s, mu in zip(slots, means, strict=True)]
-    return StationForecastOut(station_id=station_id, as_of=iso(now), days=days,
-                              model_version=model.get(STATION_DEMAND).version,
-                              expected_bookings_total=round(sum(s.expected_bookings for s in out), 1),
-                              seats_total=station.seats * len(out), slots=out)
+    out = [
+        SlotForecast(
+            slot_start=iso(s.start),
+            slot_start_local=s.start.astimezone(station.zone).isoformat(),
+            expected_bookings=round(float(mu), 2),
+            seats=station.seats,
+            suggested_seats=poisson_quantile(float(mu)),
+            expected_utilisation=round(float(mu) / station.seats, 3),
+        )
+        for s, mu in zip(slots, means, strict=True)
+    ]
+    return StationForecastOut(
+        station_id=station_id,
+        as_of=iso(now),
+        days=days,
+        model_version=model.get(STATION_DEMAND).version,
+        expected_bookings_total=round(sum(s.expected_bookings for s in out), 1),
+        seats_total=station.seats * len(out),
+        slots=out,
+    )

@@ -3,6 +3,7 @@
 Search: one geohash-index Query per covering cell, issued concurrently, then one BatchGet of the
 slots running now. Availability: one GetItem (the station) and one Query (the day's slots).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -18,10 +19,13 @@ from chalicelib.store import stations as station_store
 
 
 def _matches(station: Station, q: StationSearch, distance: float, now: datetime) -> bool:
-    return (station.active and distance <= q.radius_km * 1000
-            and (q.kind is None or station.kind == q.kind)
-            and set(q.amenity) <= set(station.amenities)
-            and (not q.open_now or is_open(station, now)))
+    return (
+        station.active
+        and distance <= q.radius_km * 1000
+        and (q.kind is None or station.kind == q.kind)
+        and set(q.amenity) <= set(station.amenities)
+        and (not q.open_now or is_open(station, now))
+    )
 
 
 def search(q: StationSearch, now: datetime) -> list[StationHit]:
@@ -37,16 +41,29 @@ def search(q: StationSearch, now: datetime) -> list[StationHit]:
     return [_hit(s, d, s.station_id in open_now, running.get(s.station_id), counts) for d, s in near]
 
 
-def _hit(station: Station, distance: float, open_now: bool, slot: SlotTime | None,
-         counts: dict[tuple[str, datetime], SlotCounts]) -> StationHit:
+def _hit(
+    station: Station,
+    distance: float,
+    open_now: bool,
+    slot: SlotTime | None,
+    counts: dict[tuple[str, datetime], SlotCounts],
+) -> StationHit:
     free = seats_left(counts.get((station.station_id, slot.start)), station.seats) if slot else 0
     times = {}
     if slot is not None:
-        times = {**stamps("current_slot_start", slot.start, station.zone),
-                 **stamps("current_slot_end", slot.end, station.zone)}
-    return StationHit.model_validate({**station.model_dump(include=set(StationHit.model_fields)),
-                                      "distance_m": round(distance), "open_now": open_now, "free_seats_now": free,
-                                      **times})
+        times = {
+            **stamps("current_slot_start", slot.start, station.zone),
+            **stamps("current_slot_end", slot.end, station.zone),
+        }
+    return StationHit.model_validate(
+        {
+            **station.model_dump(include=set(StationHit.model_fields)),
+            "distance_m": round(distance),
+            "open_now": open_now,
+            "free_seats_now": free,
+            **times,
+        }
+    )
 
 
 def availability(station_id: str, day: date, now: datetime) -> AvailabilityOut:
@@ -60,8 +77,21 @@ def availability(station_id: str, day: date, now: datetime) -> AvailabilityOut:
     for slot in slots:
         c = counts.get(slot.start)
         left = seats_left(c, station.seats)
-        out.append(SlotOut(**stamps("slot_start", slot.start, station.zone), **stamps("slot_end", slot.end, station.zone),
-                           capacity=c.capacity if c else station.seats, seats_left=left,
-                           waitlist=c.waiting if c else 0, bookable=left > 0 and notice <= slot.start <= horizon))
-    return AvailabilityOut(station_id=station_id, date=day.isoformat(), time_zone=station.time_zone,
-                           closed=not slots, hours=ranges_on(station, day) if station.active else [], slots=out)
+        out.append(
+            SlotOut(
+                **stamps("slot_start", slot.start, station.zone),
+                **stamps("slot_end", slot.end, station.zone),
+                capacity=c.capacity if c else station.seats,
+                seats_left=left,
+                waitlist=c.waiting if c else 0,
+                bookable=left > 0 and notice <= slot.start <= horizon,
+            )
+        )
+    return AvailabilityOut(
+        station_id=station_id,
+        date=day.isoformat(),
+        time_zone=station.time_zone,
+        closed=not slots,
+        hours=ranges_on(station, day) if station.active else [],
+        slots=out,
+    )

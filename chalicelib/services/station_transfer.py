@@ -5,6 +5,7 @@ each naming its row and field: rows[<CSV line>].<field> or features[<index>].pro
 A valid file is then written station by station: a code already in use updates that station,
 a new code creates one.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,12 +41,12 @@ def _parse(fmt: str, content: str | dict[str, Any]) -> list[StationCreate]:
             try:
                 content = json.loads(content)
             except ValueError as exc:
-                raise ValidationFailed.on("content", "malformed_json", "不是合法的 JSON",
-                                             "is not valid JSON") from exc
+                raise ValidationFailed.on("content", "malformed_json", "不是合法的 JSON", "is not valid JSON") from exc
         parsed, issues = parse_geojson(content)
     if issues:
-        raise ValidationFailed("导入文件有误，未写入任何驿站", "The file has errors; no station was written",
-                               details=issues)
+        raise ValidationFailed(
+            "导入文件有误，未写入任何驿站", "The file has errors; no station was written", details=issues
+        )
     if not parsed:
         raise ValidationFailed.on("content", "empty", "文件中没有驿站", "contains no stations")
     return parsed

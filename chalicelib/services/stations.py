@@ -6,6 +6,7 @@ Seed scripts call `create_station(StationCreate(...))`. Every change is one unit
 audit entry (target station#<id>): create = one TransactWriteItems; a change = GetItem + one
 TransactWriteItems.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -60,8 +61,9 @@ def authorize(caller: Caller, station_id: str) -> None:
 def create_station(data: StationCreate, *, actor: Caller = SYSTEM) -> StationOut:
     """Create a station (409 station_code_taken when the code is in use). Usable from seed scripts."""
     now = runtime().clock.now()
-    station = Station.model_validate({**data.model_dump(), "station_id": new_station_id(),
-                                      "created_at": now, "updated_at": now})
+    station = Station.model_validate(
+        {**data.model_dump(), "station_id": new_station_id(), "created_at": now, "updated_at": now}
+    )
     with unit_of_work(now, refuse={CODE_FREE: StationCodeTaken}) as uow:
         store.create_in(uow, station)
         _audit(uow, station.station_id, actor, "create")
@@ -75,8 +77,11 @@ def update_station(caller: Caller, station_id: str, patch: StationPatch) -> Stat
     if "admin" not in caller.roles:
         refused = sorted(ADMIN_ONLY_FIELDS & changes.keys())
         if refused:
-            raise Forbidden(details=[FieldIssue(f, "admin_only", "只有管理员可以修改", "only admins may change this")
-                                     for f in refused])
+            raise Forbidden(
+                details=[
+                    FieldIssue(f, "admin_only", "只有管理员可以修改", "only admins may change this") for f in refused
+                ]
+            )
 
     def merge(old: Station) -> dict[str, Any]:
         if "rules" in changes:
@@ -95,17 +100,26 @@ def set_exception(caller: Caller, station_id: str, day: date, spec: ExceptionDay
     """Close the station on `day`, or open it with special hours that replace the weekly ones."""
     authorize(caller, station_id)
     if not spec.closed and not spec.hours:
-        raise ValidationFailed.on("hours", "missing", "请填写特殊开放时段，或设置 closed 为 true",
-                                     "give the special hours, or set closed to true")
+        raise ValidationFailed.on(
+            "hours",
+            "missing",
+            "请填写特殊开放时段，或设置 closed 为 true",
+            "give the special hours, or set closed to true",
+        )
     hours = [] if spec.closed else spec.hours
-    return _change(caller, station_id, lambda old: {"exceptions": {**old.exceptions, day: hours}},
-                   action="set_exception")
+    return _change(
+        caller, station_id, lambda old: {"exceptions": {**old.exceptions, day: hours}}, action="set_exception"
+    )
 
 
 def clear_exception(caller: Caller, station_id: str, day: date) -> StationOut:
     authorize(caller, station_id)
-    return _change(caller, station_id, lambda old: {"exceptions": {d: r for d, r in old.exceptions.items() if d != day}},
-                   action="clear_exception")
+    return _change(
+        caller,
+        station_id,
+        lambda old: {"exceptions": {d: r for d, r in old.exceptions.items() if d != day}},
+        action="clear_exception",
+    )
 
 
 def set_active(caller: Caller, station_id: str, active: bool) -> StationOut:
@@ -119,8 +133,7 @@ def overwrite(caller: Caller, station_id: str, data: StationCreate, *, action: s
     return _change(caller, station_id, lambda _: data.model_dump(), action=action)
 
 
-def _change(caller: Caller, station_id: str, make: Callable[[Station], dict[str, Any]], *,
-            action: str) -> StationOut:
+def _change(caller: Caller, station_id: str, make: Callable[[Station], dict[str, Any]], *, action: str) -> StationOut:
     """Read, apply `make(old)`, validate and write back if nobody changed the station meanwhile."""
     found = store.get_station(station_id)
     if found is None:
@@ -129,8 +142,9 @@ def _change(caller: Caller, station_id: str, make: Callable[[Station], dict[str,
     changes = make(old)
     now = runtime().clock.now()
     new = validated({**old.model_dump(), **changes, "updated_at": now})
-    with unit_of_work(now, refuse={CODE_FREE: StationCodeTaken, STATION: StationChanged,
-                                   OLD_CODE: StationChanged}) as uow:
+    with unit_of_work(
+        now, refuse={CODE_FREE: StationCodeTaken, STATION: StationChanged, OLD_CODE: StationChanged}
+    ) as uow:
         store.replace_in(uow, old, new, version)
         _audit(uow, station_id, caller, action, sorted(changes))
     return StationOut.of(new)

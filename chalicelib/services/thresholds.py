@@ -8,6 +8,7 @@ Each container caches a model's thresholds for at most TTL_SECONDS (time from th
 injectable clock), so a change made elsewhere is used within a minute, at one GetItem per model per
 minute; a change made through this container (`set_override`) is used at once.
 """
+
 from __future__ import annotations
 
 import threading
@@ -83,19 +84,32 @@ def invalidate(name: str | None = None) -> None:
 
 # --- admin: model cards and overrides -------------------------------------------------------
 
+
 def summary(name: str, c: dict[str, Any], override: TierOverride | None, *, detail: bool) -> dict[str, Any]:
     """What an admin sees of one card: never the feature distributions unless `detail`."""
     tiered = cards.has_tiers(c)
     in_force = _values(override) if override else card_thresholds(name)
     out: dict[str, Any] = {
-        "name": name, "version": c.get("version"), "trained_at": c.get("trained_at"),
-        "objective": c.get("params", {}).get("objective"), "has_tiers": tiered,
-        "metrics": c.get("metrics"), "feature_count": len(c.get("feature_names", [])),
-        "feature_set": c.get("feature_set"), "model_bytes": cards.model_bytes(name, c), "data": c.get("data"),
-        "thresholds": {"in_force": in_force if tiered else None, "card": c.get("thresholds"),
-                       "default": DEFAULT_THRESHOLDS if tiered and not c.get("thresholds") else None,
-                       "override": ({**_values(override), "updated_at": iso(override.updated_at),
-                                     "updated_by": override.updated_by} if override else None)},
+        "name": name,
+        "version": c.get("version"),
+        "trained_at": c.get("trained_at"),
+        "objective": c.get("params", {}).get("objective"),
+        "has_tiers": tiered,
+        "metrics": c.get("metrics"),
+        "feature_count": len(c.get("feature_names", [])),
+        "feature_set": c.get("feature_set"),
+        "model_bytes": cards.model_bytes(name, c),
+        "data": c.get("data"),
+        "thresholds": {
+            "in_force": in_force if tiered else None,
+            "card": c.get("thresholds"),
+            "default": DEFAULT_THRESHOLDS if tiered and not c.get("thresholds") else None,
+            "override": (
+                {**_values(override), "updated_at": iso(override.updated_at), "updated_by": override.updated_by}
+                if override
+                else None
+            ),
+        },
     }
     if detail:
         out["feature_names"] = c.get("feature_names")
@@ -122,12 +136,19 @@ def set_override(admin: Caller, name: str, medium: float, high: float, now: date
         raise NoTiers()
     cards.check(medium, high)
     before = store.get(name, consistent=True)
-    old = ({**_values(before), "source": "override"} if before
-           else {**card_thresholds(name), "source": "card" if c.get("thresholds") else "default"})
+    old = (
+        {**_values(before), "source": "override"}
+        if before
+        else {**card_thresholds(name), "source": "card" if c.get("thresholds") else "default"}
+    )
     setting = TierOverride(name, medium=medium, high=high, updated_at=now, updated_by=admin.member_id)
     with unit_of_work(now, refuse={store.SETTING_UNCHANGED: ThresholdsChanged}) as uow:
         store.replace_in(uow, setting, read=before)
-        uow.audit(admin.member_id, "set_thresholds", target=f"model#{name}",
-                  detail={"old": old, "new": {"medium": medium, "high": high}})
+        uow.audit(
+            admin.member_id,
+            "set_thresholds",
+            target=f"model#{name}",
+            detail={"old": old, "new": {"medium": medium, "high": high}},
+        )
     invalidate(name)
     return summary(name, c, setting, detail=False)

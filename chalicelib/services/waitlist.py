@@ -6,6 +6,7 @@ first waiter, so holds count against capacity and no interleaving can overbook. 
 lapses and the seat passes to the next waiter: lazily when anyone touches that waitlist (cancel,
 confirm, leave, a waiter reading their list) and in the scheduled sweep.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,9 +45,17 @@ def _own_entry(member_id: str, eid: str) -> WaitlistEntry:
 def view(e: WaitlistEntry, position: int | None = None) -> WaitlistOut:
     zone = e.zone
     hold = stamps("hold_until", e.hold_until, zone) if e.status == "offered" and e.hold_until else {}
-    return WaitlistOut(entry_id=e.entry_id, status=e.status, station_id=e.station_id, time_zone=e.time_zone,
-                       **stamps("slot_start", e.slot.start, zone), **stamps("slot_end", e.slot.end, zone),
-                       **stamps("joined_at", e.joined_at, zone), position=position, **hold)
+    return WaitlistOut(
+        entry_id=e.entry_id,
+        status=e.status,
+        station_id=e.station_id,
+        time_zone=e.time_zone,
+        **stamps("slot_start", e.slot.start, zone),
+        **stamps("slot_end", e.slot.end, zone),
+        **stamps("joined_at", e.joined_at, zone),
+        position=position,
+        **hold,
+    )
 
 
 def _position(e: WaitlistEntry) -> int | None:
@@ -78,9 +87,15 @@ def confirm(caller: Caller, eid: str, now: datetime) -> BookingOut:
         settle_slot(entry.station_id, entry.slot.start, now)
         raise err.OfferExpired()
     station = load(entry.station_id)
-    booking = reserve(caller.member_id, station, entry.slot, now, source="waitlist",
-                      seat=lambda uow: slot_store.convert_hold(uow, station.station_id, entry.slot.start),
-                      extra=lambda uow: store.confirm_in(uow, entry, now))
+    booking = reserve(
+        caller.member_id,
+        station,
+        entry.slot,
+        now,
+        source="waitlist",
+        seat=lambda uow: slot_store.convert_hold(uow, station.station_id, entry.slot.start),
+        extra=lambda uow: store.confirm_in(uow, entry, now),
+    )
     return booking_view(booking)
 
 
@@ -136,6 +151,7 @@ def _lapse(e: WaitlistEntry, now: datetime) -> bool:
         store.lapse_in(uow, e, now)
         slot_store.release_hold(uow, e.station_id, e.slot.start)
         activity.record_in(uow, e.member_id, events.WAITLIST_LAPSED, now)
+
     return _unless_settled(write, now)
 
 
@@ -144,6 +160,7 @@ def _offer(e: WaitlistEntry, now: datetime) -> bool:
         slot_store.hold_seat(uow, e.station_id, e.slot.start)
         store.offer_in(uow, e, rules.hold_until(e.slot, now))
         activity.record_in(uow, e.member_id, events.WAITLIST_OFFERED, now)
+
     return _unless_settled(write, now)
 
 

@@ -10,6 +10,7 @@ Named conditions:
 Every write of a member also sets its profile mirror on the activity item (store.activity.profile_action),
 in the same transaction, so batch scoring never sees a member and a mirror that disagree.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -23,7 +24,7 @@ from chalicelib.domain.otp import OtpState
 from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
 from chalicelib.store.activity import profile_action
 from chalicelib.store.activity_tables import ActivityRecord
-from chalicelib.store.base import expiry, instant, iso, transaction
+from chalicelib.store.base import expiry, from_iso, iso, transaction
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
 MEMBER_VERSION = "member_version"
@@ -47,27 +48,58 @@ def _conditional_failed(exc: Exception) -> bool:
 
 # --- members -------------------------------------------------------------------------------
 
+
 def member_of(r: MemberRecord) -> Member:
     sealed = {f: v for f in SEALED_FIELDS if (v := getattr(r, f"{f}_enc"))}
     masked = {f: v for f in SEALED_FIELDS if (v := getattr(r, f"{f}_masked"))}
-    return Member(r.member_id, instant(r.created_at), instant(r.updated_at),  # type: ignore[arg-type]
-                  phone_bidx=r.phone_bidx, sealed=sealed or None, masked=masked or None, worker_group=r.worker_group,
-                  city=r.city, employer_id=r.employer_id, employer_name_zh=r.employer_name_zh,
-                  employer_name_en=r.employer_name_en, language=r.language, roles=frozenset(r.roles or ()),
-                  station_ids=frozenset(r.station_ids or ()), status=r.status, membership_status=r.membership_status,
-                  version=r.version)
+    return Member(
+        r.member_id,
+        from_iso(r.created_at),
+        from_iso(r.updated_at),
+        phone_bidx=r.phone_bidx,
+        sealed=sealed or None,
+        masked=masked or None,
+        worker_group=r.worker_group,
+        city=r.city,
+        employer_id=r.employer_id,
+        employer_name_zh=r.employer_name_zh,
+        employer_name_en=r.employer_name_en,
+        language=r.language,
+        roles=frozenset(r.roles or ()),
+        station_ids=frozenset(r.station_ids or ()),
+        status=r.status,
+        membership_status=r.membership_status,
+        version=r.version,
+    )
 
 
 def record_of(m: Member) -> MemberRecord:
     sealed, masked = m.sealed or {}, m.masked or {}
-    return _as_read(MemberRecord(
-        m.member_id, phone_bidx=m.phone_bidx, phone_enc=sealed.get("phone"), phone_masked=masked.get("phone"),
-        name_enc=sealed.get("name"), name_masked=masked.get("name"), id_number_enc=sealed.get("id_number"),
-        id_number_masked=masked.get("id_number"), worker_group=m.worker_group, city=m.city, employer_id=m.employer_id,
-        employer_name_zh=m.employer_name_zh, employer_name_en=m.employer_name_en, language=m.language,
-        roles=set(m.roles), station_ids=set(m.station_ids) or None, status=m.status,
-        membership_status=m.membership_status, created_at=iso(m.created_at), updated_at=iso(m.updated_at)),
-        m.version)
+    return _as_read(
+        MemberRecord(
+            m.member_id,
+            phone_bidx=m.phone_bidx,
+            phone_enc=sealed.get("phone"),
+            phone_masked=masked.get("phone"),
+            name_enc=sealed.get("name"),
+            name_masked=masked.get("name"),
+            id_number_enc=sealed.get("id_number"),
+            id_number_masked=masked.get("id_number"),
+            worker_group=m.worker_group,
+            city=m.city,
+            employer_id=m.employer_id,
+            employer_name_zh=m.employer_name_zh,
+            employer_name_en=m.employer_name_en,
+            language=m.language,
+            roles=set(m.roles),
+            station_ids=set(m.station_ids) or None,
+            status=m.status,
+            membership_status=m.membership_status,
+            created_at=iso(m.created_at),
+            updated_at=iso(m.updated_at),
+        ),
+        m.version,
+    )
 
 
 def _as_read(record: R, version: int | None) -> R:
@@ -118,8 +150,11 @@ def create_member(new: Member) -> Member:
     phone, even when two first logins race. Returns the member that owns the phone afterwards."""
     record = record_of(new)
     tx = NamedTransaction()
-    tx.put(PHONE_FREE, PhoneClaim(new.phone_bidx, member_id=new.member_id),
-           condition=PhoneClaim.phone_bidx.does_not_exist())
+    tx.put(
+        PHONE_FREE,
+        PhoneClaim(new.phone_bidx, member_id=new.member_id),
+        condition=PhoneClaim.phone_bidx.does_not_exist(),
+    )
     tx.put(MEMBER_VERSION, record, condition=MemberRecord.member_id.does_not_exist())
     tx.update(MIRROR, ActivityRecord(new.member_id), [profile_action(record)])
     try:
@@ -152,6 +187,7 @@ def erase_in(tx: NamedTransaction, erased: Member, score_models: tuple[str, ...]
 
 # --- one-time codes ------------------------------------------------------------------------
 
+
 def save_versioned(item: Model) -> None:
     """Save an item with a VersionAttribute: StaleWrite when someone wrote it since we read it.
     (Not for members: their writes also set the profile mirror.)"""
@@ -164,8 +200,16 @@ def save_versioned(item: Model) -> None:
 
 
 def _challenge(phone_bidx: str, state: OtpState) -> OtpChallenge:
-    return _as_read(OtpChallenge(phone_bidx, code_hash=state.code_hash, expires_at=state.expires_at,
-                                 attempts=state.attempts, sends=list(state.sends)), state.version)
+    return _as_read(
+        OtpChallenge(
+            phone_bidx,
+            code_hash=state.code_hash,
+            expires_at=state.expires_at,
+            attempts=state.attempts,
+            sends=list(state.sends),
+        ),
+        state.version,
+    )
 
 
 def load_otp(phone_bidx: str) -> OtpState | None:
@@ -173,8 +217,13 @@ def load_otp(phone_bidx: str) -> OtpState | None:
         item = OtpChallenge.get(phone_bidx, consistent_read=True)
     except DoesNotExist:
         return None
-    return OtpState(item.code_hash, float(item.expires_at), int(item.attempts), [float(t) for t in cast("list[float]", item.sends)],
-                    version=item.version)
+    return OtpState(
+        item.code_hash,
+        float(item.expires_at),
+        int(item.attempts),
+        [float(t) for t in cast("list[float]", item.sends)],
+        version=item.version,
+    )
 
 
 def store_otp(phone_bidx: str, state: OtpState, ttl_at: int) -> None:
@@ -188,8 +237,10 @@ def count_wrong_try(phone_bidx: str, state: OtpState, max_attempts: int) -> int:
     """Add one wrong try to this very code (not a newer one); returns the count after it."""
     item = _challenge(phone_bidx, state)
     try:
-        item.update(actions=[OtpChallenge.attempts.add(1)],
-                    condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts < max_attempts))
+        item.update(
+            actions=[OtpChallenge.attempts.add(1)],
+            condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts < max_attempts),
+        )
     except UpdateError as exc:
         if _conditional_failed(exc):
             return max_attempts
@@ -201,8 +252,10 @@ def consume_otp(phone_bidx: str, state: OtpState) -> bool:
     """Use the code once: clear it only if it is still the one we checked. False if already used."""
     item = _challenge(phone_bidx, state)
     try:
-        item.update(actions=[OtpChallenge.code_hash.remove()],
-                    condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts == state.attempts))
+        item.update(
+            actions=[OtpChallenge.code_hash.remove()],
+            condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts == state.attempts),
+        )
     except UpdateError as exc:
         if _conditional_failed(exc):
             return False
@@ -211,6 +264,7 @@ def consume_otp(phone_bidx: str, state: OtpState) -> bool:
 
 
 # --- refresh sessions ----------------------------------------------------------------------
+
 
 def get_session(token_hash: str) -> RefreshSession | None:
     try:
@@ -221,8 +275,14 @@ def get_session(token_hash: str) -> RefreshSession | None:
 
 
 def _session_record(s: RefreshSession) -> RefreshSessionRecord:
-    return RefreshSessionRecord(s.token_hash, member_id=s.member_id, family_id=s.family_id, status=s.status,
-                                expires_at=s.expires_at, ttl=expiry(s.expires_at))
+    return RefreshSessionRecord(
+        s.token_hash,
+        member_id=s.member_id,
+        family_id=s.family_id,
+        status=s.status,
+        expires_at=s.expires_at,
+        ttl=expiry(s.expires_at),
+    )
 
 
 def put_session(session: RefreshSession) -> None:

@@ -1,5 +1,6 @@
 """The accounts tables: members, phone claims, one-time codes and refresh sessions (the repository is
 store.accounts)."""
+
 from __future__ import annotations
 
 from pynamodb.attributes import (
@@ -26,7 +27,7 @@ class MemberRecord(Model):
 
     Meta = table_meta("members")
     member_id = UnicodeAttribute(hash_key=True)
-    phone_bidx = UnicodeAttribute(null=True)     # absent once the member is erased
+    phone_bidx = UnicodeAttribute(null=True)  # absent once the member is erased
     phone_enc = UnicodeAttribute(null=True)
     phone_masked = UnicodeAttribute(null=True)
     name_enc = UnicodeAttribute(null=True)
@@ -36,13 +37,13 @@ class MemberRecord(Model):
     worker_group = UnicodeAttribute(null=True)
     city = UnicodeAttribute(null=True)
     employer_id = UnicodeAttribute(null=True)
-    employer_name_zh = UnicodeAttribute(null=True)   # copied when set, so a profile is one GetItem
+    employer_name_zh = UnicodeAttribute(null=True)  # copied when set, so a profile is one GetItem
     employer_name_en = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="zh-CN")
     roles = UnicodeSetAttribute(default=lambda: {"worker"})
     station_ids = UnicodeSetAttribute(null=True)
     status = UnicodeAttribute(default="active")
-    membership_status = UnicodeAttribute(null=True)     # None (not a member) | active | grace | lapsed | left
+    membership_status = UnicodeAttribute(null=True)  # None (not a member) | active | grace | lapsed | left
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -65,7 +66,7 @@ class OtpChallenge(Model):
     code_hash = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(default=0)
     attempts = NumberAttribute(default=0)
-    sends = ListAttribute(of=NumberAttribute, default=list)   # send times (epoch seconds)
+    sends = ListAttribute(of=NumberAttribute, default=list)  # send times (epoch seconds)
     ttl = TTLAttribute(null=True)
     version = VersionAttribute()
 

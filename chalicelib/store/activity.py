@@ -1,5 +1,6 @@
 """Repository of the activity table (store.activity_tables): events counted live, the profile mirror
 written with every change of it, and the weekly compaction batch scoring runs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,12 @@ from chalicelib.store.transact import NamedTransaction
 
 def _actions(counter: str, event: str, at_iso: str) -> list[Action]:
     # The counter names are dynamic, so the attribute is declared on the fly.
-    return [NumberAttribute(attr_name=counter).add(1), ActivityRecord.last_event.set(event),
-            ActivityRecord.last_event_at.set(at_iso), ActivityRecord.lt.set(pack_event_time(at_iso))]
+    return [
+        NumberAttribute(attr_name=counter).add(1),
+        ActivityRecord.last_event.set(event),
+        ActivityRecord.last_event_at.set(at_iso),
+        ActivityRecord.lt.set(pack_event_time(at_iso)),
+    ]
 
 
 def add_event(member_id: str, counter: str, event: str, at_iso: str) -> None:
@@ -25,8 +30,9 @@ def add_event(member_id: str, counter: str, event: str, at_iso: str) -> None:
     ActivityRecord(member_id).update(actions=_actions(counter, event, at_iso))
 
 
-def add_event_in(tx: NamedTransaction, member_id: str, counter: str, event: str, at_iso: str, *,
-                 profile: Action | None = None) -> None:
+def add_event_in(
+    tx: NamedTransaction, member_id: str, counter: str, event: str, at_iso: str, *, profile: Action | None = None
+) -> None:
     """The same update as part of a transaction, so the event commits with the state change. `profile`
     (profile_action) when the transaction also changes the member's profile: a transaction may write an
     item only once, so the mirror goes into the event's update."""
@@ -46,7 +52,7 @@ def counters(member_id: str) -> dict[str, int]:
     name. A raw GetItem, since the counter attributes are not declared on the model."""
     item = ActivityRecord._get_connection().get_item(member_id, consistent_read=True).get("Item") or {}
     record = expanded({"member_id": member_id, **{k: plain(v) for k, v in item.items()}})
-    return {name: int(value) for name, value in record.items() if parse_counter(name)}   # type: ignore[call-overload]
+    return {name: int(value) for name, value in record.items() if parse_counter(name)}  # type: ignore[call-overload]
 
 
 def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], until: int) -> bool:
@@ -55,8 +61,9 @@ def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], unti
     scanned (same history, folded counters unchanged); False when there was nothing to do or an event
     arrived in between (the next run folds it)."""
     stored = {k: plain(v) for k, v in item.items()}
-    done = fold(subject_id, stored.get("h"), stored.get("hw"),
-                {k: v for k, v in stored.items() if parse_counter(k)}, until)
+    done = fold(
+        subject_id, stored.get("h"), stored.get("hw"), {k: v for k, v in stored.items() if parse_counter(k)}, until
+    )
     if done is None:
         return False
     blob, _, folded = done
@@ -71,9 +78,14 @@ def compact(client: Any, table: str, subject_id: str, item: dict[str, Any], unti
         conditions.append("attribute_not_exists(h)")
     kwargs = {"ExpressionAttributeNames": names} if names else {}
     try:
-        client.update_item(TableName=table, Key={"member_id": {"S": subject_id}},
-                           UpdateExpression="SET h = :h REMOVE " + ", ".join(["hw", *names]),
-                           ConditionExpression=" AND ".join(conditions), ExpressionAttributeValues=values, **kwargs)
+        client.update_item(
+            TableName=table,
+            Key={"member_id": {"S": subject_id}},
+            UpdateExpression="SET h = :h REMOVE " + ", ".join(["hw", *names]),
+            ConditionExpression=" AND ".join(conditions),
+            ExpressionAttributeValues=values,
+            **kwargs,
+        )
     except client.exceptions.ConditionalCheckFailedException:
         return False
     return True

@@ -4,6 +4,7 @@ S3 itself refuses anything else; staff and the worker download through short pre
 Objects are named by ids only (a file name may carry personal data: it is sealed in the request).
 Signing is local: no round trip.
 """
+
 from __future__ import annotations
 
 from chalicelib.domain.cases import UploadForm
@@ -22,12 +23,17 @@ def upload_form(key: str, content_type: str, size: int) -> UploadForm:
     """Where and how to upload one file of `content_type` and at most `size` bytes to `key`."""
     rt = runtime()
     post = rt.client("s3").generate_presigned_post(
-        rt.settings.attachments_bucket, key, Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, size]], ExpiresIn=UPLOAD_TTL)
+        rt.settings.attachments_bucket,
+        key,
+        Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, size]],
+        ExpiresIn=UPLOAD_TTL,
+    )
     return UploadForm(url=post["url"], fields=post["fields"], expires_in=UPLOAD_TTL)
 
 
 def download_url(key: str) -> str:
     rt = runtime()
     return rt.client("s3").generate_presigned_url(
-        "get_object", Params={"Bucket": rt.settings.attachments_bucket, "Key": key}, ExpiresIn=DOWNLOAD_TTL)
+        "get_object", Params={"Bucket": rt.settings.attachments_bucket, "Key": key}, ExpiresIn=DOWNLOAD_TTL
+    )

@@ -1,4 +1,5 @@
 """The audit table: append-only entries per target (the repository is store.audit)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,8 +14,8 @@ class AuditEntry(Model):
     """Who did what to whom, and why. Never updated, never deleted."""
 
     Meta = table_meta("audit")
-    target = UnicodeAttribute(hash_key=True)        # e.g. member#<id>
-    at_id = UnicodeAttribute(range_key=True)        # <iso time>#<random>
+    target = UnicodeAttribute(hash_key=True)  # e.g. member#<id>
+    at_id = UnicodeAttribute(range_key=True)  # <iso time>#<random>
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)

@@ -3,6 +3,7 @@
 PynamoDB reads Meta when a model class is created, so the settings (endpoint, prefix)
 must be in the environment before this package is imported.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

@@ -11,6 +11,7 @@ waitlist  (slot_key, member_id)       slot_key = station_id#slot_start; FIFO by 
           offer_index    (offer day, hold_until), sparse: only seats currently held
 booking_standing (member_id)          upcoming bookings, recent no-shows, suspension; rev guards it
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,10 +29,10 @@ class SlotRecord(Model):
     slot_start = UnicodeAttribute(range_key=True)
     slot_end = UnicodeAttribute(null=True)
     capacity = NumberAttribute(null=True)
-    taken = NumberAttribute(null=True)          # booked + held: the one counter the seat condition reads
+    taken = NumberAttribute(null=True)  # booked + held: the one counter the seat condition reads
     booked = NumberAttribute(null=True)
-    held = NumberAttribute(null=True)           # seats held for a waiter who was offered one
-    waiting = NumberAttribute(null=True)        # workers waiting (not yet offered)
+    held = NumberAttribute(null=True)  # seats held for a waiter who was offered one
+    waiting = NumberAttribute(null=True)  # workers waiting (not yet offered)
 
 
 class RosterIndex(GlobalSecondaryIndex["BookingRecord"]):
@@ -55,12 +56,12 @@ class BookingRecord(Model):
     station_name_zh = UnicodeAttribute()
     station_name_en = UnicodeAttribute()
     time_zone = UnicodeAttribute()
-    status = UnicodeAttribute()                 # confirmed | cancelled | checked_in | no_show
-    booked_at = UnicodeAttribute()              # also the revision a check-in pass is bound to
+    status = UnicodeAttribute()  # confirmed | cancelled | checked_in | no_show
+    booked_at = UnicodeAttribute()  # also the revision a check-in pass is bound to
     cancel_deadline = UnicodeAttribute()
     checked_in_at = UnicodeAttribute(null=True)
     source = UnicodeAttribute(default="direct")  # direct | waitlist
-    history = ListAttribute(of=MapAttribute, default=list)   # [{status, at}]
+    history = ListAttribute(of=MapAttribute, default=list)  # [{status, at}]
     roster_key = UnicodeAttribute()
     noshow_day = UnicodeAttribute(null=True)
     noshow_at = UnicodeAttribute(null=True)
@@ -89,7 +90,7 @@ class WaitlistRecord(Model):
     slot_end = UnicodeAttribute()
     time_zone = UnicodeAttribute()
     joined_at = UnicodeAttribute()
-    status = UnicodeAttribute()                 # waiting | offered | confirmed | lapsed | left
+    status = UnicodeAttribute()  # waiting | offered | confirmed | lapsed | left
     hold_until = UnicodeAttribute(null=True)
     offer_day = UnicodeAttribute(null=True)
     member_index = MemberWaitIndex()
@@ -99,7 +100,7 @@ class WaitlistRecord(Model):
 class StandingRecord(Model):
     Meta = table_meta("booking_standing")
     member_id = UnicodeAttribute(hash_key=True)
-    upcoming: MapAttribute[str, Any] = MapAttribute(default=dict)       # booking id -> slot end (UTC ISO)
+    upcoming: MapAttribute[str, Any] = MapAttribute(default=dict)  # booking id -> slot end (UTC ISO)
     no_shows = ListAttribute(of=UnicodeAttribute, default=list)
     suspended_until = UnicodeAttribute(null=True)
     rev = NumberAttribute(default=0)

@@ -7,6 +7,7 @@ keys/items instead of failing when a partition is throttled). Request paths neve
 `client` is a boto3 DynamoDB client (injected: tests wrap it to throttle); `sleep` is injectable so
 tests do not wait.
 """
+
 from __future__ import annotations
 
 import random
@@ -16,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 Item = dict[str, Any]
-GET_CHUNK = 100           # BatchGetItem's limit
-WRITE_CHUNK = 25          # BatchWriteItem's limit
+GET_CHUNK = 100  # BatchGetItem's limit
+WRITE_CHUNK = 25  # BatchWriteItem's limit
 MAX_ATTEMPTS = 8
 BASE_DELAY = 0.05
 MAX_DELAY = 5.0
@@ -59,11 +60,19 @@ class StillUnprocessed(Exception):
 
 def backoff(attempt: int) -> float:
     """Full-jitter delay before retry number `attempt` (1-based)."""
-    return random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2 ** attempt))
+    return random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt))
 
 
-def scan_segment(client: Any, table: str, segment: int, total: int, *, page_size: int | None = None,
-                 projection: str | None = None, names: dict[str, str] | None = None) -> Iterator[list[Item]]:
+def scan_segment(
+    client: Any,
+    table: str,
+    segment: int,
+    total: int,
+    *,
+    page_size: int | None = None,
+    projection: str | None = None,
+    names: dict[str, str] | None = None,
+) -> Iterator[list[Item]]:
     """The pages of one segment of a parallel Scan (each page one round trip, up to 1 MB)."""
     kwargs: dict[str, Any] = {"TableName": table, "Segment": segment, "TotalSegments": total}
     if page_size:
@@ -80,12 +89,19 @@ def scan_segment(client: Any, table: str, segment: int, total: int, *, page_size
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def batch_get(client: Any, table: str, keys: Sequence[Item], *, projection: str | None = None,
-              names: dict[str, str] | None = None, sleep: Callable[[float], None] = time.sleep) -> list[Item]:
+def batch_get(
+    client: Any,
+    table: str,
+    keys: Sequence[Item],
+    *,
+    projection: str | None = None,
+    names: dict[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Item]:
     """Every item found for `keys` (any order), GET_CHUNK keys per call, unprocessed keys retried."""
     found: list[Item] = []
     for start in range(0, len(keys), GET_CHUNK):
-        request: dict[str, Any] = {"Keys": list(keys[start:start + GET_CHUNK])}
+        request: dict[str, Any] = {"Keys": list(keys[start : start + GET_CHUNK])}
         if projection:
             request["ProjectionExpression"] = projection
         if names:
@@ -103,12 +119,11 @@ def batch_get(client: Any, table: str, keys: Sequence[Item], *, projection: str 
     return found
 
 
-def batch_write(client: Any, table: str, items: Sequence[Item], *,
-                sleep: Callable[[float], None] = time.sleep) -> int:
+def batch_write(client: Any, table: str, items: Sequence[Item], *, sleep: Callable[[float], None] = time.sleep) -> int:
     """Put `items` (WRITE_CHUNK per call), retrying unprocessed ones; the number of calls made."""
     calls = 0
     for start in range(0, len(items), WRITE_CHUNK):
-        pending: list[Any] = [{"PutRequest": {"Item": item}} for item in items[start:start + WRITE_CHUNK]]
+        pending: list[Any] = [{"PutRequest": {"Item": item}} for item in items[start : start + WRITE_CHUNK]]
         for attempt in range(1, MAX_ATTEMPTS + 1):
             reply = client.batch_write_item(RequestItems={table: pending})
             calls += 1

@@ -9,6 +9,7 @@ requests (request_id)
                    work injury) - what the labour-risk model reads
 request_comments (request_id, at_id)             between the worker and staff, oldest first
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import (
@@ -53,25 +54,25 @@ class RequestRecord(Model):
     title_zh = UnicodeAttribute()
     title_en = UnicodeAttribute()
     status = UnicodeAttribute()
-    answers = JSONAttribute(default=dict)           # answers that are not personal or sensitive
-    sealed = JSONAttribute(default=dict)            # field -> ciphertext (privacy layer)
-    masked = JSONAttribute(default=dict)            # field -> masked phone / ID number, for staff
-    sla_hours = JSONAttribute(default=dict)         # the scenario version's, copied: moves need no extra read
-    uploads = JSONAttribute(default=dict)           # file field -> {"min", "max"} from the scenario version
+    answers = JSONAttribute(default=dict)  # answers that are not personal or sensitive
+    sealed = JSONAttribute(default=dict)  # field -> ciphertext (privacy layer)
+    masked = JSONAttribute(default=dict)  # field -> masked phone / ID number, for staff
+    sla_hours = JSONAttribute(default=dict)  # the scenario version's, copied: moves need no extra read
+    uploads = JSONAttribute(default=dict)  # file field -> {"min", "max"} from the scenario version
     employer_id = UnicodeAttribute(null=True)
     submitted_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     stage_started_at = UnicodeAttribute()
     queue_status = UnicodeAttribute(null=True)
     sla_due = UnicodeAttribute(null=True)
-    overdue = BooleanAttribute(null=True)           # flagged (and escalated) by the SLA sweep, per stage
+    overdue = BooleanAttribute(null=True)  # flagged (and escalated) by the SLA sweep, per stage
     escalations = NumberAttribute(default=0)
     assignee = UnicodeAttribute(null=True)
-    history = ListAttribute(of=MapAttribute, default=list)       # [{status, event, at, by, note}]
-    attachments = ListAttribute(of=MapAttribute, default=list)   # [{attachment_id, field, filename_enc, ...}]
+    history = ListAttribute(of=MapAttribute, default=list)  # [{status, event, at, by, note}]
+    attachments = ListAttribute(of=MapAttribute, default=list)  # [{attachment_id, field, filename_enc, ...}]
     comment_count = NumberAttribute(default=0)
     rating_stars = NumberAttribute(null=True)
-    rating_text_enc = UnicodeAttribute(null=True)   # sealed, like comments
+    rating_text_enc = UnicodeAttribute(null=True)  # sealed, like comments
     rated_at = UnicodeAttribute(null=True)
     member_index = MemberRequestsIndex()
     queue_index = QueueIndex()
@@ -81,7 +82,7 @@ class RequestRecord(Model):
 class CommentRecord(Model):
     Meta = table_meta("request_comments")
     request_id = UnicodeAttribute(hash_key=True)
-    at_id = UnicodeAttribute(range_key=True)        # <iso time>#<random>
+    at_id = UnicodeAttribute(range_key=True)  # <iso time>#<random>
     author_id = UnicodeAttribute()
-    author_role = UnicodeAttribute()                # worker | staff
-    text_enc = UnicodeAttribute()                   # sealed: free text may carry personal data
+    author_role = UnicodeAttribute()  # worker | staff
+    text_enc = UnicodeAttribute()  # sealed: free text may carry personal data

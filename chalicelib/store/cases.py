@@ -9,6 +9,7 @@ both act on a stale state):
   open_for_comments    a comment: not withdrawn (and, for the worker, theirs)
   rateable             a rating: resolved, not rated yet, theirs
 """
+
 from __future__ import annotations
 
 import secrets
@@ -40,6 +41,7 @@ R = RequestRecord
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 def _step(item: Any) -> Step:
     h = as_dict(item)
     return Step(status=h["status"], event=h["event"], at=from_iso(h["at"]), by=h["by"], note=h.get("note"))
@@ -47,9 +49,15 @@ def _step(item: Any) -> Step:
 
 def _attachment(item: Any) -> Attachment:
     a = as_dict(item)
-    return Attachment(attachment_id=a["attachment_id"], field=a["field"], content_type=a["content_type"],
-                      size=int(a["size"]), s3_key=a["s3_key"], created_at=from_iso(a["created_at"]),
-                      filename_enc=a["filename_enc"])
+    return Attachment(
+        attachment_id=a["attachment_id"],
+        field=a["field"],
+        content_type=a["content_type"],
+        size=int(a["size"]),
+        s3_key=a["s3_key"],
+        created_at=from_iso(a["created_at"]),
+        filename_enc=a["filename_enc"],
+    )
 
 
 def to_domain(r: RequestRecord) -> Case:
@@ -57,17 +65,34 @@ def to_domain(r: RequestRecord) -> Case:
     if r.rating_stars is not None:
         rating = Rating(stars=int(r.rating_stars), text_enc=r.rating_text_enc, at=from_iso(r.rated_at))
     return Case(
-        request_id=r.request_id, member_id=r.member_id, scenario_key=r.scenario_key,
-        scenario_version=int(r.scenario_version), category=r.category, title_zh=r.title_zh, title_en=r.title_en,
-        status=r.status, answers=r.answers or {}, sealed=r.sealed or {}, masked=r.masked or {},
+        request_id=r.request_id,
+        member_id=r.member_id,
+        scenario_key=r.scenario_key,
+        scenario_version=int(r.scenario_version),
+        category=r.category,
+        title_zh=r.title_zh,
+        title_en=r.title_en,
+        status=r.status,
+        answers=r.answers or {},
+        sealed=r.sealed or {},
+        masked=r.masked or {},
         sla_hours=SlaHours(**(r.sla_hours or {})),
-        uploads={name: UploadLimits(int(lim.get("min", 0)), int(lim["max"])) for name, lim in (r.uploads or {}).items()},
-        employer_id=r.employer_id, submitted_at=from_iso(r.submitted_at), updated_at=from_iso(r.updated_at),
-        stage_started_at=from_iso(r.stage_started_at), sla_due=from_iso(r.sla_due) if r.sla_due else None,
-        history=tuple(_step(h) for h in r.history or []), overdue=bool(r.overdue),
-        escalations=int(r.escalations or 0), assignee=r.assignee,
-        attachments=tuple(_attachment(a) for a in r.attachments or []), comment_count=int(r.comment_count or 0),
-        rating=rating)
+        uploads={
+            name: UploadLimits(int(lim.get("min", 0)), int(lim["max"])) for name, lim in (r.uploads or {}).items()
+        },
+        employer_id=r.employer_id,
+        submitted_at=from_iso(r.submitted_at),
+        updated_at=from_iso(r.updated_at),
+        stage_started_at=from_iso(r.stage_started_at),
+        sla_due=from_iso(r.sla_due) if r.sla_due else None,
+        history=tuple(_step(h) for h in r.history or []),
+        overdue=bool(r.overdue),
+        escalations=int(r.escalations or 0),
+        assignee=r.assignee,
+        attachments=tuple(_attachment(a) for a in r.attachments or []),
+        comment_count=int(r.comment_count or 0),
+        rating=rating,
+    )
 
 
 def _cases(found: Iterable[RequestRecord], limit: int | None = None) -> list[Case]:
@@ -95,8 +120,9 @@ def queue(status: str, now: datetime, *, overdue: bool, scenario: str | None, li
 
 def overdue_unflagged(status: str, now: datetime) -> list[Case]:
     """What the SLA sweep escalates: overdue in this stage and not flagged yet."""
-    return _cases(RequestRecord.queue_index.query(status, R.sla_due <= iso(now),
-                                                  filter_condition=R.overdue.does_not_exist()))
+    return _cases(
+        RequestRecord.queue_index.query(status, R.sla_due <= iso(now), filter_condition=R.overdue.does_not_exist())
+    )
 
 
 def employer_cases(employer_id: str, limit: int = 200) -> list[Case]:
@@ -105,8 +131,17 @@ def employer_cases(employer_id: str, limit: int = 200) -> list[Case]:
 
 def comments(request_id: str) -> list[Comment]:
     """A request's comments, oldest first: one Query."""
-    return [Comment(request_id=c.request_id, comment_id=c.at_id, author_id=c.author_id, author_role=c.author_role,
-                    text_enc=c.text_enc, at=from_iso(c.at_id.split("#")[0])) for c in CommentRecord.query(request_id)]
+    return [
+        Comment(
+            request_id=c.request_id,
+            comment_id=c.at_id,
+            author_id=c.author_id,
+            author_role=c.author_role,
+            text_enc=c.text_enc,
+            at=from_iso(c.at_id.split("#")[0]),
+        )
+        for c in CommentRecord.query(request_id)
+    ]
 
 
 def new_comment_id(at: datetime) -> str:
@@ -115,9 +150,11 @@ def new_comment_id(at: datetime) -> str:
 
 # --- transaction steps -------------------------------------------------------------------------
 
+
 def _history_entry(step: Step) -> MapAttribute:
-    return MapAttribute(status=step.status, event=step.event, at=iso(step.at), by=step.by,
-                        **({"note": step.note} if step.note else {}))
+    return MapAttribute(
+        status=step.status, event=step.event, at=iso(step.at), by=step.by, **({"note": step.note} if step.note else {})
+    )
 
 
 def _appended(step: Step) -> Any:
@@ -127,14 +164,27 @@ def _appended(step: Step) -> Any:
 def put_in(tx: NamedTransaction, case: Case) -> None:
     """File a new request (NEW_REQUEST)."""
     record = RequestRecord(
-        case.request_id, member_id=case.member_id, scenario_key=case.scenario_key,
-        scenario_version=case.scenario_version, category=case.category, title_zh=case.title_zh,
-        title_en=case.title_en, status=case.status, answers=dict(case.answers), sealed=dict(case.sealed),
-        masked=dict(case.masked), sla_hours=case.sla_hours.model_dump(),
+        case.request_id,
+        member_id=case.member_id,
+        scenario_key=case.scenario_key,
+        scenario_version=case.scenario_version,
+        category=case.category,
+        title_zh=case.title_zh,
+        title_en=case.title_en,
+        status=case.status,
+        answers=dict(case.answers),
+        sealed=dict(case.sealed),
+        masked=dict(case.masked),
+        sla_hours=case.sla_hours.model_dump(),
         uploads={name: {"min": lim.min, "max": lim.max} for name, lim in case.uploads.items()},
-        employer_id=case.employer_id, submitted_at=iso(case.submitted_at), updated_at=iso(case.updated_at),
-        stage_started_at=iso(case.stage_started_at), queue_status=case.status if case.status in OPEN else None,
-        sla_due=iso(case.sla_due) if case.sla_due else None, history=[_history_entry(h) for h in case.history])
+        employer_id=case.employer_id,
+        submitted_at=iso(case.submitted_at),
+        updated_at=iso(case.updated_at),
+        stage_started_at=iso(case.stage_started_at),
+        queue_status=case.status if case.status in OPEN else None,
+        sla_due=iso(case.sla_due) if case.sla_due else None,
+        history=[_history_entry(h) for h in case.history],
+    )
     tx.put(NEW_REQUEST, record, condition=R.request_id.does_not_exist())
 
 
@@ -143,13 +193,30 @@ def _as_read(case: Case, owner: str | None) -> Condition:
     return same & (R.member_id == owner) if owner else same
 
 
-def move_in(tx: NamedTransaction, case: Case, to: str, *, at: datetime, by: str, note: str | None,
-            due: datetime | None, owner: str | None = None, assignee: str | None = None) -> None:
+def move_in(
+    tx: NamedTransaction,
+    case: Case,
+    to: str,
+    *,
+    at: datetime,
+    by: str,
+    note: str | None,
+    due: datetime | None,
+    owner: str | None = None,
+    assignee: str | None = None,
+) -> None:
     """Move the request to `to` (REQUEST_AS_READ), restarting the stage's SLA clock."""
-    queue_fields = [R.queue_status.set(to), R.sla_due.set(iso(due))] if due else [R.queue_status.remove(),
-                                                                                   R.sla_due.remove()]
-    actions = [R.status.set(to), *queue_fields, R.stage_started_at.set(iso(at)), R.updated_at.set(iso(at)),
-               R.overdue.remove(), _appended(Step(to, "moved", at, by, note))]
+    queue_fields = (
+        [R.queue_status.set(to), R.sla_due.set(iso(due))] if due else [R.queue_status.remove(), R.sla_due.remove()]
+    )
+    actions = [
+        R.status.set(to),
+        *queue_fields,
+        R.stage_started_at.set(iso(at)),
+        R.updated_at.set(iso(at)),
+        R.overdue.remove(),
+        _appended(Step(to, "moved", at, by, note)),
+    ]
     actions += [R.assignee.set(assignee)] if assignee else []
     tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=_as_read(case, owner))
 
@@ -158,33 +225,64 @@ def escalate_in(tx: NamedTransaction, case: Case, at: datetime) -> None:
     """Flag the current stage overdue, once (STILL_DUE): a moved or already flagged request is left alone."""
     due = iso(case.sla_due) if case.sla_due else None
     step = Step(case.status, "escalated", at, "system", f"SLA due {due}")
-    tx.update(STILL_DUE, RequestRecord(case.request_id), [R.overdue.set(True), R.escalations.add(1), _appended(step)],
-              condition=(R.status == case.status) & (R.sla_due == due) & R.overdue.does_not_exist())
+    tx.update(
+        STILL_DUE,
+        RequestRecord(case.request_id),
+        [R.overdue.set(True), R.escalations.add(1), _appended(step)],
+        condition=(R.status == case.status) & (R.sla_due == due) & R.overdue.does_not_exist(),
+    )
 
 
 def attach_in(tx: NamedTransaction, case: Case, attachment: Attachment, *, owner: str) -> None:
     """Add an attachment (ATTACHMENTS_AS_READ)."""
-    stored: MapAttribute[str, Any] = MapAttribute(attachment_id=attachment.attachment_id, field=attachment.field,
-                          content_type=attachment.content_type, size=attachment.size, s3_key=attachment.s3_key,
-                          created_at=iso(attachment.created_at), filename_enc=attachment.filename_enc)
-    tx.update(ATTACHMENTS_AS_READ, RequestRecord(case.request_id),
-              [R.attachments.set(R.attachments.append([stored])), R.updated_at.set(iso(attachment.created_at))],
-              condition=(size(R.attachments) == len(case.attachments)) & R.status.is_in(*OPEN)
-              & (R.member_id == owner))
+    stored: MapAttribute[str, Any] = MapAttribute(
+        attachment_id=attachment.attachment_id,
+        field=attachment.field,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        s3_key=attachment.s3_key,
+        created_at=iso(attachment.created_at),
+        filename_enc=attachment.filename_enc,
+    )
+    tx.update(
+        ATTACHMENTS_AS_READ,
+        RequestRecord(case.request_id),
+        [R.attachments.set(R.attachments.append([stored])), R.updated_at.set(iso(attachment.created_at))],
+        condition=(size(R.attachments) == len(case.attachments)) & R.status.is_in(*OPEN) & (R.member_id == owner),
+    )
 
 
 def comment_in(tx: NamedTransaction, comment: Comment, *, owner: str | None) -> None:
     """Add a comment (OPEN_FOR_COMMENTS) and count it on the request."""
-    tx.put("comment", CommentRecord(comment.request_id, comment.comment_id, author_id=comment.author_id,
-                                    author_role=comment.author_role, text_enc=comment.text_enc))
+    tx.put(
+        "comment",
+        CommentRecord(
+            comment.request_id,
+            comment.comment_id,
+            author_id=comment.author_id,
+            author_role=comment.author_role,
+            text_enc=comment.text_enc,
+        ),
+    )
     allowed = (R.status != "withdrawn") & ((R.member_id == owner) if owner else R.request_id.exists())
-    tx.update(OPEN_FOR_COMMENTS, RequestRecord(comment.request_id),
-              [R.comment_count.add(1), R.updated_at.set(iso(comment.at))], condition=allowed)
+    tx.update(
+        OPEN_FOR_COMMENTS,
+        RequestRecord(comment.request_id),
+        [R.comment_count.add(1), R.updated_at.set(iso(comment.at))],
+        condition=allowed,
+    )
 
 
 def rate_in(tx: NamedTransaction, case: Case, rating: Rating, *, owner: str) -> None:
     """Rate a resolved request, once (RATEABLE)."""
-    actions: list[Action] = [R.rating_stars.set(rating.stars), R.rated_at.set(iso(rating.at)),
-               *([R.rating_text_enc.set(rating.text_enc)] if rating.text_enc else [])]
-    tx.update(RATEABLE, RequestRecord(case.request_id), actions,
-              condition=(R.status == "resolved") & R.rating_stars.does_not_exist() & (R.member_id == owner))
+    actions: list[Action] = [
+        R.rating_stars.set(rating.stars),
+        R.rated_at.set(iso(rating.at)),
+        *([R.rating_text_enc.set(rating.text_enc)] if rating.text_enc else []),
+    ]
+    tx.update(
+        RATEABLE,
+        RequestRecord(case.request_id),
+        actions,
+        condition=(R.status == "resolved") & R.rating_stars.does_not_exist() & (R.member_id == owner),
+    )

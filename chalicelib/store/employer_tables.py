@@ -3,6 +3,7 @@
 employers (employer_id)   name zh/en, city, industry, whether it has a union
           city_index      (city, employer_id)   a city's employers for the pick list
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute

@@ -1,4 +1,5 @@
 """The idempotency table (its repository, store.idempotency, hands it to Powertools)."""
+
 from __future__ import annotations
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute

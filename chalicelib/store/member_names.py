@@ -1,4 +1,5 @@
 """The masked names staff may see on a roster: one BatchGet on the members table."""
+
 from __future__ import annotations
 
 from chalicelib.store.accounts_tables import MemberRecord

@@ -11,9 +11,10 @@ Named conditions:
     NUMBER_FREE           the member-number counter still holds the value read (nobody took the next one)
     CONSENT_GIVEN         the consent exists (withdraw)
 """
+
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import TypeVar
 
@@ -26,7 +27,7 @@ from chalicelib.domain.membership import Application, Consent, Membership
 from chalicelib.store.accounts import MEMBER_VERSION, record_of
 from chalicelib.store.accounts_tables import MemberRecord
 from chalicelib.store.activity import add_event_in, profile_action
-from chalicelib.store.base import day, instant, iso
+from chalicelib.store.base import day, from_iso, instant, iso
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.transact import Cancelled, NamedTransaction
@@ -54,18 +55,40 @@ def _get(model: type[R], key: str) -> R | None:
 
 
 def _membership(r: MembershipRecord) -> Membership:
-    return Membership(r.member_id, open_application_id=r.open_application_id, status=r.status,
-                      member_number=r.member_number, union_kind=r.union_kind, employer_id=r.employer_id,
-                      employer_name_zh=r.employer_name_zh, employer_name_en=r.employer_name_en, city=r.city,
-                      since=day(r.since), renewal_due=day(r.renewal_due), transition_at=instant(r.transition_at))
+    return Membership(
+        r.member_id,
+        open_application_id=r.open_application_id,
+        status=r.status,
+        member_number=r.member_number,
+        union_kind=r.union_kind,
+        employer_id=r.employer_id,
+        employer_name_zh=r.employer_name_zh,
+        employer_name_en=r.employer_name_en,
+        city=r.city,
+        since=day(r.since),
+        renewal_due=day(r.renewal_due),
+        transition_at=instant(r.transition_at),
+    )
 
 
 def _application(r: MembershipApplication) -> Application:
-    return Application(r.application_id, r.member_id, r.status, r.union_kind, r.policy_version,
-                       instant(r.submitted_at), day(r.due_date),  # type: ignore[arg-type]
-                       employer_id=r.employer_id, employer_name_zh=r.employer_name_zh,
-                       employer_name_en=r.employer_name_en, city=r.city, decided_at=instant(r.decided_at),
-                       decided_by=r.decided_by, reason=r.reason, member_number=r.member_number)
+    return Application(
+        r.application_id,
+        r.member_id,
+        r.status,
+        r.union_kind,
+        r.policy_version,
+        from_iso(r.submitted_at),
+        date.fromisoformat(r.due_date),
+        employer_id=r.employer_id,
+        employer_name_zh=r.employer_name_zh,
+        employer_name_en=r.employer_name_en,
+        city=r.city,
+        decided_at=instant(r.decided_at),
+        decided_by=r.decided_by,
+        reason=r.reason,
+        member_number=r.member_number,
+    )
 
 
 def get_membership(member_id: str) -> Membership | None:
@@ -90,8 +113,16 @@ def applications(status: str, limit: int = 100) -> list[Application]:
 
 
 def consents_of(member_id: str) -> list[Consent]:
-    return [Consent(c.member_id, c.purpose, c.policy_version, instant(c.given_at),  # type: ignore[arg-type]
-                    withdrawn_at=instant(c.withdrawn_at)) for c in ConsentRecord.query(member_id)]
+    return [
+        Consent(
+            c.member_id,
+            c.purpose,
+            c.policy_version,
+            instant(c.given_at),  # type: ignore[arg-type]
+            withdrawn_at=instant(c.withdrawn_at),
+        )
+        for c in ConsentRecord.query(member_id)
+    ]
 
 
 def counter_value(name: str) -> int:
@@ -107,48 +138,102 @@ def due_changes(months: list[str], now: datetime) -> list[str]:
 
 # --- named writes ----------------------------------------------------------------------------
 
+
 def apply_in(tx: NamedTransaction, application: Application, consent: Consent) -> None:
     """The application, the membership's open-application claim (refused while one is open or the
     worker is a member) and the consent record, together."""
     a = application
-    tx.update(NO_OPEN_APPLICATION, MembershipRecord(a.member_id), [M.open_application_id.set(a.application_id)],
-              condition=no_open_application)
-    tx.put(APPLICATION_NEW, MembershipApplication(
-        a.application_id, member_id=a.member_id, status=a.status, union_kind=a.union_kind, employer_id=a.employer_id,
-        employer_name_zh=a.employer_name_zh, employer_name_en=a.employer_name_en, city=a.city,
-        policy_version=a.policy_version, submitted_at=iso(a.submitted_at), due_date=a.due_date.isoformat()),
-        condition=A.application_id.does_not_exist())
-    tx.put("consent", ConsentRecord(consent.member_id, consent.purpose, policy_version=consent.policy_version,
-                                    given_at=iso(consent.given_at)))
+    tx.update(
+        NO_OPEN_APPLICATION,
+        MembershipRecord(a.member_id),
+        [M.open_application_id.set(a.application_id)],
+        condition=no_open_application,
+    )
+    tx.put(
+        APPLICATION_NEW,
+        MembershipApplication(
+            a.application_id,
+            member_id=a.member_id,
+            status=a.status,
+            union_kind=a.union_kind,
+            employer_id=a.employer_id,
+            employer_name_zh=a.employer_name_zh,
+            employer_name_en=a.employer_name_en,
+            city=a.city,
+            policy_version=a.policy_version,
+            submitted_at=iso(a.submitted_at),
+            due_date=a.due_date.isoformat(),
+        ),
+        condition=A.application_id.does_not_exist(),
+    )
+    tx.put(
+        "consent",
+        ConsentRecord(
+            consent.member_id, consent.purpose, policy_version=consent.policy_version, given_at=iso(consent.given_at)
+        ),
+    )
 
 
-def decide_in(tx: NamedTransaction, application: Application, status: str, *, at: datetime, by: str,
-              reason: str | None = None, number: str | None = None) -> None:
+def decide_in(
+    tx: NamedTransaction,
+    application: Application,
+    status: str,
+    *,
+    at: datetime,
+    by: str,
+    reason: str | None = None,
+    number: str | None = None,
+) -> None:
     """Close a pending application (only if it is still pending)."""
     actions = [A.status.set(status), A.decided_at.set(iso(at)), A.decided_by.set(by)]
     actions += [A.reason.set(reason)] if reason else []
     actions += [A.member_number.set(number)] if number else []
-    tx.update(STILL_PENDING, MembershipApplication(application.application_id), actions,
-              condition=A.status == "pending")
+    tx.update(
+        STILL_PENDING, MembershipApplication(application.application_id), actions, condition=A.status == "pending"
+    )
 
 
 def release_in(tx: NamedTransaction, member_id: str, application_id: str) -> None:
-    tx.update(APPLICATION_HELD, MembershipRecord(member_id), [M.open_application_id.remove()],
-              condition=M.open_application_id == application_id)
+    tx.update(
+        APPLICATION_HELD,
+        MembershipRecord(member_id),
+        [M.open_application_id.remove()],
+        condition=M.open_application_id == application_id,
+    )
 
 
-def activate_in(tx: NamedTransaction, application: Application, *, number: str, since: str,
-                renewal_due: str, change_at: datetime | None, at: datetime) -> None:
+def activate_in(
+    tx: NamedTransaction,
+    application: Application,
+    *,
+    number: str,
+    since: str,
+    renewal_due: str,
+    change_at: datetime | None,
+    at: datetime,
+) -> None:
     """The pending application becomes an active membership."""
     a = application
-    tx.update(APPLICATION_HELD, MembershipRecord(a.member_id), [
-        M.open_application_id.remove(), M.status.set("active"), M.member_number.set(number),
-        # a regional union has no employer: SET of None stores NULL, as the application did
-        M.union_kind.set(a.union_kind), M.employer_id.set(a.employer_id),  # type: ignore[arg-type]
-        M.employer_name_zh.set(a.employer_name_zh), M.employer_name_en.set(a.employer_name_en),  # type: ignore[arg-type]
-        M.city.set(a.city), M.since.set(since),  # type: ignore[arg-type]
-        M.renewal_due.set(renewal_due), *_schedule(change_at), M.updated_at.set(iso(at)),
-    ], condition=M.open_application_id == a.application_id)
+    tx.update(
+        APPLICATION_HELD,
+        MembershipRecord(a.member_id),
+        [
+            M.open_application_id.remove(),
+            M.status.set("active"),
+            M.member_number.set(number),
+            # a regional union has no employer: SET of None stores NULL, as the application did
+            M.union_kind.set(a.union_kind),
+            M.employer_id.set(a.employer_id),  # type: ignore[arg-type]
+            M.employer_name_zh.set(a.employer_name_zh),  # type: ignore[arg-type]
+            M.employer_name_en.set(a.employer_name_en),  # type: ignore[arg-type]
+            M.city.set(a.city),  # type: ignore[arg-type]
+            M.since.set(since),
+            M.renewal_due.set(renewal_due),
+            *_schedule(change_at),
+            M.updated_at.set(iso(at)),
+        ],
+        condition=M.open_application_id == a.application_id,
+    )
 
 
 def _schedule(change_at: datetime | None) -> list:
@@ -157,14 +242,22 @@ def _schedule(change_at: datetime | None) -> list:
     return [M.transition_month.set(iso(change_at)[:7]), M.transition_at.set(iso(change_at))]
 
 
-def move_in(tx: NamedTransaction, membership: Membership, status: str, *, change_at: datetime | None,
-            at: datetime, renewal_due: str | None = None) -> None:
+def move_in(
+    tx: NamedTransaction,
+    membership: Membership,
+    status: str,
+    *,
+    change_at: datetime | None,
+    at: datetime,
+    renewal_due: str | None = None,
+) -> None:
     """Change the status of this very membership state (same status and due time as read)."""
     actions = [M.status.set(status), *_schedule(change_at), M.updated_at.set(iso(at))]
     actions += [M.renewal_due.set(renewal_due)] if renewal_due else []
     read_at = membership.transition_at
     same = (M.status == membership.status) & (
-        M.transition_at == iso(read_at) if read_at else M.transition_at.does_not_exist())
+        M.transition_at == iso(read_at) if read_at else M.transition_at.does_not_exist()
+    )
     tx.update(AS_READ, MembershipRecord(membership.member_id), actions, condition=same)
 
 
@@ -182,11 +275,21 @@ def member_status_in(tx: NamedTransaction, member: Member, status: str | None, *
     record = record_of(member)
     action = MemberRecord.membership_status.set(status) if status else MemberRecord.membership_status.remove()
     tx.update(MEMBER_VERSION, record, [action])
-    add_event_in(tx, member.member_id, week_counter(event, at), event, iso(at),
-                 profile=profile_action(record, membership_status=status))
+    add_event_in(
+        tx,
+        member.member_id,
+        week_counter(event, at),
+        event,
+        iso(at),
+        profile=profile_action(record, membership_status=status),
+    )
 
 
 def withdraw_consent_in(tx: NamedTransaction, member_id: str, purpose: str, at: datetime) -> None:
     """Mark the consent withdrawn (keeping the first withdrawal time)."""
-    tx.update(CONSENT_GIVEN, ConsentRecord(member_id, purpose), [C.withdrawn_at.set(C.withdrawn_at | iso(at))],
-              condition=C.purpose.exists())
+    tx.update(
+        CONSENT_GIVEN,
+        ConsentRecord(member_id, purpose),
+        [C.withdrawn_at.set(C.withdrawn_at | iso(at))],
+        condition=C.purpose.exists(),
+    )

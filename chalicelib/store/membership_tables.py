@@ -10,6 +10,7 @@ memberships (member_id)                    the member's membership; `open_applic
 consents (member_id, purpose)              what was agreed, which policy version, when, withdrawn when
 counters (name)                            e.g. member_number#2026: the last number given out
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -29,7 +30,7 @@ class MembershipApplication(Model):
     Meta = table_meta("membership_applications")
     application_id = UnicodeAttribute(hash_key=True)
     member_id = UnicodeAttribute()
-    status = UnicodeAttribute()                     # pending | approved | rejected | withdrawn
+    status = UnicodeAttribute()  # pending | approved | rejected | withdrawn
     union_kind = UnicodeAttribute()
     employer_id = UnicodeAttribute(null=True)
     employer_name_zh = UnicodeAttribute(null=True)
@@ -55,15 +56,15 @@ class MembershipRecord(Model):
     Meta = table_meta("memberships")
     member_id = UnicodeAttribute(hash_key=True)
     open_application_id = UnicodeAttribute(null=True)
-    status = UnicodeAttribute(null=True)            # active | grace | lapsed | left
+    status = UnicodeAttribute(null=True)  # active | grace | lapsed | left
     member_number = UnicodeAttribute(null=True)
     union_kind = UnicodeAttribute(null=True)
     employer_id = UnicodeAttribute(null=True)
     employer_name_zh = UnicodeAttribute(null=True)
     employer_name_en = UnicodeAttribute(null=True)
     city = UnicodeAttribute(null=True)
-    since = UnicodeAttribute(null=True)             # YYYY-MM-DD, China time
-    renewal_due = UnicodeAttribute(null=True)       # YYYY-MM-DD
+    since = UnicodeAttribute(null=True)  # YYYY-MM-DD, China time
+    renewal_due = UnicodeAttribute(null=True)  # YYYY-MM-DD
     transition_month = UnicodeAttribute(null=True)  # YYYY-MM of transition_at (sparse index)
     transition_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)

@@ -6,6 +6,7 @@ Named condition:
   SETTING_UNCHANGED   the stored override is still the one read (or there is still none), so two admins
                       changing the same model's thresholds at once cannot both win
 """
+
 from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
@@ -19,8 +20,13 @@ SETTING_UNCHANGED = "setting"
 
 
 def _override(record: ModelSetting) -> TierOverride:
-    return TierOverride(model=record.model, medium=float(record.medium), high=float(record.high),
-                        updated_at=from_iso(record.updated_at), updated_by=record.updated_by)
+    return TierOverride(
+        model=record.model,
+        medium=float(record.medium),
+        high=float(record.high),
+        updated_at=from_iso(record.updated_at),
+        updated_by=record.updated_by,
+    )
 
 
 def get(name: str, *, consistent: bool = False) -> TierOverride | None:
@@ -39,6 +45,14 @@ def get_many(names: list[str]) -> dict[str, TierOverride]:
 def replace_in(tx: NamedTransaction, setting: TierOverride, *, read: TierOverride | None) -> None:
     """Write `setting` only if the stored one is still the one read (`read`, or none at all)."""
     unchanged = (ModelSetting.updated_at == iso(read.updated_at)) if read else ModelSetting.model.does_not_exist()
-    tx.put(SETTING_UNCHANGED, ModelSetting(setting.model, medium=setting.medium, high=setting.high,
-                                           updated_at=iso(setting.updated_at), updated_by=setting.updated_by),
-           condition=unchanged)
+    tx.put(
+        SETTING_UNCHANGED,
+        ModelSetting(
+            setting.model,
+            medium=setting.medium,
+            high=setting.high,
+            updated_at=iso(setting.updated_at),
+            updated_by=setting.updated_by,
+        ),
+        condition=unchanged,
+    )

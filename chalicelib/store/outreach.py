@@ -6,6 +6,7 @@ Named conditions:
     OUTCOME_AS_READ   the outreach exists and its outcome is still what was read (two admins at once:
                       the second is refused)
 """
+
 from __future__ import annotations
 
 import secrets
@@ -38,10 +39,15 @@ def member_status_and_churn(member_id: str) -> tuple[str | None, ChurnSnapshot |
     client = MemberRecord._get_connection().connection.client
     members, scores = MemberRecord.Meta.table_name, ScoreRecord.Meta.table_name
     request: dict[str, Any] = {
-        members: {"Keys": [{"member_id": {"S": member_id}}], "ProjectionExpression": "member_id, #s",
-                  "ExpressionAttributeNames": {"#s": "status"}},
-        scores: {"Keys": [{"member_id": {"S": member_id}, "model": {"S": CHURN}}],
-                 "ProjectionExpression": "probability, tier, model_version, scored_at"},
+        members: {
+            "Keys": [{"member_id": {"S": member_id}}],
+            "ProjectionExpression": "member_id, #s",
+            "ExpressionAttributeNames": {"#s": "status"},
+        },
+        scores: {
+            "Keys": [{"member_id": {"S": member_id}, "model": {"S": CHURN}}],
+            "ProjectionExpression": "probability, tier, model_version, scored_at",
+        },
     }
     found: dict[str, list[dict[str, Any]]] = {members: [], scores: []}
     while request:
@@ -50,17 +56,32 @@ def member_status_and_churn(member_id: str) -> tuple[str | None, ChurnSnapshot |
             found[table].extend(items)
         request = reply.get("UnprocessedKeys") or {}
     member, score = (next(({k: plain(v) for k, v in i.items()} for i in found[t]), None) for t in (members, scores))
-    churn = (ChurnSnapshot(score["probability"], score.get("tier"), score.get("model_version"), score.get("scored_at"))
-             if score else None)
+    churn = (
+        ChurnSnapshot(score["probability"], score.get("tier"), score.get("model_version"), score.get("scored_at"))
+        if score
+        else None
+    )
     return ((member.get("status") or "active") if member else None), churn
 
 
 def _outreach(r: OutreachRecord) -> Outreach:
-    churn = (ChurnSnapshot(float(r.churn_probability), r.churn_tier, r.churn_model_version, r.churn_scored_at)
-             if r.churn_probability is not None else None)
-    return Outreach(r.member_id, r.outreach_id, r.action, r.by, instant(r.at),  # type: ignore[arg-type]
-                    note_sealed=r.note_enc, churn=churn, outcome=r.outcome, outcome_at=instant(r.outcome_at),
-                    outcome_by=r.outcome_by)
+    churn = (
+        ChurnSnapshot(float(r.churn_probability), r.churn_tier, r.churn_model_version, r.churn_scored_at)
+        if r.churn_probability is not None
+        else None
+    )
+    return Outreach(
+        r.member_id,
+        r.outreach_id,
+        r.action,
+        r.by,
+        instant(r.at),  # type: ignore[arg-type]
+        note_sealed=r.note_enc,
+        churn=churn,
+        outcome=r.outcome,
+        outcome_at=instant(r.outcome_at),
+        outcome_by=r.outcome_by,
+    )
 
 
 def get(member_id: str, outreach_id: str) -> Outreach | None:
@@ -89,17 +110,31 @@ def forget_notes(member_id: str) -> int:
 
 def put_in(tx: NamedTransaction, o: Outreach) -> None:
     churn = o.churn
-    tx.put(OUTREACH_NEW, OutreachRecord(
-        o.member_id, o.outreach_id, action=o.action, note_enc=o.note_sealed, by=o.by, at=iso(o.at),
-        churn_probability=churn.probability if churn else None, churn_tier=churn.tier if churn else None,
-        churn_model_version=churn.model_version if churn else None,
-        churn_scored_at=churn.scored_at if churn else None), condition=OutreachRecord.outreach_id.does_not_exist())
+    tx.put(
+        OUTREACH_NEW,
+        OutreachRecord(
+            o.member_id,
+            o.outreach_id,
+            action=o.action,
+            note_enc=o.note_sealed,
+            by=o.by,
+            at=iso(o.at),
+            churn_probability=churn.probability if churn else None,
+            churn_tier=churn.tier if churn else None,
+            churn_model_version=churn.model_version if churn else None,
+            churn_scored_at=churn.scored_at if churn else None,
+        ),
+        condition=OutreachRecord.outreach_id.does_not_exist(),
+    )
 
 
 def outcome_in(tx: NamedTransaction, o: Outreach, outcome: str, *, by: str, at: datetime) -> None:
     """Set the outcome, only if it is still what was read."""
     R = OutreachRecord
     as_read = R.outcome == o.outcome if o.outcome else R.outcome.does_not_exist()
-    tx.update(OUTCOME_AS_READ, OutreachRecord(o.member_id, o.outreach_id),
-              [R.outcome.set(outcome), R.outcome_at.set(iso(at)), R.outcome_by.set(by)],
-              condition=R.outreach_id.exists() & as_read)
+    tx.update(
+        OUTCOME_AS_READ,
+        OutreachRecord(o.member_id, o.outreach_id),
+        [R.outcome.set(outcome), R.outcome_at.set(iso(at)), R.outcome_by.set(by)],
+        condition=R.outreach_id.exists() & as_read,
+    )

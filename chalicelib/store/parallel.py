@@ -1,4 +1,5 @@
 """Independent DynamoDB round trips issued at once, so their latency is about that of one."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

@@ -3,6 +3,7 @@
 privacy_prefs (member_id, store.scoring_tables): one item per member that has ever chosen; no item
 means profiling is allowed (the default).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -32,16 +33,20 @@ def choice(member_id: str) -> ProfilingChoice:
     return ProfilingChoice(allowed=bool(pref.profiling), updated_at=from_iso(pref.updated_at))
 
 
-def set_profiling_in(tx: NamedTransaction, member_id: str, allowed: bool, at: datetime,
-                     score_models: Iterable[str] = ()) -> None:
+def set_profiling_in(
+    tx: NamedTransaction, member_id: str, allowed: bool, at: datetime, score_models: Iterable[str] = ()
+) -> None:
     """The choice, the same flag on the member's activity item (batch scoring scans that table, so it
     skips the member without reading this one), and - when profiling is turned off - the deletion of
     the member's stored scores (and a raised scores generation), all in `tx`."""
     tx.put("choice", PrivacyPreference(member_id, profiling=allowed, updated_at=iso(at)))
     # opting out also raises the member's scores generation: a scoring run's digest that still lists
     # their (now deleted) scores is not trusted for them afterwards (chalicelib.scoring.digest)
-    flag: list[Action] = [ActivityRecord.profiling_off.remove()] if allowed else \
-        [ActivityRecord.profiling_off.set(True), ActivityRecord.sv.add(1)]
+    flag: list[Action] = (
+        [ActivityRecord.profiling_off.remove()]
+        if allowed
+        else [ActivityRecord.profiling_off.set(True), ActivityRecord.sv.add(1)]
+    )
     tx.update("activity", ActivityRecord(member_id), flag)
     if not allowed:
         for model in score_models:

@@ -1,5 +1,6 @@
 """Every table of the system, in one list: the deployment template and the local stack
 both create tables from these models, so they cannot drift apart."""
+
 from __future__ import annotations
 
 from pynamodb.models import Model
@@ -19,10 +20,34 @@ from chalicelib.store.sms_tables import OutboxMessage
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    MemberRecord, PhoneClaim, OtpChallenge, RefreshSessionRecord, EmployerRecord, AuditEntry, OutboxMessage, IdempotencyRecord,
-    StationRecord, StationCodeClaim, SlotRecord, BookingRecord, StandingRecord, WaitlistRecord, ActivityRecord,
-    MembershipApplication, MembershipRecord, ConsentRecord, Counter, ScenarioRecord, RequestRecord, CommentRecord,
-    PrivacyPreference, ScoringRun, SegmentResult, ScoreRecord, ModelSetting, OutreachRecord,
+    MemberRecord,
+    PhoneClaim,
+    OtpChallenge,
+    RefreshSessionRecord,
+    EmployerRecord,
+    AuditEntry,
+    OutboxMessage,
+    IdempotencyRecord,
+    StationRecord,
+    StationCodeClaim,
+    SlotRecord,
+    BookingRecord,
+    StandingRecord,
+    WaitlistRecord,
+    ActivityRecord,
+    MembershipApplication,
+    MembershipRecord,
+    ConsentRecord,
+    Counter,
+    ScenarioRecord,
+    RequestRecord,
+    CommentRecord,
+    PrivacyPreference,
+    ScoringRun,
+    SegmentResult,
+    ScoreRecord,
+    ModelSetting,
+    OutreachRecord,
 )
 
 

@@ -6,6 +6,7 @@ scenarios (scenario_key, version)
     carries `listing = "live"`, so the worker's list is one Query and retired ones drop out by
     themselves.
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -27,9 +28,9 @@ class ScenarioRecord(Model):
     Meta = table_meta("scenarios")
     scenario_key = UnicodeAttribute(hash_key=True)
     version = NumberAttribute(range_key=True)
-    definition = JSONAttribute()                # the ScenarioCreate as sent (validated)
+    definition = JSONAttribute()  # the ScenarioCreate as sent (validated)
     retired = BooleanAttribute(default=False)
-    listing = UnicodeAttribute(null=True)       # "live" on the latest version of a live scenario
+    listing = UnicodeAttribute(null=True)  # "live" on the latest version of a live scenario
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
     catalogue_index = CatalogueIndex()

@@ -1,9 +1,10 @@
 """The scenario library's versions as domain `Scenario`s, and its writes as named conditions:
 
-  version_free      publishing: no version with this number exists yet (two admins at once)
-  previous_latest   a new version: the one it replaces still exists (it leaves the catalogue)
-  still_listed      retiring: the version is still the live one in the catalogue
+version_free      publishing: no version with this number exists yet (two admins at once)
+previous_latest   a new version: the one it replaces still exists (it leaves the catalogue)
+still_listed      retiring: the version is still the live one in the catalogue
 """
+
 from __future__ import annotations
 
 from chalicelib.domain.scenarios import Scenario
@@ -19,8 +20,15 @@ S = ScenarioRecord
 
 
 def to_domain(r: ScenarioRecord) -> Scenario:
-    return Scenario.model_validate({**r.definition, "key": r.scenario_key, "version": int(r.version),
-                                    "retired": bool(r.retired), "created_at": from_iso(r.created_at)})
+    return Scenario.model_validate(
+        {
+            **r.definition,
+            "key": r.scenario_key,
+            "version": int(r.version),
+            "retired": bool(r.retired),
+            "created_at": from_iso(r.created_at),
+        }
+    )
 
 
 def latest(key: str) -> Scenario | None:
@@ -44,18 +52,33 @@ def catalogue() -> list[Scenario]:
 def put_version_in(tx: NamedTransaction, scenario: Scenario, by: str) -> None:
     """A new version, live (VERSION_FREE)."""
     definition = scenario.model_dump(mode="json", exclude={"key", "version", "retired", "created_at"})
-    record = ScenarioRecord(scenario.key, scenario.version, definition=definition, retired=False, listing=LIVE,
-                            created_at=iso(scenario.created_at), created_by=by)
+    record = ScenarioRecord(
+        scenario.key,
+        scenario.version,
+        definition=definition,
+        retired=False,
+        listing=LIVE,
+        created_at=iso(scenario.created_at),
+        created_by=by,
+    )
     tx.put(VERSION_FREE, record, condition=S.scenario_key.does_not_exist())
 
 
 def unlist_in(tx: NamedTransaction, previous: Scenario) -> None:
     """The version a new one replaces leaves the catalogue (PREVIOUS_LATEST)."""
-    tx.update(PREVIOUS_LATEST, ScenarioRecord(previous.key, previous.version), [S.listing.remove()],
-              condition=S.scenario_key.exists())
+    tx.update(
+        PREVIOUS_LATEST,
+        ScenarioRecord(previous.key, previous.version),
+        [S.listing.remove()],
+        condition=S.scenario_key.exists(),
+    )
 
 
 def retire_in(tx: NamedTransaction, current: Scenario) -> None:
     """The live version leaves the catalogue, marked retired (STILL_LISTED)."""
-    tx.update(STILL_LISTED, ScenarioRecord(current.key, current.version), [S.listing.remove(), S.retired.set(True)],
-              condition=S.scenario_key.exists() & (S.listing == LIVE))
+    tx.update(
+        STILL_LISTED,
+        ScenarioRecord(current.key, current.version),
+        [S.listing.remove(), S.retired.set(True)],
+        condition=S.scenario_key.exists() & (S.listing == LIVE),
+    )

@@ -1,4 +1,5 @@
 """Scoring runs' per-segment score digests (chalicelib.scoring.digest) in the stage's scoring bucket."""
+
 from __future__ import annotations
 
 from chalicelib.runtime import runtime

@@ -4,6 +4,7 @@
 counts them against the Query's Limit, so a filtered read goes ahead (page size READ_AHEAD x what is
 still wanted, at most MAX_PAGE) and PynamoDB keeps querying until `want` items are found or the tier ends.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,9 @@ START_KEYS = frozenset({"member_id", "model", "tier_key", "probability"})
 """The attributes of a resume key: a cursor that carries any other is not one this module issued."""
 
 
-def tier_page(model: str, tier: str, want: int, start: dict[str, Any] | None, *, city: str | None = None,
-              group: str | None = None) -> tuple[list[MemberScore], dict[str, Any] | None]:
+def tier_page(
+    model: str, tier: str, want: int, start: dict[str, Any] | None, *, city: str | None = None, group: str | None = None
+) -> tuple[list[MemberScore], dict[str, Any] | None]:
     """Up to `want` scores of one tier, highest first, from `start`; and where the next read starts
     (None: the tier is done). PynamoDB resumes after the last item returned when it stops inside a page."""
     wanted = None
@@ -26,8 +28,13 @@ def tier_page(model: str, tier: str, want: int, start: dict[str, Any] | None, *,
     if group:
         in_group = ScoreRecord.worker_group == group
         wanted = in_group if wanted is None else wanted & in_group
-    found = ScoreRecord.tier_index.query(tier_key(model, tier), scan_index_forward=False, filter_condition=wanted,
-                                         limit=want, last_evaluated_key=start,
-                                         page_size=want if wanted is None else min(want * READ_AHEAD, MAX_PAGE))
+    found = ScoreRecord.tier_index.query(
+        tier_key(model, tier),
+        scan_index_forward=False,
+        filter_condition=wanted,
+        limit=want,
+        last_evaluated_key=start,
+        page_size=want if wanted is None else min(want * READ_AHEAD, MAX_PAGE),
+    )
     items = [score_of(r) for r in found]
     return items, found.last_evaluated_key

@@ -3,6 +3,7 @@ station's slot history, a member's recent visits, and the activity table's size.
 
 Request paths use GetItem and Query only (batch scoring scans the activity table in scoring_segments).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -41,20 +42,27 @@ def employer_facts(employer_id: str) -> EmployerFacts | None:
     found = employers.get_employer(employer_id)
     if found is None:
         return None
-    return EmployerFacts(employer_id=employer_id, name_zh=found.name_zh, name_en=found.name_en,
-                         industry=found.industry, has_union=bool(found.has_union))
+    return EmployerFacts(
+        employer_id=employer_id,
+        name_zh=found.name_zh,
+        name_en=found.name_en,
+        industry=found.industry,
+        has_union=bool(found.has_union),
+    )
 
 
 def station_visits(member_id: str, now: datetime, since: datetime) -> Counter[str]:
     """Check-ins per station of the member's slots since `since`, from their past bookings: one Query."""
-    return Counter(b.station_id for b in bookings.past(member_id, now)
-                   if b.status == "checked_in" and b.slot.start >= since)
+    return Counter(
+        b.station_id for b in bookings.past(member_id, now) if b.status == "checked_in" and b.slot.start >= since
+    )
 
 
 def slot_history(station_id: str, start: datetime, end: datetime) -> dict[datetime, int]:
     """`booked` of every stored slot of the station starting in [start, end): one Query."""
-    found = SlotRecord.query(station_id, SlotRecord.slot_start.between(iso(start), iso(end)),
-                             attributes_to_get=["slot_start", "booked"])
+    found = SlotRecord.query(
+        station_id, SlotRecord.slot_start.between(iso(start), iso(end)), attributes_to_get=["slot_start", "booked"]
+    )
     return {from_iso(r.slot_start): int(r.booked or 0) for r in found if r.slot_start < iso(end)}
 
 

@@ -7,6 +7,7 @@ duplicated or out-of-order segment messages cannot count twice.
   give_up_segment    the run's failed set gains the segment (condition: not done)
   settle             status from the sets, written only if it changes (condition on the status read)
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -35,27 +36,51 @@ def _stamp(value: str | None) -> datetime | None:
 
 
 def run_of(record: ScoringRun) -> Run:
-    return Run(run_id=record.run_id, model=record.model, model_version=record.model_version, status=record.status,
-               as_of=from_iso(record.as_of), segments_total=int(record.segments_total),
-               done_segments=frozenset(int(s) for s in record.done_segments or ()),
-               failed_segments=frozenset(int(s) for s in record.failed_segments or ()),
-               members_scored=int(record.members_scored or 0), scores_written=int(record.scores_written or 0),
-               compacted=int(record.compacted or 0), previous_run_id=record.previous_run_id,
-               created_by=record.created_by, created_at=from_iso(record.created_at),
-               started_at=_stamp(record.started_at), finished_at=_stamp(record.finished_at))
+    return Run(
+        run_id=record.run_id,
+        model=record.model,
+        model_version=record.model_version,
+        status=record.status,
+        as_of=from_iso(record.as_of),
+        segments_total=int(record.segments_total),
+        done_segments=frozenset(int(s) for s in record.done_segments or ()),
+        failed_segments=frozenset(int(s) for s in record.failed_segments or ()),
+        members_scored=int(record.members_scored or 0),
+        scores_written=int(record.scores_written or 0),
+        compacted=int(record.compacted or 0),
+        previous_run_id=record.previous_run_id,
+        created_by=record.created_by,
+        created_at=from_iso(record.created_at),
+        started_at=_stamp(record.started_at),
+        finished_at=_stamp(record.finished_at),
+    )
 
 
 def segment_of(record: SegmentResult) -> SegmentState:
-    return SegmentState(segment=int(record.segment), status=record.status, attempts=int(record.attempts or 0),
-                        error=record.error, aggregates=record.aggregates)
+    return SegmentState(
+        segment=int(record.segment),
+        status=record.status,
+        attempts=int(record.attempts or 0),
+        error=record.error,
+        aggregates=record.aggregates,
+    )
 
 
 def create(run: Run) -> None:
     """Put a new run (queued, nothing counted yet)."""
-    ScoringRun(run.run_id, model=run.model, model_version=run.model_version, status=run.status,
-               as_of=iso(run.as_of), segments_total=run.segments_total, members_scored=0, scores_written=0,
-               created_by=run.created_by, created_at=iso(run.created_at),
-               previous_run_id=run.previous_run_id).save(condition=ScoringRun.run_id.does_not_exist())
+    ScoringRun(
+        run.run_id,
+        model=run.model,
+        model_version=run.model_version,
+        status=run.status,
+        as_of=iso(run.as_of),
+        segments_total=run.segments_total,
+        members_scored=0,
+        scores_written=0,
+        created_by=run.created_by,
+        created_at=iso(run.created_at),
+        previous_run_id=run.previous_run_id,
+    ).save(condition=ScoringRun.run_id.does_not_exist())
 
 
 def _get(run_id: str, *, consistent: bool = False) -> ScoringRun | None:
@@ -88,7 +113,8 @@ def mark_started(run: Run, at: datetime) -> None:
     try:
         ScoringRun(run.run_id).update(
             actions=[ScoringRun.started_at.set(iso(at)), ScoringRun.status.set("running")],
-            condition=ScoringRun.started_at.does_not_exist() & ScoringRun.status.is_in(*OPEN_STATUSES))
+            condition=ScoringRun.started_at.does_not_exist() & ScoringRun.status.is_in(*OPEN_STATUSES),
+        )
     except UpdateError as exc:
         if not _conditional(exc):
             raise
@@ -98,27 +124,60 @@ def _not_in(attribute: Any, segment: int) -> Condition:
     return attribute.does_not_exist() | ~attribute.contains(segment)
 
 
-def complete_segment(tx: NamedTransaction, run_id: str, segment: int, *, members: int, written: int, compacted: int,
-                     aggregates: dict[str, Any], at: datetime) -> None:
+def complete_segment(
+    tx: NamedTransaction,
+    run_id: str,
+    segment: int,
+    *,
+    members: int,
+    written: int,
+    compacted: int,
+    aggregates: dict[str, Any],
+    at: datetime,
+) -> None:
     """Count a finished segment once (condition PROGRESS: not done and not given up yet) and store its
     result item with its aggregates, in `tx`."""
-    tx.update(PROGRESS, ScoringRun(run_id), [ScoringRun.done_segments.add({segment}),
-                                             ScoringRun.members_scored.add(members),
-                                             ScoringRun.scores_written.add(written),
-                                             ScoringRun.compacted.add(compacted)],
-              condition=ScoringRun.run_id.exists() & _not_in(ScoringRun.done_segments, segment)
-              & _not_in(ScoringRun.failed_segments, segment))
-    tx.put("segment", SegmentResult(run_id, segment, status="done", members=members, written=written,
-                                    compacted=compacted, aggregates=aggregates, updated_at=iso(at)))
+    tx.update(
+        PROGRESS,
+        ScoringRun(run_id),
+        [
+            ScoringRun.done_segments.add({segment}),
+            ScoringRun.members_scored.add(members),
+            ScoringRun.scores_written.add(written),
+            ScoringRun.compacted.add(compacted),
+        ],
+        condition=ScoringRun.run_id.exists()
+        & _not_in(ScoringRun.done_segments, segment)
+        & _not_in(ScoringRun.failed_segments, segment),
+    )
+    tx.put(
+        "segment",
+        SegmentResult(
+            run_id,
+            segment,
+            status="done",
+            members=members,
+            written=written,
+            compacted=compacted,
+            aggregates=aggregates,
+            updated_at=iso(at),
+        ),
+    )
 
 
 def fail_attempt(run_id: str, segment: int, error: str, at: datetime) -> None:
     """Remember a failed attempt (the message will be delivered again, or go to the dead-letter queue)."""
     item = SegmentResult(run_id, segment)
     try:
-        item.update(actions=[SegmentResult.status.set("failing"), SegmentResult.error.set(error[:500]),
-                             SegmentResult.attempts.add(1), SegmentResult.updated_at.set(iso(at))],
-                    condition=SegmentResult.status.does_not_exist() | (SegmentResult.status != "done"))
+        item.update(
+            actions=[
+                SegmentResult.status.set("failing"),
+                SegmentResult.error.set(error[:500]),
+                SegmentResult.attempts.add(1),
+                SegmentResult.updated_at.set(iso(at)),
+            ],
+            condition=SegmentResult.status.does_not_exist() | (SegmentResult.status != "done"),
+        )
     except UpdateError as exc:
         if not _conditional(exc):
             raise
@@ -127,8 +186,10 @@ def fail_attempt(run_id: str, segment: int, error: str, at: datetime) -> None:
 def give_up_segment(run_id: str, segment: int) -> bool:
     """The segment's message went to the dead-letter queue: count it failed, unless it was done meanwhile."""
     try:
-        ScoringRun(run_id).update(actions=[ScoringRun.failed_segments.add({segment})],
-                                  condition=ScoringRun.run_id.exists() & _not_in(ScoringRun.done_segments, segment))
+        ScoringRun(run_id).update(
+            actions=[ScoringRun.failed_segments.add({segment})],
+            condition=ScoringRun.run_id.exists() & _not_in(ScoringRun.done_segments, segment),
+        )
     except UpdateError as exc:
         if _conditional(exc):
             return False
@@ -142,8 +203,9 @@ def settle(run_id: str, at: datetime) -> None:
     run = _get(run_id, consistent=True)
     if run is None:
         return
-    new = status_of(int(run.segments_total), len(run.done_segments or ()), len(run.failed_segments or ()),
-                    bool(run.started_at))
+    new = status_of(
+        int(run.segments_total), len(run.done_segments or ()), len(run.failed_segments or ()), bool(run.started_at)
+    )
     if new == run.status:
         return
     actions: list[Action] = [ScoringRun.status.set(new)]
@@ -161,9 +223,13 @@ def reopen(run: Run, failed: Iterable[int]) -> bool:
     segs = set(failed)
     try:
         ScoringRun(run.run_id).update(
-            actions=[ScoringRun.failed_segments.delete(segs), ScoringRun.status.set("running"),
-                     ScoringRun.finished_at.remove()],
-            condition=ScoringRun.status.is_in(*RETRYABLE_STATUSES) & ScoringRun.failed_segments.contains(min(segs)))
+            actions=[
+                ScoringRun.failed_segments.delete(segs),
+                ScoringRun.status.set("running"),
+                ScoringRun.finished_at.remove(),
+            ],
+            condition=ScoringRun.status.is_in(*RETRYABLE_STATUSES) & ScoringRun.failed_segments.contains(min(segs)),
+        )
     except UpdateError as exc:
         if _conditional(exc):
             return False

@@ -9,6 +9,7 @@
 `client` is the runtime's DynamoDB client unless one is passed in (tests wrap it to throttle or count
 calls); `sleep` is the backoff's, injectable so tests do not wait.
 """
+
 from __future__ import annotations
 
 import time
@@ -23,7 +24,7 @@ from chalicelib.store.parallel import concurrently
 from chalicelib.store.scoring_tables import score_item
 
 Item = dict[str, Any]
-_MIRRORED = {f"#{f}": f for f in ("member_id", *MIRRORED_FIELDS)}    # "status" and "roles" are reserved words
+_MIRRORED = {f"#{f}": f for f in ("member_id", *MIRRORED_FIELDS)}  # "status" and "roles" are reserved words
 
 
 class SegmentStore:
@@ -53,9 +54,17 @@ class SegmentStore:
         missing = [i for i in page if "p" not in i and not is_employer(i["member_id"]["S"])]
         if not missing:
             return 0
-        members = {m["member_id"]["S"]: m for m in bulk.batch_get(
-            self.client, self.tables("members"), [{"member_id": i["member_id"]} for i in missing],
-            projection=", ".join(_MIRRORED), names=_MIRRORED, sleep=self.sleep)}
+        members = {
+            m["member_id"]["S"]: m
+            for m in bulk.batch_get(
+                self.client,
+                self.tables("members"),
+                [{"member_id": i["member_id"]} for i in missing],
+                projection=", ".join(_MIRRORED),
+                names=_MIRRORED,
+                sleep=self.sleep,
+            )
+        }
         return sum(concurrently(lambda item: self._backfill(item, members.get(item["member_id"]["S"])), missing))
 
     def _backfill(self, item: Item, member: Item | None) -> bool:
@@ -64,9 +73,13 @@ class SegmentStore:
         fields: dict[str, Any] = {f: bulk.plain(member[f]) if f in member else None for f in MIRRORED_FIELDS}
         item["p"] = {"B": pack_profile(**fields)}
         try:
-            self.client.update_item(TableName=self.tables("activity"), Key={"member_id": item["member_id"]},
-                                    UpdateExpression="SET p = :p", ConditionExpression="attribute_not_exists(p)",
-                                    ExpressionAttributeValues={":p": item["p"]})
+            self.client.update_item(
+                TableName=self.tables("activity"),
+                Key={"member_id": item["member_id"]},
+                UpdateExpression="SET p = :p",
+                ConditionExpression="attribute_not_exists(p)",
+                ExpressionAttributeValues={":p": item["p"]},
+            )
         except self.client.exceptions.ConditionalCheckFailedException:
             return False
         return True

@@ -16,6 +16,7 @@ privacy_prefs (member_id)                     a member's choice about profiling 
 Score items are written by batch scoring with BatchWriteItem (low-level items built by `score_item`
 below from the domain's MemberScore), so the attribute names here and there are one definition.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,13 +44,13 @@ class ScoringRun(Model):
     model = UnicodeAttribute()
     model_version = UnicodeAttribute()
     status = UnicodeAttribute()
-    as_of = UnicodeAttribute()                       # every segment scores "as of" this instant
+    as_of = UnicodeAttribute()  # every segment scores "as of" this instant
     segments_total = NumberAttribute()
-    done_segments = NumberSetAttribute(null=True)    # the exactly-once guard: a segment is added once
+    done_segments = NumberSetAttribute(null=True)  # the exactly-once guard: a segment is added once
     failed_segments = NumberSetAttribute(null=True)
     members_scored = NumberAttribute(default=0)
     scores_written = NumberAttribute(default=0)
-    compacted = NumberAttribute(default=0)           # activity items whose closed weeks were folded into `h`
+    compacted = NumberAttribute(default=0)  # activity items whose closed weeks were folded into `h`
     previous_run_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
@@ -62,13 +63,13 @@ class SegmentResult(Model):
     Meta = table_meta("scoring_segments")
     run_id = UnicodeAttribute(hash_key=True)
     segment = NumberAttribute(range_key=True)
-    status = UnicodeAttribute()                      # done | failing
-    attempts = NumberAttribute(default=0)            # failed attempts
-    error = UnicodeAttribute(null=True)              # the last failed attempt's error (no personal data)
+    status = UnicodeAttribute()  # done | failing
+    attempts = NumberAttribute(default=0)  # failed attempts
+    error = UnicodeAttribute(null=True)  # the last failed attempt's error (no personal data)
     members = NumberAttribute(null=True)
     written = NumberAttribute(null=True)
     compacted = NumberAttribute(null=True)
-    aggregates = JSONAttribute(null=True)            # see chalicelib.scoring.aggregates
+    aggregates = JSONAttribute(null=True)  # see chalicelib.scoring.aggregates
     updated_at = UnicodeAttribute()
 
 
@@ -82,11 +83,11 @@ class ScoreRecord(Model):
     Meta = table_meta("scores")
     member_id = UnicodeAttribute(hash_key=True)
     model = UnicodeAttribute(range_key=True)
-    probability = NumberAttribute()                  # churn: P(churn); service_demand: the top category's P
+    probability = NumberAttribute()  # churn: P(churn); service_demand: the top category's P
     tier = UnicodeAttribute()
     tier_key = UnicodeAttribute()
-    reasons = JSONAttribute()                        # [[reason code, text zh, text en, weight], ...] top 3
-    outputs = JSONAttribute(null=True)               # service_demand: [[category, probability], ...] best first
+    reasons = JSONAttribute()  # [[reason code, text zh, text en, weight], ...] top 3
+    outputs = JSONAttribute(null=True)  # service_demand: [[category, probability], ...] best first
     city = UnicodeAttribute(null=True)
     worker_group = UnicodeAttribute(null=True)
     model_version = UnicodeAttribute()
@@ -118,11 +119,14 @@ def tier_key(model: str, tier: str) -> str:
 def score_item(score: MemberScore) -> dict[str, Any]:
     """The low-level DynamoDB item of a ScoreRecord (for BatchWriteItem), attribute for attribute."""
     item: dict[str, Any] = {
-        "member_id": {"S": score.member_id}, "model": {"S": score.model},
+        "member_id": {"S": score.member_id},
+        "model": {"S": score.model},
         "probability": {"N": repr(round(score.probability, 4))},
-        "tier": {"S": score.tier}, "tier_key": {"S": tier_key(score.model, score.tier)},
+        "tier": {"S": score.tier},
+        "tier_key": {"S": tier_key(score.model, score.tier)},
         "reasons": {"S": json.dumps(score.reasons, separators=(",", ":"))},
-        "model_version": {"S": score.model_version}, "run_id": {"S": score.run_id},
+        "model_version": {"S": score.model_version},
+        "run_id": {"S": score.run_id},
         "scored_at": {"S": iso(score.scored_at)},
     }
     if score.outputs is not None:
@@ -135,7 +139,16 @@ def score_item(score: MemberScore) -> dict[str, Any]:
 
 
 def score_of(record: ScoreRecord) -> MemberScore:
-    return MemberScore(member_id=record.member_id, model=record.model, probability=float(record.probability),
-                       tier=record.tier, reasons=record.reasons, outputs=record.outputs, city=record.city,
-                       worker_group=record.worker_group, model_version=record.model_version,
-                       run_id=record.run_id, scored_at=from_iso(record.scored_at))
+    return MemberScore(
+        member_id=record.member_id,
+        model=record.model,
+        probability=float(record.probability),
+        tier=record.tier,
+        reasons=record.reasons,
+        outputs=record.outputs,
+        city=record.city,
+        worker_group=record.worker_group,
+        model_version=record.model_version,
+        run_id=record.run_id,
+        scored_at=from_iso(record.scored_at),
+    )

@@ -10,6 +10,7 @@ The named conditions (a unit of work maps them to the error a person reads):
                to give back (taken - 1 when a booking is cancelled or a hold lapses)
 A slot item is created by the first booking, with the station's seats as its capacity.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,8 +35,13 @@ slot_is_full = (S.taken >= S.capacity) | (S.waiting > 0)
 
 
 def _counts(r: SlotRecord) -> SlotCounts:
-    return SlotCounts(capacity=int(r.capacity or 0), taken=int(r.taken or 0), booked=int(r.booked or 0),
-                      held=int(r.held or 0), waiting=int(r.waiting or 0))
+    return SlotCounts(
+        capacity=int(r.capacity or 0),
+        taken=int(r.taken or 0),
+        booked=int(r.booked or 0),
+        held=int(r.held or 0),
+        waiting=int(r.waiting or 0),
+    )
 
 
 def _item(station_id: str, start: datetime) -> SlotRecord:
@@ -63,10 +69,12 @@ def get_counts(station_id: str, start: datetime) -> SlotCounts | None:
 
 def take_seat(tx: NamedTransaction, station_id: str, start: datetime, end: datetime, capacity: int) -> None:
     """Book one seat, creating the slot with `capacity` seats if it does not exist yet."""
-    tx.update(SEAT_LEFT, _item(station_id, start),
-              [S.capacity.set(S.capacity | capacity), S.slot_end.set(S.slot_end | iso(end)),
-               S.taken.add(1), S.booked.add(1)],
-              condition=slot_absent | (seat_left & nobody_waiting))
+    tx.update(
+        SEAT_LEFT,
+        _item(station_id, start),
+        [S.capacity.set(S.capacity | capacity), S.slot_end.set(S.slot_end | iso(end)), S.taken.add(1), S.booked.add(1)],
+        condition=slot_absent | (seat_left & nobody_waiting),
+    )
 
 
 def release_seat(tx: NamedTransaction, station_id: str, start: datetime) -> None:
@@ -83,8 +91,12 @@ def remove_waiter(tx: NamedTransaction, station_id: str, start: datetime) -> Non
 
 
 def hold_seat(tx: NamedTransaction, station_id: str, start: datetime) -> None:
-    tx.update(SEAT_LEFT, _item(station_id, start), [S.taken.add(1), S.held.add(1), S.waiting.add(-1)],
-              condition=seat_left & (S.waiting > 0))
+    tx.update(
+        SEAT_LEFT,
+        _item(station_id, start),
+        [S.taken.add(1), S.held.add(1), S.waiting.add(-1)],
+        condition=seat_left & (S.waiting > 0),
+    )
 
 
 def convert_hold(tx: NamedTransaction, station_id: str, start: datetime) -> None:

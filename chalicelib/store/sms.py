@@ -1,5 +1,6 @@
 """Text messages out: SNS SMS on AWS; in the local stage each one is also kept in the dev outbox,
 which developers (and the mini-app's login screen) can read, like a mail catcher."""
+
 from __future__ import annotations
 
 import secrets
@@ -18,7 +19,7 @@ OUTBOX = "sms"
 class SentText:
     """A message in the dev outbox: the phone masked, never in the clear."""
 
-    sent_id: str                      # <iso time>#<ns>#<random>: newest last
+    sent_id: str  # <iso time>#<ns>#<random>: newest last
     phone_masked: str
     body: str
 
@@ -26,17 +27,27 @@ class SentText:
 def send(phone: str, phone_bidx: str, body: str) -> None:
     """One SNS Publish (plus, locally, one PutItem into the outbox)."""
     rt = runtime()
-    rt.client("sns").publish(PhoneNumber=f"+86{phone}", Message=body, MessageAttributes={
-        "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}})
+    rt.client("sns").publish(
+        PhoneNumber=f"+86{phone}",
+        Message=body,
+        MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+    )
     if rt.settings.is_local:
         now = rt.clock.now()
         # the wall-clock tiebreak keeps messages in send order even when a test freezes the clock
-        OutboxMessage(OUTBOX, f"{iso(now)}#{time.time_ns():020d}#{secrets.token_hex(2)}", phone_bidx=phone_bidx,
-                      phone_masked=mask_phone(phone), body=body, ttl=expiry(now.timestamp() + 24 * 3600)).save()
+        OutboxMessage(
+            OUTBOX,
+            f"{iso(now)}#{time.time_ns():020d}#{secrets.token_hex(2)}",
+            phone_bidx=phone_bidx,
+            phone_masked=mask_phone(phone),
+            body=body,
+            ttl=expiry(now.timestamp() + 24 * 3600),
+        ).save()
 
 
 def outbox(phone_bidx: str | None, limit: int = 20) -> list[SentText]:
     """The newest messages, optionally only those sent to one phone. One Query."""
     items = OutboxMessage.query(OUTBOX, scan_index_forward=False, limit=200)
-    return [SentText(m.sent_id, m.phone_masked, m.body)
-            for m in items if phone_bidx is None or m.phone_bidx == phone_bidx][:limit]
+    return [
+        SentText(m.sent_id, m.phone_masked, m.body) for m in items if phone_bidx is None or m.phone_bidx == phone_bidx
+    ][:limit]

@@ -1,4 +1,5 @@
 """The dev SMS outbox table (local stage and tests only; the repository is store.sms)."""
+
 from __future__ import annotations
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute

@@ -6,6 +6,7 @@ bookings of the same worker racing each other cannot both pass the "at most K" c
   STANDING   save_in: the standing is still as read (rev), and with `bookable_at` the worker is not
              suspended then; what the failed write found is `standing_held(cancellation)`
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,14 +25,15 @@ STANDING = "standing"
 S = StandingRecord
 
 
-
 def to_domain(record: StandingRecord | None) -> Standing:
     if record is None:
         return Standing()
-    return Standing(upcoming={bid: from_iso(end) for bid, end in as_dict(record.upcoming).items()},
-                    no_shows=tuple(from_iso(str(t)) for t in record.no_shows or ()),
-                    suspended_until=from_iso(record.suspended_until) if record.suspended_until else None,
-                    rev=int(record.rev or 0))
+    return Standing(
+        upcoming={bid: from_iso(end) for bid, end in as_dict(record.upcoming).items()},
+        no_shows=tuple(from_iso(str(t)) for t in record.no_shows or ()),
+        suspended_until=from_iso(record.suspended_until) if record.suspended_until else None,
+        rev=int(record.rev or 0),
+    )
 
 
 def get_standing(member_id: str) -> Standing:
@@ -49,9 +51,16 @@ def not_suspended_at(now: datetime) -> Condition:
     return S.suspended_until.does_not_exist() | (S.suspended_until <= iso(now))
 
 
-def save_in(tx: NamedTransaction, member_id: str, read: Standing, *, upcoming: dict[str, datetime] | None = None,
-            no_shows: list[datetime] | None = None, suspended_until: datetime | None = None,
-            bookable_at: datetime | None = None) -> None:
+def save_in(
+    tx: NamedTransaction,
+    member_id: str,
+    read: Standing,
+    *,
+    upcoming: dict[str, datetime] | None = None,
+    no_shows: list[datetime] | None = None,
+    suspended_until: datetime | None = None,
+    bookable_at: datetime | None = None,
+) -> None:
     """Write the fields given, if the standing is still what was read (named "standing").
     With `bookable_at`, also require that the worker is not suspended at that time."""
     actions: list[Action] = [S.rev.add(1)]

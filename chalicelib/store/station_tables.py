@@ -4,6 +4,7 @@ Nearby search queries a geohash GSI per covering cell. There is one GSI per inde
 (geo5 ~4.9 km cells, geo4 ~39 km cells) and the cell attributes are only written while a station
 is active, so the indexes are sparse: a deactivated station drops out of search by itself.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -53,14 +54,14 @@ class StationRecord(Model):
     district = UnicodeAttribute()
     lat = NumberAttribute()
     lng = NumberAttribute()
-    geo5 = UnicodeAttribute(null=True)          # only while active (sparse search index)
+    geo5 = UnicodeAttribute(null=True)  # only while active (sparse search index)
     geo4 = UnicodeAttribute(null=True)
     amenities = ListAttribute(of=UnicodeAttribute, default=list)
-    hours: MapAttribute[str, Any] = MapAttribute(default=dict)          # weekday -> ["08:00-12:00", ...]
-    exceptions: MapAttribute[str, Any] = MapAttribute(default=dict)     # YYYY-MM-DD -> ranges ([] = closed)
+    hours: MapAttribute[str, Any] = MapAttribute(default=dict)  # weekday -> ["08:00-12:00", ...]
+    exceptions: MapAttribute[str, Any] = MapAttribute(default=dict)  # YYYY-MM-DD -> ranges ([] = closed)
     slot_minutes = NumberAttribute()
     seats = NumberAttribute()
-    audience = JSONAttribute()                  # "all_workers" | "members" | [worker groups]
+    audience = JSONAttribute()  # "all_workers" | "members" | [worker groups]
     time_zone = UnicodeAttribute()
     rules: MapAttribute[str, Any] = MapAttribute(default=dict)
     active = BooleanAttribute(default=True)

@@ -5,6 +5,7 @@ The named conditions of its writes (a unit of work maps them to the error a pers
   STATION     create: the station id is new; replace: the station's version is still the one read
   OLD_CODE    the old code claim still belongs to this station
 """
+
 from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
@@ -22,24 +23,65 @@ OLD_CODE = "old_code"
 
 # --- record <-> domain ---------------------------------------------------------------------
 
+
 def _to_domain(r: StationRecord) -> Station:
-    return Station.model_validate({
-        "station_id": r.station_id, "code": r.code, "kind": r.kind, "name_zh": r.name_zh, "name_en": r.name_en,
-        "address": r.address, "city": r.city, "district": r.district, "lat": float(r.lat), "lng": float(r.lng),
-        "amenities": list(r.amenities or []), "hours": as_dict(r.hours), "exceptions": as_dict(r.exceptions),
-        "slot_minutes": int(r.slot_minutes), "seats": int(r.seats), "audience": r.audience,
-        "time_zone": r.time_zone, "rules": as_dict(r.rules), "active": r.active,
-        "created_at": from_iso(r.created_at), "updated_at": from_iso(r.updated_at),
-    })
+    return Station.model_validate(
+        {
+            "station_id": r.station_id,
+            "code": r.code,
+            "kind": r.kind,
+            "name_zh": r.name_zh,
+            "name_en": r.name_en,
+            "address": r.address,
+            "city": r.city,
+            "district": r.district,
+            "lat": float(r.lat),
+            "lng": float(r.lng),
+            "amenities": list(r.amenities or []),
+            "hours": as_dict(r.hours),
+            "exceptions": as_dict(r.exceptions),
+            "slot_minutes": int(r.slot_minutes),
+            "seats": int(r.seats),
+            "audience": r.audience,
+            "time_zone": r.time_zone,
+            "rules": as_dict(r.rules),
+            "active": r.active,
+            "created_at": from_iso(r.created_at),
+            "updated_at": from_iso(r.updated_at),
+        }
+    )
 
 
 def _to_record(s: Station, version: int | None = None) -> StationRecord:
     data = s.model_dump(mode="json")
     record = StationRecord(
-        s.station_id, **{k: data[k] for k in ("code", "kind", "name_zh", "name_en", "address", "city", "district",
-                                              "lat", "lng", "amenities", "hours", "exceptions", "slot_minutes",
-                                              "seats", "audience", "time_zone", "rules", "active")},
-        created_at=iso(s.created_at), updated_at=iso(s.updated_at))
+        s.station_id,
+        **{
+            k: data[k]
+            for k in (
+                "code",
+                "kind",
+                "name_zh",
+                "name_en",
+                "address",
+                "city",
+                "district",
+                "lat",
+                "lng",
+                "amenities",
+                "hours",
+                "exceptions",
+                "slot_minutes",
+                "seats",
+                "audience",
+                "time_zone",
+                "rules",
+                "active",
+            )
+        },
+        created_at=iso(s.created_at),
+        updated_at=iso(s.updated_at),
+    )
     if s.active:
         record.geo5, record.geo4 = (geo.encode(s.lat, s.lng, p) for p in (5, 4))
     if version is not None:
@@ -48,6 +90,7 @@ def _to_record(s: Station, version: int | None = None) -> StationRecord:
 
 
 # --- reads ---------------------------------------------------------------------------------
+
 
 def get_station(station_id: str) -> tuple[Station, int] | None:
     """The station and its version (for a later conditional replace), or None."""
@@ -80,6 +123,7 @@ def station_ids_by_code(codes: list[str]) -> dict[str, str]:
 
 # --- writes (named, for one unit of work) -------------------------------------------------
 
+
 def create_in(tx: NamedTransaction, station: Station) -> None:
     """Claim the code (CODE_FREE) and put the station (STATION: its id is new)."""
     _claim_code(tx, station)
@@ -96,5 +140,8 @@ def replace_in(tx: NamedTransaction, old: Station, new: Station, version: int) -
 
 
 def _claim_code(tx: NamedTransaction, station: Station) -> None:
-    tx.put(CODE_FREE, StationCodeClaim(station.code, station_id=station.station_id),
-           condition=StationCodeClaim.code.does_not_exist())
+    tx.put(
+        CODE_FREE,
+        StationCodeClaim(station.code, station_id=station.station_id),
+        condition=StationCodeClaim.code.does_not_exist(),
+    )

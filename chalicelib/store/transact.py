@@ -1,5 +1,6 @@
 """A TransactWriteItems whose items carry names, so a cancelled transaction says which named
 conditions failed (and what the item looked like: ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -38,8 +39,9 @@ class NamedTransaction:
         # PynamoDB sends condition checks, then deletes, then puts, then updates.
         self._order: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
 
-    def check(self, name: str, model: type[Model], hash_key: Any, range_key: Any = None, *,
-              condition: Condition) -> NamedTransaction:
+    def check(
+        self, name: str, model: type[Model], hash_key: Any, range_key: Any = None, *, condition: Condition
+    ) -> NamedTransaction:
         self._ops.append(lambda tx: tx.condition_check(model, hash_key, range_key, condition=condition))
         self._order["check"].append(name)
         return self
@@ -49,8 +51,9 @@ class NamedTransaction:
         self._order["put"].append(name)
         return self
 
-    def update(self, name: str, item: Model, actions: Sequence[Action], *,
-               condition: Condition | None = None) -> NamedTransaction:
+    def update(
+        self, name: str, item: Model, actions: Sequence[Action], *, condition: Condition | None = None
+    ) -> NamedTransaction:
         self._ops.append(lambda tx: tx.update(item, list(actions), condition=condition, return_values="ALL_OLD"))
         self._order["update"].append(name)
         return self
@@ -69,8 +72,11 @@ class NamedTransaction:
                     op(tx)
         except TransactWriteError as exc:
             reasons = exc.cancellation_reasons or []
-            failed = {name: reason.raw_item for name, reason in zip(names, reasons, strict=False)
-                      if reason is not None and reason.code == "ConditionalCheckFailed"}
+            failed = {
+                name: reason.raw_item
+                for name, reason in zip(names, reasons, strict=False)
+                if reason is not None and reason.code == "ConditionalCheckFailed"
+            }
             if not failed:
                 raise
             raise Cancelled(failed) from exc

@@ -17,6 +17,7 @@ cancellation none of them explains is a retryable 409 Conflict. The audit entry 
 outbox event) rides in the same transaction, added by the unit of work itself, so a change is
 never without its record.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -46,11 +47,13 @@ class UnitOfWork(NamedTransaction):
         self.now = now
         self.audited: list[AuditEntry] = []
 
-    def audit(self, actor: str, action: str, *, target: str, reason: str | None = None,
-              detail: dict[str, Any] | None = None) -> None:
+    def audit(
+        self, actor: str, action: str, *, target: str, reason: str | None = None, detail: dict[str, Any] | None = None
+    ) -> None:
         """Record who did what to which target; committed with the change or not at all."""
-        entry = AuditEntry(target, f"{iso(self.now)}#{secrets.token_hex(4)}", actor=actor, action=action,
-                           reason=reason, detail=detail)
+        entry = AuditEntry(
+            target, f"{iso(self.now)}#{secrets.token_hex(4)}", actor=actor, action=action, reason=reason, detail=detail
+        )
         self.put(AUDIT, entry, condition=AuditEntry.at_id.does_not_exist())
         self.audited.append(entry)
 
@@ -86,8 +89,14 @@ def unit_of_work(now: datetime, *, refuse: Refusals | None = None) -> Iterator[U
     commit(uow, refuse=refuse)
 
 
-def attempt(build: Callable[[UnitOfWork], T], now: datetime, *, refuse: Refusals | None = None,
-            retry_on: Collection[str] = (), attempts: int = 3) -> T:
+def attempt(
+    build: Callable[[UnitOfWork], T],
+    now: datetime,
+    *,
+    refuse: Refusals | None = None,
+    retry_on: Collection[str] = (),
+    attempts: int = 3,
+) -> T:
     """Build the writes (reading what they depend on) and commit them. When only conditions in
     `retry_on` failed (what was read went stale), build again from fresh reads, up to `attempts`
     times; then answer a retryable 409. Returns what `build` returned for the attempt that committed."""

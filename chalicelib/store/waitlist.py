@@ -5,11 +5,14 @@ or left. Each step is a named conditional write that goes into one unit of work 
           the entry is still where the step starts from (waiting, or offered and the hold running)
 Reads return `domain.bookings.WaitlistEntry`, never the record.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.bookings import WaitlistEntry
 from chalicelib.domain.schedule import SlotTime
@@ -25,12 +28,16 @@ W = WaitlistRecord
 may_join = W.slot_key.does_not_exist() | W.status.is_in("lapsed", "left", "confirmed")
 
 
-
 def to_domain(r: WaitlistRecord) -> WaitlistEntry:
-    return WaitlistEntry(station_id=r.station_id, member_id=r.member_id,
-                         slot=SlotTime(from_iso(r.slot_start), from_iso(r.slot_end)), time_zone=r.time_zone,
-                         joined_at=from_iso(r.joined_at), status=r.status,
-                         hold_until=from_iso(r.hold_until) if r.hold_until else None)
+    return WaitlistEntry(
+        station_id=r.station_id,
+        member_id=r.member_id,
+        slot=SlotTime(from_iso(r.slot_start), from_iso(r.slot_end)),
+        time_zone=r.time_zone,
+        joined_at=from_iso(r.joined_at),
+        status=r.status,
+        hold_until=from_iso(r.hold_until) if r.hold_until else None,
+    )
 
 
 def slot_key(station_id: str, start: datetime) -> str:
@@ -63,22 +70,39 @@ def slots_with_expired_offers(days: list[str], now: datetime) -> set[tuple[str, 
 
 
 def join_in(tx: NamedTransaction, member_id: str, station: Station, slot: SlotTime, now: datetime) -> WaitlistEntry:
-    record = WaitlistRecord(slot_key(station.station_id, slot.start), member_id, station_id=station.station_id,
-                            slot_start=iso(slot.start), slot_end=iso(slot.end), time_zone=station.time_zone,
-                            joined_at=iso(now), status="waiting")
+    record = WaitlistRecord(
+        slot_key(station.station_id, slot.start),
+        member_id,
+        station_id=station.station_id,
+        slot_start=iso(slot.start),
+        slot_end=iso(slot.end),
+        time_zone=station.time_zone,
+        joined_at=iso(now),
+        status="waiting",
+    )
     tx.put(ENTRY, record, condition=may_join)
     return to_domain(record)
 
 
-def _move(tx: NamedTransaction, entry: WaitlistEntry, status: str, condition: object, *extra: object) -> None:
+def _move(tx: NamedTransaction, entry: WaitlistEntry, status: str, condition: Condition, *extra: Action) -> None:
     actions = [W.status.set(status), *extra]
-    tx.update(ENTRY, WaitlistRecord(slot_key(entry.station_id, entry.slot.start), entry.member_id),
-              actions, condition=condition)  # type: ignore[arg-type]
+    tx.update(
+        ENTRY,
+        WaitlistRecord(slot_key(entry.station_id, entry.slot.start), entry.member_id),
+        actions,
+        condition=condition,
+    )
 
 
 def offer_in(tx: NamedTransaction, entry: WaitlistEntry, hold_until: datetime) -> None:
-    _move(tx, entry, "offered", W.status == "waiting",
-          W.hold_until.set(iso(hold_until)), W.offer_day.set(iso(hold_until)[:10]))
+    _move(
+        tx,
+        entry,
+        "offered",
+        W.status == "waiting",
+        W.hold_until.set(iso(hold_until)),
+        W.offer_day.set(iso(hold_until)[:10]),
+    )
 
 
 def confirm_in(tx: NamedTransaction, entry: WaitlistEntry, now: datetime) -> None:

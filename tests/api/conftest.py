@@ -1,5 +1,6 @@
 """Fixtures of the API tests (every module in tests/api sees them): a station and a rider, the scenario
 library, a staff member, employers, and a counter of DynamoDB calls."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -41,17 +42,31 @@ def staff(api: Api) -> Session:
 def employer(aws) -> str:
     from chalicelib.store.employer_tables import EmployerRecord
 
-    EmployerRecord("emp-bj-9", name_zh="京北快送有限公司", name_en="Jingbei Express Co., Ltd.", city="beijing",
-                   industry="delivery_platform").save()
+    EmployerRecord(
+        "emp-bj-9",
+        name_zh="京北快送有限公司",
+        name_en="Jingbei Express Co., Ltd.",
+        city="beijing",
+        industry="delivery_platform",
+    ).save()
     return "emp-bj-9"
 
 
 @pytest.fixture
 def wage_claim(employer: str) -> dict[str, Any]:
-    return {"scenario_key": "wage_arrears_complaint", "answers": {
-        "employer_id": employer, "work_start": "2025-03-01", "amount_owed": 12000, "months_owed": 3,
-        "workers_affected": 12, "description": "站点拖欠我们三个月的配送费，多次讨要未果",
-        "id_number": "11010519491231002X", "contact_phone": "13912345678"}}
+    return {
+        "scenario_key": "wage_arrears_complaint",
+        "answers": {
+            "employer_id": employer,
+            "work_start": "2025-03-01",
+            "amount_owed": 12000,
+            "months_owed": 3,
+            "workers_affected": 12,
+            "description": "站点拖欠我们三个月的配送费，多次讨要未果",
+            "id_number": "11010519491231002X",
+            "contact_phone": "13912345678",
+        },
+    }
 
 
 @pytest.fixture
@@ -59,8 +74,11 @@ def employers(aws):
     """Two employers in Beijing and one in Shanghai."""
     from chalicelib.store.employer_tables import EmployerRecord
 
-    rows = [("emp-bj-1", "美团北京", "Meituan Beijing", "beijing"), ("emp-bj-2", "顺丰北京", "SF Express Beijing", "beijing"),
-            ("emp-sh-1", "饿了么上海", "Ele.me Shanghai", "shanghai")]
+    rows = [
+        ("emp-bj-1", "美团北京", "Meituan Beijing", "beijing"),
+        ("emp-bj-2", "顺丰北京", "SF Express Beijing", "beijing"),
+        ("emp-sh-1", "饿了么上海", "Ele.me Shanghai", "shanghai"),
+    ]
     for employer_id, zh, en, city in rows:
         EmployerRecord(employer_id, name_zh=zh, name_en=en, city=city, industry="delivery").save()
     return rows
@@ -73,9 +91,10 @@ def calls(aws):
     from chalicelib.store.registry import ALL_MODELS
 
     seen: Counter[str] = Counter()
-    base.transaction()                                       # make sure the shared connection exists
-    clients = {id(c): c for c in [m._get_connection().connection.client for m in ALL_MODELS]
-               + [base._connection.client]}
+    base.transaction()  # make sure the shared connection exists
+    clients = {
+        id(c): c for c in [m._get_connection().connection.client for m in ALL_MODELS] + [base._connection.client]
+    }
     for client in clients.values():
         client.meta.events.register("before-call.dynamodb", lambda model, **_: seen.update([model.name]))
     return seen

@@ -1,5 +1,6 @@
 """Helpers for the member-services tests: joining the union through the API, the seeded scenario
 library, filing requests. The fake clock starts on Friday 2026-11-27 at 10:00 in Shanghai."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,8 +12,10 @@ EN = {"Accept-Language": "en"}
 
 
 def pool_application(city: str = "beijing", **consent: Any) -> dict[str, Any]:
-    return {"union": {"kind": "regional_pool", "city": city},
-            "consent": {"policy_version": TERMS, "accepted": True, **consent}}
+    return {
+        "union": {"kind": "regional_pool", "city": city},
+        "consent": {"policy_version": TERMS, "accepted": True, **consent},
+    }
 
 
 def apply(api: Api, who: Session, body: dict[str, Any] | None = None, **kw: Any) -> Reply:
@@ -23,8 +26,9 @@ def join_union(api: Api, admin: Session, who: Session) -> Session:
     """Apply, get approved by the admin, log in again so the token says 'member'."""
     application = apply(api, who)
     assert application.status == 201, application.json
-    approved = api.as_(admin).post(f"/v1/admin/membership/applications/{application.json['application_id']}/approve",
-                                   {})
+    approved = api.as_(admin).post(
+        f"/v1/admin/membership/applications/{application.json['application_id']}/approve", {}
+    )
     assert approved.status == 200, approved.json
     return api.login(who.phone)
 
@@ -41,15 +45,25 @@ def fields_of(reply: Reply) -> dict[str, str]:
 def run_schedule(api: Api, name: str) -> Any:
     """Run a scheduled function the way Lambda would (a CloudWatch event)."""
     client = api._client
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
-                                            resources=[f"arn:aws:events:ap-east-1:123456789012:rule/{name}"])
+    event = client.events.generate_cw_event(
+        source="aws.events",
+        detail_type="Scheduled Event",
+        detail={},
+        resources=[f"arn:aws:events:ap-east-1:123456789012:rule/{name}"],
+    )
     return client.lambda_.invoke(name, event).payload
 
 
 def job_help(**answers: Any) -> dict[str, Any]:
     """A valid job-seeking request (no sealed scenario, one optional file field)."""
-    base = {"desired_occupation": "仓库管理员", "desired_city": "北京", "expected_monthly_wage": 7000,
-            "available_from": "2026-12-01", "schedule": "full_time", "contact_phone": "13912345678"}
+    base = {
+        "desired_occupation": "仓库管理员",
+        "desired_city": "北京",
+        "expected_monthly_wage": 7000,
+        "available_from": "2026-12-01",
+        "schedule": "full_time",
+        "contact_phone": "13912345678",
+    }
     return {"scenario_key": "job_seeking_help", "answers": {**base, **answers}}
 
 
@@ -58,13 +72,20 @@ def submit(api: Api, who: Session, body: dict[str, Any], **kw: Any) -> Reply:
 
 
 def move(api: Api, staff: Session, request_id: str, to: str, note: str | None = None) -> Reply:
-    return api.as_(staff).post(f"/v1/staff/requests/{request_id}/transition", {"to": to, **({"note": note} if note else {})})
+    return api.as_(staff).post(
+        f"/v1/staff/requests/{request_id}/transition", {"to": to, **({"note": note} if note else {})}
+    )
 
 
 def scenario_body(key: str = "test_service", **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "key": key, "category": "other", "title_zh": "测试服务", "title_en": "Test service",
-        "description_zh": "用于测试", "description_en": "For tests",
-        "fields": [{"name": "topic", "label_zh": "主题", "label_en": "Topic", "type": "text"}]}
+        "key": key,
+        "category": "other",
+        "title_zh": "测试服务",
+        "title_en": "Test service",
+        "description_zh": "用于测试",
+        "description_en": "For tests",
+        "fields": [{"name": "topic", "label_zh": "主题", "label_en": "Topic", "type": "text"}],
+    }
     body.update(overrides)
     return body

@@ -4,6 +4,7 @@ Routes are read from the registry that `endpoint()` fills, so a new route is che
 is added. A call that the role check lets through may still fail for business reasons (a bad
 body, an unknown id): the matrix only asserts it was not turned away for who the caller is.
 """
+
 import re
 
 import pytest
@@ -23,7 +24,7 @@ def sessions(api, worker, admin):
     return {"anonymous": None, "worker": worker, "staff": api.login("13700000002"), "admin": admin}
 
 
-def test_every_route_declares_its_roles(api):      # the api fixture imports the app, which registers the routes
+def test_every_route_declares_its_roles(api):  # the api fixture imports the app, which registers the routes
     assert ROUTES, "no routes registered"
     for (method, path), access in ROUTES.items():
         assert access.roles <= {"worker", "staff", "admin"}, (method, path)

@@ -1,4 +1,5 @@
 """Logging in with a phone and a one-time code, as the mini-app does."""
+
 import base64
 import json
 
@@ -83,7 +84,7 @@ def test_at_most_three_codes_per_phone_in_ten_minutes(api, clock):
     assert fourth.status == 429
     assert fourth.json["error"]["code"] == "otp_rate_limited"
     assert int(fourth.headers["Retry-After"]) == 600
-    assert request_code(api, "13700137001").status == 202      # other phones are not affected
+    assert request_code(api, "13700137001").status == 202  # other phones are not affected
     clock.advance(minutes=10, seconds=1)
     assert request_code(api).status == 202
 
@@ -94,7 +95,7 @@ def test_retrying_a_code_request_with_the_same_idempotency_key_sends_one_sms(api
     assert request_code(api, headers=key).status == 202
     assert len(api.get(f"/v1/dev/outbox?phone={PHONE}").json) == 1
     other = api.post("/v1/auth/otp", {"phone": "13700137009"}, headers=key)
-    assert other.status == 202                       # keys are scoped per phone
+    assert other.status == 202  # keys are scoped per phone
 
 
 def test_access_token_expires_after_fifteen_minutes(api, worker, clock):
@@ -115,15 +116,25 @@ def _forge(token: str, **changes) -> str:
     return f"{enc(header)}.{enc(payload)}.{sig}"
 
 
-@pytest.mark.parametrize("tamper", [
-    pytest.param(lambda t: _forge(t, roles=["worker", "admin"]), id="edited-claims-bad-signature"),
-    pytest.param(lambda t: _forge(t, header={"alg": "none"}).rsplit(".", 1)[0] + ".", id="alg-none"),
-    pytest.param(lambda t: _forge(t, header={"kid": "jwt-unknown"}), id="wrong-kid"),
-    pytest.param(lambda t: jwt.encode({**jwt.decode(t, options={"verify_signature": False}), "roles": ["admin"]},
-                                      "a guessed secret, as long as a real one", algorithm="HS256", headers={"kid": "jwt-1"}), id="foreign-key"),
-    pytest.param(lambda t: t[:-4], id="truncated"),
-    pytest.param(lambda t: "not-a-jwt", id="garbage"),
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(lambda t: _forge(t, roles=["worker", "admin"]), id="edited-claims-bad-signature"),
+        pytest.param(lambda t: _forge(t, header={"alg": "none"}).rsplit(".", 1)[0] + ".", id="alg-none"),
+        pytest.param(lambda t: _forge(t, header={"kid": "jwt-unknown"}), id="wrong-kid"),
+        pytest.param(
+            lambda t: jwt.encode(
+                {**jwt.decode(t, options={"verify_signature": False}), "roles": ["admin"]},
+                "a guessed secret, as long as a real one",
+                algorithm="HS256",
+                headers={"kid": "jwt-1"},
+            ),
+            id="foreign-key",
+        ),
+        pytest.param(lambda t: t[:-4], id="truncated"),
+        pytest.param(lambda t: "not-a-jwt", id="garbage"),
+    ],
+)
 def test_tampered_tokens_are_refused(api, worker, tamper):
     reply = api.as_(tamper(worker.access_token)).get("/v1/admin/members?phone=13800138001")
     assert reply.status == 401
@@ -156,7 +167,7 @@ def test_refresh_picks_up_new_roles(api, worker, admin):
 def test_logout_revokes_the_refresh_token(api, worker):
     assert api.post("/v1/auth/logout", {"refresh_token": worker.refresh_token}).status == 204
     assert api.post("/v1/auth/refresh", {"refresh_token": worker.refresh_token}).status == 401
-    assert api.post("/v1/auth/logout", {"refresh_token": worker.refresh_token}).status == 204   # repeatable
+    assert api.post("/v1/auth/logout", {"refresh_token": worker.refresh_token}).status == 204  # repeatable
 
 
 def test_refresh_tokens_expire(api, worker, clock):

@@ -1,8 +1,9 @@
 """Booking a seat through the API: the rules, the last seat, safe retries, cancelling, no IDOR."""
+
 from chalicelib.services import activity
 from tests.api.stations_world import book, create_station, make_member, new_worker
 
-TWO_PM = "2026-11-27T14:00:00+08:00"                   # the clock says Friday 10:00 in Shanghai
+TWO_PM = "2026-11-27T14:00:00+08:00"  # the clock says Friday 10:00 in Shanghai
 EN = {"Accept-Language": "en"}
 
 
@@ -49,7 +50,7 @@ def test_slots_outside_hours_in_the_past_or_too_soon_are_refused(api, rider, sta
     soon = book(api, rider, sid, "2026-11-27T10:00:00+08:00")
     assert error(soon) == (422, "slot_in_past")
     notice = book(api, rider, sid, "2026-11-27T10:30:00+08:00")
-    assert notice.status == 201                                       # exactly N = 30 minutes ahead
+    assert notice.status == 201  # exactly N = 30 minutes ahead
 
 
 def test_minimum_notice_and_days_ahead_are_the_stations(api, admin, rider):
@@ -138,13 +139,17 @@ def test_cancel_releases_the_seat_and_can_be_rebooked(api, rider, station):
     assert seats_left(api, rider, sid) == 2
     assert error(api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel")) == (409, "booking_not_active")
     assert book(api, rider, sid, TWO_PM).status == 201
-    assert activity.counters(rider.member_id) == {"w2026_48_app_opens": 1, "w2026_48_bookings": 2, "w2026_48_cancellations": 1}
+    assert activity.counters(rider.member_id) == {
+        "w2026_48_app_opens": 1,
+        "w2026_48_bookings": 2,
+        "w2026_48_cancellations": 1,
+    }
 
 
 def test_cancel_is_refused_after_the_stations_window(api, rider, station, clock):
-    booked = book(api, rider, station["station_id"], TWO_PM).json        # window: 60 minutes before
-    clock.advance(hours=3, minutes=1)                                    # 13:01
-    rider = api.login(rider.phone)                                       # access tokens last 15 minutes
+    booked = book(api, rider, station["station_id"], TWO_PM).json  # window: 60 minutes before
+    clock.advance(hours=3, minutes=1)  # 13:01
+    rider = api.login(rider.phone)  # access tokens last 15 minutes
     late = api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel", headers=EN)
     assert error(late) == (422, "cancel_window_passed")
     assert "2026-11-27T13:00:00+08:00" in late.json["error"]["details"][0]["message"]
@@ -153,10 +158,12 @@ def test_cancel_is_refused_after_the_stations_window(api, rider, station, clock)
 def test_other_workers_bookings_are_not_found(api, rider, station):
     mine = book(api, rider, station["station_id"], TWO_PM).json
     intruder = new_worker(api)
-    for reply in (api.as_(intruder).get(f"/v1/bookings/{mine['booking_id']}"),
-                  api.as_(intruder).post(f"/v1/bookings/{mine['booking_id']}/cancel"),
-                  api.as_(intruder).get(f"/v1/bookings/{mine['booking_id']}/pass"),
-                  api.as_(intruder).get("/v1/bookings/not-an-id")):
+    for reply in (
+        api.as_(intruder).get(f"/v1/bookings/{mine['booking_id']}"),
+        api.as_(intruder).post(f"/v1/bookings/{mine['booking_id']}/cancel"),
+        api.as_(intruder).get(f"/v1/bookings/{mine['booking_id']}/pass"),
+        api.as_(intruder).get("/v1/bookings/not-an-id"),
+    ):
         assert error(reply) == (404, "booking_not_found")
     assert api.as_(rider).get(f"/v1/bookings/{mine['booking_id']}").json["status"] == "confirmed"
 
@@ -169,7 +176,7 @@ def test_my_bookings_upcoming_and_past(api, rider, station, clock):
     api.as_(rider).post(f"/v1/bookings/{dropped['booking_id']}/cancel")
     upcoming = api.as_(rider).get("/v1/me/bookings?status=upcoming").json
     assert [b["booking_id"] for b in upcoming] == [early["booking_id"], later["booking_id"]]
-    clock.advance(hours=2)                                               # 12:00: the 11:00 slot is over
+    clock.advance(hours=2)  # 12:00: the 11:00 slot is over
     rider = api.login(rider.phone)
     upcoming = api.as_(rider).get("/v1/me/bookings").json
     past = api.as_(rider).get("/v1/me/bookings?status=past").json
@@ -179,8 +186,9 @@ def test_my_bookings_upcoming_and_past(api, rider, station, clock):
 
 
 def test_booking_input_is_validated_and_errors_never_500(api, rider, station):
-    naive = api.as_(rider).post("/v1/bookings", {"station_id": station["station_id"],
-                                                 "slot_start": "2026-11-27T14:00:00"}, headers=EN)
+    naive = api.as_(rider).post(
+        "/v1/bookings", {"station_id": station["station_id"], "slot_start": "2026-11-27T14:00:00"}, headers=EN
+    )
     assert naive.status == 400 and naive.json["error"]["details"][0]["field"] == "slot_start"
     assert api.as_(rider).post("/v1/bookings", {"station_id": station["station_id"]}).status == 400
     for far in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:30:00+08:00"):

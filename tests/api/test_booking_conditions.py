@@ -4,6 +4,7 @@ The rules are checked on what was read; DynamoDB's named conditions catch what c
 the cancellation reasons pick the error. The `extra` step of `reserve` (which adds items to the
 unit of work just before it commits) is used here to make the competing write happen at that moment.
 """
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,8 +30,14 @@ def one_seat(aws):
 
 
 def take(station, member_id: str, extra=None):
-    return reserve(member_id, station, SLOT, NOW, extra=extra,
-                   seat=lambda tx: slot_store.take_seat(tx, station.station_id, SLOT.start, SLOT.end, station.seats))
+    return reserve(
+        member_id,
+        station,
+        SLOT,
+        NOW,
+        extra=extra,
+        seat=lambda tx: slot_store.take_seat(tx, station.station_id, SLOT.start, SLOT.end, station.seats),
+    )
 
 
 def once(action):
@@ -40,6 +47,7 @@ def once(action):
         if not done:
             done.append(True)
             action()
+
     return step
 
 
@@ -60,7 +68,7 @@ def test_a_suspension_meanwhile_is_reported_with_its_end(one_seat):
     with pytest.raises(err.Suspended) as exc:
         take(one_seat, "m_a", extra=once(suspend))
     assert "2026-12-04 10:00" in exc.value.en
-    assert slot_store.get_counts(one_seat.station_id, SLOT.start) is None      # nothing was written
+    assert slot_store.get_counts(one_seat.station_id, SLOT.start) is None  # nothing was written
 
 
 def test_a_standing_changed_meanwhile_is_read_again(one_seat):

@@ -25,10 +25,12 @@ def test_round_trips_of_search_availability_book_and_cancel(api, admin, rider, c
     assert day == {"GetItem": 1, "Query": 1}
 
     booked = {}
+
     def do_book():
         reply = book(api, rider, sid, "2026-11-27T14:00:00+08:00")
         booked.update(reply.json)
         return reply
+
     assert measure(calls, do_book) == {"GetItem": 2, "TransactWriteItems": 1}
 
     cancel = measure(calls, lambda: api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel"))

@@ -1,4 +1,5 @@
 """Check-in with a short-lived signed pass, scanned by staff of that station; the staff roster."""
+
 import base64
 import json
 
@@ -40,14 +41,14 @@ def test_the_pass_is_a_signed_token_with_a_qr_code(api, rider, station):
 def test_staff_check_a_worker_in_within_the_window_once(api, rider, station, clock):
     booking = book(api, rider, station["station_id"], TWO_PM).json
     staff = make_staff(api, station["station_id"])
-    rider, staff, token = at_the_door(api, clock, rider, staff, booking["booking_id"], 60 * 3 + 44)   # 13:44
+    rider, staff, token = at_the_door(api, clock, rider, staff, booking["booking_id"], 60 * 3 + 44)  # 13:44
     early = scan(api, staff, token)
     assert error(early) == (422, "checkin_window") and early.json["error"]["details"][0]["field"] == "token"
-    rider, staff, token = at_the_door(api, clock, rider, staff, booking["booking_id"], 1)             # 13:45
+    rider, staff, token = at_the_door(api, clock, rider, staff, booking["booking_id"], 1)  # 13:45
     done = scan(api, staff, token)
     assert done.status == 200, done.json
     assert done.json["status"] == "checked_in" and done.json["checked_in_at"] == "2026-11-27T13:45:00+08:00"
-    assert done.json["name"] == f"{rider.phone[:3]}****{rider.phone[-4:]}"      # no name on file: masked phone
+    assert done.json["name"] == f"{rider.phone[:3]}****{rider.phone[-4:]}"  # no name on file: masked phone
     assert error(scan(api, staff, token)) == (409, "already_checked_in")
     assert api.as_(rider).get(f"/v1/bookings/{booking['booking_id']}").json["status"] == "checked_in"
 
@@ -55,10 +56,10 @@ def test_staff_check_a_worker_in_within_the_window_once(api, rider, station, clo
 def test_no_check_in_after_the_slot_ends(api, rider, station, clock):
     booking = book(api, rider, station["station_id"], TWO_PM).json
     staff = make_staff(api, station["station_id"])
-    rider, staff, token = at_the_door(api, clock, rider, staff, booking["booking_id"], 60 * 4 + 25)   # 14:25
-    clock.advance(minutes=5)                                                                        # 14:30
+    rider, staff, token = at_the_door(api, clock, rider, staff, booking["booking_id"], 60 * 4 + 25)  # 14:25
+    clock.advance(minutes=5)  # 14:30
     staff = api.login(staff.phone)
-    assert error(scan(api, staff, token)) == (400, "pass_expired")        # the pass never outlives the slot
+    assert error(scan(api, staff, token)) == (400, "pass_expired")  # the pass never outlives the slot
 
 
 def test_forged_and_foreign_tokens_are_refused(api, rider, station):
@@ -72,7 +73,7 @@ def test_forged_and_foreign_tokens_are_refused(api, rider, station):
         reply = scan(api, staff, bad)
         assert error(reply) == (400, "invalid_pass"), bad
         assert reply.json["error"]["details"][0]["field"] == "token"
-    assert api.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status == 401   # not an access token
+    assert api.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status == 401  # not an access token
 
 
 def test_a_pass_only_works_at_its_own_station(api, admin, rider, station, clock):
@@ -81,9 +82,9 @@ def test_a_pass_only_works_at_its_own_station(api, admin, rider, station, clock)
     elsewhere = make_staff(api, other["station_id"])
     rider, elsewhere, token = at_the_door(api, clock, rider, elsewhere, booking["booking_id"], 60 * 3 + 50)
     assert error(scan(api, elsewhere, token)) == (403, "not_your_station")
-    assert scan(api, rider, token).status == 403                              # workers cannot scan
+    assert scan(api, rider, token).status == 403  # workers cannot scan
     admin = api.login(admin.phone)
-    assert scan(api, admin, token).status == 200                              # admins act for every station
+    assert scan(api, admin, token).status == 200  # admins act for every station
 
 
 def test_a_cancelled_booking_has_no_pass(api, rider, station):
@@ -109,7 +110,8 @@ def test_the_roster_shows_the_days_bookings_with_masked_names(api, admin, rider,
     assert reply.status == 200, reply.json
     assert [(r["slot_start"], r["name"], r["status"]) for r in reply.json] == [
         ("2026-11-27T11:00:00+08:00", f"{other.phone[:3]}****{other.phone[-4:]}", "confirmed"),
-        (TWO_PM, "张**", "confirmed")]
+        (TWO_PM, "张**", "confirmed"),
+    ]
     assert "member_id" not in reply.json[0]
     outsider = make_staff(api, create_station(api, admin)["station_id"])
     assert error(api.as_(outsider).get(f"/v1/staff/stations/{sid}/roster?date=2026-11-27")) == (403, "not_your_station")

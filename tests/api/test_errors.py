@@ -1,4 +1,5 @@
 """Every failure has the one error shape, in zh-CN or en, and the right 4xx: never a 500."""
+
 import pytest
 
 
@@ -23,12 +24,15 @@ def test_invalid_utf8_is_400(api):
     assert_error(api.post("/v1/auth/otp", raw=b"\xff\xfe{}"), 400, "malformed_json")
 
 
-@pytest.mark.parametrize("body, field, code", [
-    ({}, "phone", "missing"),
-    ({"phone": 13800138000}, "phone", "string_type"),
-    ({"phone": "13800138000", "extra": 1}, "extra", "extra_forbidden"),
-    ([], "body", "model_type"),
-])
+@pytest.mark.parametrize(
+    "body, field, code",
+    [
+        ({}, "phone", "missing"),
+        ({"phone": 13800138000}, "phone", "string_type"),
+        ({"phone": "13800138000", "extra": 1}, "extra", "extra_forbidden"),
+        ([], "body", "model_type"),
+    ],
+)
 def test_wrong_shapes_name_the_field(api, body, field, code):
     error = assert_error(api.post("/v1/auth/otp", body), 400, "validation_error")
     assert [(d["field"], d["code"]) for d in error["details"]] == [(field, code)]

@@ -1,4 +1,5 @@
 """A worker's own profile, data export and erasure; admins' look-ups, role grants and reveals."""
+
 import pytest
 
 ID = "11010519491231002X"
@@ -12,8 +13,17 @@ def test_profile_starts_with_just_the_masked_phone(api, worker):
 
 
 def test_worker_fills_in_the_profile_and_sees_it_masked(api, worker, employers):
-    reply = api.as_(worker).patch("/v1/me", {"name": "张三丰", "worker_group": "delivery_rider", "city": "beijing",
-                                            "employer_id": "emp-bj-1", "id_number": ID.lower(), "language": "en"})
+    reply = api.as_(worker).patch(
+        "/v1/me",
+        {
+            "name": "张三丰",
+            "worker_group": "delivery_rider",
+            "city": "beijing",
+            "employer_id": "emp-bj-1",
+            "id_number": ID.lower(),
+            "language": "en",
+        },
+    )
     assert reply.status == 200, reply.json
     me = api.as_(worker).get("/v1/me").json
     assert me["name"] == "张**"
@@ -31,18 +41,21 @@ def test_patch_changes_only_the_fields_sent_and_null_clears(api, worker):
     assert api.as_(worker).get("/v1/me").json["name"] is None
 
 
-@pytest.mark.parametrize("body, field, code", [
-    ({"id_number": ID[:-1] + "1"}, "id_number", "invalid_id_number"),
-    ({"id_number": "110105194912310"}, "id_number", "invalid_id_number"),
-    ({"worker_group": "astronaut"}, "worker_group", "literal_error"),
-    ({"city": "atlantis"}, "city", "unknown_city"),
-    ({"name": "   "}, "name", "blank"),
-    ({"name": "x" * 41}, "name", "string_too_long"),
-    ({"language": "fr"}, "language", "literal_error"),
-    ({"employer_id": "emp-nowhere"}, "employer_id", "unknown_employer"),
-    ({"phone": "13800138000"}, "phone", "extra_forbidden"),
-    ({"name": 42}, "name", "string_type"),
-])
+@pytest.mark.parametrize(
+    "body, field, code",
+    [
+        ({"id_number": ID[:-1] + "1"}, "id_number", "invalid_id_number"),
+        ({"id_number": "110105194912310"}, "id_number", "invalid_id_number"),
+        ({"worker_group": "astronaut"}, "worker_group", "literal_error"),
+        ({"city": "atlantis"}, "city", "unknown_city"),
+        ({"name": "   "}, "name", "blank"),
+        ({"name": "x" * 41}, "name", "string_too_long"),
+        ({"language": "fr"}, "language", "literal_error"),
+        ({"employer_id": "emp-nowhere"}, "employer_id", "unknown_employer"),
+        ({"phone": "13800138000"}, "phone", "extra_forbidden"),
+        ({"name": 42}, "name", "string_type"),
+    ],
+)
 def test_bad_profile_fields_are_named_and_nothing_is_written(api, worker, employers, body, field, code):
     before = api.as_(worker).get("/v1/me").json
     reply = api.as_(worker).patch("/v1/me", {"city": "wuhan", **body})
@@ -90,8 +103,9 @@ def test_admin_finds_a_member_by_phone_and_grants_staff(api, admin, worker):
     found = api.as_(admin).get("/v1/admin/members?phone=+86 138 0013 8001").json
     assert [m["member_id"] for m in found] == [worker.member_id]
     assert api.as_(admin).get("/v1/admin/members?phone=13999999999").json == []
-    granted = api.as_(admin).put(f"/v1/admin/members/{worker.member_id}/roles",
-                                 {"roles": ["staff"], "station_ids": ["st-bj-001"]})
+    granted = api.as_(admin).put(
+        f"/v1/admin/members/{worker.member_id}/roles", {"roles": ["staff"], "station_ids": ["st-bj-001"]}
+    )
     assert granted.json["roles"] == ["staff", "worker"]
     trail = api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/audit").json
     assert trail[0]["action"] == "set_roles" and trail[0]["actor"] == admin.member_id
@@ -101,8 +115,9 @@ def test_revealing_a_field_needs_a_reason_and_is_audited(api, admin, worker):
     api.as_(worker).patch("/v1/me", {"name": "赵六"})
     no_reason = api.as_(admin).post(f"/v1/admin/members/{worker.member_id}/reveal", {"field": "name", "reason": ""})
     assert no_reason.status == 400 and no_reason.json["error"]["details"][0]["field"] == "reason"
-    shown = api.as_(admin).post(f"/v1/admin/members/{worker.member_id}/reveal",
-                                {"field": "name", "reason": "工伤维权案件需要核实身份"})
+    shown = api.as_(admin).post(
+        f"/v1/admin/members/{worker.member_id}/reveal", {"field": "name", "reason": "工伤维权案件需要核实身份"}
+    )
     assert shown.json == {"field": "name", "value": "赵六"}
     trail = api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/audit").json
     assert trail[0]["action"] == "reveal:name" and trail[0]["reason"] == "工伤维权案件需要核实身份"

@@ -1,5 +1,6 @@
 """Joining the union: apply with consent, one open application, the admin queue with its working-day
 due date, approve (member number) or reject with a reason, the e-card verified by staff."""
+
 import pytest
 
 from tests.api.services_world import apply, error, fields_of, join_union, pool_application
@@ -7,15 +8,16 @@ from tests.api.stations_world import make_staff, new_worker
 
 
 def approve(api, admin, application_id, note=None):
-    return api.as_(admin).post(f"/v1/admin/membership/applications/{application_id}/approve",
-                               {"note": note} if note else {})
+    return api.as_(admin).post(
+        f"/v1/admin/membership/applications/{application_id}/approve", {"note": note} if note else {}
+    )
 
 
 def test_join_approve_and_show_the_card_to_staff(api, admin, worker):
     api.as_(worker).patch("/v1/me", {"name": "欧阳娜娜"})
     applied = apply(api, worker)
     assert applied.status == 201, applied.json
-    assert applied.json["status"] == "pending" and applied.json["due_date"] == "2026-12-02"   # Fri + 3 working days
+    assert applied.json["status"] == "pending" and applied.json["due_date"] == "2026-12-02"  # Fri + 3 working days
     queue = api.as_(admin).get("/v1/admin/membership/applications").json
     assert [(a["application_id"], a["name"]) for a in queue] == [(applied.json["application_id"], "欧***")]
     approved = approve(api, admin, applied.json["application_id"], "材料齐全")
@@ -24,16 +26,26 @@ def test_join_approve_and_show_the_card_to_staff(api, admin, worker):
     member = api.login(worker.phone)
     mine = api.as_(member).get("/v1/me/membership").json
     assert (mine["status"], mine["member_number"], mine["since"], mine["renewal_due"]) == (
-        "active", "WH-2026-000001", "2026-11-27", "2027-11-27")
+        "active",
+        "WH-2026-000001",
+        "2026-11-27",
+        "2027-11-27",
+    )
     assert mine["card"]["qr_svg_data_url"].startswith("data:image/svg+xml")
     staff = make_staff(api, "st-any")
     checked = api.as_(staff).post("/v1/staff/member-cards/verify", {"token": mine["card"]["token"]})
     assert checked.status == 200, checked.json
-    assert checked.json == {"valid": True, "name": "欧***", "member_number": "WH-2026-000001", "status": "active",
-                            "renewal_due": "2027-11-27"}
+    assert checked.json == {
+        "valid": True,
+        "name": "欧***",
+        "member_number": "WH-2026-000001",
+        "status": "active",
+        "renewal_due": "2027-11-27",
+    }
     assert api.as_(admin).get("/v1/admin/membership/applications").json == []
     assert [a["status"] for a in api.as_(admin).get("/v1/admin/membership/applications?status=approved").json] == [
-        "approved"]
+        "approved"
+    ]
     trail = api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/audit").json
     assert [(e["action"], e["reason"]) for e in trail][:1] == [("membership_approve", "材料齐全")]
 
@@ -69,14 +81,22 @@ def test_consent_is_recorded_with_the_policy_version(api, worker):
     assert refused.status == 400 and fields_of(refused) == {"consent": "consent_required"}
     apply(api, worker)
     consents = api.as_(worker).get("/v1/me/consents").json
-    assert consents == [{"purpose": "membership_terms", "policy_version": "2026-01",
-                         "given_at": "2026-11-27T02:00:00.000000Z", "withdrawn_at": None}]
+    assert consents == [
+        {
+            "purpose": "membership_terms",
+            "policy_version": "2026-01",
+            "given_at": "2026-11-27T02:00:00.000000Z",
+            "withdrawn_at": None,
+        }
+    ]
 
 
 def test_an_employer_union_must_exist(api, worker, aws):
     from chalicelib.store.employer_tables import EmployerRecord
 
-    EmployerRecord("emp-u", name_zh="有工会的公司", name_en="Unionised Co.", city="beijing", industry="x", has_union=True).save()
+    EmployerRecord(
+        "emp-u", name_zh="有工会的公司", name_en="Unionised Co.", city="beijing", industry="x", has_union=True
+    ).save()
     EmployerRecord("emp-n", name_zh="没工会的公司", name_en="No-union Co.", city="beijing", industry="x").save()
     body = {"union": {"kind": "employer_union", "employer_id": "emp-n"}, "consent": pool_application()["consent"]}
     assert error(apply(api, worker, body)) == (400, "unknown_union")
@@ -89,7 +109,7 @@ def test_an_employer_union_must_exist(api, worker, aws):
 def test_rejected_with_a_reason_then_apply_again(api, admin, worker):
     application_id = apply(api, worker).json["application_id"]
     path = f"/v1/admin/membership/applications/{application_id}/reject"
-    assert api.as_(admin).post(path, {}).status == 400                      # a reason is required
+    assert api.as_(admin).post(path, {}).status == 400  # a reason is required
     rejected = api.as_(admin).post(path, {"reason": "不在本区域工作"})
     assert (rejected.status, rejected.json["status"], rejected.json["reason"]) == (200, "rejected", "不在本区域工作")
     trail = api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/audit").json
@@ -114,11 +134,10 @@ def test_the_queue_is_oldest_first_and_for_admins_only(api, admin, worker, clock
     first = apply(api, worker).json
     clock.advance(hours=1)
     second = apply(api, new_worker(api)).json
-    admin = api.login(admin.phone)                                           # access tokens last 15 minutes
+    admin = api.login(admin.phone)  # access tokens last 15 minutes
     queue = api.as_(admin).get("/v1/admin/membership/applications?status=pending")
     assert [a["application_id"] for a in queue.json] == [first["application_id"], second["application_id"]]
-    assert error(api.as_(api.login(worker.phone)).get("/v1/admin/membership/applications")) == (403,
-                                                                                               "role_not_allowed")
+    assert error(api.as_(api.login(worker.phone)).get("/v1/admin/membership/applications")) == (403, "role_not_allowed")
 
 
 @pytest.fixture
@@ -132,7 +151,7 @@ def test_forged_foreign_and_expired_cards_are_refused(api, card, worker, clock):
     verify = lambda token: api.as_(staff).post("/v1/staff/member-cards/verify", {"token": token})  # noqa: E731
     forged = card[:-4] + ("AAAA" if not card.endswith("AAAA") else "BBBB")
     assert error(verify(forged)) == (400, "invalid_card")
-    assert error(verify(worker.access_token)) == (400, "invalid_card")     # an access token is not a card
+    assert error(verify(worker.access_token)) == (400, "invalid_card")  # an access token is not a card
     assert error(verify("not-a-token")) == (400, "invalid_card")
     clock.advance(minutes=6)
     staff = make_staff(api, "st-any")
@@ -160,6 +179,5 @@ def test_joining_and_leaving_count_for_the_employer(api, admin, worker, employer
     member = join_union(api, admin, worker)
     assert activity.counters(employer_subject("emp-bj-1")) == {"w2026_48_members_joined": 1}
     assert api.as_(member).post("/v1/me/membership/leave").status == 200
-    assert activity.counters(employer_subject("emp-bj-1")) == {"w2026_48_members_joined": 1,
-                                                               "w2026_48_members_left": 1}
+    assert activity.counters(employer_subject("emp-bj-1")) == {"w2026_48_members_joined": 1, "w2026_48_members_left": 1}
     assert activity.counters(employer_subject("emp-bj-2")) == {}

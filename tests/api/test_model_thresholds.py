@@ -1,6 +1,7 @@
 """Model cards and tier thresholds: admins list the packaged cards with the thresholds in force, store
 an override (validated, audited with old and new values), and scoring uses it - at once in the
 container that stored it, within TTL_SECONDS everywhere else."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,12 @@ def test_models_lists_every_card_with_thresholds_in_force_and_no_distributions(a
     assert churn["version"] == card("churn")["version"] and churn["trained_at"] == card("churn")["trained_at"]
     assert churn["feature_count"] == len(card("churn")["feature_names"]) and churn["model_bytes"] > 100_000
     assert churn["metrics"]["auc"]["model"] == card("churn")["metrics"]["auc"]["model"]
-    assert churn["thresholds"] == {"in_force": card("churn")["thresholds"], "card": card("churn")["thresholds"],
-                                   "default": None, "override": None}
+    assert churn["thresholds"] == {
+        "in_force": card("churn")["thresholds"],
+        "card": card("churn")["thresholds"],
+        "default": None,
+        "override": None,
+    }
     assert models["service_demand"]["thresholds"]["in_force"] == {"medium": 0.25, "high": 0.40}
     assert models["service_demand"]["thresholds"]["default"] == {"medium": 0.25, "high": 0.40}
     assert models["station_demand"]["has_tiers"] is False and models["station_demand"]["thresholds"]["in_force"] is None
@@ -53,20 +58,25 @@ def test_an_override_is_stored_audited_and_shown(api, admin, calls, clock):
     listed = {m["name"]: m for m in api.as_(admin).get("/v1/admin/models").json}
     assert listed["churn"]["thresholds"]["in_force"] == {"medium": 0.25, "high": 0.7}
     trail = [e.detail.as_dict() for e in AuditEntry.query("model#churn")]
-    assert trail == [{"old": {**card("churn")["thresholds"], "source": "card"}, "new": {"medium": 0.2, "high": 0.6}},
-                     {"old": {"medium": 0.2, "high": 0.6, "source": "override"}, "new": {"medium": 0.25, "high": 0.7}}]
+    assert trail == [
+        {"old": {**card("churn")["thresholds"], "source": "card"}, "new": {"medium": 0.2, "high": 0.6}},
+        {"old": {"medium": 0.2, "high": 0.6, "source": "override"}, "new": {"medium": 0.25, "high": 0.7}},
+    ]
 
 
-@pytest.mark.parametrize("body,status,fields", [
-    ({"medium": 0.5, "high": 0.5}, 422, ["medium"]),
-    ({"medium": 0.6, "high": 0.3}, 422, ["medium"]),
-    ({"medium": 0, "high": 0.5}, 422, ["medium"]),
-    ({"medium": 0.2, "high": 1}, 422, ["high"]),
-    ({"medium": -1, "high": 1.5}, 422, ["medium", "high"]),
-    ({"medium": "0.2", "high": 0.5}, 400, ["medium"]),
-    ({"medium": 0.2}, 400, ["high"]),
-    ({"medium": 0.2, "high": 0.5, "low": 0.1}, 400, ["low"]),
-])
+@pytest.mark.parametrize(
+    "body,status,fields",
+    [
+        ({"medium": 0.5, "high": 0.5}, 422, ["medium"]),
+        ({"medium": 0.6, "high": 0.3}, 422, ["medium"]),
+        ({"medium": 0, "high": 0.5}, 422, ["medium"]),
+        ({"medium": 0.2, "high": 1}, 422, ["high"]),
+        ({"medium": -1, "high": 1.5}, 422, ["medium", "high"]),
+        ({"medium": "0.2", "high": 0.5}, 400, ["medium"]),
+        ({"medium": 0.2}, 400, ["high"]),
+        ({"medium": 0.2, "high": 0.5, "low": 0.1}, 400, ["low"]),
+    ],
+)
 def test_bad_thresholds_name_the_field(api, admin, body, status, fields):
     reply = api.as_(admin).put("/v1/admin/models/churn/thresholds", body, headers=EN)
     assert reply.status == status and [d["field"] for d in reply.json["error"]["details"]] == fields, reply.json
@@ -95,7 +105,7 @@ def test_a_change_stored_elsewhere_is_used_after_the_ttl(aws, clock):
     assert thresholds.current("churn") == card("churn")["thresholds"]
     ModelSetting("churn", medium=0.3, high=0.8, updated_at=iso(clock.now()), updated_by="another-container").save()
     clock.advance(seconds=thresholds.TTL_SECONDS - 1)
-    assert thresholds.current("churn") == card("churn")["thresholds"]            # still the cached value
+    assert thresholds.current("churn") == card("churn")["thresholds"]  # still the cached value
     clock.advance(seconds=1)
     assert thresholds.current("churn") == {"medium": 0.3, "high": 0.8}
 
@@ -107,7 +117,7 @@ def test_a_change_made_here_is_used_at_once_by_online_scoring(api, admin, clock)
     backdate(worker.member_id, 52)
     url = f"/v1/admin/members/{worker.member_id}/scores"
     before = api.as_(admin).get(url).json["churn"]
-    assert thresholds.current("churn") == card("churn")["thresholds"]             # cached now
+    assert thresholds.current("churn") == card("churn")["thresholds"]  # cached now
     p = before["probability"]
     api.as_(admin).put("/v1/admin/models/churn/thresholds", {"medium": round(p / 4, 4), "high": round(p / 2, 4)})
     assert api.as_(admin).get(url).json["churn"]["tier"] == "high"

@@ -1,4 +1,5 @@
 """No phone, name or ID number in the clear: not in any DynamoDB item the suite wrote, not in any log line."""
+
 import json
 import logging
 
@@ -22,17 +23,17 @@ def test_personal_data_is_never_stored_or_logged_in_the_clear(api, aws, admin, c
     me = api.as_(worker)
     assert me.patch("/v1/me", {"name": NAME, "id_number": ID, "city": "beijing"}).status == 200
     assert me.get("/v1/me").status == 200
-    assert me.patch("/v1/me", {"id_number": ID[:-1] + "1"}).status == 400       # a refused value is not logged either
+    assert me.patch("/v1/me", {"id_number": ID[:-1] + "1"}).status == 400  # a refused value is not logged either
     assert api.as_(admin).get(f"/v1/admin/members?phone={PHONE}").json[0]["member_id"] == worker.member_id
     for field in ("phone", "name", "id_number"):
         api.as_(admin).post(f"/v1/admin/members/{worker.member_id}/reveal", {"field": field, "reason": "核实身份信息"})
-    assert me.get("/v1/me/export").json["member"]["name"] == NAME               # the owner may see it
+    assert me.get("/v1/me/export").json["member"]["name"] == NAME  # the owner may see it
     api.post("/v1/auth/otp", {"phone": PHONE}, headers={"Idempotency-Key": "pii-check"})
     api.post("/v1/auth/refresh", {"refresh_token": worker.refresh_token})
 
     stored = every_item(aws)
     logged = capsys.readouterr().out + capsys.readouterr().err + "\n".join(r.getMessage() for r in caplog.records)
-    assert "member" in stored and "request" in logged           # we did look at real data
+    assert "member" in stored and "request" in logged  # we did look at real data
     for secret in (PHONE, NAME, ID, ID[:-1] + "1", "+86" + PHONE):
         assert secret not in stored, f"{secret} stored in the clear"
         assert secret not in logged, f"{secret} logged in the clear"
@@ -43,21 +44,36 @@ def test_requests_answers_and_comments_stay_sealed_even_in_replayed_responses(ap
 
     seed_scenarios()
     worker = api.login(PHONE)
-    body = {"scenario_key": "job_seeking_help", "answers": {
-        "desired_occupation": "仓库管理员", "desired_city": "北京", "expected_monthly_wage": 7000,
-        "available_from": "2026-12-01", "schedule": "full_time", "contact_phone": "13712345678"}}
+    body = {
+        "scenario_key": "job_seeking_help",
+        "answers": {
+            "desired_occupation": "仓库管理员",
+            "desired_city": "北京",
+            "expected_monthly_wage": 7000,
+            "available_from": "2026-12-01",
+            "schedule": "full_time",
+            "contact_phone": "13712345678",
+        },
+    }
     key = {"Idempotency-Key": "pii-request-1"}
     first = api.as_(worker).post("/v1/requests", body, headers=key)
     assert first.status == 201, first.json
     again = api.as_(worker).post("/v1/requests", body, headers=key)
     assert again.status == 201 and again.json["request_id"] == first.json["request_id"]
-    assert again.json["answers"] == first.json["answers"]                   # the owner sees them, both times
+    assert again.json["answers"] == first.json["answers"]  # the owner sees them, both times
     comment = {"text": f"我的电话是 {PHONE}，身份证 {ID}"}
-    said = api.as_(worker).post(f"/v1/requests/{first.json['request_id']}/comments", comment,
-                                headers={"Idempotency-Key": "pii-comment-1"})
+    said = api.as_(worker).post(
+        f"/v1/requests/{first.json['request_id']}/comments", comment, headers={"Idempotency-Key": "pii-comment-1"}
+    )
     assert said.status == 201
-    assert api.as_(worker).post(f"/v1/requests/{first.json['request_id']}/comments", comment,
-                                headers={"Idempotency-Key": "pii-comment-1"}).json == said.json
+    assert (
+        api.as_(worker)
+        .post(
+            f"/v1/requests/{first.json['request_id']}/comments", comment, headers={"Idempotency-Key": "pii-comment-1"}
+        )
+        .json
+        == said.json
+    )
     stored = every_item(aws)
     logged = capsys.readouterr().out
     assert first.json["request_id"] in stored

@@ -1,6 +1,7 @@
 """Outreach: admins record what they did about a member's score and how it ended. The note is sealed
 (never stored or logged in the clear, not even in the idempotency table), the churn score in force is
 kept with it, the member's activity counts it, every step is audited, retries are safe."""
+
 from __future__ import annotations
 
 import logging
@@ -22,22 +23,25 @@ def member(api: Api) -> Session:
     return new_worker(api)
 
 
-
-
 def reach_out(api: Api, admin: Session, member_id: str, body: dict | None = None, **kw) -> object:
-    return api.as_(admin).post(f"/v1/admin/members/{member_id}/outreach", body if body is not None else {"action": "call", "note": NOTE}, **kw)
+    return api.as_(admin).post(
+        f"/v1/admin/members/{member_id}/outreach", body if body is not None else {"action": "call", "note": NOTE}, **kw
+    )
 
 
-def test_an_outreach_keeps_the_churn_score_in_force_and_the_note_sealed(api, aws, admin, member, clock, capsys,
-                                                                        caplog):
+def test_an_outreach_keeps_the_churn_score_in_force_and_the_note_sealed(api, aws, admin, member, clock, capsys, caplog):
     caplog.set_level(logging.DEBUG)
     put_score(member.member_id, 0.71, "high")
     reply = reach_out(api, admin, member.member_id)
     assert reply.status == 201, reply.json
     made = reply.json
     assert made["action"] == "call" and made["note"] == NOTE and made["by"] == admin.member_id
-    assert made["churn"] == {"probability": 0.71, "tier": "high", "model_version": "churn-2026-11-27-c940de07",
-                             "scored_at": "2026-11-27T01:00:00.000000Z"}
+    assert made["churn"] == {
+        "probability": 0.71,
+        "tier": "high",
+        "model_version": "churn-2026-11-27-c940de07",
+        "scored_at": "2026-11-27T01:00:00.000000Z",
+    }
     assert made["outcome"] is None
     listed = api.as_(admin).get(f"/v1/admin/members/{member.member_id}/outreach")
     assert listed.status == 200 and listed.json == [made]
@@ -62,10 +66,13 @@ def test_the_member_activity_counts_the_outreach_and_the_audit_trail_shows_it(ap
     trail = api.as_(admin).get(f"/v1/admin/members/{member.member_id}/audit").json
     assert [e["action"] for e in trail] == ["outreach"] and trail[0]["actor"] == admin.member_id
     clock.advance(minutes=1)
-    api.as_(admin).post(f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome",
-                        {"outcome": "retained"})
-    assert [e["action"] for e in api.as_(admin).get(f"/v1/admin/members/{member.member_id}/audit").json] == \
-        ["outreach_outcome", "outreach"]
+    api.as_(admin).post(
+        f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome", {"outcome": "retained"}
+    )
+    assert [e["action"] for e in api.as_(admin).get(f"/v1/admin/members/{member.member_id}/audit").json] == [
+        "outreach_outcome",
+        "outreach",
+    ]
 
 
 def test_a_retry_with_the_same_key_records_one_outreach(api, aws, admin, member):
@@ -76,7 +83,7 @@ def test_a_retry_with_the_same_key_records_one_outreach(api, aws, admin, member)
     assert len(api.as_(admin).get(f"/v1/admin/members/{member.member_id}/outreach").json) == 1
     other = reach_out(api, admin, member.member_id, {"action": "sms"}, headers=key)
     assert (other.status, other.json["error"]["code"]) == (422, "idempotency_key_reused")
-    assert NOTE not in every_item(aws)                       # the replay store keeps only the id
+    assert NOTE not in every_item(aws)  # the replay store keeps only the id
 
 
 def test_the_same_key_for_another_member_is_another_outreach(api, admin, member):
@@ -101,9 +108,15 @@ def test_outcomes_are_recorded_corrected_and_listed_newest_first(api, admin, mem
     assert listed[0]["outcome"] == "retained" and listed[1]["outcome"] is None
 
 
-@pytest.mark.parametrize("body,field", [({"action": "shout"}, "action"), ({}, "action"),
-                                        ({"action": "call", "note": "x" * 2001}, "note"),
-                                        ({"action": "call", "extra": 1}, "extra")])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"action": "shout"}, "action"),
+        ({}, "action"),
+        ({"action": "call", "note": "x" * 2001}, "note"),
+        ({"action": "call", "extra": 1}, "extra"),
+    ],
+)
 def test_bad_outreach_bodies_are_400_naming_the_field(api, admin, member, body, field):
     reply = reach_out(api, admin, member.member_id, body, headers=EN)
     assert reply.status == 400 and [d["field"] for d in reply.json["error"]["details"]] == [field], reply.json
@@ -116,8 +129,9 @@ def test_a_bad_outcome_is_400_and_an_unknown_outreach_404(api, admin, member):
     assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "outcome"
     missing = api.as_(admin).post(f"/v1/admin/members/{member.member_id}/outreach/or_nope/outcome", {"outcome": "left"})
     assert (missing.status, missing.json["error"]["code"]) == (404, "outreach_not_found")
-    elsewhere = api.as_(admin).post(f"/v1/admin/members/m_other/outreach/{made['outreach_id']}/outcome",
-                                    {"outcome": "left"})
+    elsewhere = api.as_(admin).post(
+        f"/v1/admin/members/m_other/outreach/{made['outreach_id']}/outcome", {"outcome": "left"}
+    )
     assert elsewhere.status == 404
 
 
@@ -134,8 +148,9 @@ def test_erasure_can_drop_the_notes_and_keep_the_outcomes(api, aws, admin, membe
 
     made = reach_out(api, admin, member.member_id).json
     reach_out(api, admin, member.member_id, {"action": "sms"})
-    api.as_(admin).post(f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome",
-                        {"outcome": "left"})
+    api.as_(admin).post(
+        f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome", {"outcome": "left"}
+    )
     assert store.forget_notes(member.member_id) == 1
     kept = store.of_member(member.member_id)
     assert len(kept) == 2 and all(r.note_sealed is None for r in kept) and {r.outcome for r in kept} == {"left", None}
@@ -155,8 +170,12 @@ def test_round_trips(api, admin, member, calls):
     ops = measure(calls, lambda: reach_out(api, admin, member.member_id))
     assert ops == {"BatchGetItem": 1, "TransactWriteItems": 1}
     made = api.as_(admin).get(f"/v1/admin/members/{member.member_id}/outreach").json[0]
-    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{member.member_id}/outreach")) == \
-        {"GetItem": 1, "Query": 1}
+    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{member.member_id}/outreach")) == {
+        "GetItem": 1,
+        "Query": 1,
+    }
     url = f"/v1/admin/members/{member.member_id}/outreach/{made['outreach_id']}/outcome"
-    assert measure(calls, lambda: api.as_(admin).post(url, {"outcome": "reached"})) == \
-        {"GetItem": 1, "TransactWriteItems": 1}
+    assert measure(calls, lambda: api.as_(admin).post(url, {"outcome": "reached"})) == {
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+    }

@@ -1,6 +1,7 @@
 """The profile mirror: the members-item fields batch scoring reads, copied onto the member's activity item
 (`p`, chalicelib.domain.activity.pack_profile) in the same transaction as every change of them, without
 touching the live counters next to it."""
+
 from __future__ import annotations
 
 import base64
@@ -15,8 +16,11 @@ from tests.api.services_world import join_union, run_schedule
 def _get(aws: Any, table: str, member_id: str) -> dict[str, Any] | None:
     from chalicelib.store.bulk import plain
 
-    item = aws.client("dynamodb").get_item(TableName=aws.settings.table(table), Key={"member_id": {"S": member_id}},
-                                           ConsistentRead=True).get("Item")
+    item = (
+        aws.client("dynamodb")
+        .get_item(TableName=aws.settings.table(table), Key={"member_id": {"S": member_id}}, ConsistentRead=True)
+        .get("Item")
+    )
     return {k: plain(v) for k, v in item.items()} if item else None
 
 
@@ -34,10 +38,17 @@ def as_stored(aws: Any, member_id: str) -> dict[str, Any]:
 
     m = _get(aws, "members", member_id)
     assert m is not None
-    return unpack_profile(pack_profile(
-        worker_group=m.get("worker_group"), city=m.get("city"), employer_id=m.get("employer_id"),
-        membership_status=m.get("membership_status"), created_at=m["created_at"], roles=m.get("roles"),
-        status=m.get("status")))
+    return unpack_profile(
+        pack_profile(
+            worker_group=m.get("worker_group"),
+            city=m.get("city"),
+            employer_id=m.get("employer_id"),
+            membership_status=m.get("membership_status"),
+            created_at=m["created_at"],
+            roles=m.get("roles"),
+            status=m.get("status"),
+        )
+    )
 
 
 def test_the_first_login_writes_the_mirror_with_the_account(api, aws, worker):
@@ -50,12 +61,16 @@ def test_the_first_login_writes_the_mirror_with_the_account(api, aws, worker):
 def test_profile_changes_move_the_mirror_in_the_same_write(api, aws, worker, employers, calls):
     from tests.support.round_trips import measure
 
-    patch = lambda body: api.as_(worker).patch("/v1/me", body)    # noqa: E731
+    patch = lambda body: api.as_(worker).patch("/v1/me", body)  # noqa: E731
     assert measure(calls, lambda: patch({"worker_group": "courier", "city": "shanghai"})) == {
-        "GetItem": 1, "TransactWriteItems": 1}                       # member + mirror: still one write
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+    }  # member + mirror: still one write
     assert mirror(aws, worker.member_id) == as_stored(aws, worker.member_id)
     assert (mirror(aws, worker.member_id)["worker_group"], mirror(aws, worker.member_id)["city"]) == (
-        "courier", "shanghai")
+        "courier",
+        "shanghai",
+    )
     patch({"employer_id": "emp-bj-1", "city": "beijing"})
     assert mirror(aws, worker.member_id)["has_employer"] and mirror(aws, worker.member_id)["city"] == "beijing"
     patch({"employer_id": None, "worker_group": None})
@@ -86,10 +101,10 @@ def test_grace_and_renewal_follow_in_the_mirror(api, aws, admin, worker, clock):
 
 
 def test_a_staff_grant_and_its_withdrawal_set_and_clear_the_staff_flag(api, aws, admin, worker):
-    roles = lambda body: api.as_(admin).put(f"/v1/admin/members/{worker.member_id}/roles", body)   # noqa: E731
+    roles = lambda body: api.as_(admin).put(f"/v1/admin/members/{worker.member_id}/roles", body)  # noqa: E731
     assert roles({"roles": ["staff"], "station_ids": ["st-bj-001"]}).status == 200
     assert mirror(aws, worker.member_id)["staff"] is True
-    assert mirror(aws, admin.member_id)["staff"] is True                 # admins count as staff too
+    assert mirror(aws, admin.member_id)["staff"] is True  # admins count as staff too
     assert roles({"roles": ["worker"]}).status == 200
     assert mirror(aws, worker.member_id)["staff"] is False
     assert mirror(aws, worker.member_id) == as_stored(aws, worker.member_id)

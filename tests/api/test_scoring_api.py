@@ -1,5 +1,6 @@
 """Scores with reasons through the API: admins' member, station and employer views; workers' own
 insights and recommendations; the profiling opt-out; a refused model artifact."""
+
 from __future__ import annotations
 
 import json
@@ -112,7 +113,7 @@ def test_recommendations_offer_only_what_the_worker_may_use(api, admin, library,
     non_member = api.as_(active_worker).get("/v1/me/recommendations", headers=EN)
     assert non_member.status == 200, non_member.json
     keys = {s["key"] for s in non_member.json["services"]}
-    assert "hardship_aid_application" not in keys               # members only
+    assert "hardship_aid_application" not in keys  # members only
     assert {"wage_arrears_complaint", "job_seeking_help"} <= keys
     assert all(s["why"] for s in non_member.json["services"])
     scores = [s["score"] for s in non_member.json["services"]]
@@ -149,7 +150,7 @@ def test_opting_out_of_profiling_stops_scoring_and_personalisation(api, admin, l
     from chalicelib.scoring import model
 
     rates = model.get("service_demand").card["population_rates"]
-    assert all(s["score"] == rates[s["category"]] for s in recs["services"])   # the same for everyone
+    assert all(s["score"] == rates[s["category"]] for s in recs["services"])  # the same for everyone
     assert api.as_(active_worker).put("/v1/me/privacy", {"profiling": True}).json["profiling"] is True
     assert api.as_(active_worker).get("/v1/me/recommendations").json["personalised"] is True
 
@@ -168,10 +169,16 @@ def _past_bookings(station_id: str, seats: int, now: Any, weeks: int = 4) -> Non
 
     day0 = datetime(2026, 11, 27, tzinfo=UTC)
     for d in range(1, 7 * weeks + 1):
-        for hour_utc, booked in ((3, 2), (10, 1)):          # 11:00 and 18:00 in Shanghai
+        for hour_utc, booked in ((3, 2), (10, 1)):  # 11:00 and 18:00 in Shanghai
             start = day0 - timedelta(days=d) + timedelta(hours=hour_utc)
-            SlotRecord(station_id, iso(start), slot_end=iso(start + timedelta(minutes=30)), capacity=seats,
-                       taken=booked, booked=booked).save()
+            SlotRecord(
+                station_id,
+                iso(start),
+                slot_end=iso(start + timedelta(minutes=30)),
+                capacity=seats,
+                taken=booked,
+                booked=booked,
+            ).save()
 
 
 def test_station_forecast_per_slot_with_suggested_seats(api, admin, clock):
@@ -180,12 +187,12 @@ def test_station_forecast_per_slot_with_suggested_seats(api, admin, clock):
     reply = api.as_(admin).get(f"/v1/admin/stations/{station['station_id']}/forecast?days=7")
     assert reply.status == 200, reply.json
     body = reply.json
-    assert body["days"] == 7 and len(body["slots"]) > 100            # 22 half-hour slots a day
+    assert body["days"] == 7 and len(body["slots"]) > 100  # 22 half-hour slots a day
     assert all(0 <= s["expected_bookings"] and s["seats"] == 2 and s["suggested_seats"] >= 0 for s in body["slots"])
     by_time = {}
     for s in body["slots"]:
         by_time.setdefault(s["slot_start_local"][11:16], []).append(s["expected_bookings"])
-    assert sum(by_time["11:00"]) > sum(by_time["09:00"])             # the busy slot is forecast busier
+    assert sum(by_time["11:00"]) > sum(by_time["09:00"])  # the busy slot is forecast busier
     assert api.as_(admin).get(f"/v1/admin/stations/{station['station_id']}/forecast?days=30").status == 400
     assert api.as_(admin).get("/v1/admin/stations/st-nope/forecast").status == 404
 

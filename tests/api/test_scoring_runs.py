@@ -3,6 +3,7 @@ path with retry of failed segments, throttling, and the insight summary built fr
 
 Messages go through moto's SQS and the handlers app.py registers, driven by devstack.queue_worker (the
 local stand-in for Lambda's event source)."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,9 @@ def receive_all(sqs, url) -> list[dict[str, Any]]:
         if not got:
             return out
         out.extend(got)
-        sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                                                        for i, m in enumerate(got)])
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)]
+        )
 
 
 def stored_scores(aws, model="churn") -> dict[str, dict[str, Any]]:
@@ -67,8 +69,19 @@ def stored_scores(aws, model="churn") -> dict[str, dict[str, Any]]:
 
 
 def sqs_event(sub, bodies):
-    return {"Records": [{"messageId": str(n), "receiptHandle": str(n), "body": b, "attributes": {},
-                         "eventSource": "aws:sqs", "eventSourceARN": sub.queue_arn} for n, b in enumerate(bodies)]}
+    return {
+        "Records": [
+            {
+                "messageId": str(n),
+                "receiptHandle": str(n),
+                "body": b,
+                "attributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": sub.queue_arn,
+            }
+            for n, b in enumerate(bodies)
+        ]
+    }
 
 
 def test_a_run_fans_out_one_message_per_segment_and_finishes(api, admin, population, queues, aws):
@@ -78,11 +91,11 @@ def test_a_run_fans_out_one_message_per_segment_and_finishes(api, admin, populat
     messages = receive_all(sqs, subs[0].queue_url)
     assert sorted(json.loads(m["Body"])["segment"] for m in messages) == [0, 1, 2, 3, 4]
     assert {json.loads(m["Body"])["run_id"] for m in messages} == {run["run_id"]}
-    for m in messages:                                     # deliver them through the registered handler
+    for m in messages:  # deliver them through the registered handler
         subs[0].handler(sqs_event(subs[0], [m["Body"]]), None)
     done = run_of(api, admin, run["run_id"])
     assert (done["status"], done["segments_done"], done["members_scored"]) == ("succeeded", 5, MEMBERS)
-    assert done["scores_written"] == MEMBERS               # first run: every member is new
+    assert done["scores_written"] == MEMBERS  # first run: every member is new
     assert done["finished_at"] and done["duration_s"] is not None and done["segments_failed"] == []
     scores = stored_scores(aws)
     assert len(scores) == MEMBERS
@@ -101,7 +114,7 @@ def test_segment_count_follows_the_table_size(api, admin, population, queues, aw
     assert segment_count(1_000_001, 50_000, 1000) == 21
     assert segment_count(10**9, 50_000, 1000) == 1000
     reply = api.as_(admin).post("/v1/admin/scoring-runs", {"model": "churn"})
-    assert reply.status == 202 and reply.json["segments_total"] == 1      # 600 members < one segment
+    assert reply.status == 202 and reply.json["segments_total"] == 1  # 600 members < one segment
 
 
 def test_redelivered_duplicated_and_out_of_order_messages_change_nothing(api, admin, population, queues, aws):
@@ -109,19 +122,19 @@ def test_redelivered_duplicated_and_out_of_order_messages_change_nothing(api, ad
     run = start(api, admin, segments=3)
     bodies = sorted((m["Body"] for m in receive_all(sqs, subs[0].queue_url)), key=lambda b: -json.loads(b)["segment"])
     handler = subs[0].handler
-    handler(sqs_event(subs[0], [bodies[0]]), None)          # segment 2 first
-    handler(sqs_event(subs[0], [bodies[0]]), None)          # ... and again
+    handler(sqs_event(subs[0], [bodies[0]]), None)  # segment 2 first
+    handler(sqs_event(subs[0], [bodies[0]]), None)  # ... and again
     after_one = run_of(api, admin, run["run_id"])
     assert (after_one["status"], after_one["segments_done"]) == ("running", 1)
     first_scores = stored_scores(aws)
-    for body in bodies[1:] + bodies:                        # the rest, then everything once more
+    for body in bodies[1:] + bodies:  # the rest, then everything once more
         handler(sqs_event(subs[0], [body]), None)
     done = run_of(api, admin, run["run_id"])
     assert (done["status"], done["segments_done"], done["members_scored"]) == ("succeeded", 3, MEMBERS)
     assert done["scores_written"] == MEMBERS
     scores = stored_scores(aws)
     assert len(scores) == MEMBERS
-    assert all(scores[m] == first_scores[m] for m in first_scores)   # rewrites (if any) were identical
+    assert all(scores[m] == first_scores[m] for m in first_scores)  # rewrites (if any) were identical
 
 
 def test_a_second_run_writes_only_changed_scores_and_reports_movement(api, admin, population, queues, aws, clock):
@@ -130,13 +143,13 @@ def test_a_second_run_writes_only_changed_scores_and_reports_movement(api, admin
     queue_worker.drain(sqs, subs)
     assert run_of(api, admin, first["run_id"])["scores_written"] == MEMBERS
     before = stored_scores(aws)
-    clock.advance(days=1)                                   # the next night: nobody's weekly counters moved
+    clock.advance(days=1)  # the next night: nobody's weekly counters moved
     admin = api.login(admin.phone)
     second = start(api, admin, segments=2)
     queue_worker.drain(sqs, subs)
     done = run_of(api, admin, second["run_id"])
     assert done["status"] == "succeeded" and done["members_scored"] == MEMBERS
-    assert done["scores_written"] < MEMBERS // 5            # only scores that moved >= 0.02 or changed tier
+    assert done["scores_written"] < MEMBERS // 5  # only scores that moved >= 0.02 or changed tier
     after = stored_scores(aws)
     unchanged = [m for m in before if after[m]["run_id"]["S"] == first["run_id"]]
     assert len(unchanged) == MEMBERS - done["scores_written"]
@@ -158,7 +171,7 @@ def test_a_member_who_comes_back_scores_lower(api, admin, population, queues, aw
     queue_worker.drain(sqs, subs)
     before = stored_scores(aws)
     quiet = next(m for m, s in before.items() if s["tier"]["S"] == "high")
-    for _ in range(4):                                      # a high-risk member comes back, week after week
+    for _ in range(4):  # a high-risk member comes back, week after week
         for event in ("app_opens", "bookings", "checkins"):
             for _ in range(3):
                 activity.record(quiet, event, clock.now())
@@ -169,8 +182,9 @@ def test_a_member_who_comes_back_scores_lower(api, admin, population, queues, aw
     assert float(after[quiet]["probability"]["N"]) < float(before[quiet]["probability"]["N"]) - 0.1
 
 
-def test_a_failing_segment_goes_to_the_dead_letter_queue_and_only_it_is_retried(api, admin, population, queues,
-                                                                               aws, monkeypatch):
+def test_a_failing_segment_goes_to_the_dead_letter_queue_and_only_it_is_retried(
+    api, admin, population, queues, aws, monkeypatch
+):
     from chalicelib.services import scoring_runs
 
     sqs, subs = queues
@@ -184,18 +198,19 @@ def test_a_failing_segment_goes_to_the_dead_letter_queue_and_only_it_is_retried(
 
     monkeypatch.setattr(scoring_runs, "_score_segment", flaky)
     run = start(api, admin, segments=3)
-    queue_worker.drain(sqs, subs)                          # 3 deliveries of segment 1 fail, then the DLQ handler
+    queue_worker.drain(sqs, subs)  # 3 deliveries of segment 1 fail, then the DLQ handler
     ended = run_of(api, admin, run["run_id"])
     assert (ended["status"], ended["segments_done"], ended["segments_failed"]) == ("partially_failed", 2, [1])
-    assert ended["failures"] == [{"segment": 1, "error": "RuntimeError: disk on fire",
-                                  "attempts": aws.settings.scoring_max_receives}]
+    assert ended["failures"] == [
+        {"segment": 1, "error": "RuntimeError: disk on fire", "attempts": aws.settings.scoring_max_receives}
+    ]
     partial_members = ended["members_scored"]
     assert 0 < partial_members < MEMBERS
     broken.clear()
     retried = api.as_(admin).post(f"/v1/admin/scoring-runs/{run['run_id']}/retry")
     assert retried.status == 202 and retried.json["status"] == "running" and retried.json["segments_failed"] == []
     bodies = [json.loads(m["Body"]) for m in receive_all(sqs, subs[0].queue_url)]
-    assert [b["segment"] for b in bodies] == [1]           # only the failed segment is queued again
+    assert [b["segment"] for b in bodies] == [1]  # only the failed segment is queued again
     subs[0].handler(sqs_event(subs[0], [json.dumps(bodies[0])]), None)
     done = run_of(api, admin, run["run_id"])
     assert (done["status"], done["segments_done"], done["members_scored"]) == ("succeeded", 3, MEMBERS)
@@ -218,16 +233,17 @@ class Throttling:
         self.calls["scan"] += 1
         if self.failing_scans:
             self.failing_scans -= 1
-            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-                              "Scan")
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "Scan"
+            )
         return self.client.scan(**kw)
 
-    def batch_write_item(self, RequestItems):          # noqa: N803 (boto3's name)
+    def batch_write_item(self, RequestItems):  # noqa: N803 (boto3's name)
         self.calls["batch_write_item"] += 1
-        (table, requests), = RequestItems.items()
+        ((table, requests),) = RequestItems.items()
         if self.unprocessed_calls and len(requests) > 1:
             self.unprocessed_calls -= 1
-            keep, back = requests[: len(requests) // 2], requests[len(requests) // 2:]
+            keep, back = requests[: len(requests) // 2], requests[len(requests) // 2 :]
             self.client.batch_write_item(RequestItems={table: keep})
             return {"UnprocessedItems": {table: back}}
         return self.client.batch_write_item(RequestItems=RequestItems)
@@ -240,7 +256,7 @@ def test_throttled_writes_are_retried_and_a_throttled_scan_fails_the_attempt_onl
     run = start(api, admin, segments=1)
     (message,) = receive_all(sqs, subs[0].queue_url)
     slow, waits = Throttling(aws.client("dynamodb")), []
-    with pytest.raises(ClientError):                        # the attempt fails; SQS would deliver it again
+    with pytest.raises(ClientError):  # the attempt fails; SQS would deliver it again
         scoring_runs.handle_segment(message["Body"], client=slow, sleep=waits.append)
     assert run_of(api, admin, run["run_id"])["segments_done"] == 0
     assert scoring_runs.handle_segment(message["Body"], client=slow, sleep=waits.append) == "done"
@@ -330,6 +346,7 @@ class Counting:
             for table in tables:
                 self.calls[(name, table)] += 1
             return attr(**kw)
+
         return call
 
 
@@ -361,14 +378,15 @@ def assert_digests_match_the_table(aws, run_id, total):
     assert rows == len(stored)
 
 
-def test_the_next_run_diffs_against_the_previous_runs_digest_and_reads_nothing_else(api, admin, population, queues,
-                                                                                   aws, clock):
+def test_the_next_run_diffs_against_the_previous_runs_digest_and_reads_nothing_else(
+    api, admin, population, queues, aws, clock
+):
     sqs, subs = queues
     first = start(api, admin, segments=2)
     counting = Counting(aws.client("dynamodb"))
     handle_all(sqs, subs, counting)
     reads = {op for op, _ in counting.calls if op != "scan" and op.startswith(("batch_get", "get", "query"))}
-    assert reads == set()                                   # the model's first run: nothing stored to read
+    assert reads == set()  # the model's first run: nothing stored to read
     assert_digests_match_the_table(aws, first["run_id"], 2)
     clock.advance(days=1)
     admin = api.login(admin.phone)
@@ -401,14 +419,18 @@ def test_activity_items_without_a_profile_mirror_are_backfilled_by_the_run(api, 
     sqs, subs = queues
     client, table = aws.client("dynamodb"), aws.settings.table("activity")
     legacy = population[:50]
-    for member_id in legacy:                                # as stored before the mirror existed
+    for member_id in legacy:  # as stored before the mirror existed
         client.update_item(TableName=table, Key={"member_id": {"S": member_id}}, UpdateExpression="REMOVE p")
     run = start(api, admin, segments=2)
     queue_worker.drain(sqs, subs)
     assert run_of(api, admin, run["run_id"])["members_scored"] == MEMBERS
     assert set(legacy) <= set(stored_scores(aws))
-    members = {m["member_id"]["S"]: m for m in client.batch_get_item(RequestItems={aws.settings.table("members"): {
-        "Keys": [{"member_id": {"S": m}} for m in legacy]}})["Responses"][aws.settings.table("members")]}
+    members = {
+        m["member_id"]["S"]: m
+        for m in client.batch_get_item(
+            RequestItems={aws.settings.table("members"): {"Keys": [{"member_id": {"S": m}} for m in legacy]}}
+        )["Responses"][aws.settings.table("members")]
+    }
     for member_id in legacy:
         mirror = unpack_profile(client.get_item(TableName=table, Key={"member_id": {"S": member_id}})["Item"]["p"]["B"])
         assert mirror["city"] == members[member_id]["city"]["S"]
@@ -425,11 +447,11 @@ def test_opting_out_and_back_in_between_two_runs_gets_a_score_again(api, admin, 
     queue_worker.drain(sqs, subs)
     assert worker.member_id in stored_scores(aws)
     me = api.login(worker.phone)
-    assert api.as_(me).put("/v1/me/privacy", {"profiling": False}).status == 200    # scores deleted
+    assert api.as_(me).put("/v1/me/privacy", {"profiling": False}).status == 200  # scores deleted
     assert api.as_(me).put("/v1/me/privacy", {"profiling": True}).status == 200
     assert worker.member_id not in stored_scores(aws)
     clock.advance(days=1)
-    start(api, api.login(admin.phone), segments=1)          # the digest still lists the deleted score
+    start(api, api.login(admin.phone), segments=1)  # the digest still lists the deleted score
     queue_worker.drain(sqs, subs)
     assert worker.member_id in stored_scores(aws)
 
@@ -441,21 +463,25 @@ def test_one_run_per_model_at_a_time(api, admin, population, queues, aws, clock)
     busy = start(api, admin, segments=2)
     again = api.as_(admin).post("/v1/admin/scoring-runs", {"model": "churn", "segments": 2})
     assert again.status == 409 and again.json["error"]["code"] == "run_in_progress"
-    assert again.json["error"]["details"][0]["field"] == "model" and busy["run_id"] in again.json["error"]["details"][0]["message"]
-    assert start(api, admin, model="service_demand", segments=1)["status"] == "queued"   # other models are free
-    started = scoring_runs.nightly(clock.now())              # the schedule skips the busy model only
-    assert started == []                                     # both are busy now
+    assert (
+        again.json["error"]["details"][0]["field"] == "model"
+        and busy["run_id"] in again.json["error"]["details"][0]["message"]
+    )
+    assert start(api, admin, model="service_demand", segments=1)["status"] == "queued"  # other models are free
+    started = scoring_runs.nightly(clock.now())  # the schedule skips the busy model only
+    assert started == []  # both are busy now
     queue_worker.drain(sqs, subs)
     assert len(scoring_runs.nightly(clock.now())) == 2
-    clock.advance(hours=7)                                    # a run that never settles stops blocking
+    clock.advance(hours=7)  # a run that never settles stops blocking
     queue_worker.drain(sqs, subs)
     stuck = start(api, api.login(admin.phone), segments=1)
     clock.advance(hours=7)
     assert start(api, api.login(admin.phone), segments=1)["run_id"] != stuck["run_id"]
 
 
-def test_runs_fold_each_closed_week_and_rewrite_histories_of_the_earlier_format_once(api, admin, population,
-                                                                                    queues, aws, clock):
+def test_runs_fold_each_closed_week_and_rewrite_histories_of_the_earlier_format_once(
+    api, admin, population, queues, aws, clock
+):
     import numpy as np
 
     from chalicelib.domain.activity import MEMBER_HISTORY_EVENTS, is_legacy_history, read_history, week_serial_of
@@ -468,13 +494,16 @@ def test_runs_fold_each_closed_week_and_rewrite_histories_of_the_earlier_format_
         return client.get_item(TableName=table, Key={"member_id": {"S": member_id}}, ConsistentRead=True)["Item"]
 
     legacy = population[:30]
-    for member_id in legacy:                        # as the earlier format stored them: event rows, newest in hw
+    for member_id in legacy:  # as the earlier format stored them: event rows, newest in hw
         newest, counts = read_history(item(member_id)["h"]["B"], MEMBER_HISTORY_EVENTS)
-        client.update_item(TableName=table, Key={"member_id": {"S": member_id}}, UpdateExpression="SET h = :h, hw = :w",
-                           ExpressionAttributeValues={":h": {"B": np.array(counts, dtype="<u2").tobytes()},
-                                                      ":w": {"N": str(newest)}})
+        client.update_item(
+            TableName=table,
+            Key={"member_id": {"S": member_id}},
+            UpdateExpression="SET h = :h, hw = :w",
+            ExpressionAttributeValues={":h": {"B": np.array(counts, dtype="<u2").tobytes()}, ":w": {"N": str(newest)}},
+        )
     active = population[30:40]
-    for week in range(2):                           # a week of events, then a run in the next week; twice
+    for week in range(2):  # a week of events, then a run in the next week; twice
         for member_id in active:
             activity.record(member_id, "checkins", clock.now())
         closed = week_serial_of(clock.now())
@@ -484,9 +513,9 @@ def test_runs_fold_each_closed_week_and_rewrite_histories_of_the_earlier_format_
         queue_worker.drain(sqs, subs)
         done = run_of(api, admin, run["run_id"])
         assert done["status"] == "succeeded" and done["members_scored"] == MEMBERS
-        if week == 0:                               # (the population may hold a few live counters of its own)
+        if week == 0:  # (the population may hold a few live counters of its own)
             assert done["histories_compacted"] >= len(active) + len(legacy)
-        else:               # a history folded before is folded again a week later (and the admin's logins)
+        else:  # a history folded before is folded again a week later (and the admin's logins)
             assert done["histories_compacted"] == len(active) + 1
         for member_id in active:
             stored = item(member_id)

@@ -7,22 +7,29 @@ SLA sweep    one Query per open status + one TransactWriteItems per escalated re
 (plus Powertools' idempotency bookkeeping on its own client when an Idempotency-Key is sent: 2 on the first
 call, 1 on a replay - see docs/api.md)
 """
+
 from tests.api.services_world import job_help, run_schedule, submit
 from tests.support.round_trips import measure
 
 
 def test_round_trips_of_submit_and_the_staff_queue(api, worker, staff, library, wage_claim, calls):  # noqa: F811
     assert measure(calls, lambda: submit(api, worker, job_help())) == {"Query": 1, "TransactWriteItems": 1}
-    assert measure(calls, lambda: submit(api, worker, wage_claim)) == {"Query": 1, "GetItem": 1,
-                                                                      "TransactWriteItems": 1}
+    assert measure(calls, lambda: submit(api, worker, wage_claim)) == {
+        "Query": 1,
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+    }
     assert measure(calls, lambda: api.as_(staff).get("/v1/staff/requests")) == {"Query": 3}
     assert measure(calls, lambda: api.as_(staff).get("/v1/staff/requests?status=submitted&overdue=true")) == {
-        "Query": 1}
+        "Query": 1
+    }
 
 
 def test_round_trips_of_an_escalation(api, worker, library, clock, calls):
-    law = {"scenario_key": "labour_law_consultation", "answers": {"topic": "wages", "question": "加班费怎么计算才合法？",
-                                                                  "contact_by": "in_app"}}
+    law = {
+        "scenario_key": "labour_law_consultation",
+        "answers": {"topic": "wages", "question": "加班费怎么计算才合法？", "contact_by": "in_app"},
+    }
     submit(api, worker, law)
     clock.advance(hours=8, minutes=1)
     calls.clear()

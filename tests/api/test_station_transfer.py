@@ -1,14 +1,20 @@
 """Admins export stations to CSV / GeoJSON and import them back."""
+
 from tests.api.stations_world import create_station, station_body
 
 EN = {"Accept-Language": "en"}
 
 
 def three_stations(api, admin):
-    return [create_station(api, admin, code="SH-A"),
-            create_station(api, admin, code="SH-B", audience=["courier"], exceptions={"2026-12-25": []}),
-            create_station(api, admin, **station_body(code="BJ-A", city="beijing", lat=39.9087, lng=116.3975,
-                                                      audience="members", amenities=[]))]
+    return [
+        create_station(api, admin, code="SH-A"),
+        create_station(api, admin, code="SH-B", audience=["courier"], exceptions={"2026-12-25": []}),
+        create_station(
+            api,
+            admin,
+            **station_body(code="BJ-A", city="beijing", lat=39.9087, lng=116.3975, audience="members", amenities=[]),
+        ),
+    ]
 
 
 def line(csv: str, code: str) -> str:
@@ -56,16 +62,15 @@ def test_geojson_round_trip(api, admin):
 def test_an_import_with_bad_rows_writes_nothing_and_names_every_problem(api, admin):
     three_stations(api, admin)
     csv = export(api, admin)["content"]
-    lines = csv.splitlines()                          # line 1 is the header, then BJ-A, SH-A, SH-B
+    lines = csv.splitlines()  # line 1 is the header, then BJ-A, SH-A, SH-B
     lines[2] = lines[2].replace("SH-A,", "SH-A-2,").replace("shanghai", "atlantis")
     lines[1] = lines[1].replace("39.9087", "north")
     lines.append(lines[3].replace("SH-B,", "SH-C,"))
-    reply = api.as_(admin).post("/v1/admin/stations/import", {"format": "csv", "content": "\n".join(lines)},
-                                headers=EN)
+    reply = api.as_(admin).post("/v1/admin/stations/import", {"format": "csv", "content": "\n".join(lines)}, headers=EN)
     assert reply.status == 400
     assert reply.json["error"]["message"] == "The file has errors; no station was written"
     assert {d["field"] for d in reply.json["error"]["details"]} == {"rows[3].city", "rows[2].lat"}
-    assert export(api, admin)["count"] == 3                                # SH-A-2 and SH-C were not written
+    assert export(api, admin)["count"] == 3  # SH-A-2 and SH-C were not written
 
 
 def test_only_admins_move_stations_in_and_out(api, rider):
@@ -78,6 +83,7 @@ def test_import_input_is_checked(api, admin):
     assert not_text.status == 400 and not_text.json["error"]["details"][0]["field"] == "content"
     bad_geo = api.as_(admin).post("/v1/admin/stations/import", {"format": "geojson", "content": "{oops"})
     assert bad_geo.status == 400 and bad_geo.json["error"]["details"][0]["code"] == "malformed_json"
-    empty = api.as_(admin).post("/v1/admin/stations/import", {"format": "geojson",
-                                                              "content": {"type": "FeatureCollection", "features": []}})
+    empty = api.as_(admin).post(
+        "/v1/admin/stations/import", {"format": "geojson", "content": {"type": "FeatureCollection", "features": []}}
+    )
     assert empty.status == 400 and empty.json["error"]["details"][0]["code"] == "empty"

@@ -1,4 +1,5 @@
 """Stations through the API: admins and staff run them, workers find them."""
+
 from chalicelib.domain import geo
 from tests.api.stations_world import create_station, make_staff, station_body
 
@@ -7,9 +8,15 @@ EN = {"Accept-Language": "en"}
 
 # --- admins and staff -----------------------------------------------------------------------
 
+
 def test_admin_creates_a_station_with_every_field(api, admin):
-    body = station_body(audience=["delivery_rider"], time_zone="Asia/Urumqi", amenities=["wifi"],
-                        exceptions={"2026-12-25": []}, rules={"max_active_bookings": 5})
+    body = station_body(
+        audience=["delivery_rider"],
+        time_zone="Asia/Urumqi",
+        amenities=["wifi"],
+        exceptions={"2026-12-25": []},
+        rules={"max_active_bookings": 5},
+    )
     reply = api.as_(admin).post("/v1/admin/stations", body)
     assert reply.status == 201, reply.json
     got = reply.json
@@ -46,11 +53,13 @@ def test_workers_cannot_create_or_change_stations(api, rider, station):
 def test_staff_change_their_own_station_only(api, admin, station):
     other = create_station(api, admin)
     staff = make_staff(api, station["station_id"])
-    mine = api.as_(staff).patch(f"/v1/stations/{station['station_id']}", {"seats": 6, "amenities": ["wifi"],
-                                                                         "rules": {"cancel_window_minutes": 30}})
+    mine = api.as_(staff).patch(
+        f"/v1/stations/{station['station_id']}",
+        {"seats": 6, "amenities": ["wifi"], "rules": {"cancel_window_minutes": 30}},
+    )
     assert mine.status == 200, mine.json
     assert mine.json["seats"] == 6 and mine.json["rules"]["cancel_window_minutes"] == 30
-    assert mine.json["rules"]["min_notice_minutes"] == 30                    # other rules kept
+    assert mine.json["rules"]["min_notice_minutes"] == 30  # other rules kept
     theirs = api.as_(staff).patch(f"/v1/stations/{other['station_id']}", {"seats": 6})
     assert theirs.status == 403 and theirs.json["error"]["code"] == "not_your_station"
     hours = api.as_(staff).put(f"/v1/stations/{other['station_id']}/hours", {"hours": {}})
@@ -65,7 +74,7 @@ def test_every_station_change_is_audited_and_a_refused_one_leaves_no_trace(api, 
     assert api.as_(admin).patch(f"/v1/stations/{sid}", {"seats": 4, "name_en": "Renamed"}).status == 200
     taken = api.as_(admin).patch(f"/v1/stations/{sid}", {"code": other["code"]})
     assert taken.status == 409 and taken.json["error"]["code"] == "station_code_taken"
-    trail = {e.action: e for e in audit.trail(f"station#{sid}")}       # same clock: in no particular order
+    trail = {e.action: e for e in audit.trail(f"station#{sid}")}  # same clock: in no particular order
     assert sorted(trail) == ["create", "update"] and {e.actor for e in trail.values()} == {admin.member_id}
     assert trail["update"].detail.as_dict() == {"fields": ["name_en", "seats"]}
     assert api.as_(admin).get(f"/v1/stations/{sid}").json["code"] == station["code"]
@@ -101,6 +110,7 @@ def test_unknown_station_is_404(api, rider):
 
 # --- nearby search --------------------------------------------------------------------------
 
+
 def at(lat: float, lng: float, **kw):
     return station_body(lat=lat, lng=lng, **kw)
 
@@ -112,9 +122,9 @@ def search(api, who, query: str):
 
 
 def test_search_sorts_by_distance_in_metres_and_respects_the_radius(api, admin, rider):
-    far = create_station(api, admin, **at(31.2600, 121.4737))        # ~3.3 km north
-    near = create_station(api, admin, **at(31.2314, 121.4737))       # ~110 m
-    mid = create_station(api, admin, **at(31.2400, 121.4837))        # ~1.4 km
+    far = create_station(api, admin, **at(31.2600, 121.4737))  # ~3.3 km north
+    near = create_station(api, admin, **at(31.2314, 121.4737))  # ~110 m
+    mid = create_station(api, admin, **at(31.2400, 121.4837))  # ~1.4 km
     found = search(api, rider, "lat=31.2304&lng=121.4737&radius_km=2")
     assert [s["station_id"] for s in found] == [near["station_id"], mid["station_id"]]
     assert 100 <= found[0]["distance_m"] <= 120
@@ -149,10 +159,11 @@ def test_search_filters_kind_amenities_and_open_now(api, admin, rider):
 
 def test_search_shows_free_seats_in_the_current_slot(api, admin, rider, clock):
     s = create_station(api, admin, **at(31.2310, 121.4740, rules={"min_notice_minutes": 0}))
-    clock.advance(minutes=-20)                                       # 09:40: book the 10:00 slot
+    clock.advance(minutes=-20)  # 09:40: book the 10:00 slot
     from tests.api.stations_world import book, new_worker
+
     assert book(api, new_worker(api), s["station_id"], "2026-11-27T10:00:00+08:00").status == 201
-    clock.advance(minutes=25)                                        # 10:05
+    clock.advance(minutes=25)  # 10:05
     hit = search(api, rider, "lat=31.2304&lng=121.4737&radius_km=1")[0]
     assert hit["open_now"] is True and hit["free_seats_now"] == 1
     assert hit["current_slot_start"] == "2026-11-27T10:00:00+08:00"
@@ -178,6 +189,7 @@ def test_search_input_is_validated(api, rider):
 
 # --- availability ---------------------------------------------------------------------------
 
+
 def day(api, who, sid, date):
     reply = api.as_(who).get(f"/v1/stations/{sid}/availability?date={date}")
     assert reply.status == 200, reply.json
@@ -195,14 +207,15 @@ def test_availability_lists_every_slot_of_the_local_day(api, rider, station):
 
 def test_availability_counts_bookings_and_marks_unbookable_slots(api, rider, station):
     from tests.api.stations_world import book, new_worker
+
     sid = station["station_id"]
     for who in (rider, new_worker(api)):
         assert book(api, who, sid, "2026-11-27T14:00:00+08:00").status == 201
     slots = {s["slot_start"][11:16]: s for s in day(api, rider, sid, "2026-11-27")["slots"]}
     assert slots["14:00"]["seats_left"] == 0 and slots["14:00"]["bookable"] is False
     assert slots["14:30"]["seats_left"] == 2
-    assert slots["10:00"]["bookable"] is False                       # started
-    assert slots["10:30"]["bookable"] is True                        # exactly 30 minutes' notice
+    assert slots["10:00"]["bookable"] is False  # started
+    assert slots["10:30"]["bookable"] is True  # exactly 30 minutes' notice
 
 
 def test_availability_honours_exceptions(api, admin, rider, station):
@@ -210,19 +223,27 @@ def test_availability_honours_exceptions(api, admin, rider, station):
     api.as_(admin).put(f"/v1/stations/{sid}/exceptions/2026-11-28", {"closed": True})
     api.as_(admin).put(f"/v1/stations/{sid}/exceptions/2026-11-29", {"hours": ["10:00-11:00"]})
     assert day(api, rider, sid, "2026-11-28") | {"slots": []} == {
-        "station_id": sid, "date": "2026-11-28", "time_zone": "Asia/Shanghai", "closed": True, "hours": [],
-        "slots": []}
+        "station_id": sid,
+        "date": "2026-11-28",
+        "time_zone": "Asia/Shanghai",
+        "closed": True,
+        "hours": [],
+        "slots": [],
+    }
     special = day(api, rider, sid, "2026-11-29")
     assert [s["slot_start"] for s in special["slots"]] == ["2026-11-29T10:00:00+08:00", "2026-11-29T10:30:00+08:00"]
 
 
 def test_availability_in_a_station_outside_shanghai_time(api, admin, rider):
-    urumqi = create_station(api, admin, **station_body(time_zone="Asia/Urumqi", city="shanghai",
-                                                      hours={"fri": ["09:00-10:00"]}))
+    urumqi = create_station(
+        api, admin, **station_body(time_zone="Asia/Urumqi", city="shanghai", hours={"fri": ["09:00-10:00"]})
+    )
     got = day(api, rider, urumqi["station_id"], "2026-11-27")
     assert got["time_zone"] == "Asia/Urumqi"
     assert [(s["slot_start"], s["slot_start_utc"]) for s in got["slots"]] == [
-        ("2026-11-27T09:00:00+06:00", "2026-11-27T03:00:00Z"), ("2026-11-27T09:30:00+06:00", "2026-11-27T03:30:00Z")]
+        ("2026-11-27T09:00:00+06:00", "2026-11-27T03:00:00Z"),
+        ("2026-11-27T09:30:00+06:00", "2026-11-27T03:30:00Z"),
+    ]
     # 10:00 in Shanghai is 08:00 in Urumqi: the 09:00 slot is an hour away, so it can be booked
     assert [s["bookable"] for s in got["slots"]] == [True, True]
 

@@ -1,4 +1,5 @@
 """Waitlists: a freed seat is held for the first waiter, who confirms it or lets it lapse to the next."""
+
 from tests.api.stations_world import book, create_station, new_worker, run_sweep, slot_counts
 
 TWO_PM = "2026-11-27T14:00:00+08:00"
@@ -42,7 +43,7 @@ def test_a_freed_seat_is_held_for_the_first_waiter_and_nobody_else_can_take_it(a
     assert api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel").status == 200
     offer = entries(api, first)[0]
     assert offer["status"] == "offered"
-    assert offer["hold_until"] == "2026-11-27T10:16:00+08:00"            # 15 minutes from the cancel
+    assert offer["hold_until"] == "2026-11-27T10:16:00+08:00"  # 15 minutes from the cancel
     assert entries(api, second)[0]["status"] == "waiting"
     stranger = book(api, new_worker(api), sid, TWO_PM)
     assert stranger.status == 409 and stranger.json["error"]["code"] == "slot_full"
@@ -58,7 +59,7 @@ def test_an_unconfirmed_hold_lapses_and_passes_to_the_next_waiter(api, admin, ri
     sid, booked, first, second = full_slot(api, admin, rider, clock)
     api.as_(rider).post(f"/v1/bookings/{booked['booking_id']}/cancel")
     offer = entries(api, first)[0]
-    clock.advance(minutes=15)                                           # the hold ends now
+    clock.advance(minutes=15)  # the hold ends now
     first, second = api.login(first.phone), api.login(second.phone)
     late = api.as_(first).post(f"/v1/waitlist/{offer['entry_id']}/confirm")
     assert late.status == 422 and late.json["error"]["code"] == "offer_expired"
@@ -80,7 +81,7 @@ def test_the_scheduled_sweep_lapses_holds(api, admin, rider, clock):
     assert offer["status"] == "offered"
     assert api.as_(second).post(f"/v1/waitlist/{offer['entry_id']}/confirm").status == 201
     clock.advance(minutes=16)
-    assert run_sweep(api)["holds_settled"] == 0                         # nothing held any more
+    assert run_sweep(api)["holds_settled"] == 0  # nothing held any more
     counts = slot_counts(sid, "2026-11-27T06:00:00Z")
     assert (counts.capacity, counts.taken, counts.booked, counts.held) == (1, 1, 1, 0)
 
@@ -113,7 +114,7 @@ def test_waiters_cannot_confirm_past_the_limit_k(api, admin, rider, clock):
     offer = entries(api, first)[0]
     refused = api.as_(first).post(f"/v1/waitlist/{offer['entry_id']}/confirm")
     assert refused.status == 422 and refused.json["error"]["code"] == "too_many_bookings"
-    assert slot_counts(sid, "2026-11-27T06:00:00Z").held == 1            # still held until it lapses
+    assert slot_counts(sid, "2026-11-27T06:00:00Z").held == 1  # still held until it lapses
 
 
 def test_a_seat_freed_without_its_offer_is_offered_when_a_waiter_looks(api, admin, rider, clock):
@@ -130,5 +131,5 @@ def test_a_seat_freed_without_its_offer_is_offered_when_a_waiter_looks(api, admi
         booking_store.cancel_in(uow, found.ref, clock.now())
         slot_store.release_seat(uow, sid, found.slot.start)
     stranger = book(api, new_worker(api), sid, TWO_PM)
-    assert stranger.json["error"]["code"] == "slot_full"                 # the seat is the waitlist's
+    assert stranger.json["error"]["code"] == "slot_full"  # the seat is the waitlist's
     assert entries(api, first)[0]["status"] == "offered"

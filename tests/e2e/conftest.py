@@ -8,6 +8,7 @@ stack `make run` starts) on free ports, over the same origin the front ends are 
 - `shot("name")` saves a numbered screenshot to tests/e2e/artifacts/<test>/ (CI keeps the folder).
 - The stack is shared by the session: use distinct phones per test (`fresh_phone()`).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,21 +24,34 @@ import pytest
 from tests.support.live_stack import LiveStack, launch
 
 CHROMIUM = os.environ.get("WH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-MOBILE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-          "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-                        "Chrome/156.0.0.0 Mobile Safari/537.36"}
+MOBILE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0.0.0 Mobile Safari/537.36",
+}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
-TIMEOUT_MS = 30_000          # generous: CI shares two cores with the stack, moto and other suites
+TIMEOUT_MS = 30_000  # generous: CI shares two cores with the stack, moto and other suites
 
 # Demo accounts seeded by devstack/seed.py.
 ADMIN_PHONE = "13800000000"
 STAFF_BJ_PHONE, STAFF_BJ_STATION = "13800000001", "BJ-WJ-01"
 STAFF_SH_PHONE = "13800000002"
 WORKER_PHONES = [f"138000000{n}" for n in range(10, 16)]
-BJ_WJ_01 = {"latitude": 39.9968, "longitude": 116.4703}       # a few dozen metres from BJ-WJ-01
+BJ_WJ_01 = {"latitude": 39.9968, "longitude": 116.4703}  # a few dozen metres from BJ-WJ-01
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _phones = itertools.count(1)
@@ -56,6 +70,7 @@ def fresh_phone() -> str:
 
 
 # --- the stack ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
@@ -94,29 +109,44 @@ def checkin_ready_station(live_stack: LiveStack, token_for: Callable[[str], str]
     minutes, and check-in opens 15 minutes before a slot)."""
     staff = token_for(STAFF_BJ_PHONE)
     worker = token_for(WORKER_PHONES[-1])
-    hits = live_stack.get(f"/v1/stations?lat={BJ_WJ_01['latitude']}&lng={BJ_WJ_01['longitude']}&radius_km=1",
-                          token=worker)
+    hits = live_stack.get(
+        f"/v1/stations?lat={BJ_WJ_01['latitude']}&lng={BJ_WJ_01['longitude']}&radius_km=1", token=worker
+    )
     assert hits.status == 200, hits.json
     station = next(s for s in hits.json if s["code"] == STAFF_BJ_STATION)
     sid = station["station_id"]
-    hours = live_stack.request("PUT", f"/v1/stations/{sid}/hours", {"hours": {d: ["00:00-24:00"] for d in WEEK}},
-                               token=staff)
+    hours = live_stack.request(
+        "PUT", f"/v1/stations/{sid}/hours", {"hours": {d: ["00:00-24:00"] for d in WEEK}}, token=staff
+    )
     assert hours.status == 200, hours.json
-    patched = live_stack.request("PATCH", f"/v1/stations/{sid}", {
-        "slot_minutes": 10,
-        "rules": {"min_notice_minutes": 0, "max_days_ahead": 7, "cancel_window_minutes": 5, "no_show_grace_minutes": 15},
-    }, token=staff)
+    patched = live_stack.request(
+        "PATCH",
+        f"/v1/stations/{sid}",
+        {
+            "slot_minutes": 10,
+            "rules": {
+                "min_notice_minutes": 0,
+                "max_days_ahead": 7,
+                "cancel_window_minutes": 5,
+                "no_show_grace_minutes": 15,
+            },
+        },
+        token=staff,
+    )
     assert patched.status == 200, patched.json
     return patched.json
 
 
 # --- the browser ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium, headless. Fails (never skips) when it is missing or does not start."""
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make e2e-deps` (installs Debian's chromium)", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make e2e-deps` (installs Debian's chromium)", pytrace=False
+        )
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError as exc:
@@ -139,8 +169,13 @@ def new_context(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def make(*, mobile: bool = True, **options: Any) -> Any:
-        settings = {**(MOBILE if mobile else DESKTOP), "base_url": base_url, "locale": "zh-CN",
-                    "timezone_id": "Asia/Shanghai", **options}
+        settings = {
+            **(MOBILE if mobile else DESKTOP),
+            "base_url": base_url,
+            "locale": "zh-CN",
+            "timezone_id": "Asia/Shanghai",
+            **options,
+        }
         context = browser.new_context(**settings)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -169,6 +204,7 @@ def page_errors() -> Iterator[PageErrors]:
 @pytest.fixture
 def open_page(new_context: Callable[..., Any], page_errors: PageErrors) -> Callable[..., Any]:
     """open_page(path="/app/", mobile=True, **context_options) -> a page in a new context."""
+
     def make(path: str = "/app/", *, mobile: bool = True, **options: Any) -> Any:
         page = page_errors.watch(new_context(mobile=mobile, **options).new_page())
         page.goto(path)
@@ -220,6 +256,7 @@ def shot(request: pytest.FixtureRequest) -> Shots:
 
 # --- helpers a test calls -------------------------------------------------------------------------
 
+
 def log_in(page: Any, phone: str, *, shot: Shots | None = None) -> None:
     """Log in through the UI as a person would: ask for a code, read it in the dev outbox panel
     (local stage only), type it, submit; returns once the home tab shows."""
@@ -248,7 +285,7 @@ def decode_qr(locator: Any) -> str:
     import zxingcpp
     from PIL import Image
 
-    locator.evaluate("el => el.scrollIntoView({block: 'center'})")     # clear of the fixed tab bar and toasts
+    locator.evaluate("el => el.scrollIntoView({block: 'center'})")  # clear of the fixed tab bar and toasts
     image = Image.open(io.BytesIO(locator.screenshot())).convert("L")
     found = zxingcpp.read_barcodes(image)
     assert found, "no QR code could be read from the image"

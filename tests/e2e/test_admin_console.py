@@ -2,6 +2,7 @@
 scenarios, membership approvals, and a wage-arrears request filed in the worker mini-app and
 resolved by staff in the console's queue. Screenshots of every step go to tests/e2e/artifacts/<test>/.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from tests.e2e.conftest import fresh_phone
 
 ADMIN_PHONE = "13800000000"
 STAFF_PHONE = "13800000001"
-WORKER_PHONE = "13800000011"          # courier in Shanghai, employer emp-sh-01
-SLOW = 20_000                         # ms for steps that write (a request's submit takes seconds on moto)
+WORKER_PHONE = "13800000011"  # courier in Shanghai, employer emp-sh-01
+SLOW = 20_000  # ms for steps that write (a request's submit takes seconds on moto)
 
 
 def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv(live_stack, desktop: Page, shot):
@@ -47,7 +48,7 @@ def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv
     expect(page.get_by_test_id("hours-mon")).to_have_value("09:00-12:00, 13:30-18:00")
 
     page.get_by_test_id("hours-sat").fill("10:00-16:00")
-    page.get_by_test_id("hours-sun").fill("10:00-09:00")            # backwards: the API names the field
+    page.get_by_test_id("hours-sun").fill("10:00-09:00")  # backwards: the API names the field
     page.get_by_test_id("hours-save").click()
     expect(page.get_by_test_id("hours-form").get_by_test_id("field-error")).to_be_visible()
     shot(page, "hours-error-shown")
@@ -72,8 +73,10 @@ def test_admin_creates_a_station_edits_hours_adds_an_exception_and_imports_a_csv
     page.get_by_test_id("stations-import-open").click()
     imported = [f"E2E-IMP-{secrets.token_hex(2).upper()}-{i}" for i in (1, 2)]
     header = "code,kind,name_zh,name_en,address,city,district,lat,lng,amenities,hours,seats"
-    rows = [f"{imported[0]},rider_station,导入驿站一,Imported One,海淀区1号,beijing,海淀区,39.98,116.31,water;wifi,mon=08:00-20:00;tue=08:00-20:00,8",
-            f"{imported[1]},rider_station,导入驿站二,Imported Two,海淀区2号,beijing,海淀区,139.98,116.32,water,mon=08:00-20:00,8"]
+    rows = [
+        f"{imported[0]},rider_station,导入驿站一,Imported One,海淀区1号,beijing,海淀区,39.98,116.31,water;wifi,mon=08:00-20:00;tue=08:00-20:00,8",
+        f"{imported[1]},rider_station,导入驿站二,Imported Two,海淀区2号,beijing,海淀区,139.98,116.32,water,mon=08:00-20:00,8",
+    ]
     page.get_by_test_id("import-text").fill("\n".join([header, *rows]))
     page.get_by_test_id("import-submit").click()
     detail = page.get_by_test_id("import-errors").get_by_test_id("error-detail")
@@ -105,15 +108,16 @@ def test_admin_adds_a_field_to_a_scenario_and_sees_it_in_the_preview(live_stack,
     page.get_by_test_id(f"field-{n}-label_zh").fill("希望工作的区")
     page.get_by_test_id(f"field-{n}-label_en").fill("Preferred district")
     page.get_by_test_id(f"field-{n}-required").uncheck()
-    page.get_by_test_id("scenario-save").click()              # a choice without options: refused, field named
+    page.get_by_test_id("scenario-save").click()  # a choice without options: refused, field named
     expect(page.get_by_test_id("scenario-form").get_by_test_id("error-detail").first).to_have_attribute(
-        "data-field", f"fields.{n}.options")
+        "data-field", f"fields.{n}.options"
+    )
     shot(page, "scenario-error-names-the-field")
     page.get_by_test_id(f"field-{n}-options").fill("chaoyang | 朝阳区 | Chaoyang\nhaidian | 海淀区 | Haidian")
     page.get_by_test_id("scenario-save").click()
 
     expect(page.get_by_test_id("scenario-version")).to_contain_text(f"v{before + 1}", timeout=SLOW)
-    preview = page.get_by_test_id("scenario-preview")             # drawn by the worker's own form renderer
+    preview = page.get_by_test_id("scenario-preview")  # drawn by the worker's own form renderer
     expect(preview.get_by_test_id(f"q-{name}")).to_contain_text("希望工作的区")
     expect(preview.get_by_test_id(f"field-{name}")).to_be_disabled()
     expect(preview.get_by_test_id(f"field-{name}").locator("option")).to_have_count(3)
@@ -123,9 +127,16 @@ def test_admin_adds_a_field_to_a_scenario_and_sees_it_in_the_preview(live_stack,
 def test_admin_approves_a_membership_application(live_stack, desktop: Page, shot):
     worker = token_for(live_stack, fresh_phone())
     call(live_stack, "PATCH", "/v1/me", worker, {"name": "赵小红", "city": "beijing", "worker_group": "courier"})
-    application = call(live_stack, "POST", "/v1/membership/applications", worker,
-                           {"union": {"kind": "regional_pool", "city": "beijing"},
-                            "consent": {"policy_version": "2026-01", "accepted": True}})
+    application = call(
+        live_stack,
+        "POST",
+        "/v1/membership/applications",
+        worker,
+        {
+            "union": {"kind": "regional_pool", "city": "beijing"},
+            "consent": {"policy_version": "2026-01", "accepted": True},
+        },
+    )
     app_id = application["application_id"]
 
     page = desktop
@@ -149,7 +160,7 @@ def test_admin_tunes_churn_thresholds_on_the_model_card(live_stack, desktop: Pag
     console_session(page, live_stack, ADMIN_PHONE)
     page.goto("/admin/#/models")
     expect(page.get_by_test_id("page-title")).to_have_text("模型与阈值")
-    page.get_by_test_id("lang-toggle").click()                  # English: the console's texts and the API's
+    page.get_by_test_id("lang-toggle").click()  # English: the console's texts and the API's
     expect(page.get_by_test_id("page-title")).to_have_text("Models & thresholds")
     card = page.get_by_test_id("model-churn")
     expect(card.get_by_test_id("chart-calibration-churn")).to_be_visible()
@@ -158,9 +169,9 @@ def test_admin_tunes_churn_thresholds_on_the_model_card(live_stack, desktop: Pag
     estimate = card.get_by_test_id("threshold-estimate-churn")
     shown = estimate.inner_text()
     high.fill("0.3")
-    expect(estimate).not_to_have_text(shown)                   # the estimate follows the inputs
+    expect(estimate).not_to_have_text(shown)  # the estimate follows the inputs
     medium.fill("0.4")
-    card.get_by_test_id("threshold-save-churn").click()        # medium above high: refused, field marked
+    card.get_by_test_id("threshold-save-churn").click()  # medium above high: refused, field marked
     expect(card.get_by_test_id("field-error")).to_have_text("must be less than high")
     expect(medium).to_have_attribute("aria-invalid", "true")
     shot(page, "thresholds-refused")
@@ -171,19 +182,25 @@ def test_admin_tunes_churn_thresholds_on_the_model_card(live_stack, desktop: Pag
     churn = next(m for m in (models if isinstance(models, list) else models["items"]) if m["name"] == "churn")
     assert churn["thresholds"]["in_force"] == {"medium": 0.15, "high": 0.3}
     shot(page, "thresholds-saved")
-    call(live_stack, "PUT", "/v1/admin/models/churn/thresholds", token_for(live_stack, ADMIN_PHONE),
-         {"medium": float(before["medium"]), "high": float(before["high"])})      # as the other tests expect
+    call(
+        live_stack,
+        "PUT",
+        "/v1/admin/models/churn/thresholds",
+        token_for(live_stack, ADMIN_PHONE),
+        {"medium": float(before["medium"]), "high": float(before["high"])},
+    )  # as the other tests expect
 
 
 def test_worker_files_wage_arrears_in_the_mini_app_and_staff_resolve_it_in_the_queue(
-        live_stack, desktop: Page, mobile: Page, login, shot):
+    live_stack, desktop: Page, mobile: Page, login, shot
+):
     worker = mobile
     login(worker, WORKER_PHONE)
     worker.goto("/app/#/services/wage_arrears_complaint")
     form = worker.get_by_test_id("service-form")
     expect(form).to_be_visible()
     employer = form.get_by_test_id("field-employer_id")
-    expect(employer.locator("option[value=emp-sh-01]")).to_have_count(1)     # the worker's city comes preselected
+    expect(employer.locator("option[value=emp-sh-01]")).to_have_count(1)  # the worker's city comes preselected
     employer.select_option("emp-sh-01")
     form.get_by_test_id("field-work_start").fill("2025-03-01")
     form.get_by_test_id("field-amount_owed").fill("12600")
@@ -201,7 +218,7 @@ def test_worker_files_wage_arrears_in_the_mini_app_and_staff_resolve_it_in_the_q
 
     staff = desktop
     console_login(staff, live_stack, STAFF_PHONE)
-    expect(staff.get_by_test_id("nav-stations")).to_have_count(0)         # staff see the queue only
+    expect(staff.get_by_test_id("nav-stations")).to_have_count(0)  # staff see the queue only
     row = staff.get_by_test_id(f"queue-row-{request_id}")
     expect(row).to_have_attribute("data-overdue", "false")
     shot(staff, "queue")
@@ -217,7 +234,7 @@ def test_worker_files_wage_arrears_in_the_mini_app_and_staff_resolve_it_in_the_q
     detail.get_by_test_id("move-note").fill("用人单位已支付全部欠薪 12600 元。")
     detail.get_by_test_id("move-resolved").click()
     expect(detail.get_by_test_id("status").first).to_have_attribute("data-status", "resolved", timeout=SLOW)
-    expect(staff.get_by_test_id(f"queue-row-{request_id}")).to_have_count(0)   # off the open queue
+    expect(staff.get_by_test_id(f"queue-row-{request_id}")).to_have_count(0)  # off the open queue
     shot(staff, "resolved")
 
     worker.reload()
@@ -247,8 +264,10 @@ def call(live_stack, method: str, path: str, token: str, body: dict | None = Non
 def console_session(page: Page, live_stack, phone: str) -> None:
     """Open the console already signed in: the token goes where the console keeps its session."""
     session = {"access_token": token_for(live_stack, phone)}
-    page.add_init_script(f"localStorage.getItem('wh.admin.session') || "
-                         f"localStorage.setItem('wh.admin.session', {json.dumps(json.dumps(session))})")
+    page.add_init_script(
+        f"localStorage.getItem('wh.admin.session') || "
+        f"localStorage.setItem('wh.admin.session', {json.dumps(json.dumps(session))})"
+    )
 
 
 def console_login(page: Page, live_stack, phone: str) -> None:

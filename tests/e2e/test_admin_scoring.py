@@ -2,6 +2,7 @@
 churn scoring run, watches the progress bar until the run finishes, opens the risk dashboard (every chart
 drawn by Chart.js with data), opens a high-risk member's reasons and records an outreach call.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ def test_admin_runs_churn_scoring_watches_it_finish_and_acts_on_a_high_risk_memb
     console_session(page, live_stack, ADMIN_PHONE)
     page.goto("/admin/#/scoring")
     page.get_by_test_id("run-model").select_option("churn")
-    page.get_by_test_id("run-segments").fill("4")                # a few segments: the bar moves in steps
+    page.get_by_test_id("run-segments").fill("4")  # a few segments: the bar moves in steps
     page.get_by_test_id("run-start").click()
     expect(page).to_have_url(re.compile(r"#/scoring/run_"))
     progress = page.get_by_test_id("run-progress")
@@ -43,8 +44,10 @@ def test_admin_runs_churn_scoring_watches_it_finish_and_acts_on_a_high_risk_memb
     for testid in CHARTS:
         canvas = page.get_by_test_id(testid)
         expect(canvas).to_be_visible()
-        drawn = canvas.evaluate("c => { const ch = Chart.getChart(c); return ch && ch.data.datasets.map("
-                                "d => d.data.reduce((a, b) => a + Number(b || 0), 0)); }")
+        drawn = canvas.evaluate(
+            "c => { const ch = Chart.getChart(c); return ch && ch.data.datasets.map("
+            "d => d.data.reduce((a, b) => a + Number(b || 0), 0)); }"
+        )
         assert drawn and sum(drawn) > 0, f"{testid}: Chart.js reports {drawn}"
     shot(page, "risk-dashboard", full_page=True)
 

@@ -1,5 +1,6 @@
 """A phone on a bad connection: slow answers show loading states, and a booking whose answer is lost on
 the way back is retried automatically with the SAME Idempotency-Key, so exactly one booking exists."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,8 @@ def test_lost_booking_answer_is_retried_with_the_same_key(page, shot, live_stack
             return route.continue_()
         keys.append(request.headers.get("idempotency-key"))
         if len(keys) == 1:
-            route.fetch()                          # the server does the work...
-            route.abort("connectionreset")         # ...and the connection drops before the answer
+            route.fetch()  # the server does the work...
+            route.abort("connectionreset")  # ...and the connection drops before the answer
         else:
             route.continue_()
 
@@ -60,7 +61,7 @@ def test_an_unreachable_api_says_so_and_retry_recovers(page, shot):
     page.route(re.compile(r"/v1/me/bookings"), lambda route, request: route.abort("internetdisconnected"))
     page.get_by_test_id("tab-bookings").click()
     error = page.get_by_test_id("error")
-    expect(error).to_have_attribute("data-code", "network_error", timeout=20_000)   # after its own retries
+    expect(error).to_have_attribute("data-code", "network_error", timeout=20_000)  # after its own retries
     expect(page.get_by_test_id("error-message")).to_contain_text("网络")
     shot("network-error")
     page.unroute(re.compile(r"/v1/me/bookings"))

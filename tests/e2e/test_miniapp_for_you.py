@@ -1,5 +1,6 @@
 """For you: recommendations with their reasons, my insights, and the privacy switch that turns
 profiling off (and back on)."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -8,7 +9,7 @@ from tests.e2e.conftest import WORKER_PHONES, log_in
 
 
 def test_recommendations_insights_and_privacy_switch(page, shot):
-    log_in(page, WORKER_PHONES[2])                   # 13800000012, a ride-hailing driver in Shenzhen
+    log_in(page, WORKER_PHONES[2])  # 13800000012, a ride-hailing driver in Shenzhen
     page.get_by_test_id("tab-me").click()
     recs = page.get_by_test_id("recommendations")
     expect(recs.get_by_test_id("rec-service").first).to_be_visible()

@@ -1,5 +1,6 @@
 """Finding a station without location access (city picker), filtering, and the language switch (the
 app's texts, the API's data and the API's error messages all follow it)."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_city_picker_when_location_is_denied(open_page, shot):
-    page = open_page()                         # no geolocation permission: the browser refuses
+    page = open_page()  # no geolocation permission: the browser refuses
     log_in(page, fresh_phone())
     picker = page.get_by_test_id("city-picker")
     expect(page.get_by_test_id("geo-denied")).to_be_visible()
@@ -51,7 +52,7 @@ def test_language_switch_changes_texts_data_and_api_errors(page, shot):
     expect(page.get_by_test_id("tab-home")).to_have_text("Nearby")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     first = page.get_by_test_id("station-item").first
-    expect(first).to_contain_text("Wangjing Riders' Rest Station")            # the API's name_en
+    expect(first).to_contain_text("Wangjing Riders' Rest Station")  # the API's name_en
     expect(first.get_by_test_id("station-distance")).to_contain_text(" m")
     shot("english-home")
 
@@ -62,7 +63,7 @@ def test_language_switch_changes_texts_data_and_api_errors(page, shot):
     expect(message).to_be_visible()
     assert not CJK.search(message.inner_text()), message.inner_text()
     details = page.get_by_test_id("error-detail")
-    expect(details.first).to_contain_text("Topic")                            # the field's English label
+    expect(details.first).to_contain_text("Topic")  # the field's English label
     assert not any(CJK.search(t) for t in details.all_inner_texts()), details.all_inner_texts()
     shot("english-api-errors")
 

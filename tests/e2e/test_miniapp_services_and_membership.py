@@ -1,5 +1,6 @@
 """Services from JSON Schema forms (the API's field errors shown inline, an attachment uploaded to S3 by
 presigned POST, the request's timeline and messages), and joining the union up to the member card."""
+
 from __future__ import annotations
 
 import io
@@ -56,7 +57,8 @@ def test_service_with_evidence_file_uploads_it(page, shot):
     form.get_by_test_id("field-years_in_occupation").fill("6")
     form.get_by_test_id("field-id_number").fill("11010519491231002x")
     form.get_by_test_id("upload-evidence").set_input_files(
-        {"name": "certificate.png", "mimeType": "image/png", "buffer": png_bytes()})
+        {"name": "certificate.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
     form.get_by_test_id("upload-evidence").scroll_into_view_if_needed()
     shot("form-with-file")
     form.get_by_test_id("form-submit").click()
@@ -73,7 +75,7 @@ def test_membership_apply_approve_and_member_card(page, shot, live_stack, fresh_
     page.get_by_test_id("tab-membership").click()
     page.get_by_test_id("union-pool").check()
     page.get_by_test_id("union-city").select_option("beijing")
-    page.get_by_test_id("membership-apply").click()              # without ticking the consent
+    page.get_by_test_id("membership-apply").click()  # without ticking the consent
     expect(page.get_by_test_id("error-detail")).to_contain_text("入会须知")
     shot("consent-required")
 
@@ -85,8 +87,9 @@ def test_membership_apply_approve_and_member_card(page, shot, live_stack, fresh_
     # An admin approves it (through the API, as the admin console does).
     worker = session_token(page)
     pending = live_stack.get("/v1/me/membership", token=worker).json["open_application"]
-    approved = live_stack.post(f"/v1/admin/membership/applications/{pending['application_id']}/approve", {},
-                               token=fresh_admin)
+    approved = live_stack.post(
+        f"/v1/admin/membership/applications/{pending['application_id']}/approve", {}, token=fresh_admin
+    )
     assert approved.status == 200, approved.json
 
     page.reload()

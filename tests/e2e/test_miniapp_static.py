@@ -1,4 +1,5 @@
 """The local stack serves the front ends on the API's port: right files, right types, nothing else."""
+
 from __future__ import annotations
 
 import http.client
@@ -21,24 +22,36 @@ def fetch(base_url: str, path: str, method: str = "GET") -> tuple[int, dict[str,
         conn.close()
 
 
-@pytest.mark.parametrize(("path", "content_type"), [
-    ("/app/", "text/html; charset=utf-8"),
-    ("/app/index.html", "text/html; charset=utf-8"),
-    ("/app/main.js", "text/javascript; charset=utf-8"),
-    ("/app/app.css", "text/css; charset=utf-8"),
-    ("/shared/api.js", "text/javascript; charset=utf-8"),
-    ("/vendor/chart.js/dist/chart.umd.min.js", "text/javascript; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/app/", "text/html; charset=utf-8"),
+        ("/app/index.html", "text/html; charset=utf-8"),
+        ("/app/main.js", "text/javascript; charset=utf-8"),
+        ("/app/app.css", "text/css; charset=utf-8"),
+        ("/shared/api.js", "text/javascript; charset=utf-8"),
+        ("/vendor/chart.js/dist/chart.umd.min.js", "text/javascript; charset=utf-8"),
+    ],
+)
 def test_front_end_files_are_served_with_their_types(base_url, path, content_type):
     status, headers, body = fetch(base_url, path)
     assert status == 200 and headers["content-type"] == content_type and body
     assert headers["x-content-type-options"] == "nosniff" and headers["etag"]
 
 
-@pytest.mark.parametrize("path", [
-    "/app/../README.md", "/app/%2e%2e/package.json", "/shared/..%2fpackage.json", "/app/nothing-here.js",
-    "/app/.hidden", "/vendor/chart.js/package.json", "/vendor/chart.js/../../package.json", "/vendor/left-pad/index.js",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/app/../README.md",
+        "/app/%2e%2e/package.json",
+        "/shared/..%2fpackage.json",
+        "/app/nothing-here.js",
+        "/app/.hidden",
+        "/vendor/chart.js/package.json",
+        "/vendor/chart.js/../../package.json",
+        "/vendor/left-pad/index.js",
+    ],
+)
 def test_no_file_outside_the_served_folders_and_whitelist(base_url, path):
     assert fetch(base_url, path)[0] == 404
 

@@ -1,5 +1,6 @@
 """A rider on a phone: logs in, finds the nearest station, books a seat, shows the pass; station staff
 check the pass in on their phone, and the rider's booking shows checked in."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import STAFF_BJ_PHONE, STAFF_BJ_STATION, WORKER_PHONES, decode_qr, log_in
 
-RIDER = WORKER_PHONES[0]            # 13800000010, a delivery rider in Beijing
+RIDER = WORKER_PHONES[0]  # 13800000010, a delivery rider in Beijing
 
 
 def book_first_free_slot(page: Any) -> None:
@@ -41,11 +42,11 @@ def test_rider_books_shows_pass_and_staff_checks_in(page, open_page, shot, live_
 
     page.get_by_test_id("show-pass").click()
     qr = page.get_by_test_id("pass-qr")
-    expect(qr).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))      # the API's QR, as an SVG data URL
+    expect(qr).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))  # the API's QR, as an SVG data URL
     token = page.get_by_test_id("pass-token").input_value()
-    assert token.count(".") == 2, token                       # a signed token, shown as text too
+    assert token.count(".") == 2, token  # a signed token, shown as text too
     qr.scroll_into_view_if_needed()
-    assert decode_qr(qr) == token                              # the QR image really encodes that token
+    assert decode_qr(qr) == token  # the QR image really encodes that token
     shot("pass-qr")
 
     # Staff of BJ-WJ-01 on their own phone: paste the pass code, check in, see the roster.

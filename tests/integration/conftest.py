@@ -1,4 +1,5 @@
 """Fixtures of the live local stack (tests/support/live_stack.py): one per session, or stacks of a test's own."""
+
 from __future__ import annotations
 
 import subprocess

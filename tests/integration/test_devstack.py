@@ -1,4 +1,5 @@
 """The local stack behind `make run`, end to end: a real process, real HTTP, real signals."""
+
 from __future__ import annotations
 
 import signal
@@ -36,7 +37,7 @@ def test_seeded_worker_logs_in_over_http_and_sees_a_masked_profile(live_stack):
     me = live_stack.get("/v1/me", token=token)
     assert me.status == 200, me.json
     assert me.json["phone"] == "138****0010"
-    assert me.json["name"] == "张*"              # sealed by the privacy layer, shown masked
+    assert me.json["name"] == "张*"  # sealed by the privacy layer, shown masked
     assert me.json["roles"] == ["worker"]
     assert (me.json["worker_group"], me.json["city"]) == ("delivery_rider", "beijing")
     assert me.json["employer"]["employer_id"] == "emp-bj-01"
@@ -84,27 +85,51 @@ def test_moto_runs_transactions_one_at_a_time(live_stack):
     import boto3
     from botocore.config import Config
 
-    client = boto3.client("dynamodb", region_name="ap-east-1", endpoint_url=live_stack.moto_url,
-                          aws_access_key_id="testing", aws_secret_access_key="testing",
-                          config=Config(max_pool_connections=64, retries={"max_attempts": 0}))
+    client = boto3.client(
+        "dynamodb",
+        region_name="ap-east-1",
+        endpoint_url=live_stack.moto_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(max_pool_connections=64, retries={"max_attempts": 0}),
+    )
     table = "devstack-race-check"
-    client.create_table(TableName=table, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                        BillingMode="PAY_PER_REQUEST")
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     racers, seats = 60, 10
 
     def book(slot: str, i: int, start: threading.Barrier, outcomes: list[str]) -> None:
         start.wait()
         try:
-            client.transact_write_items(TransactItems=[
-                {"Update": {"TableName": table, "Key": {"pk": {"S": slot}},
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": table,
+                            "Key": {"pk": {"S": slot}},
                             "UpdateExpression": "SET #b = if_not_exists(#b, :zero) + :one, #c = if_not_exists(#c, :cap)",
                             "ConditionExpression": "attribute_not_exists(#b) OR #b < #c",
                             "ExpressionAttributeNames": {"#b": "booked", "#c": "capacity"},
-                            "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"},
-                                                          ":cap": {"N": str(seats)}}}},
-                {"Put": {"TableName": table, "Item": {"pk": {"S": f"{slot}#{i}"}},
-                         "ConditionExpression": "attribute_not_exists(pk)"}}])
+                            "ExpressionAttributeValues": {
+                                ":zero": {"N": "0"},
+                                ":one": {"N": "1"},
+                                ":cap": {"N": str(seats)},
+                            },
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": table,
+                            "Item": {"pk": {"S": f"{slot}#{i}"}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
             outcomes.append("booked")
         except client.exceptions.TransactionCanceledException:
             outcomes.append("full")
@@ -126,7 +151,7 @@ def test_moto_runs_transactions_one_at_a_time(live_stack):
 
 def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as any server would
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as any server would
         try:
             sock.bind(("127.0.0.1", port))
             sock.listen(1)
@@ -166,7 +191,7 @@ def test_a_taken_port_is_a_clear_error(launch_stack, taken):
 def test_grant_cli_says_when_no_stack_is_running(run_module):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]        # free once closed: nothing listens there
+        port = sock.getsockname()[1]  # free once closed: nothing listens there
     done = run_module("devstack.grant", "--phone", NEW_PHONE, "--role", "admin", WH_MOTO_PORT=str(port))
     assert done.returncode == 1
     assert "not running" in done.stderr and f"http://127.0.0.1:{port}" in done.stderr
@@ -182,9 +207,9 @@ def test_seed_is_idempotent_and_goes_through_the_privacy_layer(aws):
     seed_all()
     seed_all()
     everyone = list(EmployerRecord.scan())
-    employers = [e for e in everyone if not e.employer_id.startswith("emp-syn-")]   # the synthetic population's
+    employers = [e for e in everyone if not e.employer_id.startswith("emp-syn-")]  # the synthetic population's
     assert len(employers) == len(EMPLOYERS) >= 30
-    assert len(everyone) - len(employers) == DEMO_MEMBERS // 40                      # ... the same ones twice
+    assert len(everyone) - len(employers) == DEMO_MEMBERS // 40  # ... the same ones twice
     assert {e.city for e in employers} == set(CITIES)
     scanned = list(Member.scan())
     members = [m for m in scanned if not m.member_id.startswith("m_syn")]

@@ -4,6 +4,7 @@ The `packaging` tests run the real flow (`python -m infra.package`: chalice pack
 then cfn-lint) once per module into a temporary folder and inspect what came out. They skip only
 when this machine has no Python 3.12 interpreter. The policy test is fast and always runs.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,19 @@ from infra import package
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
-TABLE_ACTIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem", "BatchWriteItem",
-                 "TransactWriteItems", "TransactGetItems", "ConditionCheckItem", "DescribeTable")
+TABLE_ACTIONS = (
+    "GetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "BatchGetItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+    "TransactGetItems",
+    "ConditionCheckItem",
+    "DescribeTable",
+)
 
 
 def stage_settings(stage: str) -> Settings:
@@ -39,14 +51,22 @@ def table_names(settings: Settings) -> dict[type, str]:
 
 # --- the package --------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory) -> Path:
     if package.find_python312() is None:
-        pytest.skip("no Python 3.12 interpreter ($PY312, ~/.pyenv/versions/3.12*, python3.12 on PATH): "
-                    "chalice package must run from Lambda's python3.12 version")
+        pytest.skip(
+            "no Python 3.12 interpreter ($PY312, ~/.pyenv/versions/3.12*, python3.12 on PATH): "
+            "chalice package must run from Lambda's python3.12 version"
+        )
     out = tmp_path_factory.mktemp("packaging") / "package"
-    result = subprocess.run([sys.executable, "-m", "infra.package", "--stage", "prod", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.package", "--stage", "prod", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     output = result.stdout + result.stderr
     if result.returncode != 0 or package.MISSING_DEPS_MARKER in output:
         pytest.fail(f"infra.package failed ({result.returncode}):\n{output[-6000:]}")
@@ -109,8 +129,9 @@ def test_packaged_api_is_the_prod_app_without_dev_routes(sam):
 def test_the_segment_function_is_deployed_in_the_environment_the_bench_measures_in(sam):
     from infra.queues import segment_environment
 
-    [segment] = [r for r in resources_of(sam, "AWS::Serverless::Function")
-                 if r["Properties"]["Handler"] == "app.score_segment"]
+    [segment] = [
+        r for r in resources_of(sam, "AWS::Serverless::Function") if r["Properties"]["Handler"] == "app.score_segment"
+    ]
     variables = segment["Properties"]["Environment"]["Variables"]
     assert segment_environment().items() <= variables.items()
     assert variables["OPENBLAS_NUM_THREADS"] == "1" and int(variables["MALLOC_TRIM_THRESHOLD_"]) >= 64 << 20
@@ -126,6 +147,7 @@ def test_package_fits_lambda_limit(packaged):
 
 
 # --- scoring in the package: numpy + XGBoost's C library, not the xgboost package or scipy ---------
+
 
 @pytest.fixture(scope="module")
 def package_names(packaged) -> list[str]:
@@ -167,7 +189,9 @@ def test_the_c_library_finds_its_libgomp_through_its_rpath(unpacked):
     dynamic = readelf_dynamic(unpacked / package.NATIVE_LIBRARY)
     if dynamic is None:
         pytest.skip("readelf is not installed")
-    [rpath] = [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines() if "(RPATH)" in line or "(RUNPATH)" in line]
+    [rpath] = [
+        line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines() if "(RPATH)" in line or "(RUNPATH)" in line
+    ]
     needed = [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines() if "(NEEDED)" in line]
     [gomp] = [n for n in needed if n.startswith("libgomp")]
     folder = Path(rpath.replace("$ORIGIN", str((unpacked / package.NATIVE_LIBRARY).parent)))
@@ -201,9 +225,15 @@ print(json.dumps(out))
 @pytest.mark.packaging
 def test_scoring_runs_from_the_unpacked_package_alone(unpacked):
     python312 = package.find_python312()
-    env = {"PATH": os.defpath, "LANG": "C.UTF-8"}            # no WH_XGBOOST_LIB, no PYTHONPATH, no venv
-    result = subprocess.run([python312, "-I", "-S", "-c", LAMBDA_SMOKE, str(unpacked)], cwd=unpacked, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = {"PATH": os.defpath, "LANG": "C.UTF-8"}  # no WH_XGBOOST_LIB, no PYTHONPATH, no venv
+    result = subprocess.run(
+        [python312, "-I", "-S", "-c", LAMBDA_SMOKE, str(unpacked)],
+        cwd=unpacked,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["library"] == str(unpacked / package.NATIVE_LIBRARY)
@@ -213,13 +243,14 @@ def test_scoring_runs_from_the_unpacked_package_alone(unpacked):
         card = json.loads((ROOT / "chalicelib" / "models" / name / "card.json").read_text())
         features, outputs = len(card["feature_names"]), len(card.get("outputs") or [])
         assert shapes["finite"], name
-        if outputs:                                   # multi-label: one column per output
+        if outputs:  # multi-label: one column per output
             assert shapes["predict"] == [1, outputs] and shapes["contributions"] == [1, outputs, features + 1]
         else:
             assert shapes["predict"] == [1] and shapes["contributions"] == [1, features + 1], name
 
 
 # --- the IAM policy files (no packaging) ----------------------------------------------------------
+
 
 def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
@@ -228,7 +259,7 @@ def _as_list(value: str | list[str]) -> list[str]:
 def _conditions_hold(condition: dict[str, dict[str, Any]], context: dict[str, list[str]]) -> bool:
     for operator, tests in condition.items():
         if operator != "ForAnyValue:StringEquals":
-            return False                      # not modelled here: treat as not granted
+            return False  # not modelled here: treat as not granted
         for key, expected in tests.items():
             if not set(_as_list(expected)) & set(context.get(key, [])):
                 return False
@@ -238,10 +269,12 @@ def _conditions_hold(condition: dict[str, dict[str, Any]], context: dict[str, li
 def allows(policy: dict[str, Any], action: str, resource: str, context: dict[str, list[str]] | None = None) -> bool:
     """Whether an Allow statement of `policy` grants `action` on `resource` (IAM wildcards, no Deny)."""
     for st in policy["Statement"]:
-        if st["Effect"] == "Allow" \
-                and any(fnmatchcase(action.lower(), a.lower()) for a in _as_list(st["Action"])) \
-                and any(fnmatchcase(resource, r) for r in _as_list(st["Resource"])) \
-                and _conditions_hold(st.get("Condition", {}), context or {}):
+        if (
+            st["Effect"] == "Allow"
+            and any(fnmatchcase(action.lower(), a.lower()) for a in _as_list(st["Action"]))
+            and any(fnmatchcase(resource, r) for r in _as_list(st["Resource"]))
+            and _conditions_hold(st.get("Condition", {}), context or {})
+        ):
             return True
     return False
 
@@ -276,6 +309,6 @@ def test_policy_covers_the_stage_tables_key_and_parameters(stage):
     assert not allows(policy, "kms:Decrypt", key, {"kms:ResourceAliases": [f"alias/workerhome-{other}"]})
     assert allows(policy, "sns:Publish", "*")
 
-    for st in policy["Statement"]:                # "*" only where the service needs it or a condition narrows it
+    for st in policy["Statement"]:  # "*" only where the service needs it or a condition narrows it
         if "*" in _as_list(st["Resource"]):
             assert st.get("Condition") or _as_list(st["Action"]) == ["sns:Publish"], st["Sid"]

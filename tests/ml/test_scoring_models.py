@@ -1,5 +1,6 @@
 """The packaged models: cards that match the code, the oracle ratios on a fresh synthetic population,
 and a small retrain that reproduces the cards' metrics (and is deterministic)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,7 @@ from chalicelib.scoring import model
 from ml import datasets
 from ml.evaluate import auc, poisson_deviance, precision_at_k
 
-FRESH = datasets.Config(seed=1, members=30000, employers=40000, stations=60)     # not the training seed
+FRESH = datasets.Config(seed=1, members=30000, employers=40000, stations=60)  # not the training seed
 SMALL = datasets.SMALL
 
 
@@ -61,8 +62,10 @@ def test_risk_models_reach_95_percent_of_the_oracle_auc_on_a_fresh_population(na
 def test_service_demand_ranks_close_to_the_oracle(fresh_members):
     x, pop = fresh_members
     pred = model.get("service_demand").predict(x)
-    ratios = [auc(pop.service[:, c], pred[:, c]) / auc(pop.service[:, c], pop.p_service[:, c])
-              for c in range(len(F.SERVICE_CATEGORIES))]
+    ratios = [
+        auc(pop.service[:, c], pred[:, c]) / auc(pop.service[:, c], pop.p_service[:, c])
+        for c in range(len(F.SERVICE_CATEGORIES))
+    ]
     assert min(ratios) >= 0.9 and np.mean(ratios) >= 0.93, ratios
     popularity = np.tile(pop.service.mean(axis=0), (len(x), 1))
     assert precision_at_k(pop.service, pred) > precision_at_k(pop.service, popularity)
@@ -91,7 +94,7 @@ def test_a_small_retrain_reproduces_the_cards_metrics_and_is_deterministic(tmp_p
     assert abs(small["mae_skill_vs_naive"] - card("station_demand")["metrics"]["mae_skill_vs_naive"]) < 0.08
     first = (tmp_path / "labour_risk" / "model.ubj").read_bytes()
     train_labour.train(SMALL, models_dir=tmp_path, reports_dir=None)
-    assert (tmp_path / "labour_risk" / "model.ubj").read_bytes() == first        # same seed, same trees
+    assert (tmp_path / "labour_risk" / "model.ubj").read_bytes() == first  # same seed, same trees
     # what the retrain wrote is servable: its card matches the code
     loaded = model.ModelRegistry(tmp_path).get("labour_risk")
     assert loaded.predict(np.zeros((1, len(F.EMPLOYER_FEATURES)), dtype=np.float32)).shape == (1,)

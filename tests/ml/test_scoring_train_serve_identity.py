@@ -1,5 +1,6 @@
 """Train/serve identity: the generator writes the records the live system stores, and features of records
 stored through the real services equal features of the generator's own records."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,8 +25,13 @@ def replay(subject_id: str, item: dict) -> None:
     from chalicelib.services import activity
 
     last_at = datetime.fromisoformat(item["last_event_at"])
-    last_key = next(k for k in item if k.startswith("w") and k.endswith("_" + item["last_event"])
-                    and F.week_keys(last_at + timedelta(weeks=1))[0] == tuple(int(p) for p in k[1:].split("_")[:2]))
+    last_key = next(
+        k
+        for k in item
+        if k.startswith("w")
+        and k.endswith("_" + item["last_event"])
+        and F.week_keys(last_at + timedelta(weeks=1))[0] == tuple(int(p) for p in k[1:].split("_")[:2])
+    )
     for key, count in item.items():
         if not key.startswith("w"):
             continue
@@ -52,10 +58,11 @@ def test_member_activity_stored_through_the_service_featurizes_like_the_generato
         generated = members.records[i]
         replay(generated["member_id"], generated)
         stored = scoring_inputs.activity_item(generated["member_id"])
-        assert stored == generated                          # the very same item, attribute for attribute
+        assert stored == generated  # the very same item, attribute for attribute
         profile = members.items[i]
-        assert np.array_equal(F.member_matrix([profile], [stored], synth.AS_OF),
-                              F.member_matrix([profile], [generated], synth.AS_OF))
+        assert np.array_equal(
+            F.member_matrix([profile], [stored], synth.AS_OF), F.member_matrix([profile], [generated], synth.AS_OF)
+        )
 
 
 def test_member_profile_read_from_the_members_table_featurizes_like_the_generator(aws, population):
@@ -63,9 +70,15 @@ def test_member_profile_read_from_the_members_table_featurizes_like_the_generato
 
     _, members = population
     profile = next(m for m in members.items if m["employer_id"] and m["membership_status"])
-    Member(profile["member_id"], worker_group=profile["worker_group"], city=profile["city"],
-           employer_id=profile["employer_id"], membership_status=profile["membership_status"],
-           created_at=profile["created_at"], updated_at=profile["created_at"]).save()
+    Member(
+        profile["member_id"],
+        worker_group=profile["worker_group"],
+        city=profile["city"],
+        employer_id=profile["employer_id"],
+        membership_status=profile["membership_status"],
+        created_at=profile["created_at"],
+        updated_at=profile["created_at"],
+    ).save()
     stored = F.profile_of(Member.get(profile["member_id"]))
     assert stored == {k: profile[k] for k in F.PROFILE_FIELDS}
 
@@ -79,8 +92,10 @@ def test_employer_activity_stored_through_the_service_featurizes_like_the_genera
         replay(generated["member_id"], generated)
         stored = scoring_inputs.activity_item(generated["member_id"])
         assert stored == generated
-        assert np.array_equal(F.employer_matrix([employers.items[i]], [stored], synth.AS_OF),
-                              F.employer_matrix([employers.items[i]], [generated], synth.AS_OF))
+        assert np.array_equal(
+            F.employer_matrix([employers.items[i]], [stored], synth.AS_OF),
+            F.employer_matrix([employers.items[i]], [generated], synth.AS_OF),
+        )
 
 
 def test_slot_history_read_with_a_query_featurizes_like_the_generator(aws):
@@ -89,16 +104,21 @@ def test_slot_history_read_with_a_query_featurizes_like_the_generator(aws):
 
     stations = synth.make_stations(2, seed=5, weeks=5)
     for item in stations.slot_items:
-        SlotRecord(item["resource_id"], item["slot_start"], **{k: item[k] for k in ("slot_end", "capacity", "taken",
-                                                                                    "booked")}).save()
+        SlotRecord(
+            item["resource_id"], item["slot_start"], **{k: item[k] for k in ("slot_end", "capacity", "taken", "booked")}
+        ).save()
     generated = synth.slot_history(stations.slot_items)
     as_of = stations.week_starts[-1]
     targets = [t for t in stations.starts if t >= as_of]
     for station in stations.items:
         stored = scoring_inputs.slot_history(station["station_id"], as_of - timedelta(days=29), as_of)
-        assert stored == {t: v for t, v in generated[station["station_id"]].items() if as_of - timedelta(days=29) <= t < as_of}
-        assert np.array_equal(F.station_matrix(station, targets, stored, as_of),
-                              F.station_matrix(station, targets, generated[station["station_id"]], as_of))
+        assert stored == {
+            t: v for t, v in generated[station["station_id"]].items() if as_of - timedelta(days=29) <= t < as_of
+        }
+        assert np.array_equal(
+            F.station_matrix(station, targets, stored, as_of),
+            F.station_matrix(station, targets, generated[station["station_id"]], as_of),
+        )
 
 
 def test_the_generator_is_seeded():

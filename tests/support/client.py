@@ -1,4 +1,5 @@
 """A thin wrapper over chalice.test.Client: JSON in, status + JSON out, logged-in sessions."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,15 @@ class Api:
         token = session.access_token if isinstance(session, Session) else session
         return Api(self.app, token, self._client)
 
-    def request(self, method: str, path: str, body: Any = None, *, headers: dict[str, str] | None = None,
-                raw: bytes | str | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        raw: bytes | str | None = None,
+    ) -> Reply:
         hdrs = {"Content-Type": "application/json"}
         if self.token:
             hdrs["Authorization"] = f"Bearer {self.token}"

@@ -5,6 +5,7 @@ tests/conftest.py sets the test process up for in-process moto (WH_STAGE=test, .
 gets a clean environment instead - none of our WH_*/AWS_* variables - so it configures itself
 exactly as `make run` does.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT = 120.0        # the stack seeds a synthetic population; a loaded 2-core CI box is slow
+STARTUP_TIMEOUT = 120.0  # the stack seeds a synthetic population; a loaded 2-core CI box is slow
 HOST = "127.0.0.1"
 
 
@@ -36,16 +37,21 @@ def free_port() -> int:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without the test suite's settings (WH_*, AWS_*, ...)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("WH_", "AWS_", "POWERTOOLS_", "MOTO_", "PYTEST_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WH_", "AWS_", "POWERTOOLS_", "MOTO_", "PYTEST_"))}
     env.update({"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}, **extra)
     return env
 
 
 def run_module(module: str, *args: str, timeout: float = 60.0, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m <module> args...` from the repo root, with a clean environment plus `env`."""
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env=clean_env(**env))
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=clean_env(**env),
+    )
 
 
 @dataclass
@@ -102,8 +108,9 @@ class LiveStack:
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, body: Any = None, *, token: str | None = None,
-                timeout: float = 10) -> Reply:
+    def request(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None, timeout: float = 10
+    ) -> Reply:
         headers = {"Accept": "application/json"}
         data = None
         if body is not None:
@@ -141,7 +148,12 @@ class LiveStack:
 def launch(log_path: Path, *, api_port: int | None = None, moto_port: int | None = None, **env: str) -> LiveStack:
     """Start `python -m devstack` (on free ports unless given; output to log_path) without waiting for it."""
     api_port, moto_port = api_port or free_port(), moto_port or free_port()
-    with open(log_path, "wb") as log:     # a file, not a pipe: a full pipe would block the stack
-        proc = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                env=clean_env(WH_API_PORT=str(api_port), WH_MOTO_PORT=str(moto_port), **env))
+    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the stack
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "devstack"],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=clean_env(WH_API_PORT=str(api_port), WH_MOTO_PORT=str(moto_port), **env),
+        )
     return LiveStack(proc, log_path, api_port, moto_port)

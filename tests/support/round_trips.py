@@ -1,4 +1,5 @@
 """Counting DynamoDB round trips: what one successful call makes (with the `calls` fixture of tests/api)."""
+
 from __future__ import annotations
 
 from collections import Counter

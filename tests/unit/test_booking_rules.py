@@ -1,4 +1,5 @@
 """The booking rules as pure functions of a station, a worker's standing and `now`."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from chalicelib.domain.activity import week_counter
 from chalicelib.domain.schedule import SlotTime
 from tests.unit.station_factory import a_station
 
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)          # Friday 10:00 in Shanghai
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 10:00 in Shanghai
 
 
 def at(hhmm: str, day: int = 27) -> datetime:
@@ -24,18 +25,22 @@ def slot(hhmm: str, day: int = 27, minutes: int = 30) -> SlotTime:
 
 # --- when a slot may be booked -------------------------------------------------------------
 
+
 def test_a_slot_inside_hours_with_enough_notice_is_bookable():
     assert rules.bookable_slot(a_station(), at("14:00"), NOW) == slot("14:00")
 
 
-@pytest.mark.parametrize("start,error", [
-    (at("12:30"), err.NotASlot),            # lunch break between the two ranges
-    (at("14:10"), err.NotASlot),            # not a slot boundary
-    (at("09:00"), err.SlotInPast),
-    (at("10:00"), err.SlotInPast),           # already started
-    (at("10:29"), err.NotASlot),
-    (at("20:00", day=26), err.NotASlot),
-])
+@pytest.mark.parametrize(
+    "start,error",
+    [
+        (at("12:30"), err.NotASlot),  # lunch break between the two ranges
+        (at("14:10"), err.NotASlot),  # not a slot boundary
+        (at("09:00"), err.SlotInPast),
+        (at("10:00"), err.SlotInPast),  # already started
+        (at("10:29"), err.NotASlot),
+        (at("20:00", day=26), err.NotASlot),
+    ],
+)
 def test_slots_outside_hours_or_in_the_past_are_refused(start, error):
     with pytest.raises(error):
         rules.bookable_slot(a_station(), start, NOW)
@@ -59,6 +64,7 @@ def test_at_most_d_days_ahead():
 
 # --- who may book ---------------------------------------------------------------------------
 
+
 def test_members_only_station_refuses_non_members():
     station = a_station(audience="members")
     with pytest.raises(err.MembersOnly):
@@ -81,6 +87,7 @@ def test_inactive_station_takes_no_bookings():
 
 
 # --- the worker's standing ------------------------------------------------------------------
+
 
 def standing_with(*slots: SlotTime, **kw) -> rules.Standing:
     return rules.Standing(upcoming={rules.booking_id(s.start): s.end for s in slots}, **kw)
@@ -131,6 +138,7 @@ def test_no_shows_older_than_30_days_are_forgotten():
 
 # --- cancelling, checking in, waitlist holds ------------------------------------------------
 
+
 def test_cancel_until_the_window_before_the_start():
     station = a_station(rules={"cancel_window_minutes": 120})
     deadline = rules.cancel_deadline(station, slot("14:00"))
@@ -141,8 +149,9 @@ def test_cancel_until_the_window_before_the_start():
     assert "2026-11-27T12:00:00+08:00" in exc.value.en
 
 
-@pytest.mark.parametrize("now,ok", [(at("13:44"), False), (at("13:45"), True), (at("14:29"), True),
-                                    (at("14:30"), False)])
+@pytest.mark.parametrize(
+    "now,ok", [(at("13:44"), False), (at("13:45"), True), (at("14:29"), True), (at("14:30"), False)]
+)
 def test_check_in_from_15_minutes_before_to_the_end(now, ok):
     if ok:
         rules.check_checkin_window(slot("14:00"), now, a_station().zone)

@@ -1,4 +1,5 @@
 """The service-request workflow, every (status, target, actor) combination."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -9,10 +10,15 @@ from chalicelib.domain.cases import OPEN, STATUSES, next_status, stage_due
 from chalicelib.domain.scenarios import SlaHours
 
 LEGAL = {
-    ("submitted", "accepted", "staff"), ("submitted", "rejected", "staff"),
-    ("accepted", "in_progress", "staff"), ("accepted", "rejected", "staff"),
-    ("in_progress", "resolved", "staff"), ("in_progress", "rejected", "staff"),
-    ("submitted", "withdrawn", "worker"), ("accepted", "withdrawn", "worker"), ("in_progress", "withdrawn", "worker"),
+    ("submitted", "accepted", "staff"),
+    ("submitted", "rejected", "staff"),
+    ("accepted", "in_progress", "staff"),
+    ("accepted", "rejected", "staff"),
+    ("in_progress", "resolved", "staff"),
+    ("in_progress", "rejected", "staff"),
+    ("submitted", "withdrawn", "worker"),
+    ("accepted", "withdrawn", "worker"),
+    ("in_progress", "withdrawn", "worker"),
 }
 EVERY = [(current, to, by) for current in STATUSES for to in STATUSES for by in ("staff", "worker")]
 

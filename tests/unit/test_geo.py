@@ -1,4 +1,5 @@
 """Geohash cells and distances for nearby search."""
+
 import math
 import random
 
@@ -24,9 +25,9 @@ def test_distance_between_peoples_square_and_tiananmen_is_about_1068_km():
 
 def test_a_point_just_across_a_cell_border_is_covered():
     height, width = geo.cell_size(5)
-    border_lng = 121.4737 - (121.4737 + 180) % width          # the western edge of the cell
+    border_lng = 121.4737 - (121.4737 + 180) % width  # the western edge of the cell
     west, east = (31.2304, border_lng - 0.0005), (31.2304, border_lng + 0.0005)
-    assert geo.encode(*west, 5) != geo.encode(*east, 5)          # ~95 m apart, different cells
+    assert geo.encode(*west, 5) != geo.encode(*east, 5)  # ~95 m apart, different cells
     precision, cells = geo.covering_cells(*east, 300)
     assert precision == 5
     assert geo.encode(*west, 5) in cells
@@ -39,8 +40,9 @@ def test_small_radius_uses_fine_cells_and_large_radius_coarse_ones():
     assert 1 <= len(small) <= geo.MAX_CELLS and 1 <= len(large) <= geo.MAX_CELLS
 
 
-@pytest.mark.parametrize("lat,lng,radius", [(31.23, 121.47, 3000), (22.54, 114.06, 10_000), (39.9, 116.4, 45_000),
-                                            (0.01, 179.99, 5000)])
+@pytest.mark.parametrize(
+    "lat,lng,radius", [(31.23, 121.47, 3000), (22.54, 114.06, 10_000), (39.9, 116.4, 45_000), (0.01, 179.99, 5000)]
+)
 def test_every_point_inside_the_circle_lies_in_a_covering_cell(lat, lng, radius):
     precision, cells = geo.covering_cells(lat, lng, radius)
     rnd = random.Random(7)

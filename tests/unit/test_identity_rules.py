@@ -24,7 +24,7 @@ def test_the_reference_id_number_is_valid_in_either_case():
 @pytest.mark.parametrize("position", range(17))
 def test_changing_any_digit_breaks_the_check_digit(position):
     digit = VALID_ID[position]
-    changed = VALID_ID[:position] + str((int(digit) + 1) % 10) + VALID_ID[position + 1:]
+    changed = VALID_ID[:position] + str((int(digit) + 1) % 10) + VALID_ID[position + 1 :]
     assert normalize_id_number(changed) is None
 
 

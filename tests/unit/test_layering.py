@@ -7,6 +7,7 @@
 - imports point down only (api -> services -> domain, store, privacy, scoring; store -> domain);
 - scoring/ is a library: it imports no services/.
 """
+
 from __future__ import annotations
 
 import ast
@@ -58,26 +59,46 @@ def test_use_cases_and_the_scoring_library_keep_records_and_aws_calls_in_the_sto
     tree = ast.parse(path.read_text())
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
     wrong += [f"line {n.lineno}: calls an AWS client" for n in calls if n.func.attr == "client"]
-    if path.is_relative_to(LIB / "services"):    # scoring's batch reader decodes Scan pages by design
+    if path.is_relative_to(LIB / "services"):  # scoring's batch reader decodes Scan pages by design
         wrong += [f"line {n.lineno}: parses a stored string" for n in calls if n.func.attr == "fromisoformat"]
     assert not wrong, f"{rel(path)}: " + "; ".join(wrong)
 
 
 @pytest.mark.parametrize("path", modules("domain"), ids=rel)
 def test_the_domain_imports_nothing_of_ours_but_the_domain(path: Path):
-    wrong = [m for m, _ in imports_of(path)
-             if m.split(".")[0] in AWS_LIBS or (m.startswith("chalicelib.") and not m.startswith("chalicelib.domain"))]
+    wrong = [
+        m
+        for m, _ in imports_of(path)
+        if m.split(".")[0] in AWS_LIBS or (m.startswith("chalicelib.") and not m.startswith("chalicelib.domain"))
+    ]
     assert not wrong, f"{rel(path)} imports {wrong}"
 
 
-DOWN = {"store": ("chalicelib.domain", "chalicelib.privacy", "chalicelib.settings", "chalicelib.runtime",
-                  "chalicelib.store"),
-        "scoring": ("chalicelib.domain", "chalicelib.scoring", "chalicelib.settings", "chalicelib.runtime",
-                    "chalicelib.models", "chalicelib.privacy")}
+DOWN = {
+    "store": (
+        "chalicelib.domain",
+        "chalicelib.privacy",
+        "chalicelib.settings",
+        "chalicelib.runtime",
+        "chalicelib.store",
+    ),
+    "scoring": (
+        "chalicelib.domain",
+        "chalicelib.scoring",
+        "chalicelib.settings",
+        "chalicelib.runtime",
+        "chalicelib.models",
+        "chalicelib.privacy",
+    ),
+}
 
 
 @pytest.mark.parametrize("package", sorted(DOWN))
 def test_imports_point_down(package: str):
-    wrong = [f"{rel(p)} imports {m}" for p in modules(package) for m, _ in imports_of(p)
-             if m.startswith("chalicelib.") and not m.startswith(DOWN[package])]
+    wrong = [
+        f"{rel(p)} imports {m}"
+        for p in modules(package)
+        for m, _ in imports_of(p)
+        if m.startswith("chalicelib.") and not m.startswith(DOWN[package])
+    ]
     assert not wrong, "\n".join(wrong)

@@ -1,4 +1,5 @@
 """Membership rules: the application's due date, member numbers, the yearly lifecycle."""
+
 from datetime import UTC, date, datetime
 
 from chalicelib.domain.membership import application_due, member_number, next_change, next_year, status_on
@@ -6,8 +7,8 @@ from chalicelib.domain.membership import application_due, member_number, next_ch
 
 def test_an_application_is_due_three_working_days_later():
     assert application_due(datetime(2026, 11, 27, 2, 0, tzinfo=UTC)) == date(2026, 12, 2)
-    assert application_due(datetime(2026, 9, 30, 2, 0, tzinfo=UTC)) == date(2026, 10, 10)   # over Golden Week
-    assert application_due(datetime(2026, 11, 27, 17, 0, tzinfo=UTC)) == date(2026, 12, 2)   # Saturday 01:00 local
+    assert application_due(datetime(2026, 9, 30, 2, 0, tzinfo=UTC)) == date(2026, 10, 10)  # over Golden Week
+    assert application_due(datetime(2026, 11, 27, 17, 0, tzinfo=UTC)) == date(2026, 12, 2)  # Saturday 01:00 local
 
 
 def test_member_numbers_carry_the_year_and_six_digits():
@@ -19,7 +20,7 @@ def test_active_then_grace_then_lapsed():
     assert status_on(due, date(2027, 11, 26)) == "active"
     assert status_on(due, date(2027, 11, 27)) == "grace"
     assert status_on(due, date(2028, 2, 24)) == "grace"
-    assert status_on(due, date(2028, 2, 25)) == "lapsed"          # 90 days of grace
+    assert status_on(due, date(2028, 2, 25)) == "lapsed"  # 90 days of grace
 
 
 def test_the_next_change_is_at_midnight_china_time():

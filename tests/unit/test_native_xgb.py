@@ -4,6 +4,7 @@ library the scoring routes answer 503 and the rest of the API keeps working.
 
 The tests may import the xgboost package to compare against; serving never does
 (tests/unit/test_scoring_imports.py checks that)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,7 +48,7 @@ def realistic_rows(name: str, n: int, seed: int) -> np.ndarray:
         bins = rng.choice(len(fractions), size=n, p=fractions / fractions.sum())
         low, high = edges[bins], edges[bins + 1]
         values = low + rng.random(n) * (high - low)
-        if np.allclose(edges, np.round(edges)):          # counts and flags stay whole numbers
+        if np.allclose(edges, np.round(edges)):  # counts and flags stay whole numbers
             values = np.floor(values)
         columns.append(values)
     return np.column_stack(columns)
@@ -60,8 +61,14 @@ def rows_for(name: str) -> np.ndarray:
     holes = real[:100].copy()
     holes[rng.random(holes.shape) < 0.15] = np.nan
     wide = rng.normal(0, 50, size=(50, real.shape[1]))
-    edges = np.stack([np.full(real.shape[1], np.nan), np.zeros(real.shape[1]), np.full(real.shape[1], 1e6),
-                      np.full(real.shape[1], -1e6)])
+    edges = np.stack(
+        [
+            np.full(real.shape[1], np.nan),
+            np.zeros(real.shape[1]),
+            np.full(real.shape[1], 1e6),
+            np.full(real.shape[1], -1e6),
+        ]
+    )
     return np.vstack([real, holes, wide, edges])
 
 
@@ -129,14 +136,14 @@ def test_float64_input_scores_as_its_float32_cast(library):
 def test_concurrent_predictions_on_one_booster_equal_sequential_ones(library):
     booster = native.Booster(library, raw_model("service_demand"))
     x = rows_for("service_demand")
-    expected = [(booster.predict(x[i:i + 1]), booster.contributions(x[i:i + 1])) for i in range(40)]
+    expected = [(booster.predict(x[i : i + 1]), booster.contributions(x[i : i + 1])) for i in range(40)]
     results: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     start = threading.Barrier(8)
 
     def work(t: int) -> None:
         start.wait()
         for i in range(40):
-            results[(t, i)] = (booster.predict(x[i:i + 1]), booster.contributions(x[i:i + 1]))
+            results[(t, i)] = (booster.predict(x[i : i + 1]), booster.contributions(x[i : i + 1]))
 
     threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
     for thread in threads:
@@ -165,7 +172,7 @@ def copy_of(name: str, directory: Path) -> Path:
 
 def test_a_model_file_its_card_does_not_vouch_for_never_reaches_xgboost(tmp_path):
     folder = copy_of("churn", tmp_path)
-    (folder / "model.ubj").write_bytes(raw_model("churn")[:6983])       # a cut that segfaults XGBoost 3.2
+    (folder / "model.ubj").write_bytes(raw_model("churn")[:6983])  # a cut that segfaults XGBoost 3.2
     with pytest.raises(ModelUnavailable) as err:
         model.ModelRegistry(tmp_path).get("churn")
     assert isinstance(err.value.__cause__, model.ArtifactMismatch)
@@ -187,7 +194,7 @@ def test_a_model_file_xgboost_rejects_is_refused_as_unavailable(tmp_path):
     broken = b"{not a model"
     (folder / "model.ubj").write_bytes(broken)
     c = card("churn")
-    c["model_sha256"] = hashlib.sha256(broken).hexdigest()    # the card vouches for it: only XGBoost objects
+    c["model_sha256"] = hashlib.sha256(broken).hexdigest()  # the card vouches for it: only XGBoost objects
     (folder / "card.json").write_text(json.dumps(c))
     with pytest.raises(ModelUnavailable) as err:
         model.ModelRegistry(tmp_path).get("churn")
@@ -204,13 +211,14 @@ def test_a_matrix_of_the_wrong_width_is_refused(library):
 
 # --- finding the library -----------------------------------------------------------------------
 
+
 def test_the_library_is_found_in_order_env_then_vendored_then_installed(tmp_path):
     env_lib, vendored = tmp_path / "env" / "libxgboost.so", tmp_path / "pkg" / "libxgboost.so"
     for path in (env_lib, vendored):
         path.parent.mkdir()
         path.write_bytes(b"")
     installed = native.installed_package_lib()
-    assert installed is not None and installed.name == "libxgboost.so"      # dev/test: xgboost-cpu's copy
+    assert installed is not None and installed.name == "libxgboost.so"  # dev/test: xgboost-cpu's copy
     assert native.locate({native.LIB_ENV: str(env_lib)}, vendored=vendored) == env_lib
     assert native.locate({}, vendored=vendored) == vendored
     assert native.locate({}, vendored=tmp_path / "none.so") == installed
@@ -234,18 +242,23 @@ def test_the_library_reports_its_version(library):
 
 # --- through HTTP --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def without_the_library(tmp_path: Path):
     """The packaged models, served by a registry whose C library is not there (a package built without it)."""
-    model.use_registry(model.ModelRegistry(model.PACKAGED_DIR,
-                                           library=lambda: native.library(tmp_path / "libxgboost.so")))
+    model.use_registry(
+        model.ModelRegistry(model.PACKAGED_DIR, library=lambda: native.library(tmp_path / "libxgboost.so"))
+    )
     yield
     model.use_registry(None)
 
 
 def test_without_the_library_scoring_answers_503_and_the_rest_works(api, admin, worker, without_the_library):
-    for path in (f"/v1/admin/members/{worker.member_id}/scores", "/v1/admin/employers/emp-x/risk",
-                 "/v1/admin/stations/st-x/forecast"):
+    for path in (
+        f"/v1/admin/members/{worker.member_id}/scores",
+        "/v1/admin/employers/emp-x/risk",
+        "/v1/admin/stations/st-x/forecast",
+    ):
         reply = api.as_(admin).get(path)
         assert (reply.status, reply.json["error"]["code"]) == (503, "model_unavailable"), path
     for path in ("/v1/me/insights", "/v1/me/recommendations"):

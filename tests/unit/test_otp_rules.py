@@ -19,7 +19,7 @@ def test_three_codes_in_ten_minutes_then_wait_until_the_oldest_leaves_the_window
     state = OtpState(sends=[1000, 1100, 1200])
     with pytest.raises(RateLimited) as err:
         sends_after_new_code(state, 1300, POLICY)
-    assert err.value.retry_after == 300          # the send at 1000 leaves the window at 1600
+    assert err.value.retry_after == 300  # the send at 1000 leaves the window at 1600
     assert sends_after_new_code(state, 1601, POLICY) == [1100, 1200, 1601]
 
 

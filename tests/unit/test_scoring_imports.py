@@ -1,5 +1,6 @@
 """The API must not pay for numpy at import time, and serving must never load the xgboost Python
 package or scipy (they do not fit the Lambda package): models run in XGBoost's C library."""
+
 from __future__ import annotations
 
 import json

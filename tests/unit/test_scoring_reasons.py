@@ -1,4 +1,5 @@
 """Reasons: every feature belongs to exactly one family; sentences use the member's own numbers."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,17 +29,27 @@ def contributions(**by_feature: float) -> list[float]:
 
 def test_top_reasons_are_the_largest_positive_families_in_plain_words():
     v = values(weeks_since_checkin=6, weeks_since_active=6, active_weeks_26w=10, tenure_weeks=80, has_employer=1)
-    reasons = top_reasons(contributions(weeks_since_checkin=0.9, checkins_4w=0.3, weeks_since_active=0.5,
-                                        tenure_weeks=-0.4, app_opens_4w=0.001), v, MEMBER_FAMILIES, MEMBER_FEATURES)
-    assert [r.code for r in reasons] == ["station_visits", "inactive"]        # summed, ordered; noise left out
+    reasons = top_reasons(
+        contributions(
+            weeks_since_checkin=0.9, checkins_4w=0.3, weeks_since_active=0.5, tenure_weeks=-0.4, app_opens_4w=0.001
+        ),
+        v,
+        MEMBER_FAMILIES,
+        MEMBER_FEATURES,
+    )
+    assert [r.code for r in reasons] == ["station_visits", "inactive"]  # summed, ordered; noise left out
     assert reasons[0].en == "No station visit in 6 weeks" and reasons[0].zh == "已有 6 周没有到驿站"
     assert reasons[0].weight == 1.2 and reasons[0].action_en
 
 
 def test_a_family_the_numbers_do_not_support_is_skipped():
     v = values(request_rejected_26w=0, requests_all_26w=0, weeks_since_active=NONE_WEEKS, has_employer=1)
-    reasons = top_reasons(contributions(rejected_share_26w=2.0, has_employer=1.0, weeks_since_active=0.3), v,
-                          MEMBER_FAMILIES, MEMBER_FEATURES)
+    reasons = top_reasons(
+        contributions(rejected_share_26w=2.0, has_employer=1.0, weeks_since_active=0.3),
+        v,
+        MEMBER_FAMILIES,
+        MEMBER_FEATURES,
+    )
     assert [r.code for r in reasons] == ["inactive"]
     assert reasons[0].en == "No activity recorded in the last 26 weeks"
 
@@ -56,4 +67,4 @@ def test_tiers_follow_the_cards_thresholds():
 
 def test_suggested_seats_cover_nine_slots_in_ten():
     assert poisson_quantile(0.0) == 0
-    assert poisson_quantile(5.0) == 8          # P(X <= 7) = 0.867, P(X <= 8) = 0.932
+    assert poisson_quantile(5.0) == 8  # P(X <= 7) = 0.867, P(X <= 8) = 0.932

@@ -1,4 +1,5 @@
 """Scoring's words are defined once: model names, category labels, activity events, the queue message."""
+
 from __future__ import annotations
 
 from typing import get_args
@@ -25,8 +26,14 @@ def test_reasons_name_categories_with_the_one_label():
 
 
 def test_the_history_counts_the_named_events():
-    assert activity.MEMBER_HISTORY_EVENTS[:6] == (activity.APP_OPENED, activity.BOOKED, activity.CHECKED_IN,
-                                                  activity.NO_SHOW, activity.CANCELLED, activity.WAITLIST_JOINED)
+    assert activity.MEMBER_HISTORY_EVENTS[:6] == (
+        activity.APP_OPENED,
+        activity.BOOKED,
+        activity.CHECKED_IN,
+        activity.NO_SHOW,
+        activity.CANCELLED,
+        activity.WAITLIST_JOINED,
+    )
     assert activity.request_filed("health") in activity.MEMBER_HISTORY_EVENTS
     assert activity.request_moved("rejected") == activity.REQUEST_REJECTED
     assert activity.is_employer(activity.employer_subject("e1")) and not activity.is_employer("m_1")
@@ -35,7 +42,10 @@ def test_the_history_counts_the_named_events():
 def test_a_segment_message_round_trips_and_a_malformed_one_is_refused():
     message = SegmentMessage(run_id="run_1", segment=3, total=8)
     assert SegmentMessage.model_validate_json(message.model_dump_json()) == message
-    for bad in ('{"run_id": "run_1", "segment": -1, "total": 8}', '{"run_id": "run_1", "total": 8}',
-                '{"run_id": "run_1", "segment": 0, "total": 8, "extra": 1}'):
+    for bad in (
+        '{"run_id": "run_1", "segment": -1, "total": 8}',
+        '{"run_id": "run_1", "total": 8}',
+        '{"run_id": "run_1", "segment": 0, "total": 8, "extra": 1}',
+    ):
         with pytest.raises(ValidationError):
             SegmentMessage.model_validate_json(bad)

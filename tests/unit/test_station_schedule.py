@@ -1,4 +1,5 @@
 """Opening hours, dated exceptions and time zones -> the slots a station offers."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -50,7 +51,7 @@ def test_special_hours_replace_the_weekly_hours():
 def test_slots_follow_the_station_time_zone():
     urumqi = a_station(time_zone="Asia/Urumqi", hours={"fri": ["10:00-11:00"]})
     slots = day_slots(urumqi, FRIDAY)
-    assert slots[0].start == utc(2026, 11, 27, 4, 0)            # 10:00 at UTC+6
+    assert slots[0].start == utc(2026, 11, 27, 4, 0)  # 10:00 at UTC+6
     assert local_iso(slots[0].start, urumqi.zone) == "2026-11-27T10:00:00+06:00"
     assert day_bounds(urumqi, FRIDAY) == (utc(2026, 11, 26, 18, 0), utc(2026, 11, 27, 18, 0))
 
@@ -68,24 +69,29 @@ def test_24_00_closes_at_midnight():
 
 def test_open_now_and_the_running_slot():
     station = a_station()
-    assert is_open(station, utc(2026, 11, 27, 2, 10))                   # 10:10 in Shanghai
+    assert is_open(station, utc(2026, 11, 27, 2, 10))  # 10:10 in Shanghai
     assert current_slot(station, utc(2026, 11, 27, 2, 10)).start == utc(2026, 11, 27, 2, 0)
-    assert not is_open(station, utc(2026, 11, 27, 4, 30))               # 12:30: lunch break
+    assert not is_open(station, utc(2026, 11, 27, 4, 30))  # 12:30: lunch break
     assert current_slot(station, utc(2026, 11, 27, 4, 30)) is None
     assert not is_open(a_station(active=False), utc(2026, 11, 27, 2, 10))
 
 
 def test_find_slot_accepts_only_slot_starts():
     station = a_station()
-    assert find_slot(station, utc(2026, 11, 27, 6, 0)) is not None     # 14:00
-    assert find_slot(station, utc(2026, 11, 27, 6, 10)) is None         # 14:10
-    assert find_slot(station, utc(2026, 11, 27, 4, 0)) is None          # 12:00, closed
+    assert find_slot(station, utc(2026, 11, 27, 6, 0)) is not None  # 14:00
+    assert find_slot(station, utc(2026, 11, 27, 6, 10)) is None  # 14:10
+    assert find_slot(station, utc(2026, 11, 27, 4, 0)) is None  # 12:00, closed
 
 
-@pytest.mark.parametrize("hours,code", [
-    (["12:00-08:00"], "invalid_time_range"), (["8:00-12:00"], "invalid_time_range"),
-    (["08:00-12:00", "11:00-13:00"], "overlapping_ranges"), (["08:00-25:00"], "invalid_time_range"),
-])
+@pytest.mark.parametrize(
+    "hours,code",
+    [
+        (["12:00-08:00"], "invalid_time_range"),
+        (["8:00-12:00"], "invalid_time_range"),
+        (["08:00-12:00", "11:00-13:00"], "overlapping_ranges"),
+        (["08:00-25:00"], "invalid_time_range"),
+    ],
+)
 def test_bad_hours_are_refused_with_a_named_field(hours, code):
     with pytest.raises(ValidationError) as exc:
         a_station(hours={"mon": hours})
@@ -106,7 +112,9 @@ def test_codes_are_normalised_to_upper_case():
 def test_audience_is_everyone_members_or_worker_groups():
     base = a_station().model_dump(exclude={"station_id", "created_at", "updated_at"})
     assert StationCreate.model_validate({**base, "audience": ["delivery_rider", "courier"]}).audience == [
-        "delivery_rider", "courier"]
+        "delivery_rider",
+        "courier",
+    ]
     with pytest.raises(ValidationError):
         StationCreate.model_validate({**base, "audience": ["astronaut"]})
     with pytest.raises(ValidationError):

@@ -1,4 +1,5 @@
 """Stations to and from CSV and GeoJSON."""
+
 from chalicelib.domain.station_transfer import parse_csv, parse_geojson, to_csv, to_geojson
 from tests.unit.station_factory import a_station
 
@@ -7,10 +8,24 @@ FIELDS = {"station_id", "created_at", "updated_at"}
 
 def two_stations():
     return [
-        a_station(code="SH-001", amenities=["water", "wifi"], exceptions={"2026-12-25": [], "2026-12-31": ["10:00-14:00"]},
-                  audience=["delivery_rider", "courier"], rules={"max_active_bookings": 2, "min_notice_minutes": 0}),
-        a_station(station_id="st2", code="BJ-001", city="beijing", lat=39.9, lng=116.4, audience="members",
-                  time_zone="Asia/Urumqi", active=False, hours={"sat": ["09:00-17:00"]}),
+        a_station(
+            code="SH-001",
+            amenities=["water", "wifi"],
+            exceptions={"2026-12-25": [], "2026-12-31": ["10:00-14:00"]},
+            audience=["delivery_rider", "courier"],
+            rules={"max_active_bookings": 2, "min_notice_minutes": 0},
+        ),
+        a_station(
+            station_id="st2",
+            code="BJ-001",
+            city="beijing",
+            lat=39.9,
+            lng=116.4,
+            audience="members",
+            time_zone="Asia/Urumqi",
+            active=False,
+            hours={"sat": ["09:00-17:00"]},
+        ),
     ]
 
 
@@ -34,7 +49,7 @@ def test_csv_problems_name_the_line_and_field_of_every_bad_row():
     text = to_csv(two_stations())
     lines = text.splitlines()
     lines[1] = lines[1].replace("31.23", "north").replace("08:00-12:00", "8-12", 1)
-    lines.append(lines[2])                                              # a repeated code
+    lines.append(lines[2])  # a repeated code
     parsed, issues = parse_csv("\n".join(lines) + "\n")
     fields = {i.field: i.code for i in issues}
     assert fields["rows[2].lat"] == "float_parsing"

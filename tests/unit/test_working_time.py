@@ -1,4 +1,5 @@
 """Working days and working hours in China: weekends, public holidays, make-up workdays (调休)."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -6,16 +7,19 @@ import pytest
 from chalicelib.domain.working_time import add_working_days, add_working_hours, is_working_day
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    (date(2026, 11, 27), True),          # a Friday
-    (date(2026, 11, 28), False),         # a Saturday
-    (date(2026, 10, 1), False),          # National Day
-    (date(2026, 10, 7), False),          # Golden Week, moved from 10 October
-    (date(2026, 9, 20), True),           # a Sunday that is a make-up workday
-    (date(2026, 10, 10), True),          # a Saturday that is a make-up workday
-    (date(2026, 2, 17), False),          # Spring Festival
-    (date(2027, 1, 1), False),           # next year is known too (chinesecalendar stops at 2026)
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 11, 27), True),  # a Friday
+        (date(2026, 11, 28), False),  # a Saturday
+        (date(2026, 10, 1), False),  # National Day
+        (date(2026, 10, 7), False),  # Golden Week, moved from 10 October
+        (date(2026, 9, 20), True),  # a Sunday that is a make-up workday
+        (date(2026, 10, 10), True),  # a Saturday that is a make-up workday
+        (date(2026, 2, 17), False),  # Spring Festival
+        (date(2027, 1, 1), False),  # next year is known too (chinesecalendar stops at 2026)
+    ],
+)
 def test_working_days_know_holidays_and_make_up_days(day, working):
     assert is_working_day(day) is working
 
@@ -30,9 +34,9 @@ def test_working_days_skip_golden_week_and_count_the_make_up_saturday():
 
 
 def test_working_hours_run_around_the_clock_on_working_days_only():
-    friday_10 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)                       # 10:00 in Shanghai
+    friday_10 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
     assert add_working_hours(friday_10, 8) == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-    assert add_working_hours(friday_10, 24) == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)   # over the weekend
+    assert add_working_hours(friday_10, 24) == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # over the weekend
     assert add_working_hours(friday_10, 14) == datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # Friday 24:00 in Shanghai
     assert add_working_hours(friday_10, 15) == datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # Monday 01:00 in Shanghai
 
