@@ -1,30 +1,11 @@
-"""The audit trail: append-only entries per target. A use case adds its entry to its unit of work
-(`uow.audit(...)`, store.unit_of_work); `record` is the single PutItem for callers not yet there."""
+"""The audit trail: append-only entries per target. Entries are only ever written by a use case's unit
+of work (`uow.audit(...)`, store.unit_of_work), in the same transaction as the change they record."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime
-from typing import Any
-
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.store.audit_tables import AuditEntry
-from chalicelib.store.base import from_iso, iso
-
-
-def record(
-    target: str,
-    *,
-    actor: str,
-    action: str,
-    at: datetime,
-    reason: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    entry = AuditEntry(
-        target, f"{iso(at)}#{secrets.token_hex(4)}", actor=actor, action=action, reason=reason, detail=detail
-    )
-    entry.save(condition=AuditEntry.at_id.does_not_exist())
+from chalicelib.store.base import from_iso
 
 
 def trail(target: str, limit: int = 50) -> list[AuditEvent]:

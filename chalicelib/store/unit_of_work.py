@@ -40,12 +40,11 @@ AUDIT = "audit"
 
 
 class UnitOfWork(NamedTransaction):
-    """Named writes of one use case at one time `now`, plus the audit entries that record them."""
+    """Named writes of one use case at one time `now`, and the audit entries that record them."""
 
     def __init__(self, now: datetime) -> None:
         super().__init__()
         self.now = now
-        self.audited: list[AuditEntry] = []
 
     def audit(
         self, actor: str, action: str, *, target: str, reason: str | None = None, detail: dict[str, Any] | None = None
@@ -55,7 +54,6 @@ class UnitOfWork(NamedTransaction):
             target, f"{iso(self.now)}#{secrets.token_hex(4)}", actor=actor, action=action, reason=reason, detail=detail
         )
         self.put(AUDIT, entry, condition=AuditEntry.at_id.does_not_exist())
-        self.audited.append(entry)
 
 
 def refusal(exc: Cancelled, refuse: Refusals) -> Exception:
