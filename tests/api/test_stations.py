@@ -76,7 +76,7 @@ def test_every_station_change_is_audited_and_a_refused_one_leaves_no_trace(api, 
     assert taken.status == 409 and taken.json["error"]["code"] == "station_code_taken"
     trail = {e.action: e for e in audit.trail(f"station#{sid}")}  # same clock: in no particular order
     assert sorted(trail) == ["create", "update"] and {e.actor for e in trail.values()} == {admin.member_id}
-    assert trail["update"].detail.as_dict() == {"fields": ["name_en", "seats"]}
+    assert trail["update"].detail == {"fields": ["name_en", "seats"]}
     assert api.as_(admin).get(f"/v1/stations/{sid}").json["code"] == station["code"]
 
 
