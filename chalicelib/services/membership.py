@@ -117,7 +117,7 @@ def withdraw_application(caller: Caller, application_id: str, now: datetime) -> 
         store.decide_in(uow, application, "withdrawn", at=now, by=caller.member_id)
         store.release_in(uow, caller.member_id, application_id)
         store.withdraw_consent_in(uow, caller.member_id, rules.MEMBERSHIP_TERMS, now)
-    return application_out(store.get_application(application_id))  # type: ignore[arg-type]
+    return application_out(store.application_as_decided(application_id))
 
 
 def membership_out(m: Membership | None, now: datetime) -> MembershipOut:

@@ -79,7 +79,7 @@ def approve(admin: Caller, application_id: str, note: str | None, now: datetime)
         )
 
     for_member(application.member_id, build, now, refuse=DECIDED, also_retry=frozenset({store.NUMBER_FREE}))
-    return application_out(store.get_application(application_id))  # type: ignore[arg-type]
+    return application_out(store.application_as_decided(application_id))
 
 
 def reject(admin: Caller, application_id: str, reason: str, now: datetime) -> ApplicationOut:
@@ -94,4 +94,4 @@ def reject(admin: Caller, application_id: str, reason: str, now: datetime) -> Ap
             reason=reason,
             detail={"application_id": application_id},
         )
-    return application_out(store.get_application(application_id))  # type: ignore[arg-type]
+    return application_out(store.application_as_decided(application_id))

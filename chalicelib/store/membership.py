@@ -107,6 +107,11 @@ def get_application(application_id: str) -> Application | None:
     return _application(found) if found else None
 
 
+def application_as_decided(application_id: str) -> Application:
+    """An application read back right after this request decided it (so it exists): one GetItem."""
+    return _application(MembershipApplication.get(application_id, consistent_read=True))
+
+
 def applications(status: str, limit: int = 100) -> list[Application]:
     """The admin queue: one Query on the status index, oldest first."""
     return [_application(a) for a in islice(A.queue_index.query(status, scan_index_forward=True), limit)]
@@ -118,7 +123,7 @@ def consents_of(member_id: str) -> list[Consent]:
             c.member_id,
             c.purpose,
             c.policy_version,
-            instant(c.given_at),  # type: ignore[arg-type]
+            from_iso(c.given_at),
             withdrawn_at=instant(c.withdrawn_at),
         )
         for c in ConsentRecord.query(member_id)

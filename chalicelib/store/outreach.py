@@ -19,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain.outreach import ChurnSnapshot, Outreach
 from chalicelib.domain.scoring_models import CHURN
 from chalicelib.store.accounts_tables import MemberRecord
-from chalicelib.store.base import instant, iso
+from chalicelib.store.base import from_iso, instant, iso
 from chalicelib.store.bulk import plain
 from chalicelib.store.outreach_tables import OutreachRecord
 from chalicelib.store.scoring_tables import ScoreRecord
@@ -75,7 +75,7 @@ def _outreach(r: OutreachRecord) -> Outreach:
         r.outreach_id,
         r.action,
         r.by,
-        instant(r.at),  # type: ignore[arg-type]
+        from_iso(r.at),
         note_sealed=r.note_enc,
         churn=churn,
         outcome=r.outcome,
