@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.instants import utc_stamp
-from chalicelib.domain.validators import normalize_id_number, normalize_mobile
+from chalicelib.domain.validators import normalize_id_number, normalize_mobile, unsafe_character
 
 WorkerGroup = Literal[
     "delivery_rider",
@@ -90,6 +90,8 @@ def _city(value: str) -> str:
 
 
 def _name(value: str) -> str:
+    if unsafe_character(value):
+        raise PydanticCustomError("unsafe_character", "must not contain control characters or direction overrides")
     value = " ".join(value.split())
     if not value:
         raise PydanticCustomError("blank", "must not be blank")
