@@ -53,7 +53,7 @@ def answer_in_our_shape(request: Request, get_response: Callable[[Request], Resp
         return response
     error = CHALICE_ERRORS.get(str(body["Code"]), DomainError)()
     error.status = response.status_code
-    headers = {k: v for k, v in (response.headers or {}).items() if k.lower() != "content-type"}
+    headers = {k: str(v) for k, v in (response.headers or {}).items() if k.lower() != "content-type"}
     return json_response(error_body(error, language(request)), response.status_code, headers)
 
 

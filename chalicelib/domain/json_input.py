@@ -37,16 +37,19 @@ def nesting_depth(raw: bytes) -> int:
 
 
 def loads(raw: bytes | str) -> Any:
-    """The JSON value of `raw`; MalformedJson (400) when it is not JSON, too deep, or not UTF-8 text;
-    ValidationFailed naming each field whose text holds an unsafe character."""
-    raw = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    if nesting_depth(raw) > MAX_DEPTH:
+    """The JSON value of `raw`; MalformedJson (400) when it is not JSON, too deep, not UTF-8 text or
+    holds a lone surrogate; ValidationFailed naming each field whose text holds an unsafe character."""
+    try:  # strict both ways: json.loads itself would let a lone surrogate through (surrogatepass)
+        text, data = (raw.decode("utf-8"), raw) if isinstance(raw, bytes) else (raw, raw.encode("utf-8"))
+    except UnicodeError as exc:
+        raise MalformedJson() from exc
+    if nesting_depth(data) > MAX_DEPTH:
         raise TooDeep()
     try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise MalformedJson() from exc
-    if _SURROGATE_ESCAPE.search(raw):
+    if _SURROGATE_ESCAPE.search(data):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
