@@ -77,9 +77,8 @@ def test_full_width_digits_are_the_same_phone(api):
 
 
 def test_full_width_digits_share_the_ascii_numbers_rate_limit(api):
-    replies = [api.post("/v1/auth/otp", {"phone": p}) for p in ["13800138009", "１３８００１３８００９"] * 5]
-    assert 429 in [r.status for r in replies]
-    assert [r.status for r in replies[:1]] == [202]
+    phones = ["13800138009", "13800138009", "１３８００１３８００９", "１３８００１３８００９"]
+    assert [api.post("/v1/auth/otp", {"phone": p}).status for p in phones] == [202, 202, 202, 429]  # 3 per window
 
 
 @pytest.mark.parametrize("phone", ["١٣٨٠٠١٣٨٠٠١", "१३८००१३८००१", "138001380०1"])
