@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from chalicelib.domain.audience import admits
@@ -17,6 +17,7 @@ from chalicelib.domain.categories import Category
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.instants import Stamp
 from chalicelib.domain.stations import Audience
+from chalicelib.domain.validators import one_line
 
 FieldType = Literal["text", "long_text", "number", "date", "choice", "phone", "id_number", "file", "employer"]
 Stage = Literal["submitted", "accepted", "in_progress"]
@@ -28,7 +29,7 @@ FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FIELDS = 40
 
 
-Label = Annotated[str, Field(min_length=1, max_length=200)]
+Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pydantic_core import PydanticCustomError
+
 _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9][0-9]{9})$", re.ASCII)
 _ID = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -60,3 +62,11 @@ def unsafe_character(text: str, *, multiline: bool = False) -> str | None:
     Free text (`multiline`) may hold tabs and line breaks; a name or a label may not."""
     match = (_UNSAFE_IN_FREE_TEXT if multiline else _UNSAFE).search(text)
     return match.group(0) if match else None
+
+
+def one_line(value: str) -> str:
+    """A pydantic validator for names and labels: no control character (not even a line break), no
+    direction override."""
+    if unsafe_character(value):
+        raise PydanticCustomError("unsafe_character", "must not contain control characters or direction overrides")
+    return value

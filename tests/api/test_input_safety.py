@@ -108,6 +108,17 @@ def test_names_refuse_control_characters_and_direction_overrides(api, worker, na
     assert api.as_(worker).get("/v1/me").json["name"] is None
 
 
+def test_station_names_and_scenario_labels_are_one_line(api, admin):
+    from tests.api.stations_world import station_body
+
+    station = api.as_(admin).post("/v1/admin/stations", station_body(name_en="Rider\nstation"))
+    issue = assert_error(station, 400, "validation_error")["details"][0]
+    assert (issue["field"], issue["code"]) == ("name_en", "unsafe_character")
+    scenario = api.as_(admin).post("/v1/admin/scenarios", scenario_body(title_en="Help\u202e"))
+    issue = assert_error(scenario, 400, "validation_error")["details"][0]
+    assert (issue["field"], issue["code"]) == ("title_en", "unsafe_character")
+
+
 def test_free_text_keeps_line_breaks_but_refuses_overrides(api, worker, library):
     kept = submit(api, worker, job_help(desired_occupation="仓库\n管理员"))
     assert kept.status == 201, kept.json
