@@ -11,6 +11,7 @@ from chalicelib.api import (
     bookings,
     cases,
     directory,
+    framework_errors,
     me,
     membership,
     scenarios,
@@ -49,6 +50,8 @@ for blueprint in (
     app.register_blueprint(blueprint)
 if settings.is_local:
     app.register_blueprint(system.dev_bp)
+app.register_blueprint(framework_errors.unknown_paths)  # last: only paths no route claims
+app.register_middleware(framework_errors.answer_in_our_shape, "http")
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="booking_sweep")

@@ -22,11 +22,13 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.domain import json_input
 from chalicelib.domain.access import Caller
 from chalicelib.domain.base import Strict
 from chalicelib.domain.errors import (
     DomainError,
     MalformedJson,
+    NotFound,
     PayloadTooLarge,
     RoleNotAllowed,
     Unauthenticated,
@@ -34,6 +36,7 @@ from chalicelib.domain.errors import (
     ValidationFailed,
 )
 from chalicelib.domain.messages import issue_from_pydantic
+from chalicelib.domain.validators import unsafe_character
 from chalicelib.runtime import runtime
 from chalicelib.services import access_tokens, idempotency
 
@@ -156,17 +159,23 @@ class RequestContext:
             raise UnsupportedMediaType()
         if not raw.strip():
             raise MalformedJson("请求体为空", "The request body is empty")
-        try:
-            return json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise MalformedJson() from exc
+        return json_input.loads(raw)
 
     def body(self, model: type[M]) -> M:
         """Parse and validate the JSON body: 400 naming each bad field."""
         return validate(model, self.json())
 
     def query(self, model: type[M]) -> M:
-        return validate(model, dict(self.request.query_params or {}))
+        return validate(model, json_input.refuse_unsafe_text(dict(self.request.query_params or {})))
+
+
+MAX_ID_LENGTH = 200
+
+
+def plausible_id(value: str) -> bool:
+    """A path id that can name a record: short and free of control characters (else 404, never a 500
+    from a key DynamoDB refuses)."""
+    return 0 < len(value) <= MAX_ID_LENGTH and unsafe_character(value) is None
 
 
 def validate(model: type[M], data: Any) -> M:
@@ -238,6 +247,8 @@ def endpoint(
                 caller = None if access.public else access_tokens.authenticate(request.headers.get("authorization"))
                 if caller is not None and not caller.has_any(access.roles):
                     raise RoleNotAllowed()
+                if not all(plausible_id(value) for value in params.values()):
+                    raise NotFound()
                 ctx = RequestContext(request, caller, lang, bp.lambda_context)
                 result = view(ctx, **params)
                 if isinstance(result, Reply):

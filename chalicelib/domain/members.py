@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.instants import utc_stamp
-from chalicelib.domain.validators import normalize_id_number, normalize_mobile
+from chalicelib.domain.validators import normalize_id_number, normalize_mobile, one_line
 
 WorkerGroup = Literal[
     "delivery_rider",
@@ -90,7 +90,7 @@ def _city(value: str) -> str:
 
 
 def _name(value: str) -> str:
-    value = " ".join(value.split())
+    value = " ".join(one_line(value).split())
     if not value:
         raise PydanticCustomError("blank", "must not be blank")
     return value

@@ -53,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "invalid_code": ("验证码应为 6 位数字", "must be a 6-digit code"),
     "blank": ("不能为空", "must not be blank"),
+    "unsafe_character": (
+        "不能包含控制字符或文字方向控制符",
+        "must not contain control characters or direction overrides",
+    ),
     "unknown_employer": ("找不到该单位", "is not a known employer"),
     "unknown_city": ("不支持该城市", "is not a supported city"),
 }

@@ -3,7 +3,9 @@
 The model validates a worker's answers (errors name `answers.<field>`) and gives the JSON Schema the
 mini-app renders. A version never changes once stored, so the compiled model is cached for the life of the
 process, by key, version and a fingerprint of the definition (so a test world that reuses a key with
-another form, or a redefinition in a fresh stage, never gets a stale model). File fields are not answers: files are uploaded to the request
+another form, or a redefinition in a fresh stage, never gets a stale model). Patterns run on pydantic's
+default Rust engine (linear time: `^(a+)+$` cannot stall a worker's answer); scenarios.pattern_problem
+refuses at save time a pattern it cannot take. File fields are not answers: files are uploaded to the request
 afterwards, so they are listed next to the schema as `uploads`.
 """
 
@@ -72,7 +74,6 @@ def answers_model(scenario: Scenario) -> type[BaseModel]:
             fields[f"a_{f.name}"] = (annotation if f.required else annotation | None, info)
         config = ConfigDict(
             extra="forbid",
-            regex_engine="python-re",
             str_strip_whitespace=True,
             title=f"{scenario.key} v{scenario.version}",
         )

@@ -6,10 +6,10 @@ each field (`fields.2.options`), so an admin can fix it in one go.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
+from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from chalicelib.domain.audience import admits
 from chalicelib.domain.base import Out, Strict
@@ -17,6 +17,7 @@ from chalicelib.domain.categories import Category
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.instants import Stamp
 from chalicelib.domain.stations import Audience
+from chalicelib.domain.validators import one_line
 
 FieldType = Literal["text", "long_text", "number", "date", "choice", "phone", "id_number", "file", "employer"]
 Stage = Literal["submitted", "accepted", "in_progress"]
@@ -28,7 +29,7 @@ FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FIELDS = 40
 
 
-Label = Annotated[str, Field(min_length=1, max_length=200)]
+Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -180,19 +181,26 @@ def _field_issues(i: int, f: FormField) -> list[FieldIssue]:
         issues.append(
             _issue(f"{at}.min_length", "min_above_max", "最小长度大于最大长度", "min_length is greater than max_length")
         )
-    if f.pattern:
-        try:
-            re.compile(f.pattern)
-        except re.error as exc:
-            issues.append(
-                _issue(
-                    f"{at}.pattern",
-                    "bad_pattern",
-                    f"正则表达式无效：{exc}",
-                    f"is not a valid regular expression: {exc}",
-                )
+    if f.pattern and (problem := pattern_problem(f.pattern)):
+        issues.append(
+            _issue(
+                f"{at}.pattern",
+                "bad_pattern",
+                f"正则表达式无效或不受支持（不支持环视与反向引用）：{problem}",
+                f"is not a regular expression the linear-time engine takes (no look-around, no backreferences): {problem}",
             )
+        )
     return issues
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why pydantic's Rust regex engine (linear time, RE2 semantics) cannot take `pattern`, or None.
+    Answers are matched by that engine, so no pattern can make a worker's answer stall the API."""
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError as exc:
+        return " ".join(str(exc).split())[-160:]
+    return None
 
 
 def definition_issues(spec: ScenarioSpec) -> list[FieldIssue]:

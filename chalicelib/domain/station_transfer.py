@@ -7,12 +7,18 @@ CSV cells hold lists the way people type them:
   audience   all_workers | members | delivery_rider;courier
 Parsing checks every row and returns every problem, each naming its row and field; the caller
 decides to write nothing when any row is bad.
+
+A spreadsheet runs a cell that starts with = + - @, a tab or a CR as a formula (OWASP "CSV
+injection"): the export prefixes such a cell - and one that already starts with the quote - with a
+single quote, and the import takes exactly that quote off again, so import -> export -> import keeps
+every value. Plain numbers (a negative longitude) are left as they are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,6 +48,8 @@ CSV_COLUMNS = (
     *RULE_FIELDS,
     "active",
 )
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 GEO_PROPERTIES = tuple(c for c in CSV_COLUMNS if c not in ("lat", "lng"))
 
 
@@ -79,12 +87,26 @@ def _csv_row(s: Station) -> dict[str, Any]:
     }
 
 
+def inert_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text, never runs as a formula (see the module docstring)."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def cell_value(cell: str) -> str:
+    """The value an exported cell stands for: inert_cell's quote taken off again."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")):
+        return cell[1:]
+    return cell
+
+
 def to_csv(stations: list[Station]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for station in stations:
-        writer.writerow(_csv_row(station))
+        writer.writerow({k: inert_cell(v) for k, v in _csv_row(station).items()})
     return out.getvalue()
 
 
@@ -120,7 +142,7 @@ def _pairs(cell: str) -> dict[str, str]:
 
 def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
     """Turn one CSV row into the JSON shape of a StationCreate (validation happens after)."""
-    data: dict[str, Any] = {k: v.strip() for k, v in row.items() if k in CSV_COLUMNS and v is not None}
+    data: dict[str, Any] = {k: cell_value(v).strip() for k, v in row.items() if k in CSV_COLUMNS and v is not None}
     for blank in [k for k, v in data.items() if v == "" and k not in ("amenities", "hours", "exceptions")]:
         del data[blank]
     if "amenities" in data:

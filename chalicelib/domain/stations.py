@@ -19,6 +19,7 @@ from chalicelib.domain.audience import admits
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.members import CityCode, WorkerGroup
 from chalicelib.domain.messages import MESSAGES
+from chalicelib.domain.validators import one_line
 
 StationKind = Literal["rider_station", "workers_home", "migrant_station", "outdoor_station"]
 Amenity = Literal[
@@ -104,7 +105,7 @@ WeeklyHours = dict[Weekday, DayHours]
 Exceptions = Annotated[dict[date, DayHours], Field(max_length=400)]
 TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
 StationCode = Annotated[str, BeforeValidator(_code), AfterValidator(_valid_code)]
-Text = Annotated[str, Field(min_length=1, max_length=120)]
+Text = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(one_line)]
 Audience = (
     Literal["all_workers", "members"] | Annotated[list[WorkerGroup], Field(min_length=1), AfterValidator(_unique)]
 )
@@ -129,9 +130,9 @@ class StationFields(Strict):
     kind: StationKind
     name_zh: Text
     name_en: Text
-    address: Annotated[str, Field(min_length=1, max_length=200)]
+    address: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
     city: CityCode
-    district: Annotated[str, Field(min_length=1, max_length=40)]
+    district: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(one_line)]
     lat: Annotated[float, Field(ge=-90, le=90)]
     lng: Annotated[float, Field(ge=-180, le=180)]
     amenities: Annotated[list[Amenity], Field(max_length=20), AfterValidator(_unique)] = []
@@ -156,9 +157,9 @@ class StationPatch(Strict):
     kind: StationKind | None = None
     name_zh: Text | None = None
     name_en: Text | None = None
-    address: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)] | None = None
     city: CityCode | None = None
-    district: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    district: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(one_line)] | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lng: Annotated[float, Field(ge=-180, le=180)] | None = None
     amenities: Annotated[list[Amenity], Field(max_length=20), AfterValidator(_unique)] | None = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets as pysecrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import jwt
 
@@ -43,6 +45,26 @@ def issue_access(
     return jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid}), ttl
 
 
+def has_types(claims: Mapping[str, Any], types: Mapping[str, type]) -> bool:
+    """Every claim named in `types` is present and of its type (a bool is not an int)."""
+    return all(
+        isinstance(claims.get(name), kind) and not (kind is int and isinstance(claims.get(name), bool))
+        for name, kind in types.items()
+    )
+
+
+def well_formed(claims: dict[str, Any]) -> bool:
+    """The claims of an access token have the types issue_access gives them (a signed token with a
+    null or a wrongly typed claim is invalid: 401, never a TypeError)."""
+    optional = {"roles": list, "stn": list, "mbr": bool, "grp": str}
+    return (
+        has_types(claims, {"sub": str, "iat": int, "exp": int})
+        and bool(claims["sub"])
+        and all(claims.get(name) is None or isinstance(claims[name], kind) for name, kind in optional.items())
+        and all(isinstance(item, str) for name in ("roles", "stn") for item in claims.get(name) or [])
+    )
+
+
 def authenticate(authorization: str | None) -> Caller:
     """The caller behind an `Authorization: Bearer <jwt>` header, or 401.
 
@@ -75,7 +97,7 @@ def authenticate(authorization: str | None) -> Caller:
         )
     except jwt.InvalidTokenError as exc:
         raise TokenInvalid() from exc
-    if claims.get("typ") != "access":
+    if claims.get("typ") != "access" or not well_formed(claims):
         raise TokenInvalid()
     now = rt.clock.now().timestamp()
     if claims["iat"] > now + CLOCK_SKEW:  # issued in the future: not ours
@@ -84,8 +106,8 @@ def authenticate(authorization: str | None) -> Caller:
         raise TokenExpired()
     return Caller(
         member_id=claims["sub"],
-        roles=frozenset(claims.get("roles", [])),
-        station_ids=frozenset(claims.get("stn", [])),
+        roles=frozenset(claims.get("roles") or []),
+        station_ids=frozenset(claims.get("stn") or []),
         is_member=bool(claims.get("mbr")),
         worker_group=claims.get("grp"),
     )

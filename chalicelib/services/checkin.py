@@ -54,7 +54,7 @@ def _read_pass(token: str, now: datetime) -> dict[str, Any]:
         token,
         PASS_TYPE,
         now=now,
-        require=("sub", "bid", "stn", "rev"),
+        require={"sub": str, "bid": str, "stn": str, "rev": str},
         invalid=err.InvalidPass,
         expired=err.PassExpired,
     )

@@ -30,7 +30,7 @@ def verify(token: str, now: datetime) -> CardCheckOut:
     """Forged, foreign-typed or expired cards are refused (400); a genuine card shows the member's
     masked name, number and current status. Round trips: GetItem membership + BatchGet name."""
     claims = signed_claims.read(
-        token, CARD_TYPE, now=now, require=("sub", "num"), invalid=err.InvalidCard, expired=err.CardExpired
+        token, CARD_TYPE, now=now, require={"sub": str, "num": str}, invalid=err.InvalidCard, expired=err.CardExpired
     )
     found = store.get_membership(claims["sub"])
     if found is None or found.member_number != claims["num"]:

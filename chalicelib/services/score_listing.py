@@ -106,7 +106,7 @@ def _bound(q: ScoreQuery) -> list[Any]:
 
 def _read_cursor(q: ScoreQuery, now: datetime) -> tuple[str, dict[str, Any] | None]:
     claims = signed_claims.read(
-        q.cursor or "", CURSOR_TYP, now=now, require=("q", "t"), invalid=BadCursor, expired=BadCursor
+        q.cursor or "", CURSOR_TYP, now=now, require={"q": list, "t": str}, invalid=BadCursor, expired=BadCursor
     )
     start, tier = claims.get("k"), claims["t"]
     if claims["q"] != _bound(q) or tier not in TIERS_DESC or (q.tier and tier != q.tier):

@@ -6,14 +6,14 @@ is accepted as another (nor as an access token). Expiry is checked against the i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 import jwt
 
 from chalicelib.runtime import runtime
-from chalicelib.services.access_tokens import ALGORITHM, ISSUER
+from chalicelib.services.access_tokens import ALGORITHM, ISSUER, has_types
 
 
 def sign(typ: str, claims: dict[str, Any], *, now: datetime, expires: datetime) -> str:
@@ -27,11 +27,12 @@ def read(
     typ: str,
     *,
     now: datetime,
-    require: Iterable[str],
+    require: Mapping[str, type],
     invalid: Callable[[], Exception],
     expired: Callable[[], Exception],
 ) -> dict[str, Any]:
-    """The claims of a genuine, unexpired token of kind `typ`; raises invalid() or expired() otherwise."""
+    """The claims of a genuine, unexpired token of kind `typ`, each claim in `require` present with its
+    type (a null or a wrong type is invalid(), never a TypeError later); invalid() or expired() otherwise."""
     _, keys = runtime().jwt_keys
     try:
         kid = jwt.get_unverified_header(token).get("kid")
@@ -46,7 +47,7 @@ def read(
         )
     except jwt.InvalidTokenError as exc:
         raise invalid() from exc
-    if claims.get("typ") != typ:
+    if claims.get("typ") != typ or not has_types(claims, {"exp": int, **require}):
         raise invalid()
     if claims["exp"] <= now.timestamp():
         raise expired()

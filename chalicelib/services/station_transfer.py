@@ -8,11 +8,11 @@ a new code creates one.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from chalicelib.domain import json_input
 from chalicelib.domain.access import Caller
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.domain.errors import MalformedJson, ValidationFailed
 from chalicelib.domain.members import CITIES
 from chalicelib.domain.station_transfer import parse_csv, parse_geojson, to_csv, to_geojson
 from chalicelib.domain.stations import StationCreate
@@ -39,8 +39,8 @@ def _parse(fmt: str, content: str | dict[str, Any]) -> list[StationCreate]:
     else:
         if isinstance(content, str):
             try:
-                content = json.loads(content)
-            except ValueError as exc:
+                content = json_input.loads(content)
+            except MalformedJson as exc:
                 raise ValidationFailed.on("content", "malformed_json", "不是合法的 JSON", "is not valid JSON") from exc
         parsed, issues = parse_geojson(content)
     if issues:
