@@ -16,23 +16,10 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.http import ACCEPTED_CONTENT_TYPES, error_body, json_response, language
-from chalicelib.domain.errors import DomainError, NotFound, UnsupportedMediaType
+from chalicelib.domain.errors import DomainError, MethodNotAllowed, RouteNotFound, UnsupportedMediaType
 
 MAX_SEGMENTS = 12
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
-
-class MethodNotAllowed(DomainError):
-    status = 405
-    code = "method_not_allowed"
-    zh = "该地址不支持此请求方法"
-    en = "This method is not allowed here"
-
-
-class RouteNotFound(NotFound):
-    code = "route_not_found"
-    zh = "找不到该接口"
-    en = "There is no such API path"
 
 
 # Chalice's own error codes -> ours

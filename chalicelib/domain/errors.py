@@ -109,6 +109,21 @@ class NotFound(DomainError):
     en = "Not found"
 
 
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "method_not_allowed"
+    zh = "该地址不支持此请求方法"
+    en = "This method is not allowed here"
+
+
+class RouteNotFound(NotFound):
+    """No route has this path (the framework's own 404, in our shape)."""
+
+    code = "route_not_found"
+    zh = "找不到该接口"
+    en = "There is no such API path"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"
