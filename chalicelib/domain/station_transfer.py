@@ -25,29 +25,13 @@ from pydantic import ValidationError
 
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.messages import issue_from_pydantic
-from chalicelib.domain.stations import WEEKDAYS, BookingRules, Station, StationCreate
+from chalicelib.domain.stations import WEEKDAYS, BookingRules, Station, StationCreate, StationFields
 
 RULE_FIELDS = tuple(BookingRules.model_fields)
-CSV_COLUMNS = (
-    "code",
-    "kind",
-    "name_zh",
-    "name_en",
-    "address",
-    "city",
-    "district",
-    "lat",
-    "lng",
-    "amenities",
-    "hours",
-    "exceptions",
-    "slot_minutes",
-    "seats",
-    "audience",
-    "time_zone",
-    *RULE_FIELDS,
-    "active",
+CSV_COLUMNS = tuple(  # a station's fields, with its booking rules as columns of their own
+    column for field in StationFields.model_fields for column in (RULE_FIELDS if field == "rules" else (field,))
 )
+ENCODED = ("amenities", "hours", "exceptions", "audience", "rules", "active")  # written by _csv_row itself
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 GEO_PROPERTIES = tuple(c for c in CSV_COLUMNS if c not in ("lat", "lng"))
@@ -59,23 +43,7 @@ GEO_PROPERTIES = tuple(c for c in CSV_COLUMNS if c not in ("lat", "lng"))
 def _csv_row(s: Station) -> dict[str, Any]:
     rules = s.rules.model_dump()
     return {
-        **{
-            c: getattr(s, c)
-            for c in (
-                "code",
-                "kind",
-                "name_zh",
-                "name_en",
-                "address",
-                "city",
-                "district",
-                "lat",
-                "lng",
-                "slot_minutes",
-                "seats",
-                "time_zone",
-            )
-        },
+        **{c: getattr(s, c) for c in StationFields.model_fields if c not in ENCODED},
         "amenities": ";".join(s.amenities),
         "hours": ";".join(f"{d}={','.join(s.hours[d])}" for d in WEEKDAYS if s.hours.get(d)),
         "exceptions": ";".join(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import geo
-from chalicelib.domain.stations import Station
+from chalicelib.domain.stations import Station, StationFields
 from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.parallel import concurrently
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
@@ -56,29 +56,7 @@ def _to_record(s: Station, version: int | None = None) -> StationRecord:
     data = s.model_dump(mode="json")
     record = StationRecord(
         s.station_id,
-        **{
-            k: data[k]
-            for k in (
-                "code",
-                "kind",
-                "name_zh",
-                "name_en",
-                "address",
-                "city",
-                "district",
-                "lat",
-                "lng",
-                "amenities",
-                "hours",
-                "exceptions",
-                "slot_minutes",
-                "seats",
-                "audience",
-                "time_zone",
-                "rules",
-                "active",
-            )
-        },
+        **{k: data[k] for k in StationFields.model_fields},
         created_at=iso(s.created_at),
         updated_at=iso(s.updated_at),
     )
