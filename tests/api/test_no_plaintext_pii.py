@@ -3,6 +3,8 @@
 import json
 import logging
 
+from tests.api.services_world import job_help
+
 PHONE, NAME, ID = "13912345678", "欧阳娜娜", "11010519491231002X"
 
 
@@ -44,17 +46,7 @@ def test_requests_answers_and_comments_stay_sealed_even_in_replayed_responses(ap
 
     seed_scenarios()
     worker = api.login(PHONE)
-    body = {
-        "scenario_key": "job_seeking_help",
-        "answers": {
-            "desired_occupation": "仓库管理员",
-            "desired_city": "北京",
-            "expected_monthly_wage": 7000,
-            "available_from": "2026-12-01",
-            "schedule": "full_time",
-            "contact_phone": "13712345678",
-        },
-    }
+    body = job_help(contact_phone="13712345678")
     key = {"Idempotency-Key": "pii-request-1"}
     first = api.as_(worker).post("/v1/requests", body, headers=key)
     assert first.status == 201, first.json
