@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib.settings import Settings
 from chalicelib.settings import settings as current_settings
 from chalicelib.store.registry import DEPLOYED_MODELS, ttl_attribute
-from infra import queues
+from infra import gateway_responses, queues
 
 
 def _private_bucket(name: str, **properties: Any) -> dict[str, Any]:
@@ -127,6 +127,7 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
         LifecycleConfiguration={"Rules": [{"Id": "expire-digests", "Status": "Enabled", "ExpirationInDays": 14}]},
     )
     resources.update(queues.template_resources(settings))
+    resources.update(gateway_responses.resources())
     resources["ParameterNames"] = {
         "Type": "AWS::SSM::Parameter",
         "Properties": {

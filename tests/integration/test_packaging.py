@@ -312,3 +312,27 @@ def test_policy_covers_the_stage_tables_key_and_parameters(stage):
     for st in policy["Statement"]:  # "*" only where the service needs it or a condition narrows it
         if "*" in _as_list(st["Resource"]):
             assert st.get("Condition") or _as_list(st["Action"]) == ["sns:Publish"], st["Sid"]
+
+
+@pytest.mark.packaging
+def test_gateway_answers_carry_the_error_shape(sam):
+    """API Gateway's own refusals (unknown path, throttling, too large, its 5xx) answer in our shape, on the
+    REST API chalice packaged: an unknown path is a 404 `route_not_found`, not a bare 403."""
+    api = [name for name, r in sam["Resources"].items() if r["Type"] == "AWS::Serverless::Api"]
+    answers = {
+        r["Properties"]["ResponseType"]: r["Properties"] for r in resources_of(sam, "AWS::ApiGateway::GatewayResponse")
+    }
+    assert {"MISSING_AUTHENTICATION_TOKEN", "THROTTLED", "REQUEST_TOO_LARGE", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(
+        answers
+    )
+    for kind, props in answers.items():
+        assert props["RestApiId"] == {"Ref": api[0]}, kind
+        shape = json.loads(props["ResponseTemplates"]["application/json"])["error"]
+        assert set(shape) == {"code", "message", "details"}, kind
+        zh, _, en = shape["message"].partition(" / ")
+        assert zh and en, kind
+    missing = answers["MISSING_AUTHENTICATION_TOKEN"]
+    assert (missing["StatusCode"], json.loads(missing["ResponseTemplates"]["application/json"])["error"]["code"]) == (
+        "404",
+        "route_not_found",
+    )
