@@ -139,7 +139,9 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
                 }
             ]
         },
-        LifecycleConfiguration={"Rules": [{"Id": "expire-exports", "Status": "Enabled", "ExpirationInDays": KEPT_DAYS}]},
+        LifecycleConfiguration={
+            "Rules": [{"Id": "expire-exports", "Status": "Enabled", "ExpirationInDays": KEPT_DAYS}]
+        },
     )
     resources.update(queues.template_resources(settings))
     resources["ParameterNames"] = {

@@ -3,10 +3,11 @@
 role label; nobody else's records are read. The export is audited (its own unit of work, written
 once the zip is stored, so no link is ever handed out without its audit entry).
 
-Round trips: 14 reads issued at once - GetItem member, membership, and (scores' assessment) member,
-activity, privacy choice; Query bookings, waitlist, applications, consents, requests, outreach,
-scores, audit trail - then 1 Query per request (its comments, at once); 1 S3 PutObject; one
-TransactWriteItems (the audit entry). Signing the links is local.
+Round trips: 14 reads issued at once - GetItem member, membership, and for the assessment the
+member's scoring profile, activity, privacy choice and the churn thresholds; Query bookings,
+waitlist, applications, consents, requests, outreach, scores, audit trail - then 1 Query per
+request (its comments, at once); 1 S3 PutObject; one TransactWriteItems (the audit entry).
+Signing the links is local.
 """
 
 from __future__ import annotations
@@ -78,7 +79,12 @@ def _score(s: MemberScore, lang: str) -> dict[str, Any]:
 
 
 def _audit_entry(event: Any, member_id: str) -> dict[str, Any]:
-    return {"at": utc_stamp(event.at), "action": event.action, "actor": who(event.actor, member_id), "reason": event.reason}
+    return {
+        "at": utc_stamp(event.at),
+        "action": event.action,
+        "actor": who(event.actor, member_id),
+        "reason": event.reason,
+    }
 
 
 def _read(member_id: str, now: datetime, lang: str) -> dict[str, Any]:

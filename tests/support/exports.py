@@ -44,12 +44,19 @@ def open_export(url: str) -> Export:
     return Export(json.loads(raw["export.json"]), texts, raw)
 
 
-def link_expired(url: str, at: datetime) -> bool:
-    """Whether S3 refuses this presigned GET at `at`."""
-    query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
-    signed = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return at >= signed + timedelta(seconds=int(query["X-Amz-Expires"]))
+def _query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def signed_at(url: str) -> datetime:
+    return datetime.strptime(_query(url)["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 def link_lifetime(url: str) -> int:
-    return int(parse_qs(urlparse(url).query)["X-Amz-Expires"][0])
+    """Seconds the presigned link is valid for."""
+    return int(_query(url)["X-Amz-Expires"])
+
+
+def link_expired(url: str, at: datetime) -> bool:
+    """Whether S3 refuses this presigned GET at `at`."""
+    return at >= signed_at(url) + timedelta(seconds=link_lifetime(url))
