@@ -16,7 +16,7 @@ from tests.api.stations_world import book, create_station, make_staff, new_worke
 from tests.api.test_admin_scores import put_score
 from tests.api.test_outreach import NOTE, reach_out
 from tests.support.client import Api, Session
-from tests.support.exports import link_expired, link_lifetime, open_export, signed_at
+from tests.support.exports import SECTIONS, link_expired, link_lifetime, open_export, signed_at
 from tests.support.round_trips import measure
 
 NAME, ID = "王五", "11010519491231002X"
@@ -24,20 +24,6 @@ STAFF_NAME = "李管理"
 FORMULA = '=HYPERLINK("http://evil.example/x","点我")'
 FILE = b"%PDF-1.4 my resume"
 TWO_PM, THREE_PM, FOUR_PM = "2026-11-27T14:00:00+08:00", "2026-11-27T15:00:00+08:00", "2026-11-27T16:00:00+08:00"
-SECTIONS = (
-    "profile",
-    "bookings",
-    "waitlist",
-    "membership",
-    "applications",
-    "consents",
-    "requests",
-    "scores",
-    "assessment",
-    "outreach",
-    "audit",
-    "notifications",
-)
 
 
 def upload(api: Api, who: Session, request_id: str) -> None:

@@ -16,6 +16,21 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
+SECTIONS = (  # every section of an export, in order
+    "profile",
+    "bookings",
+    "waitlist",
+    "membership",
+    "applications",
+    "consents",
+    "requests",
+    "scores",
+    "assessment",
+    "outreach",
+    "audit",
+    "notifications",
+)
+
 
 @dataclass
 class Export:
