@@ -17,11 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.access import Caller
+from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.bookings import booking_view
 from chalicelib.domain.cases import Case
 from chalicelib.domain.data_export import ABOUT, NOTIFICATIONS_NOTE, ExportOut, archive, counts, plain, who
 from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.members import SEALED_FIELDS, Member, profile_of
+from chalicelib.domain.outreach import Outreach
 from chalicelib.domain.scores import MemberScore
 from chalicelib.runtime import runtime
 from chalicelib.services import member_scores, members, membership, outreach, waitlist
@@ -59,7 +61,7 @@ def _request(case: Case, caller: Caller, now: datetime) -> dict[str, Any]:
     return view
 
 
-def _outreach(record: Any, member_id: str) -> dict[str, Any]:
+def _outreach(record: Outreach, member_id: str) -> dict[str, Any]:
     shown = outreach.view(record).model_dump()
     return {**shown, "by": who(shown["by"], member_id), "outcome_by": who(shown["outcome_by"], member_id)}
 
@@ -78,7 +80,7 @@ def _score(s: MemberScore, lang: str) -> dict[str, Any]:
     }
 
 
-def _audit_entry(event: Any, member_id: str) -> dict[str, Any]:
+def _audit_entry(event: AuditEvent, member_id: str) -> dict[str, Any]:
     return {
         "at": utc_stamp(event.at),
         "action": event.action,
