@@ -36,6 +36,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     idempotency_ttl: int = 24 * 3600
     attachments_bucket: str = ""  # S3 bucket for service-request attachments (presigned POST)
+    exports_bucket: str = ""  # S3 bucket for members' data exports (presigned GET, objects expire in a day)
     scoring_queue: str = ""  # SQS: one message per scan segment of a scoring run
     scoring_dlq: str = ""  # SQS: segments that failed scoring_max_receives times
     scoring_max_receives: int = 3  # deliveries of a segment message before it goes to the DLQ
@@ -73,6 +74,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         access_token_ttl=_int(env, "WH_ACCESS_TOKEN_TTL", 15 * 60),
         refresh_token_ttl=_int(env, "WH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
         attachments_bucket=env.get("WH_ATTACHMENTS_BUCKET", f"workerhome-{stage}-attachments"),
+        exports_bucket=env.get("WH_EXPORTS_BUCKET", f"workerhome-{stage}-exports"),
         scoring_queue=env.get("WH_SCORING_QUEUE", f"workerhome-{stage}-scoring-segments"),
         scoring_dlq=env.get("WH_SCORING_DLQ", f"workerhome-{stage}-scoring-segments-dlq"),
         scoring_max_receives=_int(env, "WH_SCORING_MAX_RECEIVES", 3),

@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from chalicelib.runtime import Runtime
+from chalicelib.store.exports import KEPT_DAYS
 from chalicelib.store.registry import ALL_MODELS
 from infra import queues
 
@@ -35,13 +36,28 @@ def ensure_kms_key(rt: Runtime) -> str:
 
 
 def ensure_bucket(rt: Runtime, name: str) -> str:
-    """A private bucket of the stage (attachments: presigned uploads; scoring: run digests)."""
+    """A private bucket of the stage (attachments: presigned uploads; scoring: run digests; exports)."""
     s3 = rt.client("s3")
     try:
         s3.head_bucket(Bucket=name)
     except s3.exceptions.ClientError:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": rt.settings.region})
     return name
+
+
+def ensure_exports_bucket(rt: Runtime) -> str:
+    """The exports bucket, with the same one-day lifecycle rule the deployment template gives it."""
+    name = ensure_bucket(rt, rt.settings.exports_bucket)
+    rt.client("s3").put_bucket_lifecycle_configuration(
+        Bucket=name,
+        LifecycleConfiguration={"Rules": [exports_lifecycle_rule()]},
+    )
+    return name
+
+
+def exports_lifecycle_rule() -> dict[str, Any]:
+    """Members' data exports are deleted a day after they were made (the link itself lasts 15 minutes)."""
+    return {"ID": "expire-exports", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": KEPT_DAYS}}
 
 
 def _random_b64(size: int = 32) -> str:
@@ -72,4 +88,5 @@ def provision(rt: Runtime) -> None:
     ensure_secrets(rt)
     ensure_bucket(rt, rt.settings.attachments_bucket)
     ensure_bucket(rt, rt.settings.scoring_bucket)
+    ensure_exports_bucket(rt)
     queues.ensure_queues(rt.client("sqs"), rt.settings)

@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.settings import Settings
 from chalicelib.settings import settings as current_settings
+from chalicelib.store.exports import KEPT_DAYS
 from chalicelib.store.registry import DEPLOYED_MODELS, ttl_attribute
 from infra import gateway_responses, queues
 
@@ -125,6 +126,22 @@ def merge_template(settings: Settings = current_settings) -> dict[str, Any]:
     resources["ScoringBucket"] = _private_bucket(
         settings.scoring_bucket,
         LifecycleConfiguration={"Rules": [{"Id": "expire-digests", "Status": "Enabled", "ExpirationInDays": 14}]},
+    )
+    # members' data exports: encrypted with the stage's KMS key, read only through 15-minute presigned
+    # GETs, and deleted a day after they were made
+    resources["ExportsBucket"] = _private_bucket(
+        settings.exports_bucket,
+        BucketEncryption={
+            "ServerSideEncryptionConfiguration": [
+                {
+                    "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "DataKey"}},
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+        LifecycleConfiguration={
+            "Rules": [{"Id": "expire-exports", "Status": "Enabled", "ExpirationInDays": KEPT_DAYS}]
+        },
     )
     resources.update(queues.template_resources(settings))
     resources.update(gateway_responses.resources())

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint
 
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.access import SIGNED_IN
+from chalicelib.domain.data_export import ExportOut
 from chalicelib.domain.members import MemberProfile, ProfileUpdate
-from chalicelib.services import members
+from chalicelib.services import data_export, members
 
 bp = Blueprint(__name__)
 
@@ -25,8 +24,8 @@ def patch_me(ctx: RequestContext) -> MemberProfile:
 
 
 @endpoint(bp, "/v1/me/export", methods=["GET"], roles=SIGNED_IN)
-def export_me(ctx: RequestContext) -> dict[str, Any]:
-    return members.export_my_data(ctx.caller)
+def export_me(ctx: RequestContext) -> ExportOut:
+    return data_export.export_my_data(ctx.caller)
 
 
 @endpoint(bp, "/v1/me", methods=["DELETE"], roles=SIGNED_IN)

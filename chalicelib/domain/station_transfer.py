@@ -8,23 +8,21 @@ CSV cells hold lists the way people type them:
 Parsing checks every row and returns every problem, each naming its row and field; the caller
 decides to write nothing when any row is bad.
 
-A spreadsheet runs a cell that starts with = + - @, a tab or a CR as a formula (OWASP "CSV
-injection"): the export prefixes such a cell - and one that already starts with the quote - with a
-single quote, and the import takes exactly that quote off again, so import -> export -> import keeps
-every value. Plain numbers (a negative longitude) are left as they are.
+Cells go through domain.spreadsheet (`inert_cell` on export, `cell_value` on import), so no cell
+runs as a formula and import -> export -> import keeps every value.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.messages import issue_from_pydantic
+from chalicelib.domain.spreadsheet import cell_value, inert_cell
 from chalicelib.domain.stations import WEEKDAYS, BookingRules, Station, StationCreate, StationFields
 
 RULE_FIELDS = tuple(BookingRules.model_fields)
@@ -32,8 +30,6 @@ CSV_COLUMNS = tuple(  # a station's fields, with its booking rules as columns of
     column for field in StationFields.model_fields for column in (RULE_FIELDS if field == "rules" else (field,))
 )
 ENCODED = ("amenities", "hours", "exceptions", "audience", "rules", "active")  # written by _csv_row itself
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 GEO_PROPERTIES = tuple(c for c in CSV_COLUMNS if c not in ("lat", "lng"))
 
 
@@ -53,20 +49,6 @@ def _csv_row(s: Station) -> dict[str, Any]:
         **{k: "" if rules[k] is None else rules[k] for k in RULE_FIELDS},
         "active": "true" if s.active else "false",
     }
-
-
-def inert_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text, never runs as a formula (see the module docstring)."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def cell_value(cell: str) -> str:
-    """The value an exported cell stands for: inert_cell's quote taken off again."""
-    if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")):
-        return cell[1:]
-    return cell
 
 
 def to_csv(stations: list[Station]) -> str:

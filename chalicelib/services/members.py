@@ -2,8 +2,8 @@
 
 Round trips: profile change = GetItem member (+ GetItem employer) + one TransactWriteItems (member +
 profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry);
-reveal, export = GetItem + one TransactWriteItems holding the audit entry alone (export: + Query of the
-trail); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
+reveal = GetItem + one TransactWriteItems holding the audit entry alone (the data export is
+services.data_export); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
 Query of the outreach notes and one UpdateItem per note.
 """
 
@@ -16,9 +16,7 @@ from typing import Any
 from chalicelib.domain.access import Caller
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.members import (
-    SEALED_FIELDS,
     Member,
     MemberProfile,
     ProfileUpdate,
@@ -99,13 +97,14 @@ def update_profile(caller: Caller, change: ProfileUpdate) -> MemberProfile:
     return profile_of(member)
 
 
-def _open(member: Member, field: str) -> str | None:
+def open_field(member: Member, field: str) -> str | None:
+    """One sealed personal field in the clear (for the member themself, or an audited reveal)."""
     sealed = member.sealed_value(field)
     return runtime().cipher.open(sealed, context=sealing_context(member.member_id, field)) if sealed else None
 
 
 def _audited(actor: str, action: str, member_id: str, now: datetime, *, reason: str | None = None) -> None:
-    """An audit entry that is its own unit of work (a read that must leave a trace: reveal, export)."""
+    """An audit entry that is its own unit of work (a read that must leave a trace: a reveal)."""
     with unit_of_work(now) as uow:
         uow.audit(actor, action, target=_target(member_id), reason=reason)
 
@@ -113,18 +112,6 @@ def _audited(actor: str, action: str, member_id: str, now: datetime, *, reason: 
 def audit_trail(member_id: str) -> list[AuditEvent]:
     """What was done to a member's record, newest first: one Query."""
     return audit.trail(_target(member_id))
-
-
-def export_my_data(caller: Caller) -> dict[str, Any]:
-    """PIPL art. 45: everything we hold about the member, in the clear, for them alone."""
-    member = load(caller.member_id)
-    data = profile_of(member).model_dump()
-    data.update({field: _open(member, field) for field in SEALED_FIELDS})
-    _audited(caller.member_id, "export", member.member_id, runtime().clock.now())
-    return {
-        "member": data,
-        "audit": [{"at": utc_stamp(e.at), "action": e.action, "actor": e.actor} for e in audit_trail(member.member_id)],
-    }
 
 
 def erase_me(caller: Caller) -> None:
@@ -182,7 +169,7 @@ def reveal(admin: Caller, member_id: str, req: RevealRequest) -> dict[str, str |
     """Show one personal field in the clear: an admin action with a reason, always audited."""
     member = load(member_id)
     _audited(admin.member_id, f"reveal:{req.field}", member_id, runtime().clock.now(), reason=req.reason)
-    return {"field": req.field, "value": _open(member, req.field)}
+    return {"field": req.field, "value": open_field(member, req.field)}
 
 
 def grant_by_phone(phone: str, roles: set[str], station_ids: set[str], *, actor: str = "system") -> MemberProfile:

@@ -12,6 +12,7 @@ from chalicelib.runtime import runtime
 
 UPLOAD_TTL = 600
 DOWNLOAD_TTL = 300
+EXPORT_DOWNLOAD_TTL = 3600  # links inside a data export outlive the export's own 15-minute link
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
@@ -32,8 +33,9 @@ def upload_form(key: str, content_type: str, size: int) -> UploadForm:
     return UploadForm(url=post["url"], fields=post["fields"], expires_in=UPLOAD_TTL)
 
 
-def download_url(key: str) -> str:
+def download_url(key: str, ttl: int = DOWNLOAD_TTL) -> str:
+    """A presigned GET of one attachment, valid `ttl` seconds (a data export's links last longer)."""
     rt = runtime()
     return rt.client("s3").generate_presigned_url(
-        "get_object", Params={"Bucket": rt.settings.attachments_bucket, "Key": key}, ExpiresIn=DOWNLOAD_TTL
+        "get_object", Params={"Bucket": rt.settings.attachments_bucket, "Key": key}, ExpiresIn=ttl
     )

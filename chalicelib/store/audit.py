@@ -8,8 +8,8 @@ from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.base import from_iso
 
 
-def trail(target: str, limit: int = 50) -> list[AuditEvent]:
-    """The target's entries, newest first: one Query."""
+def trail(target: str, limit: int | None = 50) -> list[AuditEvent]:
+    """The target's entries, newest first (all of them with limit=None): one Query."""
     return [
         AuditEvent(
             e.target,

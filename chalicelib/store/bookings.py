@@ -146,6 +146,11 @@ def past(member_id: str, now: datetime, limit: int = 50) -> list[Booking]:
     return [to_domain(r) for r in islice(found, limit)]
 
 
+def of_member(member_id: str) -> list[Booking]:
+    """Every booking the worker ever made, oldest first (their data export): one Query."""
+    return [to_domain(r) for r in BookingRecord.query(member_id)]
+
+
 def roster(station_id: str, day: str) -> list[Booking]:
     """A station's bookings on a local date: one Query on the roster index."""
     return [to_domain(r) for r in BookingRecord.roster_index.query(roster_key(station_id, day))]

@@ -106,8 +106,8 @@ def get_request(request_id: str) -> Case | None:
         return None
 
 
-def of_member(member_id: str, limit: int = 50) -> list[Case]:
-    """A worker's requests, newest first: one Query."""
+def of_member(member_id: str, limit: int | None = 50) -> list[Case]:
+    """A worker's requests, newest first (all of them with limit=None): one Query."""
     return _cases(RequestRecord.member_index.query(member_id, scan_index_forward=False), limit)
 
 

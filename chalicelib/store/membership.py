@@ -117,6 +117,11 @@ def applications(status: str, limit: int = 100) -> list[Application]:
     return [_application(a) for a in islice(A.queue_index.query(status, scan_index_forward=True), limit)]
 
 
+def applications_of_member(member_id: str) -> list[Application]:
+    """Every application the member filed, oldest first: one Query on the member index."""
+    return [_application(a) for a in A.member_index.query(member_id)]
+
+
 def consents_of(member_id: str) -> list[Consent]:
     return [
         Consent(

@@ -2,6 +2,7 @@
 
 membership_applications (application_id)   one per application
     queue_index (status, submitted_at)     the admin queue, oldest first
+    member_index (member_id, submitted_at) a member's own applications (their data export)
 memberships (member_id)                    the member's membership; `open_application_id` is set while an
                                            application is pending: a conditional write on it allows one
                                            open application at a time, with no read-then-write race
@@ -26,6 +27,12 @@ class ApplicationQueueIndex(GlobalSecondaryIndex["MembershipApplication"]):
     submitted_at = UnicodeAttribute(range_key=True)
 
 
+class MemberApplicationsIndex(GlobalSecondaryIndex["MembershipApplication"]):
+    Meta = index_meta("member_index", AllProjection())
+    member_id = UnicodeAttribute(hash_key=True)
+    submitted_at = UnicodeAttribute(range_key=True)
+
+
 class MembershipApplication(Model):
     Meta = table_meta("membership_applications")
     application_id = UnicodeAttribute(hash_key=True)
@@ -44,6 +51,7 @@ class MembershipApplication(Model):
     reason = UnicodeAttribute(null=True)
     member_number = UnicodeAttribute(null=True)
     queue_index = ApplicationQueueIndex()
+    member_index = MemberApplicationsIndex()
 
 
 class LifecycleIndex(GlobalSecondaryIndex["MembershipRecord"]):

@@ -91,8 +91,8 @@ def get(member_id: str, outreach_id: str) -> Outreach | None:
         return None
 
 
-def of_member(member_id: str, limit: int = 100) -> list[Outreach]:
-    """A member's outreach, newest first: one Query."""
+def of_member(member_id: str, limit: int | None = 100) -> list[Outreach]:
+    """A member's outreach, newest first (all of it with limit=None): one Query."""
     return [_outreach(r) for r in islice(OutreachRecord.query(member_id, scan_index_forward=False, limit=limit), limit)]
 
 

@@ -38,3 +38,8 @@ def tier_page(
     )
     items = [score_of(r) for r in found]
     return items, found.last_evaluated_key
+
+
+def of_member(member_id: str) -> list[MemberScore]:
+    """The member's latest score of every model (their data export): one Query."""
+    return [score_of(r) for r in ScoreRecord.query(member_id)]

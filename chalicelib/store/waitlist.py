@@ -57,8 +57,10 @@ def entries(station_id: str, start: datetime) -> list[WaitlistEntry]:
     return [to_domain(r) for r in sorted(found, key=lambda e: (e.joined_at, e.member_id))]
 
 
-def of_member(member_id: str, since: datetime) -> list[WaitlistEntry]:
-    return [to_domain(r) for r in WaitlistRecord.member_index.query(member_id, W.slot_start >= iso(since))]
+def of_member(member_id: str, since: datetime | None = None) -> list[WaitlistEntry]:
+    """The worker's waitlist entries for slots from `since` on (all of them without): one Query."""
+    later = W.slot_start >= iso(since) if since else None
+    return [to_domain(r) for r in WaitlistRecord.member_index.query(member_id, later)]
 
 
 def slots_with_expired_offers(days: list[str], now: datetime) -> set[tuple[str, datetime]]:

@@ -196,6 +196,11 @@ const zh = {
   "me.logout": "退出登录",
   "me.staff_mode": "进入驿站工作台",
   "me.unavailable": "暂时无法提供评估（{message}）",
+  "me.export": "我的数据",
+  "me.export_help": "你可以下载职工之家保存的关于你的全部信息：个人资料、预约和候补、会员和入会申请、同意记录、服务申请（含回复、进度和附件）、评估及原因、工作人员联系你的记录和操作记录。下载的是一个压缩包，里面有一份完整的数据文件和几张可以用 Excel 打开的表格。其他人的信息已经隐去，工作人员只显示为“工会工作人员”。附件的下载链接在导出后 1 小时内有效。",
+  "me.export_button": "下载我的数据",
+  "me.export_ready": "已经准备好，下载应该已经开始。链接 15 分钟内有效（到 {time}），过期后再点一次“下载我的数据”就可以。",
+  "me.export_link": "没有开始下载？点这里",
 
   "staff.title": "驿站工作台",
   "staff.station": "驿站",
@@ -402,6 +407,11 @@ const en = {
   "me.logout": "Log out",
   "me.staff_mode": "Open the station desk",
   "me.unavailable": "Insights are not available right now ({message})",
+  "me.export": "My data",
+  "me.export_help": "Download everything WorkerHome holds about you: your profile, bookings and waitlists, membership and applications, what you agreed to, your service requests (with replies, progress and attachments), your insights and their reasons, staff contacts with you and the record of what was done. It comes as a zip with one complete data file and tables that open in Excel. Other people are left out: staff appear only as \"union staff\". Attachment links inside work for 1 hour after the export.",
+  "me.export_button": "Download my data",
+  "me.export_ready": "Ready: the download should have started. The link works for 15 minutes (until {time}); after that, tap \"Download my data\" again.",
+  "me.export_link": "Download did not start? Tap here",
 
   "staff.title": "Station desk",
   "staff.station": "Station",

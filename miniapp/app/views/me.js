@@ -1,5 +1,5 @@
 // "For you": profile, recommendations with their why, my insights (PIPL art. 24), the privacy switch
-// (profiling on/off), language, staff desk, log out.
+// (profiling on/off), download my data (PIPL art. 45), language, staff desk, log out.
 import { getLang, setLang, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
 import { section } from "../util.js";
@@ -33,6 +33,29 @@ function insights(ins) {
     ins.how_to_opt_out ? h("p", { class: "small muted" }, ins.how_to_opt_out) : null);
 }
 
+// Download my data: the API packs everything into a zip and answers a link that works for 15 minutes;
+// the download starts at once, and the link stays on screen in case the phone did not start it.
+function myData(api) {
+  const result = h("div", { "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "btn btn-secondary btn-block", "data-testid": "export-data" },
+    t("me.export_button"));
+  button.addEventListener("click", () => busy(button, async () => {
+    result.replaceChildren();
+    try {
+      const done = await api.get("/v1/me/export");
+      const until = new Date(done.expires_at).toLocaleTimeString(getLang(), { hour: "2-digit", minute: "2-digit" });
+      const link = h("a", { href: done.url, download: "workerhome-my-data.zip", rel: "noopener", "data-testid": "export-link" },
+        t("me.export_link"));
+      mount(result, h("p", { class: "small", "data-testid": "export-ready" }, t("me.export_ready", { time: until })), link);
+      link.click();
+    } catch (err) {
+      showError(err, result);
+    }
+  }));
+  return section(t("me.export"), h("p", { class: "small muted", "data-testid": "export-help" }, t("me.export_help")),
+    button, result);
+}
+
 export async function render(root, params, ctx) {
   const { api } = ctx;
   const profileBox = h("div", {});
@@ -59,6 +82,7 @@ export async function render(root, params, ctx) {
     section(t("me.privacy"),
       h("div", { class: "switch-row" }, h("label", { for: "privacy" }, t("me.privacy")), privacy),
       privacyState, h("p", { class: "small muted" }, t("me.privacy_help")), privacyErrors),
+    myData(api),
     section(t("me.language"), langSelect),
     ctx.isStaff() ? h("a", { href: "#/staff", class: "btn btn-secondary btn-block", "data-testid": "staff-mode" }, t("me.staff_mode")) : null,
     logout);
