@@ -3,8 +3,7 @@
 Round trips: profile change = GetItem member (+ GetItem employer) + one TransactWriteItems (member +
 profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry);
 reveal, export = GetItem + one TransactWriteItems holding the audit entry alone (export: + Query of the
-trail); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
-Query of the outreach notes and one UpdateItem per note.
+trail). Erasure is its own use case: services.erasure.
 """
 
 from __future__ import annotations
@@ -27,12 +26,10 @@ from chalicelib.domain.members import (
     profile_of,
     sealing_context,
 )
-from chalicelib.domain.scoring_models import MEMBER_MODELS
 from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, audit
-from chalicelib.store import outreach as outreach_store
 from chalicelib.store.employers import get_employer
 from chalicelib.store.unit_of_work import unit_of_work
 
@@ -125,26 +122,6 @@ def export_my_data(caller: Caller) -> dict[str, Any]:
         "member": data,
         "audit": [{"at": utc_stamp(e.at), "action": e.action, "actor": e.actor} for e in audit_trail(member.member_id)],
     }
-
-
-def erase_me(caller: Caller) -> None:
-    """PIPL art. 47: drop personal data; keep only the anonymous fields that feed counts."""
-    member, now = load(caller.member_id), runtime().clock.now()
-    erased = replace(
-        member,
-        sealed=None,
-        masked=None,
-        employer_name_zh=None,
-        employer_name_en=None,
-        status="erased",
-        roles=frozenset({"worker"}),
-        station_ids=frozenset(),
-        updated_at=now,
-    )
-    with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
-        accounts.erase_in(uow, erased, MEMBER_MODELS)
-        uow.audit(caller.member_id, "erase", target=_target(member.member_id))
-    outreach_store.forget_notes(member.member_id)
 
 
 def find_by_phone(raw_phone: str) -> list[MemberProfile]:
