@@ -23,7 +23,10 @@ ERASED: dict[str, tuple[str, str]] = {
     "requests": ("服务申请中填写的内容", "What you wrote in your service requests"),
     "comments": ("申请中的留言（包括工作人员的回复）", "Messages on your requests (staff replies included)"),
     "attachments": ("上传的文件及文件名", "Files you uploaded and their names"),
-    "bookings": ("尚未开始的预约（已取消，座位已让给排队的人）", "Upcoming bookings (cancelled, seats offered to others)"),
+    "bookings": (
+        "尚未开始的预约（已取消，座位已让给排队的人）",
+        "Upcoming bookings (cancelled, seats offered to others)",
+    ),
     "waitlist": ("排队记录", "Waitlist places"),
     "applications": ("待审批的入会申请（已撤回）", "Pending membership applications (withdrawn)"),
     "membership": ("会籍（已结束，会员号已删除）", "Your membership (ended, member number deleted)"),

@@ -2,10 +2,10 @@
 
 Upcoming bookings are cancelled through the booking cancel path (the seat goes to the waitlist),
 waitlist places are left and removed, a pending membership application is withdrawn and the
-membership ended through the membership use cases; every request's content (answers, files in S3,
-comments - staff replies too, redacted so the thread shows a reply existed -, notes in its history)
-is erased except an open rights case under a legal hold (domain.erasure); outreach notes, decision
-reasons and the free text of audit entries about the member are blanked. What counts need stays.
+membership ended through the membership use cases; every request's content is erased
+(services.case_erasure) except an open rights case under a legal hold (domain.erasure), erased when
+it closes; outreach notes, decision reasons and the free text of audit entries about the member are
+blanked. What counts need stays.
 
 Order is what makes a retry finish the job: every cleanup above is idempotent and runs first; the
 member row's erase (profile, phone claim, scores, member number, audit entry: one unit of work, which
@@ -16,9 +16,9 @@ Round trips (DynamoDB; S3 apart): GetItem member + Query bookings (upcoming) + Q
 + Query waitlist + GetItem membership + Query requests + Query audit trail + Query outreach notes
 + Query audit (blanking) + GetItem member + one TransactWriteItems; then per item found: per upcoming
 booking the cancel's (one TransactWriteItems + Query of the slot's waitlist), per waitlist place one
-TransactWriteItems + one DeleteItem, per request Query comments + UpdateItem per comment + one
-TransactWriteItems + Query of its audit entries (S3: ListObjectsV2 + DeleteObjects), per note or
-decision reason or spoken audit entry one UpdateItem, leaving and withdrawing their use cases'.
+TransactWriteItems + one DeleteItem, per request services.case_erasure's (per held request one
+UpdateItem), per note, decision reason or audit entry with free text one UpdateItem, leaving and
+withdrawing their use cases'.
 """
 
 from __future__ import annotations
@@ -28,18 +28,12 @@ from dataclasses import replace
 from datetime import datetime
 
 from chalicelib.domain.access import Caller
-from chalicelib.domain.activity import request_moved
-from chalicelib.domain.cases import OPEN, Case
-from chalicelib.domain.categories import RIGHTS_PROTECTION
-from chalicelib.domain.erasure import REDACTED, ErasureReceipt, receipt
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.erasure import ErasureReceipt, receipt
 from chalicelib.domain.members import Member
 from chalicelib.domain.scoring_models import MEMBER_MODELS
-from chalicelib.services import activity, booking, membership, waitlist
-from chalicelib.services.case_sealing import seal
+from chalicelib.services import booking, case_erasure, membership, waitlist
 from chalicelib.services.members import CHANGED_ELSEWHERE, load
 from chalicelib.store import accounts, audit, bookings, cases
-from chalicelib.store import attachments as files
 from chalicelib.store import membership as membership_store
 from chalicelib.store import outreach as outreach_store
 from chalicelib.store import waitlist as waitlist_store
@@ -95,9 +89,7 @@ def _erase_member(member: Member, now: datetime, erased: dict[str, int], kept: d
         accounts.erase_in(uow, stripped, MEMBER_MODELS)
         if had_membership:
             membership_store.forget_number_in(uow, member.member_id)
-        uow.audit(
-            member.member_id, ERASE, target=_target(member.member_id), detail={"erased": erased, "kept": kept}
-        )
+        uow.audit(member.member_id, ERASE, target=_target(member.member_id), detail={"erased": erased, "kept": kept})
 
 
 def _cancel_upcoming(member_id: str, now: datetime) -> int:
@@ -140,33 +132,14 @@ def _forget_decision_reasons(member_id: str) -> int:
 
 
 def _erase_requests(member_id: str, now: datetime, erased: Counter[str]) -> tuple[int, int]:
-    """Erase the content of every request but the held ones; returns (held, emptied)."""
+    """Erase the content of every request but those under a legal hold (marked to be erased when they
+    close); returns (held, emptied)."""
     held = emptied = 0
     for case in cases.of_member(member_id, limit=None):
-        if case.category == RIGHTS_PROTECTION and case.status in OPEN:
+        if case_erasure.under_legal_hold(case):
+            case_erasure.hold(case)
             held += 1
             continue
-        erased["attachments"] += max(files.erase_objects(case.request_id), len(case.attachments))
-        erased["comments"] += _redact_comments(case)
-        _erase_content(case, now)
-        erased["audit_notes"] += audit.blank_free_text(f"request#{case.request_id}")
-        erased["requests"] += 1
+        erased.update(case_erasure.erase_request(case, now))
         emptied += 1
     return held, emptied
-
-
-def _redact_comments(case: Case) -> int:
-    said = cases.comments(case.request_id)
-    for c in said:
-        cases.redact_comment(case.request_id, c.comment_id, seal(case.request_id, REDACTED, "comment", c.comment_id))
-    return len(said)
-
-
-def _erase_content(case: Case, now: datetime) -> None:
-    """The request keeps what counts need; an open one is withdrawn (it leaves the staff queue)."""
-    withdraw = case.status in OPEN
-    moved = Conflict("申请刚被工作人员处理，请重试", "A request just changed; try again")
-    with unit_of_work(now, refuse={cases.REQUEST_AS_READ: moved}) as uow:
-        cases.erase_content_in(uow, case, at=now, withdraw=withdraw)
-        if withdraw:
-            activity.record_in(uow, case.member_id, request_moved("withdrawn"), now)

@@ -92,6 +92,7 @@ def to_domain(r: RequestRecord) -> Case:
         attachments=tuple(_attachment(a) for a in r.attachments or []),
         comment_count=int(r.comment_count or 0),
         rating=rating,
+        erase_on_close=bool(r.erase_on_close),
     )
 
 
@@ -307,6 +308,7 @@ def erase_content_in(tx: NamedTransaction, case: Case, *, at: datetime, withdraw
         R.rating_text_enc.remove(),
         R.history.set(history),
         R.updated_at.set(iso(at)),
+        R.erase_on_close.remove(),
     ]
     if withdraw:
         actions += [R.status.set("withdrawn"), R.queue_status.remove(), R.sla_due.remove(), R.overdue.remove()]
@@ -317,3 +319,9 @@ def redact_comment(request_id: str, comment_id: str, text_enc: str) -> None:
     """Replace a comment's sealed text (the comment stays, so the thread shows a reply existed): one
     UpdateItem, idempotent."""
     CommentRecord(request_id, comment_id).update(actions=[CommentRecord.text_enc.set(text_enc)])
+
+
+def hold_for_erasure(request_id: str) -> None:
+    """Mark a request kept under a legal hold so that its content is erased when it closes: one
+    UpdateItem, idempotent."""
+    RequestRecord(request_id).update(actions=[R.erase_on_close.set(True)], condition=R.request_id.exists())

@@ -314,9 +314,7 @@ def forget_decision_reason(application_id: str) -> bool:
     """Drop the free-text reason an admin gave on an application: one UpdateItem; False when there is
     no such application. Idempotent."""
     try:
-        MembershipApplication(application_id).update(
-            actions=[A.reason.remove()], condition=A.application_id.exists()
-        )
+        MembershipApplication(application_id).update(actions=[A.reason.remove()], condition=A.application_id.exists())
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
             return False

@@ -13,7 +13,7 @@ from chalicelib.runtime import Runtime, install
 from tests.api.services_world import apply, error, job_help, join_union, move, submit
 from tests.api.stations_world import book, create_station, new_worker, slot_counts
 from tests.api.test_no_plaintext_pii import every_item
-from tests.api.test_waitlist import TWO_PM, entries, full_slot, join
+from tests.api.test_waitlist import entries, full_slot, join
 
 NAME, ID = "欧阳春花", "11010519491231002X"
 COMMENT, REPLY = "我的微信是 chunhua_1990", "春花您好，您在仓库的工资我们已记下"
@@ -40,10 +40,14 @@ def objects(aws, request_id: str) -> list[str]:
 def filed_job_request(api, aws, worker, staff) -> str:
     """A job-seeking request with a file in S3, the worker's comment, a staff reply and a staff note."""
     rid = submit(api, worker, job_help(desired_occupation="仓库管理员（欧阳春花）")).json["request_id"]
-    granted = api.as_(worker).post(
-        f"/v1/requests/{rid}/attachments",
-        {"field": "resume", "filename": FILENAME, "content_type": "application/pdf", "size": 100},
-    ).json
+    granted = (
+        api.as_(worker)
+        .post(
+            f"/v1/requests/{rid}/attachments",
+            {"field": "resume", "filename": FILENAME, "content_type": "application/pdf", "size": 100},
+        )
+        .json
+    )
     aws.client("s3").put_object(Bucket=aws.settings.attachments_bucket, Key=granted["fields"]["key"], Body=b"%PDF")
     assert api.as_(worker).post(f"/v1/requests/{rid}/comments", {"text": COMMENT}).status == 201
     assert api.as_(staff).post(f"/v1/requests/{rid}/comments", {"text": REPLY}).status == 201
@@ -54,9 +58,12 @@ def filed_job_request(api, aws, worker, staff) -> str:
 def test_erasure_leaves_nothing_that_says_who_they_were(api, aws, admin, staff, worker, library):
     api.as_(worker).patch("/v1/me", {"name": NAME, "id_number": ID, "city": "beijing"})
     rid = filed_job_request(api, aws, worker, staff)
-    assert api.as_(admin).post(
-        f"/v1/admin/members/{worker.member_id}/reveal", {"field": "name", "reason": REVEAL_REASON}
-    ).json["value"] == NAME
+    assert (
+        api.as_(admin)
+        .post(f"/v1/admin/members/{worker.member_id}/reveal", {"field": "name", "reason": REVEAL_REASON})
+        .json["value"]
+        == NAME
+    )
     made = api.as_(admin).post(f"/v1/admin/members/{worker.member_id}/outreach", {"action": "call", "note": NOTE})
     assert made.status == 201, made.json
     receipt = erase(api, worker)
@@ -89,7 +96,16 @@ def test_erasure_leaves_nothing_that_says_who_they_were(api, aws, admin, staff, 
     assert [o.note_sealed for o in outreach.of_member(worker.member_id)] == [None]
     assert objects(aws, rid) == []
     stored = every_item(aws)
-    for secret in (NAME, ID, REVEAL_REASON, "chunhua_1990", "欧阳春花简历", MOVE_NOTE, "仓库管理员（欧阳春花）", "13912345678"):
+    for secret in (
+        NAME,
+        ID,
+        REVEAL_REASON,
+        "chunhua_1990",
+        "欧阳春花简历",
+        MOVE_NOTE,
+        "仓库管理员（欧阳春花）",
+        "13912345678",
+    ):
         assert secret not in stored, f"{secret} still stored"
     assert f"member#{worker.member_id}" in stored  # the erasure itself stays on record
 
@@ -117,9 +133,7 @@ def test_a_pending_application_is_withdrawn_and_can_no_longer_be_approved(api, a
     application = apply(api, worker).json
     receipt = erase(api, worker)
     assert kinds(receipt, "erased")["applications"] == 1
-    approved = api.as_(admin).post(
-        f"/v1/admin/membership/applications/{application['application_id']}/approve", {}
-    )
+    approved = api.as_(admin).post(f"/v1/admin/membership/applications/{application['application_id']}/approve", {})
     assert approved.status in (404, 409) and error(approved)[1] in ("application_decided", "application_not_found")
     pending = api.as_(admin).get("/v1/admin/membership/applications?status=pending").json
     assert application["application_id"] not in [a["application_id"] for a in pending]
@@ -166,6 +180,11 @@ def test_an_open_rights_case_is_kept_under_a_legal_hold_and_the_receipt_says_why
     assert held["count"] == 1 and "结案后删除" in held["why_zh"] and "erased when the case closes" in held["why_en"]
     seen = api.as_(staff).get(f"/v1/requests/{rid}").json
     assert seen["answers"]["id_number"] == "1101**********002X" and seen["status"] == "submitted"
+    for to in ("accepted", "in_progress"):
+        assert move(api, staff, rid, to).json["answers"]["description"] == wage_claim["answers"]["description"]
+    closed = move(api, staff, rid, "resolved", note="已为欧阳春花追回工资").json
+    assert closed["status"] == "resolved" and closed["answers"] == {}  # the hold ends with the case
+    assert all(not h.get("note") for h in closed["history"])
 
 
 class _S3WithoutDeletes:
