@@ -30,6 +30,7 @@ from datetime import datetime
 from chalicelib.domain.access import Caller
 from chalicelib.domain.erasure import ErasureReceipt, receipt
 from chalicelib.domain.members import Member
+from chalicelib.domain.membership import Membership
 from chalicelib.domain.scoring_models import MEMBER_MODELS
 from chalicelib.services import booking, case_erasure, membership, waitlist
 from chalicelib.services.members import CHANGED_ELSEWHERE, load
@@ -55,7 +56,8 @@ def erase_me(caller: Caller, now: datetime) -> ErasureReceipt:
     erased: Counter[str] = Counter()
     erased["bookings"] = _cancel_upcoming(member_id, now)
     erased["waitlist"] = _leave_waitlists(member_id, now)
-    erased["applications"], erased["membership"] = _end_membership(caller, now)
+    joined = membership_store.get_membership(member_id)
+    erased["applications"], erased["membership"] = _end_membership(caller, joined, now)
     held, emptied = _erase_requests(member_id, now, erased)
     erased["decision_notes"] = _forget_decision_reasons(member_id)
     erased["outreach_notes"] = outreach_store.forget_notes(member_id)
@@ -67,11 +69,11 @@ def erase_me(caller: Caller, now: datetime) -> ErasureReceipt:
         "anonymous_counts": emptied + len(bookings.past(member_id, now)),
         "erasure_record": 1,
     }
-    _erase_member(load(member_id), now, dict(erased), kept)
+    _erase_member(load(member_id), now, dict(erased), kept, joined=joined is not None)
     return receipt({"profile": 1, **erased}, kept, now)
 
 
-def _erase_member(member: Member, now: datetime, erased: dict[str, int], kept: dict[str, int]) -> None:
+def _erase_member(member: Member, now: datetime, erased: dict[str, int], kept: dict[str, int], *, joined: bool) -> None:
     """The member row, its phone claim, scores and member number, and the audit entry: one unit of work."""
     stripped = replace(
         member,
@@ -84,10 +86,9 @@ def _erase_member(member: Member, now: datetime, erased: dict[str, int], kept: d
         station_ids=frozenset(),
         updated_at=now,
     )
-    had_membership = membership_store.get_membership(member.member_id) is not None
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
         accounts.erase_in(uow, stripped, MEMBER_MODELS)
-        if had_membership:
+        if joined:
             membership_store.forget_number_in(uow, member.member_id)
         uow.audit(member.member_id, ERASE, target=_target(member.member_id), detail={"erased": erased, "kept": kept})
 
@@ -108,16 +109,16 @@ def _leave_waitlists(member_id: str, now: datetime) -> int:
     return len(entries)
 
 
-def _end_membership(caller: Caller, now: datetime) -> tuple[int, int]:
-    """Withdraw a pending application (an admin can no longer approve it) and end the membership."""
-    held = membership_store.get_membership(caller.member_id)
-    if held is None:
-        return 0, 0
-    if held.open_application_id:
-        membership.withdraw_application(caller, held.open_application_id, now)
-    if held.status in ENDS:
+def _end_membership(caller: Caller, held: Membership | None, now: datetime) -> tuple[int, int]:
+    """Withdraw a pending application (an admin can no longer approve it) and end the membership;
+    returns how many of each."""
+    pending = held.open_application_id if held else None
+    if pending:
+        membership.withdraw_application(caller, pending, now)
+    ends = held is not None and held.status in ENDS
+    if ends:
         membership.leave(caller, now)
-    return int(bool(held.open_application_id)), 1
+    return int(bool(pending)), int(ends)
 
 
 def _forget_decision_reasons(member_id: str) -> int:

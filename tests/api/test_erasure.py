@@ -218,3 +218,14 @@ def test_a_second_delete_after_a_failure_finishes_the_job(api, aws, clock, staff
     receipt = erase(api, worker)
     assert kinds(receipt, "erased")["attachments"] == 1
     assert objects(aws, rid) == [] and api.as_(staff).get(f"/v1/requests/{rid}").json["answers"] == {}
+
+
+def test_round_trips_of_erasing_an_account_with_nothing_else(api, calls, worker):
+    """The fixed cost (services.erasure "Round trips:"); each item found adds its own cleanup's."""
+    from tests.support.round_trips import measure
+
+    assert measure(calls, lambda: api.as_(worker).delete("/v1/me")) == {
+        "GetItem": 3,
+        "Query": 7,
+        "TransactWriteItems": 1,
+    }
