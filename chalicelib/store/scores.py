@@ -38,3 +38,8 @@ def tier_page(
     )
     items = [score_of(r) for r in found]
     return items, found.last_evaluated_key
+
+
+def models_of_member(member_id: str) -> list[str]:
+    """The models that hold a stored score of the member (what erasure tells them it deleted): one Query."""
+    return [r.model for r in ScoreRecord.query(member_id, attributes_to_get=["member_id", "model"])]

@@ -226,6 +226,6 @@ def test_round_trips_of_erasing_an_account_with_nothing_else(api, calls, worker)
 
     assert measure(calls, lambda: api.as_(worker).delete("/v1/me")) == {
         "GetItem": 3,
-        "Query": 7,
+        "Query": 8,
         "TransactWriteItems": 1,
     }
