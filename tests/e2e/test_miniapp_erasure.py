@@ -5,29 +5,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.api.services_world import job_help
 from tests.e2e.conftest import fresh_phone, log_in
 
 
 def test_a_worker_erases_their_account_and_reads_the_receipt(page, shot, live_stack):
     phone = fresh_phone()
     log_in(page, phone)
-    token = live_stack.login(phone)
-    filed = live_stack.request(
-        "POST",
-        "/v1/requests",
-        {
-            "scenario_key": "job_seeking_help",
-            "answers": {
-                "desired_occupation": "仓库管理员",
-                "desired_city": "北京",
-                "expected_monthly_wage": 7000,
-                "available_from": "2026-12-01",
-                "schedule": "full_time",
-                "contact_phone": "13912345678",
-            },
-        },
-        token=token,
-    )
+    filed = live_stack.request("POST", "/v1/requests", job_help(), token=live_stack.login(phone))
     assert filed.status == 201, filed.json
 
     page.goto("/app/#/me")
