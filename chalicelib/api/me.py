@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint
 
-from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.api.http import Ref, RequestContext, endpoint
 from chalicelib.domain.access import SIGNED_IN
 from chalicelib.domain.data_export import ExportOut
 from chalicelib.domain.members import MemberProfile, ProfileUpdate
-from chalicelib.services import data_export, members
+from chalicelib.services import data_export, erasure, members
 
 bp = Blueprint(__name__)
 
@@ -29,5 +31,7 @@ def export_me(ctx: RequestContext) -> ExportOut:
 
 
 @endpoint(bp, "/v1/me", methods=["DELETE"], roles=SIGNED_IN)
-def erase_me(ctx: RequestContext) -> None:
-    members.erase_me(ctx.caller)
+def erase_me(ctx: RequestContext) -> dict[str, Any]:
+    """The receipt (domain.erasure.ErasureReceipt) of what was erased and what was kept, and why."""
+    me = Ref(id=ctx.caller.member_id)
+    return ctx.once("erase", lambda: erasure.erase_me(ctx.caller, ctx.now), payload=me)

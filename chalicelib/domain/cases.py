@@ -134,6 +134,7 @@ class Case:
     attachments: tuple[Attachment, ...] = ()
     comment_count: int = 0
     rating: Rating | None = None
+    erase_on_close: bool = False  # a rights case held after its worker erased their account
 
     def due_by(self, now: datetime) -> bool:
         """Whether the current stage's deadline has passed at `now`."""

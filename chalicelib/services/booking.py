@@ -64,13 +64,19 @@ def cancel(caller: Caller, booking_id: str, now: datetime) -> BookingOut:
     if booking.status != "confirmed":
         raise err.BookingNotActive()
     rules.check_cancel(booking.cancel_deadline, now, booking.zone)
+    return booking_view(release(booking, now))
+
+
+def release(booking: Booking, now: datetime) -> Booking:
+    """Cancel a confirmed booking whatever its window (the worker's cancel, erasure): the seat is
+    released in the same transaction and offered to the first waiter, if anyone waits."""
     with unit_of_work(now, refuse={BOOKING: err.BookingNotActive, SEAT: err.BookingNotActive}) as uow:
         booking_store.cancel_in(uow, booking.ref, now)
         slot_store.release_seat(uow, booking.station_id, booking.slot.start)
-        standing_store.drop_upcoming_in(uow, caller.member_id, booking_id)
-        activity.record_in(uow, caller.member_id, events.CANCELLED, now)
+        standing_store.drop_upcoming_in(uow, booking.member_id, booking.booking_id)
+        activity.record_in(uow, booking.member_id, events.CANCELLED, now)
     waitlist.settle_slot(booking.station_id, booking.slot.start, now)
-    return booking_view(booking.moved("cancelled", now))
+    return booking.moved("cancelled", now)
 
 
 def my_bookings(caller: Caller, status: str, now: datetime) -> list[BookingOut]:

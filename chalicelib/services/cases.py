@@ -22,7 +22,7 @@ from chalicelib.domain.categories import RIGHTS_PROTECTION
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.scenario_forms import AnswersInvalid, check_answers
 from chalicelib.domain.scenarios import Scenario
-from chalicelib.services import activity, scenarios
+from chalicelib.services import activity, case_erasure, scenarios
 from chalicelib.services.case_sealing import seal, split_answers
 from chalicelib.services.case_views import request_view
 from chalicelib.store import cases as store
@@ -108,6 +108,8 @@ def _move(caller: Caller, case: Case, to: str, note: str | None, now: datetime, 
             assignee=caller.member_id if to == "accepted" else None,
         )
         activity.record_in(uow, case.member_id, events.request_moved(to), now)
+    if case.erase_on_close:
+        case_erasure.erase_if_held(case.request_id, now)
     return show(caller, case.request_id, now)
 
 

@@ -2,9 +2,8 @@
 
 Round trips: profile change = GetItem member (+ GetItem employer) + one TransactWriteItems (member +
 profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry);
-reveal = GetItem + one TransactWriteItems holding the audit entry alone (the data export is
-services.data_export); erasure = GetItem + one TransactWriteItems (member, mirror, phone claim, scores, audit entry) +
-Query of the outreach notes and one UpdateItem per note.
+reveal = GetItem + one TransactWriteItems holding the audit entry alone. The data export is
+services.data_export, erasure services.erasure.
 """
 
 from __future__ import annotations
@@ -25,12 +24,10 @@ from chalicelib.domain.members import (
     profile_of,
     sealing_context,
 )
-from chalicelib.domain.scoring_models import MEMBER_MODELS
 from chalicelib.domain.validators import normalize_mobile
 from chalicelib.privacy.masking import mask_id_number, mask_name
 from chalicelib.runtime import runtime
 from chalicelib.store import accounts, audit
-from chalicelib.store import outreach as outreach_store
 from chalicelib.store.employers import get_employer
 from chalicelib.store.unit_of_work import unit_of_work
 
@@ -114,24 +111,6 @@ def audit_trail(member_id: str) -> list[AuditEvent]:
     return audit.trail(_target(member_id))
 
 
-def erase_me(caller: Caller) -> None:
-    """PIPL art. 47: drop personal data; keep only the anonymous fields that feed counts."""
-    member, now = load(caller.member_id), runtime().clock.now()
-    erased = replace(
-        member,
-        sealed=None,
-        masked=None,
-        employer_name_zh=None,
-        employer_name_en=None,
-        status="erased",
-        roles=frozenset({"worker"}),
-        station_ids=frozenset(),
-        updated_at=now,
-    )
-    with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
-        accounts.erase_in(uow, erased, MEMBER_MODELS)
-        uow.audit(caller.member_id, "erase", target=_target(member.member_id))
-    outreach_store.forget_notes(member.member_id)
 
 
 def find_by_phone(raw_phone: str) -> list[MemberProfile]:

@@ -104,6 +104,12 @@ def leave(caller: Caller, eid: str, now: datetime) -> WaitlistOut:
     entry = _own_entry(caller.member_id, eid)
     if entry.status not in ("waiting", "offered"):
         raise err.NotWaiting()
+    return view(step_off(entry, now))
+
+
+def step_off(entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
+    """Take a waiting or offered entry off its waitlist (the worker leaving, erasure); a seat held for
+    it goes to the next waiter."""
     start = entry.slot.start
     with unit_of_work(now) as uow:
         store.leave_in(uow, entry)
@@ -111,10 +117,10 @@ def leave(caller: Caller, eid: str, now: datetime) -> WaitlistOut:
             slot_store.remove_waiter(uow, entry.station_id, start)
         else:
             slot_store.release_hold(uow, entry.station_id, start)
-        activity.record_in(uow, caller.member_id, events.WAITLIST_LEFT, now)
+        activity.record_in(uow, entry.member_id, events.WAITLIST_LEFT, now)
     if entry.status == "offered":
         settle_slot(entry.station_id, start, now)
-    return view(replace(entry, status="left"))
+    return replace(entry, status="left")
 
 
 def my_waitlist(caller: Caller, now: datetime) -> list[WaitlistOut]:

@@ -2,7 +2,8 @@
 the object key, the declared content type and a content-length-range up to the declared size, so
 S3 itself refuses anything else; staff and the worker download through short presigned GETs.
 Objects are named by ids only (a file name may carry personal data: it is sealed in the request).
-Signing is local: no round trip.
+Signing is local: no round trip. Erasure deletes every object under a request's prefix (attached
+or only uploaded): one ListObjectsV2 + one DeleteObjects per 1000 objects, idempotent.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
 def object_key(request_id: str, attachment_id: str, content_type: str) -> str:
-    return f"requests/{request_id}/{attachment_id}.{EXTENSIONS[content_type]}"
+    return f"{request_prefix(request_id)}{attachment_id}.{EXTENSIONS[content_type]}"
 
 
 def upload_form(key: str, content_type: str, size: int) -> UploadForm:
@@ -39,3 +40,20 @@ def download_url(key: str, ttl: int = DOWNLOAD_TTL) -> str:
     return rt.client("s3").generate_presigned_url(
         "get_object", Params={"Bucket": rt.settings.attachments_bucket, "Key": key}, ExpiresIn=ttl
     )
+
+
+def request_prefix(request_id: str) -> str:
+    return f"requests/{request_id}/"
+
+
+def erase_objects(request_id: str) -> int:
+    """Delete every object of a request (also those uploaded but never recorded); returns how many.
+    Safe to repeat: a second call finds nothing left."""
+    rt = runtime()
+    s3, bucket, erased = rt.client("s3"), rt.settings.attachments_bucket, 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=request_prefix(request_id)):
+        keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+            erased += len(keys)
+    return erased

@@ -11,7 +11,8 @@ from chalicelib.store.base import table_meta
 
 
 class AuditEntry(Model):
-    """Who did what to whom, and why. Never updated, never deleted."""
+    """Who did what to whom, and why. Never deleted; updated only by erasure, which blanks the why
+    (reason, detail) of the entries about an erased member (store.audit.blank_free_text)."""
 
     Meta = table_meta("audit")
     target = UnicodeAttribute(hash_key=True)  # e.g. member#<id>

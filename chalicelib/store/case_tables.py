@@ -74,6 +74,7 @@ class RequestRecord(Model):
     rating_stars = NumberAttribute(null=True)
     rating_text_enc = UnicodeAttribute(null=True)  # sealed, like comments
     rated_at = UnicodeAttribute(null=True)
+    erase_on_close = BooleanAttribute(null=True)  # held for a legal reason after erasure (services.case_erasure)
     member_index = MemberRequestsIndex()
     queue_index = QueueIndex()
     employer_index = EmployerCasesIndex()

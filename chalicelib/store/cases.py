@@ -3,7 +3,7 @@ conditions (each checks the request is still in the state it was read in, so two
 both act on a stale state):
 
   new_request          filing: no request with this id exists
-  request_as_read      a move: the status is still the one read (and, for the worker, it is theirs)
+  request_as_read      a move, an erasure: the status is still the one read (and, for the worker, it is theirs)
   still_due            escalation: same status and deadline as read, not flagged overdue yet
   attachments_as_read  a file: nobody added one since the read (so the limits hold), still open, theirs
   open_for_comments    a comment: not withdrawn (and, for the worker, theirs)
@@ -92,6 +92,7 @@ def to_domain(r: RequestRecord) -> Case:
         attachments=tuple(_attachment(a) for a in r.attachments or []),
         comment_count=int(r.comment_count or 0),
         rating=rating,
+        erase_on_close=bool(r.erase_on_close),
     )
 
 
@@ -286,3 +287,41 @@ def rate_in(tx: NamedTransaction, case: Case, rating: Rating, *, owner: str) -> 
         actions,
         condition=(R.status == "resolved") & R.rating_stars.does_not_exist() & (R.member_id == owner),
     )
+
+
+# --- erasure (PIPL art. 47) ------------------------------------------------------------------
+
+
+def erase_content_in(tx: NamedTransaction, case: Case, *, at: datetime, withdraw: bool) -> None:
+    """Drop what a request says about its worker (answers, sealed and masked copies, attachment list,
+    rating text, the notes in its history) and keep what counts need: scenario, category, status,
+    employer, times. `withdraw` also closes an open request (it leaves the staff queue).
+    Refused when the request moved since it was read (REQUEST_AS_READ)."""
+    history = [_history_entry(Step(h.status, h.event, h.at, h.by)) for h in case.history]
+    if withdraw:
+        history.append(_history_entry(Step("withdrawn", "erased", at, "system")))
+    actions: list[Action] = [
+        R.answers.set({}),
+        R.sealed.set({}),
+        R.masked.set({}),
+        R.attachments.set([]),
+        R.rating_text_enc.remove(),
+        R.history.set(history),
+        R.updated_at.set(iso(at)),
+        R.erase_on_close.remove(),
+    ]
+    if withdraw:
+        actions += [R.status.set("withdrawn"), R.queue_status.remove(), R.sla_due.remove(), R.overdue.remove()]
+    tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=R.status == case.status)
+
+
+def redact_comment(request_id: str, comment_id: str, text_enc: str) -> None:
+    """Replace a comment's sealed text (the comment stays, so the thread shows a reply existed): one
+    UpdateItem, idempotent."""
+    CommentRecord(request_id, comment_id).update(actions=[CommentRecord.text_enc.set(text_enc)])
+
+
+def hold_for_erasure(request_id: str) -> None:
+    """Mark a request kept under a legal hold so that its content is erased when it closes: one
+    UpdateItem, idempotent."""
+    RequestRecord(request_id).update(actions=[R.erase_on_close.set(True)], condition=R.request_id.exists())

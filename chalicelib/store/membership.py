@@ -8,6 +8,7 @@ Named conditions:
     STILL_PENDING         the application is still pending (decide: approve, reject, withdraw)
     APPLICATION_HELD      the membership's open application is this one (release, activate)
     AS_READ               the membership is in the very state read: same status and next change time
+                          (erasure's forget_number_in: the membership exists)
     NUMBER_FREE           the member-number counter still holds the value read (nobody took the next one)
     CONSENT_GIVEN         the consent exists (withdraw)
 """
@@ -18,7 +19,7 @@ from datetime import date, datetime
 from itertools import islice
 from typing import TypeVar
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.domain.activity import week_counter
@@ -303,3 +304,24 @@ def withdraw_consent_in(tx: NamedTransaction, member_id: str, purpose: str, at: 
         [C.withdrawn_at.set(C.withdrawn_at | iso(at))],
         condition=C.purpose.exists(),
     )
+
+
+# --- erasure (PIPL art. 47) ------------------------------------------------------------------
+
+
+def forget_number_in(tx: NamedTransaction, member_id: str) -> None:
+    """An erased member's membership keeps its status, union and dates (anonymous counts), not the
+    member number that a card or a paper list could tie back to the person."""
+    tx.update(AS_READ, MembershipRecord(member_id), [M.member_number.remove()], condition=M.member_id.exists())
+
+
+def forget_decision_reason(application_id: str) -> bool:
+    """Drop the free-text reason an admin gave on an application: one UpdateItem; False when there is
+    no such application. Idempotent."""
+    try:
+        MembershipApplication(application_id).update(actions=[A.reason.remove()], condition=A.application_id.exists())
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -58,9 +58,16 @@ def entries(station_id: str, start: datetime) -> list[WaitlistEntry]:
 
 
 def of_member(member_id: str, since: datetime | None = None) -> list[WaitlistEntry]:
-    """The worker's waitlist entries for slots from `since` on (all of them without): one Query."""
-    later = W.slot_start >= iso(since) if since else None
-    return [to_domain(r) for r in WaitlistRecord.member_index.query(member_id, later)]
+    """The member's entries for slots from `since` (every one without it): one Query."""
+    after = W.slot_start >= iso(since) if since else None
+    return [to_domain(r) for r in WaitlistRecord.member_index.query(member_id, after)]
+
+
+def remove(entry: WaitlistEntry) -> None:
+    """Delete an entry that no longer holds a place or a seat (erasure): one DeleteItem, idempotent."""
+    WaitlistRecord(slot_key(entry.station_id, entry.slot.start), entry.member_id).delete(
+        condition=W.status.is_in("lapsed", "left", "confirmed") | W.member_id.does_not_exist()
+    )
 
 
 def slots_with_expired_offers(days: list[str], now: datetime) -> set[tuple[str, datetime]]:

@@ -1,8 +1,9 @@
 // "For you": profile, recommendations with their why, my insights (PIPL art. 24), the privacy switch
-// (profiling on/off), download my data (PIPL art. 45), language, staff desk, log out.
+// (profiling on/off), download my data (PIPL art. 45), language, staff desk, log out, and erasing the
+// account (PIPL art. 47): a confirmation that says what will happen, then the receipt, signed out.
 import { getLang, setLang, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
-import { section } from "../util.js";
+import { retrySafeAction, section } from "../util.js";
 import { badge } from "../../shared/widgets.js";
 
 function recommendations(rec) {
@@ -54,6 +55,45 @@ function myData(api) {
   }));
   return section(t("me.export"), h("p", { class: "small muted", "data-testid": "export-help" }, t("me.export_help")),
     button, result);
+function receiptView(r) {
+  const en = getLang() === "en";
+  const erased = (r.erased || []).map((k) => h("li", { "data-testid": "erased-kind", "data-kind": k.kind },
+    en ? k.label_en : k.label_zh, k.kind === "profile" ? null : h("span", { class: "muted" }, t("erase.count", { n: k.count }))));
+  const kept = (r.kept || []).map((k) => h("li", { "data-testid": "kept-kind", "data-kind": k.kind },
+    h("strong", {}, en ? k.label_en : k.label_zh), h("p", { class: "small muted" }, en ? k.why_en : k.why_zh)));
+  return h("div", { "data-testid": "erase-receipt", role: "status" },
+    h("p", {}, h("strong", {}, en ? r.summary_en : r.summary_zh)),
+    h("h3", {}, t("erase.erased")), h("ul", { class: "reasons" }, erased),
+    kept.length ? h("h3", {}, t("erase.kept")) : null, kept.length ? h("ul", { class: "plain" }, kept) : null,
+    h("p", { class: "small muted" }, t("erase.signed_out")));
+}
+
+function erasure(ctx, root) {
+  const box = h("div", {});
+  const errors = h("div", {});
+  const once = retrySafeAction();
+  const start = h("button", { type: "button", class: "btn btn-ghost btn-block", "data-testid": "erase-start" }, t("erase.start"));
+  const confirm = h("button", { type: "button", class: "btn btn-block", "data-testid": "erase-confirm" }, t("erase.confirm"));
+  const cancel = h("button", { type: "button", class: "btn btn-ghost btn-block", "data-testid": "erase-cancel" }, t("erase.cancel"));
+  const ask = h("div", { "data-testid": "erase-ask", hidden: true },
+    h("p", {}, h("strong", {}, t("erase.ask_title"))),
+    h("ul", { class: "reasons" }, ["bookings", "requests", "membership", "hold", "final"].map((k) => h("li", {}, t(`erase.will.${k}`)))),
+    confirm, cancel, errors);
+  start.addEventListener("click", () => { ask.hidden = false; start.hidden = true; confirm.focus(); });
+  cancel.addEventListener("click", () => { ask.hidden = true; start.hidden = false; errors.replaceChildren(); });
+  confirm.addEventListener("click", () => busy(confirm, async () => {
+    try {
+      const receipt = await once((key) => ctx.api.del("/v1/me", { idempotencyKey: key }));
+      await ctx.api.logout();
+      const home = h("a", { href: "#/login", class: "btn btn-secondary btn-block", "data-testid": "erase-done" }, t("erase.done"));
+      mount(root, h("h1", {}, t("erase.title")), section(null, receiptView(receipt), home));
+      window.scrollTo(0, 0);
+    } catch (err) {
+      showError(err, errors);
+    }
+  }));
+  mount(box, h("p", { class: "small muted" }, t("erase.help")), start, ask);
+  return section(t("erase.title"), box);
 }
 
 export async function render(root, params, ctx) {
@@ -85,7 +125,8 @@ export async function render(root, params, ctx) {
     myData(api),
     section(t("me.language"), langSelect),
     ctx.isStaff() ? h("a", { href: "#/staff", class: "btn btn-secondary btn-block", "data-testid": "staff-mode" }, t("me.staff_mode")) : null,
-    logout);
+    logout,
+    erasure(ctx, root));
 
   async function loadProfile() {
     try {
