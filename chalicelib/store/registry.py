@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
-from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
+from chalicelib.store.accounts_tables import (
+    LoginLimit,
+    MemberRecord,
+    OtpChallenge,
+    PhoneClaim,
+    RefreshSessionRecord,
+    TokenRevocation,
+)
 from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
@@ -24,6 +31,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     PhoneClaim,
     OtpChallenge,
     RefreshSessionRecord,
+    TokenRevocation,
+    LoginLimit,
     EmployerRecord,
     AuditEntry,
     OutboxMessage,
