@@ -29,6 +29,9 @@ const zh = {
   "login.dev_none": "短信箱里还没有这个号码的短信",
   "login.welcome": "欢迎，已登录",
   "login.out": "已退出登录",
+  "login.wait": "尝试太频繁了，为保护您的账号，请 {wait}后再试。",
+  "login.minutes": "{n} 分钟",
+  "login.seconds": "{n} 秒",
 
   "home.title": "附近的驿站",
   "home.locating": "正在获取您的位置…",
@@ -235,6 +238,9 @@ const en = {
   "login.dev_none": "No SMS for this number in the outbox yet",
   "login.welcome": "Welcome, you are logged in",
   "login.out": "Logged out",
+  "login.wait": "Too many tries. To keep your account safe, please try again in {wait}.",
+  "login.minutes": "{n} minutes",
+  "login.seconds": "{n} seconds",
 
   "home.title": "Stations near you",
   "home.locating": "Finding where you are…",

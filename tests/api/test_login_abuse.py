@@ -1,6 +1,8 @@
 """Login that strangers cannot abuse: SMS pumping meets limits per client (IP) and a global budget
 besides the per-phone one; a stranger's requests and wrong guesses never keep the owner out; a failed
-SMS send costs no quota. Clients are told apart by the API Gateway source IP, as Lambda sees it."""
+SMS send costs no quota. Clients are told apart by the API Gateway source IP, as Lambda sees it.
+Every test here runs with the deployed stages' limits (the test stage opens the per-client ones, since
+every other test logs in from 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,27 @@ from tests.support.round_trips import measure
 
 VICTIM_PHONE = "13700137000"
 ATTACKER_IP, VICTIM_IP = "203.0.113.7", "198.51.100.2"
+
+
+@pytest.fixture(autouse=True)
+def deployed_limits(aws, clock):
+    """The limits of dev/prod (Settings' defaults), whatever the test stage opens up."""
+    from chalicelib.runtime import Runtime, install
+    from chalicelib.settings import Settings
+
+    d = Settings()
+    install(
+        Runtime(
+            replace(
+                aws.settings,
+                otp_client_max_sends=d.otp_client_max_sends,
+                otp_client_max_failures=d.otp_client_max_failures,
+            ),
+            clock=clock,
+        )
+    )
+    yield
+    install(aws)
 
 
 def from_ip(api, ip: str):
@@ -104,13 +127,11 @@ def test_a_phone_is_sent_at_most_six_codes_in_ten_minutes_whoever_asks(api):
 
 
 @pytest.fixture
-def small_sms_budget(aws, clock):
+def small_sms_budget(deployed_limits, clock):
     """The stage's global SMS budget set to 3 per hour."""
-    from chalicelib.runtime import Runtime, install
+    from chalicelib.runtime import Runtime, install, runtime
 
-    install(Runtime(replace(aws.settings, otp_global_max_sends=3), clock=clock))
-    yield
-    install(aws)
+    install(Runtime(replace(runtime().settings, otp_global_max_sends=3), clock=clock))
 
 
 def test_the_global_sms_budget_stops_pumping_from_many_clients(api, clock, small_sms_budget):
@@ -127,28 +148,33 @@ class _SnsDown:
         raise ClientError({"Error": {"Code": "InternalError", "Message": "SNS is down"}}, "Publish")
 
 
-@pytest.fixture
-def sns_down(aws, clock):
-    """A runtime whose SNS client fails every publish, as a throttled or broken SMS gateway does."""
-    from chalicelib.runtime import Runtime, install
+class SnsDownRuntime:
+    """Installs a runtime whose SNS client fails every publish (as a throttled or broken SMS gateway
+    does); `back()` reinstalls the working one."""
 
-    class SnsDownRuntime(Runtime):
-        def client(self, service):
-            return _SnsDown() if service == "sns" else super().client(service)
+    def __init__(self, clock) -> None:
+        from chalicelib.runtime import Runtime, install, runtime
 
-    install(SnsDownRuntime(aws.settings, clock=clock))
-    yield
-    install(aws)
+        class Failing(Runtime):
+            def client(self, service):
+                return _SnsDown() if service == "sns" else super().client(service)
+
+        self.working = runtime()
+        install(Failing(self.working.settings, clock=clock))
+
+    def back(self) -> None:
+        from chalicelib.runtime import install
+
+        install(self.working)
 
 
-def test_a_failed_sms_is_a_kind_503_and_costs_no_quota(api, sns_down, aws):
-    from chalicelib.runtime import install
-
+def test_a_failed_sms_is_a_kind_503_and_costs_no_quota(api, clock):
+    sns = SnsDownRuntime(clock)
     failed = [request_code(api) for _ in range(5)]
     assert [r.status for r in failed] == [503] * 5
     assert failed[0].json["error"]["code"] == "sms_unavailable"
     assert "稍后再试" in failed[0].json["error"]["message"]
-    install(aws)  # SNS is back
+    sns.back()
     assert [request_code(api).status for _ in range(3)] == [202, 202, 202]
     assert try_code(api, api.last_code(VICTIM_PHONE)).status == 200
 
