@@ -105,3 +105,13 @@ class LoginLimit(Model):
     limit_key = UnicodeAttribute(hash_key=True)
     used = NumberAttribute(default=0)
     ttl = TTLAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (
+    MemberRecord,
+    PhoneClaim,
+    OtpChallenge,
+    RefreshSessionRecord,
+    TokenRevocation,
+    LoginLimit,
+)

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
-from chalicelib.store.accounts_tables import (
-    LoginLimit,
-    MemberRecord,
-    OtpChallenge,
-    PhoneClaim,
-    RefreshSessionRecord,
-    TokenRevocation,
-)
+from chalicelib.store import accounts_tables
 from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
@@ -27,12 +20,7 @@ from chalicelib.store.sms_tables import OutboxMessage
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    MemberRecord,
-    PhoneClaim,
-    OtpChallenge,
-    RefreshSessionRecord,
-    TokenRevocation,
-    LoginLimit,
+    *accounts_tables.MODELS,
     EmployerRecord,
     AuditEntry,
     OutboxMessage,
