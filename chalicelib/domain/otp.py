@@ -12,6 +12,7 @@ when to retry (Retry-After, and a `retry_after` detail).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from chalicelib.domain.errors import DomainError, FieldIssue, RateLimited, ValidationFailed
@@ -129,6 +130,11 @@ def limited(limit_name: str, wait: int) -> RateLimited:
     err = RateLimited(wait, zh.format(wait=wait), en.format(wait=wait), code=code)
     err.details = [FieldIssue("retry_after", "retry_after", f"{wait} 秒后可重试", f"retry in {wait} s")]
     return err
+
+
+def refusals(budgets: Iterable[Budget], now: float) -> dict[str, RateLimited]:
+    """Each budget's condition name mapped to its 429 (for a unit of work's `refuse`)."""
+    return {b.limit_name: limited(b.limit_name, b.retry_after(now)) for b in budgets}
 
 
 def sends_after_new_code(state: OtpState | None, now: float, policy: OtpPolicy) -> list[float]:

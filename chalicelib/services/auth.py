@@ -61,6 +61,10 @@ def _code_hash(bidx: str, code: str) -> str:
     return hmac.new(runtime().otp_pepper, f"{bidx}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def _matches(state: rules.OtpState, bidx: str, code: str) -> bool:
+    return hmac.compare_digest(state.code_hash or "", _code_hash(bidx, code))
+
+
 CODE_BEING_SENT = Conflict("验证码正在发送，请稍候", "A code is being sent; wait a moment")
 
 
@@ -82,18 +86,15 @@ def request_code(phone: str, source_ip: str | None) -> int:
         _code_hash(bidx, code), now + policy.ttl, 0, sends, version=state.version if state else None
     )
     budgets = policy.send_budgets(bidx, client)
-    refuse = {accounts.CODE_UNCHANGED: CODE_BEING_SENT} | {
-        b.limit_name: rules.limited(b.limit_name, b.retry_after(now)) for b in budgets
-    }
     ttl_at = int(now + max(policy.ttl, policy.window))
-    with unit_of_work(moment, refuse=refuse) as uow:
+    with unit_of_work(moment, refuse={accounts.CODE_UNCHANGED: CODE_BEING_SENT, **rules.refusals(budgets, now)}) as uow:
         stored = accounts.store_otp_in(uow, bidx, client, new_state, ttl_at)
         for budget in budgets:
             accounts.spend_in(uow, budget, now)
     try:
         send_sms(phone, bidx, f"【职工之家】您的登录验证码是 {code}，{policy.ttl // 60} 分钟内有效。请勿告诉他人。")
     except rules.SmsNotSent:
-        with unit_of_work(moment) as uow:
+        with unit_of_work(moment) as uow:  # give back the send, its code and the budgets it spent
             accounts.store_otp_in(uow, bidx, client, rules.without_send(stored, now), ttl_at)
             for budget in budgets:
                 accounts.spend_in(uow, budget, now, -1)
@@ -107,8 +108,8 @@ def _failed_try(bidx: str, client: str, state: rules.OtpState | None, moment: da
     policy, now = _policy(), moment.timestamp()
     failures = policy.failures(client)
     problem = rules.unusable(state, now, policy)
-    refuse = {failures.limit_name: rules.limited(failures.limit_name, failures.retry_after(now))}
-    with unit_of_work(moment, refuse=refuse | {accounts.CODE_LIVE: rules.CodeLocked(1)}) as uow:
+    refuse = {**rules.refusals([failures], now), accounts.CODE_LIVE: rules.CodeLocked(1)}
+    with unit_of_work(moment, refuse=refuse) as uow:
         accounts.spend_in(uow, failures, now)
         if problem is None and state is not None:
             accounts.wrong_try_in(uow, bidx, client, state, policy.max_attempts)
@@ -129,12 +130,8 @@ def exchange_code(phone: str, code: str, source_ip: str | None) -> TokenPair:
     if accounts.spent(failures, now) >= failures.limit:
         raise rules.limited(failures.limit_name, failures.retry_after(now))
     state = accounts.load_otp(bidx, client)
-    right = rules.unusable(state, now, policy) is None and hmac.compare_digest(
-        (state.code_hash if state else None) or "", _code_hash(bidx, code)
-    )
-    if not right:
+    if state is None or rules.unusable(state, now, policy) or not _matches(state, bidx, code):
         raise _failed_try(bidx, client, state, moment)
-    assert state is not None
     if not accounts.consume_otp(bidx, client, state):
         raise rules.CodeExpired()
     member, created = accounts.member_by_phone(bidx), False
