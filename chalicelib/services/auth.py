@@ -247,7 +247,8 @@ def logout(refresh_token: str) -> None:
     """End this session: its family's refresh token and access tokens stop (the member's other devices
     stay logged in). Unknown tokens are ignored, so logout can be repeated.
 
-    Round trips: GetItem (session) + GetItem (revocations) + UpdateItem."""
+    Round trips: GetItem (session) + GetItem (revocations) + UpdateItem (two for a member's first
+    revocation ever: store.accounts.revoke_family)."""
     session = accounts.get_session(_refresh_hash(refresh_token))
     if session is not None:
         _revoke_family(session)

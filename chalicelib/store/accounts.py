@@ -356,7 +356,8 @@ def stop_tokens_in(tx: NamedTransaction, member_id: str) -> None:
 
 def revoke_family(member_id: str, family_id: str, at: int, forget: list[str]) -> None:
     """Mark the refresh family revoked at `at` (its refresh and access tokens stop) and drop the
-    families in `forget` (revoked so long ago that none of their tokens is alive): one UpdateItem."""
+    families in `forget` (revoked so long ago that none of their tokens is alive): one UpdateItem (a
+    second one creates the map on the member's first revocation)."""
     T = TokenRevocation
     actions = [T.families[family_id].set(at), *(T.families[old].remove() for old in forget if old != family_id)]
     try:
