@@ -29,7 +29,10 @@ const zh = {
   "login.dev_none": "短信箱里还没有这个号码的短信",
   "login.welcome": "欢迎，已登录",
   "login.out": "已退出登录",
-  "login.wait": "尝试太频繁了，为保护您的账号，请 {wait}后再试。",
+  "login.wait_otp_rate_limited": "这个号码已收到多条验证码，请 {wait}后再获取。",
+  "login.wait_otp_client_limited": "当前网络获取验证码的次数太多，请 {wait}后再试。",
+  "login.wait_otp_client_locked": "验证码输错次数太多，为保护账号，请 {wait}后再试。",
+  "login.wait_sms_busy": "短信发送繁忙，请 {wait}后再试。",
   "login.minutes": "{n} 分钟",
   "login.seconds": "{n} 秒",
 
@@ -238,7 +241,10 @@ const en = {
   "login.dev_none": "No SMS for this number in the outbox yet",
   "login.welcome": "Welcome, you are logged in",
   "login.out": "Logged out",
-  "login.wait": "Too many tries. To keep your account safe, please try again in {wait}.",
+  "login.wait_otp_rate_limited": "Several codes were already sent to this number; you can ask again in {wait}.",
+  "login.wait_otp_client_limited": "Too many codes were asked for from this network; try again in {wait}.",
+  "login.wait_otp_client_locked": "Too many wrong codes were entered; to keep accounts safe, try again in {wait}.",
+  "login.wait_sms_busy": "Text messages are busy right now; try again in {wait}.",
   "login.minutes": "{n} minutes",
   "login.seconds": "{n} seconds",
 

@@ -54,17 +54,20 @@ export async function render(root, params, ctx) {
       code.focus();
       showDevOutbox();
     } catch (err) {
-      showLoginError(err);
+      showLoginError(err, { holdSend: true });
     }
   }));
 
-  // A limit was reached (429): say in plain words when to try again, and hold the send button until then.
-  function showLoginError(err) {
+  // A login limit was reached (429): say in plain words which one and when to try again; a refused send
+  // also holds the send button until then.
+  function showLoginError(err, { holdSend = false } = {}) {
     if (err && err.status === 429 && err.retryAfter && err.details.some((d) => d.field === "retry_after")) {
       const wait = err.retryAfter >= 120 ? t("login.minutes", { n: Math.ceil(err.retryAfter / 60) })
         : t("login.seconds", { n: err.retryAfter });
-      showError({ status: 429, code: err.code, message: t("login.wait", { wait }), details: [] }, errors);
-      setTimeout(() => countdown(err.retryAfter), 0);
+      const key = `login.wait_${err.code}`;
+      const message = t(key, { wait }) === key ? err.message : t(key, { wait });
+      showError({ status: 429, code: err.code, message, details: [] }, errors);
+      if (holdSend) setTimeout(() => countdown(err.retryAfter), 0);
       return;
     }
     showError(err, errors, { form });
