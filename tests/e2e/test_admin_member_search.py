@@ -13,7 +13,7 @@ def test_admin_finds_a_member_by_phone_sent_in_a_post_body(live_stack, desktop: 
     page, phone = desktop, WORKER_PHONES[0]
     console_login(page, live_stack, ADMIN_PHONE)
     seen: list[Request] = []
-    page.on("request", seen.append)
+    page.on("request", lambda request: seen.append(request))
 
     page.get_by_test_id("nav-members").click()
     page.get_by_test_id("member-phone").fill(phone)
