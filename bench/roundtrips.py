@@ -148,7 +148,7 @@ def endpoints(s: Scenario) -> list[tuple[str, Callable[[], Any]]]:
         ("PATCH /v1/me", lambda: w.patch("/v1/me", {"city": "shanghai"})),
         ("PATCH /v1/me (employer)", lambda: w.patch("/v1/me", {"employer_id": "emp-1"})),
         ("GET /v1/employers", lambda: w.get("/v1/employers?city=beijing")),
-        ("GET /v1/admin/members?phone=", lambda: a.get("/v1/admin/members?phone=13800138001")),
+        ("POST /v1/admin/members/search", lambda: a.post("/v1/admin/members/search", {"phone": "13800138001"})),
         (
             "POST /v1/admin/members/{id}/reveal",
             lambda: a.post(

@@ -33,6 +33,11 @@ class Settings:
     otp_max_attempts: int = 5
     otp_max_sends: int = 3
     otp_send_window: int = 10 * 60
+    otp_phone_max_sends: int = 6  # per phone over all clients, per otp_send_window
+    otp_client_max_sends: int = 10  # per client (IP) over all phones, per otp_send_window (*)
+    otp_client_max_failures: int = 10  # failed code tries per client, per otp_send_window (*)
+    otp_global_max_sends: int = 1000  # every SMS of the stage, per otp_global_window
+    otp_global_window: int = 3600
     max_body_bytes: int = 64 * 1024
     idempotency_ttl: int = 24 * 3600
     attachments_bucket: str = ""  # S3 bucket for service-request attachments (presigned POST)
@@ -55,12 +60,18 @@ class Settings:
         return f"{self.table_prefix}{name}"
 
 
+# (*) In the local stack and the test suite every client is 127.0.0.1 (one "client" logs in every demo
+# and test account), so the per-client login limits are opened up there unless set explicitly.
+CLIENT_LIMIT_LOCAL = 100_000
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build settings from environment variables (WH_*)."""
     env = dict(os.environ if env is None else env)
     stage = env.get("WH_STAGE", "local")
     if stage not in STAGES:
         raise ValueError(f"WH_STAGE must be one of {STAGES}, got {stage!r}")
+    per_client = CLIENT_LIMIT_LOCAL if stage in ("local", "test") else None
     region = env.get("WH_REGION") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-east-1"
     return Settings(
         stage=stage,
@@ -73,6 +84,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         keyring_param=env.get("WH_KEYRING_PARAM", f"/workerhome/{stage}/keyring"),
         access_token_ttl=_int(env, "WH_ACCESS_TOKEN_TTL", 15 * 60),
         refresh_token_ttl=_int(env, "WH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
+        otp_phone_max_sends=_int(env, "WH_OTP_PHONE_MAX_SENDS", 6),
+        otp_client_max_sends=_int(env, "WH_OTP_CLIENT_MAX_SENDS", per_client or 10),
+        otp_client_max_failures=_int(env, "WH_OTP_CLIENT_MAX_FAILURES", per_client or 10),
+        otp_global_max_sends=_int(env, "WH_OTP_GLOBAL_MAX_SENDS", 1000),
+        otp_global_window=_int(env, "WH_OTP_GLOBAL_WINDOW", 3600),
         attachments_bucket=env.get("WH_ATTACHMENTS_BUCKET", f"workerhome-{stage}-attachments"),
         exports_bucket=env.get("WH_EXPORTS_BUCKET", f"workerhome-{stage}-exports"),
         scoring_queue=env.get("WH_SCORING_QUEUE", f"workerhome-{stage}-scoring-segments"),

@@ -1,4 +1,5 @@
-"""Admins: find members, grant roles, reveal a personal field with a reason (audited)."""
+"""Admins: find members (by a phone sent in the body: never in a URL, which access logs keep), grant
+roles, reveal a personal field with a reason (audited)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import Field
 
 from chalicelib.api.http import RequestContext, endpoint
 from chalicelib.domain.access import ADMIN
+from chalicelib.domain.errors import DomainError
 from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.members import MemberProfile, RevealRequest, RolesUpdate, Strict
 from chalicelib.services import members
@@ -20,9 +22,23 @@ class MemberSearch(Strict):
     phone: Annotated[str, Field(min_length=1, max_length=20)]
 
 
-@endpoint(bp, "/v1/admin/members", methods=["GET"], roles=ADMIN)
+class SearchMoved(DomainError):
+    """The old look-up with the phone in the query string: refused without reading it."""
+
+    status = 410
+    code = "use_member_search"
+    zh = "请在请求体中提交手机号查找会员（POST /v1/admin/members/search）"
+    en = "Look members up with the phone in the request body (POST /v1/admin/members/search)"
+
+
+@endpoint(bp, "/v1/admin/members/search", methods=["POST"], roles=ADMIN)
 def find_members(ctx: RequestContext) -> list[MemberProfile]:
-    return members.find_by_phone(ctx.query(MemberSearch).phone)
+    return members.find_by_phone(ctx.body(MemberSearch).phone)
+
+
+@endpoint(bp, "/v1/admin/members", methods=["GET"], roles=ADMIN)
+def find_members_by_url(ctx: RequestContext) -> None:
+    raise SearchMoved()
 
 
 @endpoint(bp, "/v1/admin/members/{member_id}", methods=["GET"], roles=ADMIN)

@@ -46,6 +46,13 @@ class TokenOut(Out):
     new_member: bool
 
 
+def source_ip(ctx: RequestContext) -> str | None:
+    """The client's IP as API Gateway saw it (requestContext.identity.sourceIp; never a header a client
+    could forge): what the login limits count per client, as a keyed hash."""
+    identity = (ctx.request.context or {}).get("identity") or {}
+    return identity.get("sourceIp")
+
+
 def _tokens(pair: auth.TokenPair) -> TokenOut:
     return TokenOut(
         access_token=pair.access_token,
@@ -60,13 +67,18 @@ def _tokens(pair: auth.TokenPair) -> TokenOut:
 @endpoint(bp, "/v1/auth/otp", methods=["POST"], status=202)
 def send_code(ctx: RequestContext) -> dict[str, Any]:
     req = ctx.body(OtpRequest)
-    return ctx.once("send_code", lambda: OtpSent(expires_in=auth.request_code(req.phone)), payload=req, scope=req.phone)
+    return ctx.once(
+        "send_code",
+        lambda: OtpSent(expires_in=auth.request_code(req.phone, source_ip(ctx))),
+        payload=req,
+        scope=req.phone,
+    )
 
 
 @endpoint(bp, "/v1/auth/token", methods=["POST"])
 def exchange_code(ctx: RequestContext) -> TokenOut:
     req = ctx.body(TokenRequest)
-    return _tokens(auth.exchange_code(req.phone, req.code))
+    return _tokens(auth.exchange_code(req.phone, req.code, source_ip(ctx)))
 
 
 @endpoint(bp, "/v1/auth/refresh", methods=["POST"])

@@ -1,9 +1,10 @@
 """A member's own profile and data rights; admins' member look-ups, role grants and audited reveals.
 
 Round trips: profile change = GetItem member (+ GetItem employer) + one TransactWriteItems (member +
-profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry);
-reveal = GetItem + one TransactWriteItems holding the audit entry alone. The data export is
-services.data_export, erasure services.erasure.
+profile mirror); role grant = GetItem + one TransactWriteItems (member + mirror + audit entry, + token
+epoch when roles or stations change); reveal = GetItem + one TransactWriteItems holding the audit
+entry alone. The data export is services.data_export, erasure services.erasure. Every authenticated
+route also pays the token check (services.access_tokens: one GetItem).
 """
 
 from __future__ import annotations
@@ -128,13 +129,17 @@ def admin_view(member_id: str) -> MemberProfile:
 
 
 def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfile:
-    """Grant roles (every account stays a worker) and staff stations; audited with before and after."""
+    """Grant roles (every account stays a worker) and staff stations; audited with before and after.
+    When roles or stations change, the member's access tokens stop in the same transaction (their next
+    request answers token_revoked; a refresh brings the new roles)."""
     member, now = load(member_id), runtime().clock.now()
     before = {"roles": sorted(member.roles), "station_ids": sorted(member.station_ids)}
     roles = frozenset(change.roles) | {"worker"}
     granted = replace(member, roles=roles, station_ids=frozenset(change.station_ids), updated_at=now)
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
         accounts.save_in(uow, granted)
+        if (granted.roles, granted.station_ids) != (member.roles, member.station_ids):
+            accounts.stop_tokens_in(uow, member_id)
         uow.audit(
             admin.member_id,
             "set_roles",

@@ -1,11 +1,14 @@
 """Repository for accounts (store.accounts_tables): members and their phone claims, one-time codes,
-refresh sessions. Services get domain objects (`Member`, `OtpState`, `RefreshSession`) and hand them
-back; the records are built here.
+refresh sessions, token revocations and login limits. Services get domain objects (`Member`,
+`OtpState`, `RefreshSession`, `Revocations`) and hand them back; the records are built here.
 
 Named conditions:
     MEMBER_VERSION   the member item is still the version that was read (a lost update is refused)
     PHONE_FREE       no account holds the phone yet (one account per phone, even when first logins race)
     SESSION_ACTIVE   the refresh session was not used yet (a reused refresh token is refused)
+    CODE_UNCHANGED   the one-time code item is still the version read (two sends at once: one wins)
+    CODE_LIVE        the code tried is still the stored one and has tries left
+    UNDER_LIMIT      named per Budget (`budget.limit_name`): the window's counter is below its limit
 
 Every write of a member also sets its profile mirror on the activity item (store.activity.profile_action),
 in the same transaction, so batch scoring never sees a member and a mirror that disagree.
@@ -16,20 +19,30 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TypeVar, cast
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.domain.members import SEALED_FIELDS, Member, RefreshSession
-from chalicelib.domain.otp import OtpState
-from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
+from chalicelib.domain.otp import Budget, OtpState
+from chalicelib.domain.sessions import Revocations
+from chalicelib.store.accounts_tables import (
+    LoginLimit,
+    MemberRecord,
+    OtpChallenge,
+    PhoneClaim,
+    RefreshSessionRecord,
+    TokenRevocation,
+)
 from chalicelib.store.activity import profile_action
 from chalicelib.store.activity_tables import ActivityRecord
-from chalicelib.store.base import expiry, from_iso, iso, transaction
+from chalicelib.store.base import as_dict, expiry, from_iso, iso, transaction
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
 MEMBER_VERSION = "member_version"
 PHONE_FREE = "phone_free"
 SESSION_ACTIVE = "session_active"
+CODE_UNCHANGED = "code_unchanged"
+CODE_LIVE = "code_live"
 MIRROR = "member_mirror"
 R = TypeVar("R", bound=Model)
 
@@ -116,17 +129,17 @@ def member_by_phone(phone_bidx: str) -> Member | None:
     return member_of(found) if found else None
 
 
-def member(member_id: str) -> Member | None:
-    """One GetItem."""
-    found = get_member(member_id)
+def member(member_id: str, *, consistent: bool = False) -> Member | None:
+    """One GetItem (`consistent` when what was just committed must be seen: issuing a token)."""
+    found = get_member(member_id, consistent=consistent)
     return member_of(found) if found else None
 
 
-def get_member(member_id: str) -> MemberRecord | None:
+def get_member(member_id: str, *, consistent: bool = False) -> MemberRecord | None:
     """The stored record itself, for the scoring reader (which reads its stored fields as they are) and
     test fixtures that set fields directly; use cases read `member(...)`."""
     try:
-        return MemberRecord.get(member_id)
+        return MemberRecord.get(member_id, consistent_read=consistent)
     except DoesNotExist:
         return None
 
@@ -174,8 +187,10 @@ def save_in(tx: NamedTransaction, changed: Member) -> None:
 
 
 def erase_in(tx: NamedTransaction, erased: Member, score_models: tuple[str, ...] = ()) -> None:
-    """Save the stripped member (its mirror now marked erased), release its phone and delete its stored
-    scores, with `tx`. `erased` still carries the phone's blind index, which is dropped here."""
+    """Save the stripped member (its mirror now marked erased), release its phone, delete its stored
+    scores and stop every token it holds, with `tx`. `erased` still carries the phone's blind index,
+    which is dropped here."""
+    stop_tokens_in(tx, erased.member_id)
     from chalicelib.store.scoring_tables import ScoreRecord
 
     if erased.phone_bidx:
@@ -188,21 +203,14 @@ def erase_in(tx: NamedTransaction, erased: Member, score_models: tuple[str, ...]
 # --- one-time codes ------------------------------------------------------------------------
 
 
-def save_versioned(item: Model) -> None:
-    """Save an item with a VersionAttribute: StaleWrite when someone wrote it since we read it.
-    (Not for members: their writes also set the profile mirror.)"""
-    try:
-        item.save()
-    except PutError as exc:
-        if _conditional_failed(exc):
-            raise StaleWrite() from exc
-        raise
+def _challenge_key(phone_bidx: str, client: str) -> str:
+    return f"{phone_bidx}#{client}"
 
 
-def _challenge(phone_bidx: str, state: OtpState) -> OtpChallenge:
+def _challenge(phone_bidx: str, client: str, state: OtpState) -> OtpChallenge:
     return _as_read(
         OtpChallenge(
-            phone_bidx,
+            _challenge_key(phone_bidx, client),
             code_hash=state.code_hash,
             expires_at=state.expires_at,
             attempts=state.attempts,
@@ -212,9 +220,10 @@ def _challenge(phone_bidx: str, state: OtpState) -> OtpChallenge:
     )
 
 
-def load_otp(phone_bidx: str) -> OtpState | None:
+def load_otp(phone_bidx: str, client: str) -> OtpState | None:
+    """The code `client` asked for this phone and that pair's recent sends: one consistent GetItem."""
     try:
-        item = OtpChallenge.get(phone_bidx, consistent_read=True)
+        item = OtpChallenge.get(_challenge_key(phone_bidx, client), consistent_read=True)
     except DoesNotExist:
         return None
     return OtpState(
@@ -226,31 +235,29 @@ def load_otp(phone_bidx: str) -> OtpState | None:
     )
 
 
-def store_otp(phone_bidx: str, state: OtpState, ttl_at: int) -> None:
-    """Replace the challenge read as `state.version`; concurrent sends fail (StaleWrite) instead of overwrite."""
-    item = _challenge(phone_bidx, state)
+def store_otp_in(tx: NamedTransaction, phone_bidx: str, client: str, state: OtpState, ttl_at: int) -> OtpState:
+    """Replace the pair's challenge read as `state.version` (CODE_UNCHANGED: a concurrent send fails
+    instead of overwriting); returns the state as it will be stored (its next version)."""
+    item = _challenge(phone_bidx, client, state)
     item.ttl = expiry(ttl_at)
-    save_versioned(item)
+    tx.put(CODE_UNCHANGED, item)
+    return replace(state, version=(state.version or 0) + 1)
 
 
-def count_wrong_try(phone_bidx: str, state: OtpState, max_attempts: int) -> int:
-    """Add one wrong try to this very code (not a newer one); returns the count after it."""
-    item = _challenge(phone_bidx, state)
-    try:
-        item.update(
-            actions=[OtpChallenge.attempts.add(1)],
-            condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts < max_attempts),
-        )
-    except UpdateError as exc:
-        if _conditional_failed(exc):
-            return max_attempts
-        raise
-    return int(item.attempts)
+def wrong_try_in(tx: NamedTransaction, phone_bidx: str, client: str, state: OtpState, max_attempts: int) -> None:
+    """Add one wrong try to this very code (CODE_LIVE: not a newer one, and tries were left)."""
+    item = _challenge(phone_bidx, client, state)
+    tx.update(
+        CODE_LIVE,
+        item,
+        [OtpChallenge.attempts.add(1)],
+        condition=(OtpChallenge.code_hash == state.code_hash) & (OtpChallenge.attempts < max_attempts),
+    )
 
 
-def consume_otp(phone_bidx: str, state: OtpState) -> bool:
+def consume_otp(phone_bidx: str, client: str, state: OtpState) -> bool:
     """Use the code once: clear it only if it is still the one we checked. False if already used."""
-    item = _challenge(phone_bidx, state)
+    item = _challenge(phone_bidx, client, state)
     try:
         item.update(
             actions=[OtpChallenge.code_hash.remove()],
@@ -261,6 +268,29 @@ def consume_otp(phone_bidx: str, state: OtpState) -> bool:
             return False
         raise
     return True
+
+
+# --- login limits (fixed windows) ------------------------------------------------------------
+
+
+def spend_in(tx: NamedTransaction, budget: Budget, now: float, amount: int = 1) -> None:
+    """Count `amount` against the budget's current window; refused (condition `budget.limit_name`)
+    when the window is spent. A negative amount gives back (a send that failed), unconditionally."""
+    L = LoginLimit
+    item = L(budget.key(now))
+    actions = [L.used.add(amount), L.ttl.set(expiry(budget.window_end(now)))]
+    if amount < 0:
+        tx.update(budget.limit_name, item, actions)
+    else:
+        tx.update(budget.limit_name, item, actions, condition=L.used.does_not_exist() | (L.used < budget.limit))
+
+
+def spent(budget: Budget, now: float) -> int:
+    """How much of the budget's current window is used: one consistent GetItem."""
+    try:
+        return int(LoginLimit.get(budget.key(now), consistent_read=True).used)
+    except DoesNotExist:
+        return 0
 
 
 # --- refresh sessions ----------------------------------------------------------------------
@@ -303,3 +333,36 @@ def revoke_session(token_hash: str) -> None:
     except UpdateError as exc:
         if not _conditional_failed(exc):
             raise
+
+
+# --- token revocations -----------------------------------------------------------------------
+
+
+def revocations(member_id: str) -> Revocations:
+    """The member's token epoch and revoked families: one consistent GetItem (a revocation that just
+    committed is seen by the very next request)."""
+    try:
+        item = TokenRevocation.get(member_id, consistent_read=True)
+    except DoesNotExist:
+        return Revocations()
+    return Revocations(int(item.epoch), {k: int(v) for k, v in as_dict(item.families).items()})
+
+
+def stop_tokens_in(tx: NamedTransaction, member_id: str) -> None:
+    """Raise the member's token epoch with `tx` (an ADD: a concurrent write cannot undo it), so every
+    access token issued before stops."""
+    tx.update("token_epoch", TokenRevocation(member_id), [TokenRevocation.epoch.add(1)])
+
+
+def revoke_family(member_id: str, family_id: str, at: int, forget: list[str]) -> None:
+    """Mark the refresh family revoked at `at` (its refresh and access tokens stop) and drop the
+    families in `forget` (revoked so long ago that none of their tokens is alive): one UpdateItem (a
+    second one creates the map on the member's first revocation)."""
+    T = TokenRevocation
+    actions = [T.families[family_id].set(at), *(T.families[old].remove() for old in forget if old != family_id)]
+    try:
+        T(member_id).update(actions=actions)
+    except UpdateError as exc:  # no revocations yet: a path into the map needs the map
+        if "document path" not in str(exc):
+            raise
+        T(member_id).update(actions=[T.families.set({family_id: at})], condition=T.families.does_not_exist())

@@ -1,10 +1,11 @@
-"""The accounts tables: members, phone claims, one-time codes and refresh sessions (the repository is
-store.accounts)."""
+"""The accounts tables: members, phone claims, one-time codes, refresh sessions, token revocations and
+login limits (the repository is store.accounts)."""
 
 from __future__ import annotations
 
 from pynamodb.attributes import (
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -59,7 +60,9 @@ class PhoneClaim(Model):
 
 
 class OtpChallenge(Model):
-    """The current one-time code of a phone and the recent send times (for the rate limit)."""
+    """The current one-time code that one client (a keyed hash of its IP) asked for one phone, and the
+    recent send times of that pair (for the per-phone rate limit). Keyed `<phone bidx>#<client key>`, so
+    a stranger's requests and wrong guesses never replace or burn the code the owner asked for."""
 
     Meta = table_meta("otp")
     phone_bidx = UnicodeAttribute(hash_key=True)
@@ -81,3 +84,34 @@ class RefreshSessionRecord(Model):
     status = UnicodeAttribute(default="active")
     expires_at = NumberAttribute()
     ttl = TTLAttribute(null=True)
+
+
+class TokenRevocation(Model):
+    """Per member: the token epoch (only ever ADDed to, so a stale write elsewhere cannot lower it) and
+    the revoked refresh families with their revocation time. Its own item, never the member item, which
+    use cases save whole."""
+
+    Meta = table_meta("token_revocations")
+    member_id = UnicodeAttribute(hash_key=True)
+    epoch = NumberAttribute(default=0)
+    families = MapAttribute(default=dict)  # type: ignore[var-annotated]
+
+
+class LoginLimit(Model):
+    """A fixed-window counter of one login limit: `<limit>#<subject>#<window index>` (subject: a client
+    key, a phone's blind index, or `all` for the global SMS budget). Expires after its window."""
+
+    Meta = table_meta("login_limits")
+    limit_key = UnicodeAttribute(hash_key=True)
+    used = NumberAttribute(default=0)
+    ttl = TTLAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (
+    MemberRecord,
+    PhoneClaim,
+    OtpChallenge,
+    RefreshSessionRecord,
+    TokenRevocation,
+    LoginLimit,
+)

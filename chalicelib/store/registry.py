@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
-from chalicelib.store.accounts_tables import MemberRecord, OtpChallenge, PhoneClaim, RefreshSessionRecord
+from chalicelib.store import accounts_tables
 from chalicelib.store.activity_tables import ActivityRecord
 from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingRecord, WaitlistRecord
@@ -20,10 +20,7 @@ from chalicelib.store.sms_tables import OutboxMessage
 from chalicelib.store.station_tables import StationCodeClaim, StationRecord
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    MemberRecord,
-    PhoneClaim,
-    OtpChallenge,
-    RefreshSessionRecord,
+    *accounts_tables.MODELS,
     EmployerRecord,
     AuditEntry,
     OutboxMessage,

@@ -7,6 +7,9 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.domain.otp import SmsNotSent
 from chalicelib.privacy.masking import mask_phone
 from chalicelib.runtime import runtime
 from chalicelib.store.base import expiry, iso
@@ -25,13 +28,17 @@ class SentText:
 
 
 def send(phone: str, phone_bidx: str, body: str) -> None:
-    """One SNS Publish (plus, locally, one PutItem into the outbox)."""
+    """One SNS Publish (plus, locally, one PutItem into the outbox). SmsNotSent when SNS refuses or
+    cannot be reached (the caller gives back what the send spent)."""
     rt = runtime()
-    rt.client("sns").publish(
-        PhoneNumber=f"+86{phone}",
-        Message=body,
-        MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-    )
+    try:
+        rt.client("sns").publish(
+            PhoneNumber=f"+86{phone}",
+            Message=body,
+            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+        )
+    except (ClientError, BotoCoreError) as exc:
+        raise SmsNotSent() from exc
     if rt.settings.is_local:
         now = rt.clock.now()
         # the wall-clock tiebreak keeps messages in send order even when a test freezes the clock

@@ -1,6 +1,7 @@
 """GET /v1/admin/scores: who to reach out to first. Highest risk first across tiers, masked names,
 reasons with staff actions in the caller's language, pages through an opaque signed cursor, filters
-that keep `limit` honest, and the round trips (Query + BatchGetItem, never a Scan)."""
+that keep `limit` honest, and the round trips (Query + BatchGetItem, never a Scan; `authenticated`
+adds the token check every signed-in request pays: one GetItem)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support.client import Api, Session
-from tests.support.round_trips import measure
+from tests.support.round_trips import authenticated, measure
 
 EN = {"Accept-Language": "en"}
 REASONS = [
@@ -140,10 +141,9 @@ def test_pages_cover_every_score_once_in_order(api, admin, ranked, limit):
 
 
 def test_one_tier_is_one_query_in_descending_order(api, admin, ranked, calls):
-    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?tier=medium&limit=10")) == {
-        "Query": 1,
-        "BatchGetItem": 1,
-    }
+    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?tier=medium&limit=10")) == authenticated(
+        {"Query": 1, "BatchGetItem": 1}
+    )
     items = api.as_(admin).get("/v1/admin/scores?tier=medium&limit=10").json["items"]
     assert [i["probability"] for i in items] == [0.45, 0.38, 0.31, 0.22]
     seen = [i["member_id"] for page in pages(api, admin, "tier=low&limit=2") for i in page["items"]]
@@ -151,8 +151,12 @@ def test_one_tier_is_one_query_in_descending_order(api, admin, ranked, calls):
 
 
 def test_a_page_that_crosses_a_tier_costs_one_query_per_tier(api, admin, ranked, calls):
-    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?limit=2")) == {"Query": 1, "BatchGetItem": 1}
-    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?limit=5")) == {"Query": 2, "BatchGetItem": 1}
+    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?limit=2")) == authenticated(
+        {"Query": 1, "BatchGetItem": 1}
+    )
+    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?limit=5")) == authenticated(
+        {"Query": 2, "BatchGetItem": 1}
+    )
 
 
 def test_filters_keep_the_limit_by_reading_on(api, admin, ranked, calls):
@@ -160,7 +164,7 @@ def test_filters_keep_the_limit_by_reading_on(api, admin, ranked, calls):
     ops = measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?city=shanghai&limit=2"))
     reply = api.as_(admin).get("/v1/admin/scores?city=shanghai&limit=2")
     assert [i["member_id"] for i in reply.json["items"]] == shanghai[:2]  # m_00 (high), m_03 (medium)
-    assert ops == {"Query": 2, "BatchGetItem": 1}  # high, then medium: one Query each
+    assert ops == authenticated({"Query": 2, "BatchGetItem": 1})  # high, then medium: one Query each
     seen = [i["member_id"] for page in pages(api, admin, "city=shanghai&limit=1") for i in page["items"]]
     assert seen == shanghai
     both = [i["member_id"] for page in pages(api, admin, "city=beijing&group=courier&limit=3") for i in page["items"]]
@@ -179,7 +183,7 @@ def test_a_thin_filter_reads_ahead_instead_of_one_query_per_item(api, admin, cal
         put_member(f"m_h{i:02d}")
         put_score(f"m_h{i:02d}", 0.99 - i / 100, "high", city="wuhan" if i % 10 == 9 else "beijing")
     ops = measure(calls, lambda: api.as_(admin).get("/v1/admin/scores?tier=high&city=wuhan&limit=3"))
-    assert ops == {"Query": 2, "BatchGetItem": 1}  # Limit 15 (5 x 3), twice, not one Query per match
+    assert ops == authenticated({"Query": 2, "BatchGetItem": 1})  # Limit 15 (5 x 3), twice, not one Query per match
     found = api.as_(admin).get("/v1/admin/scores?tier=high&city=wuhan&limit=3").json
     assert [i["member_id"] for i in found["items"]] == ["m_h09", "m_h19", "m_h29"]
 

@@ -95,17 +95,25 @@ def test_export_gives_the_worker_their_own_data_in_the_clear(api, worker):
 def test_erasure_removes_personal_data_and_frees_the_phone(api, worker):
     api.as_(worker).patch("/v1/me", {"name": "王五", "id_number": ID, "city": "beijing"})
     assert api.as_(worker).delete("/v1/me").status == 200
-    assert api.as_(worker).get("/v1/me").status == 404
+    gone = api.as_(worker).get("/v1/me")  # the erased member's token stops at once
+    assert gone.status == 401 and gone.json["error"]["code"] == "token_revoked"
     assert api.post("/v1/auth/refresh", {"refresh_token": worker.refresh_token}).status == 401
     again = api.login(worker.phone)
     assert again.member_id != worker.member_id
     assert api.as_(again).get("/v1/me").json["name"] is None
 
 
+def test_a_phone_in_the_url_is_refused_without_being_read(api, admin, worker):
+    old = api.as_(admin).get("/v1/admin/members?phone=13800138001")
+    assert old.status == 410 and old.json["error"]["code"] == "use_member_search"
+    refused = api.as_(admin).post("/v1/admin/members/search", {"phone": "12345"})
+    assert refused.status == 400 and refused.json["error"]["details"][0]["field"] == "phone"
+
+
 def test_admin_finds_a_member_by_phone_and_grants_staff(api, admin, worker):
-    found = api.as_(admin).get("/v1/admin/members?phone=+86 138 0013 8001").json
+    found = api.as_(admin).post("/v1/admin/members/search", {"phone": "+86 138 0013 8001"}).json
     assert [m["member_id"] for m in found] == [worker.member_id]
-    assert api.as_(admin).get("/v1/admin/members?phone=13999999999").json == []
+    assert api.as_(admin).post("/v1/admin/members/search", {"phone": "13999999999"}).json == []
     granted = api.as_(admin).put(
         f"/v1/admin/members/{worker.member_id}/roles", {"roles": ["staff"], "station_ids": ["st-bj-001"]}
     )

@@ -8,10 +8,11 @@ station forecast           GetItem station + one Query (the last 29 days of slot
 profiling choice           one TransactWriteItems (the choice, the activity flag, deleted scores, the audit entry)
 recommendations            the three GetItems + Query scenario catalogue + Query past bookings
                            + Query city index + BatchGetItem stations + one slots Query per station
+Each is a signed-in call, so it also pays the token check: one GetItem (`authenticated`, issue 13).
 """
 
 from tests.api.stations_world import create_station
-from tests.support.round_trips import measure
+from tests.support.round_trips import authenticated, measure
 
 
 def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, employers, library, calls):
@@ -22,31 +23,41 @@ def test_scoring_routes_read_with_getitem_and_query_only(api, admin, worker, emp
     accounts.save_member(me)
     station = create_station(api, admin)
     create_station(api, admin)
-    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/scores")) == {"GetItem": 4}
-    assert measure(calls, lambda: api.as_(worker).get("/v1/me/insights")) == {"GetItem": 3}  # thresholds cached
-    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/employers/emp-bj-1/risk")) == {
-        "GetItem": 3
-    }  # + thresholds
-    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/stations/{station['station_id']}/forecast")) == {
-        "GetItem": 1,
-        "Query": 1,
-    }
-    assert measure(calls, lambda: api.as_(worker).get("/v1/me/recommendations")) == {
-        "GetItem": 3,
-        "Query": 3 + 2,
-        "BatchGetItem": 1,
-    }
+    assert measure(calls, lambda: api.as_(admin).get(f"/v1/admin/members/{worker.member_id}/scores")) == authenticated(
+        {"GetItem": 4}
+    )
+    assert measure(calls, lambda: api.as_(worker).get("/v1/me/insights")) == authenticated(
+        {"GetItem": 3}
+    )  # thresholds cached
+    assert measure(calls, lambda: api.as_(admin).get("/v1/admin/employers/emp-bj-1/risk")) == authenticated(
+        {"GetItem": 3}
+    )  # + thresholds
+    assert measure(
+        calls, lambda: api.as_(admin).get(f"/v1/admin/stations/{station['station_id']}/forecast")
+    ) == authenticated(
+        {
+            "GetItem": 1,
+            "Query": 1,
+        }
+    )
+    assert measure(calls, lambda: api.as_(worker).get("/v1/me/recommendations")) == authenticated(
+        {
+            "GetItem": 3,
+            "Query": 3 + 2,
+            "BatchGetItem": 1,
+        }
+    )
 
 
 def test_a_profiling_choice_is_one_transaction_with_its_audit_entry(api, worker, calls):
     from chalicelib.store import audit
 
-    assert measure(calls, lambda: api.as_(worker).put("/v1/me/privacy", {"profiling": False})) == {
-        "TransactWriteItems": 1
-    }
-    assert measure(calls, lambda: api.as_(worker).put("/v1/me/privacy", {"profiling": True})) == {
-        "TransactWriteItems": 1
-    }
+    assert measure(calls, lambda: api.as_(worker).put("/v1/me/privacy", {"profiling": False})) == authenticated(
+        {"TransactWriteItems": 1}
+    )
+    assert measure(calls, lambda: api.as_(worker).put("/v1/me/privacy", {"profiling": True})) == authenticated(
+        {"TransactWriteItems": 1}
+    )
     trail = audit.trail(f"member#{worker.member_id}")  # both at the same (fake) instant
     assert sorted(e.action for e in trail) == ["profiling_off", "profiling_on"]
     assert {e.actor for e in trail} == {worker.member_id}

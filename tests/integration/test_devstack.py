@@ -70,12 +70,12 @@ def test_grant_cli_refuses_staff_without_a_station(live_stack):
 @pytest.mark.integration
 def test_seeded_admin_finds_a_member_by_phone_and_a_worker_may_not(live_stack):
     token = live_stack.login(ADMIN)
-    found = live_stack.get(f"/v1/admin/members?phone={WORKER}", token=token)
+    found = live_stack.request("POST", "/v1/admin/members/search", {"phone": WORKER}, token=token)
     assert found.status == 200, found.json
     assert [(m["phone"], m["name"]) for m in found.json] == [("138****0010", "张*")]
 
     worker = live_stack.login(OTHER_WORKER)
-    assert live_stack.get(f"/v1/admin/members?phone={WORKER}", token=worker).status == 403
+    assert live_stack.request("POST", "/v1/admin/members/search", {"phone": WORKER}, token=worker).status == 403
 
 
 @pytest.mark.integration

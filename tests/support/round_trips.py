@@ -13,3 +13,9 @@ def measure(calls: Counter[str], do: Callable[[], Any]) -> dict[str, int]:
     reply = do()
     assert reply.status in (200, 201), reply.json
     return dict(calls)
+
+
+def authenticated(ops: dict[str, int]) -> dict[str, int]:
+    """The round trips of an authenticated call: its own `ops` plus the token check (one consistent
+    GetItem of the member's token revocations, services.access_tokens.authenticate)."""
+    return {**ops, "GetItem": ops.get("GetItem", 0) + 1}

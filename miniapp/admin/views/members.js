@@ -13,21 +13,24 @@ import { chinaDateTime } from "/shared/dates.js";
 import { nameOf } from "/shared/vocabulary.js";
 
 export async function renderMembers(container, params, query) {
-  const phone = h("input", { name: "phone", type: "tel", value: query.phone || "", "data-testid": "member-phone" });
+  const phone = h("input", { name: "phone", type: "tel", "data-testid": "member-phone" });
   const errors = h("div", { class: "errors" });
   const results = h("div", {});
-  const form = h("form", { class: "card inline-form", novalidate: true, onSubmit: (e) => { e.preventDefault(); go("/members", { phone: phone.value.trim() }); } },
+  // The phone goes in a POST body, never in a URL (the page's own address included): access logs and
+  // browser history would keep it.
+  const find = async () => {
+    clearErrors(errors, form);
+    try {
+      const found = await api.post("/v1/admin/members/search", { phone: phone.value.trim() });
+      if (found.length === 1) return go(`/members/${found[0].member_id}`);
+      mount(results, found.length ? profilesTable(found) : h("p", { class: "empty", "data-testid": "member-none" }, t("m.none")));
+    } catch (err) {
+      showError(err, errors, { form });
+    }
+  };
+  const form = h("form", { class: "card inline-form", novalidate: true, onSubmit: (e) => { e.preventDefault(); find(); } },
     field(t("m.phone"), phone), h("button", { type: "submit", class: "btn btn-primary", "data-testid": "member-find" }, t("m.find")));
   mount(container, pageHeader(t("m.title")), form, errors, results);
-  if (!query.phone) return;
-  try {
-    const found = await api.get("/v1/admin/members", { query: { phone: query.phone } });
-    if (found.length === 1) return go(`/members/${found[0].member_id}`);
-    mount(results, found.length ? profilesTable(found) : h("p", { class: "empty", "data-testid": "member-none" }, t("m.none")));
-  } catch (err) {
-    clearErrors(errors, form);
-    showError(err, errors, { form });
-  }
 }
 
 function profilesTable(list) {

@@ -28,8 +28,8 @@ export async function render(root, params, ctx) {
     devBox,
     submitBtn);
 
-  function countdown() {
-    let left = RESEND_SECONDS;
+  function countdown(seconds = RESEND_SECONDS) {
+    let left = seconds;
     sendBtn.disabled = true;
     sendBtn.textContent = t("login.resend", { n: left });
     clearInterval(timer);
@@ -54,9 +54,24 @@ export async function render(root, params, ctx) {
       code.focus();
       showDevOutbox();
     } catch (err) {
-      showError(err, errors, { form });
+      showLoginError(err, { holdSend: true });
     }
   }));
+
+  // A login limit was reached (429): say in plain words which one and when to try again; a refused send
+  // also holds the send button until then.
+  function showLoginError(err, { holdSend = false } = {}) {
+    if (err && err.status === 429 && err.retryAfter && err.details.some((d) => d.field === "retry_after")) {
+      const wait = err.retryAfter >= 120 ? t("login.minutes", { n: Math.ceil(err.retryAfter / 60) })
+        : t("login.seconds", { n: err.retryAfter });
+      const key = `login.wait_${err.code}`;
+      const message = t(key, { wait }) === key ? err.message : t(key, { wait });
+      showError({ status: 429, code: err.code, message, details: [] }, errors);
+      if (holdSend) setTimeout(() => countdown(err.retryAfter), 0);
+      return;
+    }
+    showError(err, errors, { form });
+  }
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -66,7 +81,7 @@ export async function render(root, params, ctx) {
         toast(t("login.welcome"), { kind: "ok" });
         ctx.go(ctx.query.next || "/");
       } catch (err) {
-        showError(err, errors, { form });
+        showLoginError(err);
       }
     });
   });
