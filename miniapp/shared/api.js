@@ -241,7 +241,9 @@ export function createApi({
         error = exc;
       }
 
-      if (error.status === 401 && error.code === "token_expired" && auth && !refreshed) {
+      // an expired token, or one stopped by a role change: a refresh brings a token with the new roles
+      // (after logout or erasure the refresh is refused too, and the caller is asked to log in)
+      if (error.status === 401 && ["token_expired", "token_revoked"].includes(error.code) && auth && !refreshed) {
         refreshed = true;
         if (await refreshTokens()) {
           attempt -= 1; // a refresh is not a retry
