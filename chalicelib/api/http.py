@@ -142,6 +142,7 @@ class RequestContext:
         return idempotency.replayable(
             operation,
             scope=scope or self.caller.member_id,
+            owner=self._caller.member_id if self._caller else None,
             key=self.idempotency_key,
             payload=payload.model_dump(mode="json"),
             produce=produce,
