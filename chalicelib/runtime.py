@@ -36,7 +36,9 @@ BeforeCall = Callable[[str, dict[str, Any]], None]
 
 
 class Runtime:
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, before_call: BeforeCall | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, before_call: BeforeCall | None = None
+    ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.before_call = before_call

@@ -134,14 +134,19 @@ class RequestContext:
         *,
         payload: BaseModel,
         scope: str | None = None,
+        target: str | None = None,
         remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """Run a retryable write at most once per Idempotency-Key (scoped to the caller).
-        See services.idempotency.replayable for `remember`/`recall` (results with personal data)."""
+        """Run a retryable write at most once per Idempotency-Key (scoped to the caller, and to the
+        `target` a path names when the payload is only the body). See services.idempotency.replayable
+        for `remember`/`recall` (results with personal data)."""
+        scope = scope or self.caller.member_id
+        if target is not None:
+            scope = f"{scope}|{target}"
         return idempotency.replayable(
             operation,
-            scope=scope or self.caller.member_id,
+            scope=scope,
             owner=self._caller.member_id if self._caller else None,
             key=self.idempotency_key,
             payload=payload.model_dump(mode="json"),

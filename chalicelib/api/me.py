@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.http import RequestContext, endpoint
+from chalicelib.api.http import Ref, RequestContext, endpoint
 from chalicelib.domain.access import SIGNED_IN
 from chalicelib.domain.members import MemberProfile, ProfileUpdate
 from chalicelib.services import members
@@ -31,4 +31,8 @@ def export_me(ctx: RequestContext) -> dict[str, Any]:
 
 @endpoint(bp, "/v1/me", methods=["DELETE"], roles=SIGNED_IN)
 def erase_me(ctx: RequestContext) -> None:
-    members.erase_me(ctx.caller)
+    def erase() -> dict[str, Any]:
+        members.erase_me(ctx.caller)
+        return {}
+
+    ctx.once("erase_me", erase, payload=Ref(id=ctx.caller.member_id))

@@ -3,9 +3,11 @@ application queue; station staff verify e-cards."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint
 
-from chalicelib.api.http import Reply, RequestContext, endpoint
+from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
 from chalicelib.domain.access import ADMIN, STAFF, WORKER
 from chalicelib.domain.membership import (
     ApplicationCreate,
@@ -45,8 +47,8 @@ def renew(ctx: RequestContext) -> MembershipOut:
 
 
 @endpoint(bp, "/v1/me/membership/leave", methods=["POST"], roles=WORKER)
-def leave(ctx: RequestContext) -> MembershipOut:
-    return membership.leave(ctx.caller, ctx.now)
+def leave(ctx: RequestContext) -> dict[str, Any]:
+    return ctx.once("leave_union", lambda: membership.leave(ctx.caller, ctx.now), payload=Ref(id=ctx.caller.member_id))
 
 
 @endpoint(bp, "/v1/me/consents", methods=["GET"], roles=WORKER)
@@ -60,13 +62,25 @@ def application_queue(ctx: RequestContext) -> list[ApplicationOut]:
 
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/approve", methods=["POST"], roles=ADMIN)
-def approve(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership_admin.approve(ctx.caller, application_id, ctx.body(Approval).note, ctx.now)
+def approve(ctx: RequestContext, application_id: str) -> dict[str, Any]:
+    body = ctx.body(Approval)
+    return ctx.once(
+        "approve_membership",
+        lambda: membership_admin.approve(ctx.caller, application_id, body.note, ctx.now),
+        payload=body,
+        target=application_id,
+    )
 
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/reject", methods=["POST"], roles=ADMIN)
-def reject(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership_admin.reject(ctx.caller, application_id, ctx.body(Decision).reason, ctx.now)
+def reject(ctx: RequestContext, application_id: str) -> dict[str, Any]:
+    body = ctx.body(Decision)
+    return ctx.once(
+        "reject_membership",
+        lambda: membership_admin.reject(ctx.caller, application_id, body.reason, ctx.now),
+        payload=body,
+        target=application_id,
+    )
 
 
 @endpoint(bp, "/v1/staff/member-cards/verify", methods=["POST"], roles=STAFF)

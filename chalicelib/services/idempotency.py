@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from aws_lambda_powertools import Logger
+from pydantic import BaseModel
 
 from chalicelib.domain.errors import KeyReused, StillRunning
 from chalicelib.runtime import runtime

@@ -71,9 +71,7 @@ class SealedPersistence(DynamoDBPersistenceLayer):
         record = super()._item_to_data_record(item)
         record.idempotency_key = f"{record.idempotency_key}{_OWNER_END}{record.sort_key}"
         if record.response_data:
-            record.response_data = runtime().cipher.open(
-                record.response_data, context=_context(record.idempotency_key)
-            )
+            record.response_data = runtime().cipher.open(record.response_data, context=_context(record.idempotency_key))
         return record
 
 
