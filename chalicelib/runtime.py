@@ -115,7 +115,7 @@ def runtime() -> Runtime:
 
 def watch(client: Any) -> Any:
     """Let the current runtime's `before_call` hook see (and fail) every call `client` makes."""
-    client.meta.events.register("before-call", _before_call, unique_id="workerhome.before_call")
+    client.meta.events.register("before-parameter-build", _before_call, unique_id="workerhome.before_call")
     return client
 
 
