@@ -25,7 +25,11 @@ def unkeyed_hashes(*values: object) -> set[str]:
     """What a bare hash of a value looks like: md5/sha1/sha256 of it as text and as Powertools' JSON."""
     found = set()
     for value in values:
-        for text in {str(value), json.dumps(value, sort_keys=True), json.dumps(value, sort_keys=True, ensure_ascii=False)}:
+        for text in {
+            str(value),
+            json.dumps(value, sort_keys=True),
+            json.dumps(value, sort_keys=True, ensure_ascii=False),
+        }:
             found |= {hashlib.new(name, text.encode()).hexdigest() for name in ("md5", "sha1", "sha256")}
     return found
 
