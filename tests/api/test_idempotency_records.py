@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 
 from botocore.exceptions import ClientError
 
@@ -120,3 +121,19 @@ def test_a_failed_completion_write_still_answers_and_replays_the_committed_resul
     again = api.as_(rider).post("/v1/bookings", body, headers={"Idempotency-Key": "book-1"})
     assert again.status == 201 and again.json == first.json  # not request_in_progress
     assert slot_counts(station["station_id"], start).booked == 1  # booked once
+
+
+def test_a_key_costs_a_put_and_an_update_and_a_replay_one_put(api, aws, calls):
+    from tests.support.round_trips import measure
+
+    table, on_idempotency = aws.settings.table("idempotency"), Counter()
+    aws.before_call = lambda op, params: on_idempotency.update([op] if params.get("TableName") == table else [])
+    me = api.as_(api.login(PHONE))
+    choice = {"profiling": False}
+    plain = measure(calls, lambda: me.put("/v1/me/privacy", choice))
+    keyed = measure(calls, lambda: me.put("/v1/me/privacy", choice, headers={"Idempotency-Key": "rt-1"}))
+    assert keyed == plain  # the use case's own round trips are unchanged (sealing and HMAC are local)
+    assert on_idempotency == {"PutItem": 1, "UpdateItem": 1}
+    on_idempotency.clear()
+    replayed = measure(calls, lambda: me.put("/v1/me/privacy", choice, headers={"Idempotency-Key": "rt-1"}))
+    assert on_idempotency == {"PutItem": 1} and "TransactWriteItems" not in replayed
