@@ -43,10 +43,10 @@ def replayable(
     """Run `produce` once per (operation, scope, key); later calls return the first result.
     The record is filed under `owner` (the caller's member id; None when not signed in).
 
-    Powertools stores the result in its table as plain JSON. For results that carry personal data
-    (a request's answers, a comment), pass `remember` (result -> a reference without personal data,
-    e.g. its id) and `recall` (reference -> the result again): only the reference is stored, the
-    first call answers with the full result, a replay answers with `recall(reference)`.
+    The stored result is sealed (store.idempotency). A result that should answer a replay as it is
+    now rather than as it was (a request, a comment) passes `remember` (result -> a reference, e.g.
+    its id) and `recall` (reference -> the result again): only the reference is stored, the first
+    call answers with the full result, a replay answers with `recall(reference)`.
     """
     if key is None:
         return _jsonable(produce())
