@@ -3,6 +3,7 @@ application queue; station staff verify e-cards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
@@ -63,23 +64,22 @@ def application_queue(ctx: RequestContext) -> list[ApplicationOut]:
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/approve", methods=["POST"], roles=ADMIN)
 def approve(ctx: RequestContext, application_id: str) -> dict[str, Any]:
-    body = ctx.body(Approval)
-    return ctx.once(
-        "approve_membership",
-        lambda: membership_admin.approve(ctx.caller, application_id, body.note, ctx.now),
-        payload=body,
-        target=application_id,
-    )
+    return _decide(ctx, application_id, membership_admin.approve, ctx.body(Approval).note)
 
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/reject", methods=["POST"], roles=ADMIN)
 def reject(ctx: RequestContext, application_id: str) -> dict[str, Any]:
-    body = ctx.body(Decision)
+    return _decide(ctx, application_id, membership_admin.reject, ctx.body(Decision).reason)
+
+
+def _decide(
+    ctx: RequestContext, application_id: str, decide: Callable[..., ApplicationOut], words: str | None
+) -> dict[str, Any]:
+    """An admin's decision on an application, taken at most once per Idempotency-Key."""
     return ctx.once(
-        "reject_membership",
-        lambda: membership_admin.reject(ctx.caller, application_id, body.reason, ctx.now),
-        payload=body,
-        target=application_id,
+        f"{decide.__name__}_membership",
+        lambda: decide(ctx.caller, application_id, words, ctx.now),
+        payload=Ref(id=f"{application_id}|{words or ''}"),
     )
 
 
