@@ -9,6 +9,10 @@ of the payload. Through its extension points (a DynamoDBPersistenceLayer subclas
 - files every record under its owner (the caller's member id: table key `id`, the record `sk`),
   so erasure finds a member's records with one Query (`erase_member`), no Scan.
 
+Besides the persistence layer's documented hooks (_update_record, and the record read back through
+_item_to_data_record) it overrides the key and hash helpers of the pinned Powertools version;
+tests/api/test_idempotency_records.py fails if an upgrade changes them.
+
 Round trips: a first call PutItem + UpdateItem, a replay one PutItem (Powertools' own figures).
 """
 
