@@ -3,7 +3,8 @@
 One Runtime per Lambda container: the first request that needs a key pays one SSM call
 (both parameters at once) and one KMS Decrypt; later requests reuse them. Tests and the
 local stack install their own Runtime (a fresh moto world, a clock they control) with
-`install()` instead of patching.
+`install()` instead of patching; a test injects a fault (a failed write, a throttle) by giving
+its Runtime a `before_call` hook, which sees every AWS call made by a client the runtime watches.
 """
 
 from __future__ import annotations
@@ -30,10 +31,17 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+BeforeCall = Callable[[str, dict[str, Any]], None]
+"""(operation name, request parameters) -> None, or raise to fail the call before it is sent."""
+
+
 class Runtime:
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, before_call: BeforeCall | None = None
+    ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
+        self.before_call = before_call
         self._lock = threading.RLock()  # shared() builders may ask for a client
         self._clients: dict[str, Any] = {}
 
@@ -44,8 +52,8 @@ class Runtime:
 
             with self._lock:
                 if service not in self._clients:
-                    self._clients[service] = boto3.client(
-                        service, region_name=self.settings.region, endpoint_url=self.settings.aws_endpoint
+                    self._clients[service] = watch(
+                        boto3.client(service, region_name=self.settings.region, endpoint_url=self.settings.aws_endpoint)
                     )
         return self._clients[service]
 
@@ -103,6 +111,18 @@ def runtime() -> Runtime:
             if _current is None:
                 _current = Runtime(default_settings)
     return _current
+
+
+def watch(client: Any) -> Any:
+    """Let the current runtime's `before_call` hook see (and fail) every call `client` makes."""
+    client.meta.events.register("before-parameter-build", _before_call, unique_id="workerhome.before_call")
+    return client
+
+
+def _before_call(model: Any, params: dict[str, Any], **_: Any) -> None:
+    hook = runtime().before_call
+    if hook is not None:
+        hook(model.name, params)
 
 
 def install(rt: Runtime) -> Runtime:

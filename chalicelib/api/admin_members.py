@@ -47,13 +47,15 @@ def get_member(ctx: RequestContext, member_id: str) -> MemberProfile:
 
 
 @endpoint(bp, "/v1/admin/members/{member_id}/roles", methods=["PUT"], roles=ADMIN)
-def set_roles(ctx: RequestContext, member_id: str) -> MemberProfile:
-    return members.set_roles(ctx.caller, member_id, ctx.body(RolesUpdate))
+def set_roles(ctx: RequestContext, member_id: str) -> dict[str, Any]:
+    body = ctx.body(RolesUpdate)
+    return ctx.once("set_roles", lambda: members.set_roles(ctx.caller, member_id, body), payload=body, target=member_id)
 
 
 @endpoint(bp, "/v1/admin/members/{member_id}/reveal", methods=["POST"], roles=ADMIN)
 def reveal(ctx: RequestContext, member_id: str) -> dict[str, Any]:
-    return members.reveal(ctx.caller, member_id, ctx.body(RevealRequest))
+    body = ctx.body(RevealRequest)
+    return ctx.once("reveal", lambda: members.reveal(ctx.caller, member_id, body), payload=body, target=member_id)
 
 
 @endpoint(bp, "/v1/admin/members/{member_id}/audit", methods=["GET"], roles=ADMIN)

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.api import logs
 from chalicelib.domain import json_input
 from chalicelib.domain.access import Caller
 from chalicelib.domain.base import Strict
@@ -40,11 +39,6 @@ from chalicelib.domain.validators import unsafe_character
 from chalicelib.runtime import runtime
 from chalicelib.services import access_tokens, idempotency
 
-logger = Logger(service="workerhome")
-# botocore logs every request's parameters at DEBUG (an SMS's phone number, sealed fields'
-# neighbours): whatever the root level, those loggers stay at WARNING.
-for _noisy in ("botocore", "boto3", "urllib3", "pynamodb"):
-    logging.getLogger(_noisy).setLevel(logging.WARNING)
 M = TypeVar("M", bound=BaseModel)
 
 PUBLIC: frozenset[str] = frozenset()
@@ -134,14 +128,20 @@ class RequestContext:
         *,
         payload: BaseModel,
         scope: str | None = None,
+        target: str | None = None,
         remember: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         recall: Callable[[dict[str, Any]], BaseModel | dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """Run a retryable write at most once per Idempotency-Key (scoped to the caller).
-        See services.idempotency.replayable for `remember`/`recall` (results with personal data)."""
+        """Run a retryable write at most once per Idempotency-Key (scoped to the caller, and to the
+        `target` a path names when the payload is only the body). See services.idempotency.replayable
+        for `remember`/`recall` (results with personal data)."""
+        scope = scope or self.caller.member_id
+        if target is not None:
+            scope = f"{scope}|{target}"
         return idempotency.replayable(
             operation,
-            scope=scope or self.caller.member_id,
+            scope=scope,
+            owner=self._caller.member_id if self._caller else None,
             key=self.idempotency_key,
             payload=payload.model_dump(mode="json"),
             produce=produce,
@@ -259,8 +259,8 @@ def endpoint(
                     response = json_response(_to_jsonable(result), status)
             except DomainError as err:
                 response = json_response(error_body(err, lang), err.status, err.headers)
-            except Exception:
-                logger.exception("unhandled error", extra={"route": path})
+            except Exception as exc:
+                logs.unhandled(exc, path)
                 response = json_response(
                     {
                         "error": {
@@ -273,16 +273,8 @@ def endpoint(
                     },
                     500,
                 )
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "route": path,
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                    "member_id": caller.member_id if caller else None,
-                },
-            )
+            ms = round((time.perf_counter() - started) * 1000, 1)
+            logs.request_line(request.method, path, response.status_code, ms, caller.member_id if caller else None)
             return response
 
         bp.route(path, methods=list(methods), content_types=ACCEPTED_CONTENT_TYPES)(handler)

@@ -3,9 +3,12 @@ application queue; station staff verify e-cards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from chalice import Blueprint
 
-from chalicelib.api.http import Reply, RequestContext, endpoint
+from chalicelib.api.http import Ref, Reply, RequestContext, endpoint
 from chalicelib.domain.access import ADMIN, STAFF, WORKER
 from chalicelib.domain.membership import (
     ApplicationCreate,
@@ -45,8 +48,8 @@ def renew(ctx: RequestContext) -> MembershipOut:
 
 
 @endpoint(bp, "/v1/me/membership/leave", methods=["POST"], roles=WORKER)
-def leave(ctx: RequestContext) -> MembershipOut:
-    return membership.leave(ctx.caller, ctx.now)
+def leave(ctx: RequestContext) -> dict[str, Any]:
+    return ctx.once("leave_union", lambda: membership.leave(ctx.caller, ctx.now), payload=Ref(id=ctx.caller.member_id))
 
 
 @endpoint(bp, "/v1/me/consents", methods=["GET"], roles=WORKER)
@@ -60,13 +63,24 @@ def application_queue(ctx: RequestContext) -> list[ApplicationOut]:
 
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/approve", methods=["POST"], roles=ADMIN)
-def approve(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership_admin.approve(ctx.caller, application_id, ctx.body(Approval).note, ctx.now)
+def approve(ctx: RequestContext, application_id: str) -> dict[str, Any]:
+    return _decide(ctx, application_id, membership_admin.approve, ctx.body(Approval).note)
 
 
 @endpoint(bp, "/v1/admin/membership/applications/{application_id}/reject", methods=["POST"], roles=ADMIN)
-def reject(ctx: RequestContext, application_id: str) -> ApplicationOut:
-    return membership_admin.reject(ctx.caller, application_id, ctx.body(Decision).reason, ctx.now)
+def reject(ctx: RequestContext, application_id: str) -> dict[str, Any]:
+    return _decide(ctx, application_id, membership_admin.reject, ctx.body(Decision).reason)
+
+
+def _decide(
+    ctx: RequestContext, application_id: str, decide: Callable[..., ApplicationOut], words: str | None
+) -> dict[str, Any]:
+    """An admin's decision on an application, taken at most once per Idempotency-Key."""
+    return ctx.once(
+        f"{decide.__name__}_membership",
+        lambda: decide(ctx.caller, application_id, words, ctx.now),
+        payload=Ref(id=f"{application_id}|{words or ''}"),
+    )
 
 
 @endpoint(bp, "/v1/staff/member-cards/verify", methods=["POST"], roles=STAFF)

@@ -52,7 +52,12 @@ def list_outreach(ctx: RequestContext, member_id: str) -> Any:
 @endpoint(bp, "/v1/admin/members/{member_id}/outreach/{outreach_id}/outcome", methods=["POST"], roles=ADMIN)
 def record_outcome(ctx: RequestContext, member_id: str, outreach_id: str) -> Any:
     body = ctx.body(OutcomeBody)
-    return outreach.record_outcome(ctx.caller, member_id, outreach_id, body.outcome, ctx.now)
+    return ctx.once(
+        "outreach_outcome",
+        lambda: outreach.record_outcome(ctx.caller, member_id, outreach_id, body.outcome, ctx.now),
+        payload=body,
+        target=f"{member_id}|{outreach_id}",
+    )
 
 
 @endpoint(bp, "/v1/admin/models", methods=["GET"], roles=ADMIN)
@@ -63,4 +68,9 @@ def list_models(ctx: RequestContext) -> Any:
 @endpoint(bp, "/v1/admin/models/{name}/thresholds", methods=["PUT"], roles=ADMIN)
 def set_thresholds(ctx: RequestContext, name: str) -> Any:
     body = ctx.body(ThresholdsBody)
-    return thresholds.set_override(ctx.caller, name, body.medium, body.high, ctx.now)
+    return ctx.once(
+        "set_thresholds",
+        lambda: thresholds.set_override(ctx.caller, name, body.medium, body.high, ctx.now),
+        payload=body,
+        target=name,
+    )

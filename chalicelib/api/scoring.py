@@ -54,7 +54,10 @@ def my_recommendations(ctx: RequestContext) -> Any:
 def set_privacy(ctx: RequestContext) -> Any:
     from chalicelib.services import profiling_opt_out
 
-    return profiling_opt_out.set_profiling(ctx.caller, ctx.body(PrivacyBody).profiling, ctx.now)
+    body = ctx.body(PrivacyBody)
+    return ctx.once(
+        "set_privacy", lambda: profiling_opt_out.set_profiling(ctx.caller, body.profiling, ctx.now), payload=body
+    )
 
 
 @endpoint(bp, "/v1/me/privacy", methods=["GET"], roles=SIGNED_IN)

@@ -14,7 +14,7 @@ a repeated DELETE completes.
 
 Round trips (DynamoDB; S3 apart): GetItem member + Query bookings (upcoming) + Query bookings (past)
 + Query waitlist + GetItem membership + Query requests + Query audit trail + Query outreach notes
-+ Query audit (blanking) + Query scores + GetItem member + one TransactWriteItems; then per item found: per upcoming
++ Query audit (blanking) + Query idempotency records (+ one BatchWriteItem per 25) + Query scores + GetItem member + one TransactWriteItems; then per item found: per upcoming
 booking the cancel's (one TransactWriteItems + Query of the slot's waitlist), per waitlist place one
 TransactWriteItems + one DeleteItem, per request services.case_erasure's (per held request one
 UpdateItem), per note, decision reason or audit entry with free text one UpdateItem, leaving and
@@ -35,6 +35,7 @@ from chalicelib.domain.scoring_models import MEMBER_MODELS
 from chalicelib.services import booking, case_erasure, membership, waitlist
 from chalicelib.services.members import CHANGED_ELSEWHERE, load
 from chalicelib.store import accounts, audit, bookings, cases, scores
+from chalicelib.store import idempotency as idempotency_store
 from chalicelib.store import membership as membership_store
 from chalicelib.store import outreach as outreach_store
 from chalicelib.store import waitlist as waitlist_store
@@ -62,7 +63,7 @@ def erase_me(caller: Caller, now: datetime) -> ErasureReceipt:
     erased["decision_notes"] = _forget_decision_reasons(member_id)
     erased["outreach_notes"] = outreach_store.forget_notes(member_id)
     erased["audit_notes"] += audit.blank_free_text(_target(member_id), keep=frozenset({ERASE}))
-    erased["idempotency"] = 0  # lead: store.idempotency.erase_member(member_id) from the "idem" branch
+    erased["idempotency"] = idempotency_store.erase_member(member_id)
     erased["scores"] = len(scores.models_of_member(member_id))
     kept = {
         "rights_cases": held,

@@ -13,6 +13,7 @@ from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.instants import utc_stamp
+from chalicelib.runtime import watch
 from chalicelib.settings import settings
 
 
@@ -71,4 +72,5 @@ def transaction() -> TransactWrite:
     global _connection
     if _connection is None:
         _connection = Connection(region=settings.region, host=settings.aws_endpoint)
+        watch(_connection.client)  # an injected fault (tests) reaches transactions too
     return TransactWrite(connection=_connection)
