@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.domain import json_input
 from chalicelib.domain.access import Caller
+from chalicelib.domain.audit import within_request
 from chalicelib.domain.base import Strict
 from chalicelib.domain.errors import (
     DomainError,
@@ -77,6 +79,13 @@ ROUTES: dict[tuple[str, str], Access] = {}
 def _header(request: Request, name: str) -> str | None:
     """A request header (names are case-insensitive), or None."""
     return request.headers.get(name) if request.headers else None
+
+
+def request_id(request: Request) -> str:
+    """The API Gateway request id (the id in its access logs), or a fresh one where there is no gateway
+    (chalice local, tests): every audit entry written while serving the request carries it."""
+    found = (request.context or {}).get("requestId")
+    return found if isinstance(found, str) and found else f"local-{secrets.token_hex(8)}"
 
 
 def language(request: Request) -> str:
@@ -243,6 +252,7 @@ def endpoint(
             lang = language(request)
             started = time.perf_counter()
             caller = None
+            served_as = request_id(request)
             try:
                 caller = None if access.public else access_tokens.authenticate(request.headers.get("authorization"))
                 if caller is not None and not caller.has_any(access.roles):
@@ -250,7 +260,8 @@ def endpoint(
                 if not all(plausible_id(value) for value in params.values()):
                     raise NotFound()
                 ctx = RequestContext(request, caller, lang, bp.lambda_context)
-                result = view(ctx, **params)
+                with within_request(served_as):
+                    result = view(ctx, **params)
                 if isinstance(result, Reply):
                     response = json_response(_to_jsonable(result.body), result.status)
                 elif result is None:
@@ -273,6 +284,7 @@ def endpoint(
                     },
                     500,
                 )
+            response.headers["X-Request-Id"] = served_as
             logger.info(
                 "request",
                 extra={
@@ -281,6 +293,7 @@ def endpoint(
                     "status": response.status_code,
                     "ms": round((time.perf_counter() - started) * 1000, 1),
                     "member_id": caller.member_id if caller else None,
+                    "request_id": served_as,
                 },
             )
             return response
