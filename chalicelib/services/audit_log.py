@@ -39,6 +39,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "member": ("会员", "Member"),
     "station": ("服务站", "Station"),
     "request": ("服务申请", "Service request"),
+    "booking": ("预约", "Booking"),
     "scenario": ("服务事项", "Service type"),
     "model": ("评分模型", "Scoring model"),
     "run": ("评分批次", "Scoring run"),
@@ -146,9 +147,7 @@ def _labelled(events: list[AuditEvent], lang: str) -> list[AuditItem]:
     en = lang == "en"
     member_ids = {e.actor for e in events} | {i for k, i in map(_parts, (e.target for e in events)) if k == "member"}
     station_ids = sorted({i for k, i in map(_parts, (e.target for e in events)) if k == "station"})
-    names, stations = both(
-        lambda: masked_names(member_ids), lambda: stations_by_id(station_ids) if station_ids else []
-    )
+    names, stations = both(lambda: masked_names(member_ids), lambda: stations_by_id(station_ids) if station_ids else [])
     station_names = {s.station_id: s.name_en if en else s.name_zh for s in stations}
 
     def party(kind: str, ident: str) -> Party:
