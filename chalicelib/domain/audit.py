@@ -42,7 +42,7 @@ class AuditEvent:
     reason: str | None = None
     detail: dict[str, Any] | None = None
     request_id: str | None = None
-    digest: str | None = None  # keyed HMAC of the canonical JSON of the change's before/after
+    digest: str | None = None  # keyed HMAC of the canonical JSON of the change and its before/after
     entry_id: str = ""  # unique within the target (time#random), so a page can resume after it
 
 

@@ -3,7 +3,7 @@ of work (`uow.audit(...)`, store.unit_of_work), in the same transaction as the c
 
 An entry keeps no personal value in the clear: the reason a person typed is sealed with the field
 cipher (context audit#<target>#<at_id>#reason) and opened for the trail's readers; what changed is
-kept as a keyed digest (HMAC of the canonical JSON of before/after). Entries expire after
+kept as a keyed digest (HMAC of the canonical JSON of the change with its before/after). Entries expire after
 domain.retention.AUDIT_ENTRY.
 
 Round trips: trail = 1 Query; log page = 1 Query per key partition read (a month when no target,
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -35,9 +34,10 @@ def _reason_context(target: str, at_id: str) -> str:
     return f"audit#{target}#{at_id}#reason"
 
 
-def change_digest(before: Any, after: Any) -> str:
-    """A keyed digest of a change: equal for the same before/after, useless without the key."""
-    canonical = json.dumps({"before": before, "after": after}, sort_keys=True, ensure_ascii=False, default=str)
+def change_digest(change: dict[str, Any]) -> str:
+    """A keyed digest of a change (who, what, why, before/after): equal for the same change, useless
+    without the key, so it proves what was done without keeping personal values."""
+    canonical = json.dumps(change, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return runtime().blind_index("audit_change", canonical)
 
 
@@ -54,7 +54,8 @@ def audit_entry(
     """The stored entry of one audited change at `now`, within the request being served."""
     at_id = f"{iso(now)}#{secrets.token_hex(4)}"
     sealed = runtime().cipher.seal(reason, context=_reason_context(target, at_id)) if reason else None
-    digest = change_digest(before, after) if before is not None or after is not None else None
+    change = {"actor": actor, "action": action, "target": target, "reason": reason, "detail": detail}
+    digest = change_digest({**change, "before": before, "after": after})
     return AuditEntry(
         target,
         at_id,
@@ -108,8 +109,7 @@ def log_page(
     key, index, filters = _read_by(q, partition)
     in_range = AuditEntry.at_id.between(iso(q.since), f"{iso(q.until)}~")
     page_size = q.limit if filters is None else min(q.limit * READ_AHEAD, MAX_PAGE)
-    found: Iterator[AuditEntry]
-    found = (index or AuditEntry).query(  # type: ignore[attr-defined]
+    found = (index or AuditEntry).query(
         key,
         in_range,
         scan_index_forward=False,
@@ -119,13 +119,14 @@ def log_page(
         page_size=page_size,
     )
     events = [event_of(e) for e in found]
-    return events, found.last_evaluated_key  # type: ignore[attr-defined]
+    return events, found.last_evaluated_key
 
 
 def _read_by(q: AuditQuery, month: str | None) -> tuple[str, Any, Condition | None]:
     """The most selective key asked for (target, then actor, then action, else the month) and the
     other filters as a filter expression."""
     wanted: list[Condition] = []
+    index: Any
     if q.target is not None:
         key, index = q.target, None
     elif q.actor is not None:

@@ -47,7 +47,7 @@ class AuditEntry(Model):
     reason = UnicodeAttribute(null=True)  # sealed (runtime().cipher, context audit#<target>#<at_id>#reason)
     detail: MapAttribute[str, Any] = MapAttribute(null=True)  # non-personal values only
     request_id = UnicodeAttribute(null=True)  # the API Gateway request id
-    digest = UnicodeAttribute(null=True)  # keyed HMAC of the canonical JSON of {before, after}
+    digest = UnicodeAttribute(null=True)  # keyed HMAC of the canonical JSON of the change and its before/after
     expires = TTLAttribute(null=True)
 
     actor_index = EntriesByActor()
