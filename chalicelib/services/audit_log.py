@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 from chalicelib.domain.audit import AuditEvent, AuditQuery
 from chalicelib.domain.base import Out, Strict
@@ -44,22 +44,20 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "model": ("评分模型", "Scoring model"),
     "run": ("评分批次", "Scoring run"),
 }
-Token = Annotated[str, Field(min_length=1, max_length=200)]
+Blank = BeforeValidator(lambda value: None if value == "" else value)
+"""A query parameter sent empty (`?actor=`) is one not sent."""
+Token = Annotated[str | None, Field(min_length=1, max_length=200), Blank]
+Instant = Annotated[AwareDatetime | None, Blank]
 
 
 class AuditLogQuery(Strict):
-    target: Token | None = None
-    actor: Token | None = None
-    action: Token | None = None
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    target: Token = None
+    actor: Token = None
+    action: Token = None
+    from_: Instant = Field(default=None, alias="from")
+    to: Instant = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50
-    cursor: Annotated[str, Field(max_length=2000)] | None = None
-
-    @field_validator("target", "actor", "action", "from_", "to", "cursor", mode="before")
-    @classmethod
-    def _empty_is_absent(cls, value: Any) -> Any:
-        return None if value == "" else value
+    cursor: Annotated[str | None, Field(max_length=2000), Blank] = None
 
 
 class Party(Out):

@@ -41,7 +41,7 @@ class MembershipApplication(Model):
     due_date = UnicodeAttribute()
     decided_at = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
-    reason = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # sealed (store.membership: context application#<id>#reason)
     member_number = UnicodeAttribute(null=True)
     queue_index = ApplicationQueueIndex()
 

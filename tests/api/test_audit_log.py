@@ -287,3 +287,23 @@ def test_an_auditor_can_be_granted_and_changes_nothing(api, admin, auditor, work
         url = path.replace("{", "").replace("}", "")
         reply = api.as_(auditor).request(method, url, {})
         assert (reply.status, reply.json["error"]["code"]) == (403, "role_not_allowed"), (method, path)
+
+
+def test_notes_and_reasons_staff_and_admins_type_are_never_stored_in_the_clear(api, aws, admin, auditor, library):
+    from tests.api.test_no_plaintext_pii import every_item
+
+    staff = make_staff(api, "st-notes")
+    approve_note, reject_reason, move_note = "材料齐全身份核实无误", "申请人不在本区域工作", "已电话联系用人单位协商"
+    first, second = (apply(api, new_worker(api)).json["application_id"] for _ in range(2))
+    path = "/v1/admin/membership/applications"
+    assert api.as_(admin).post(f"{path}/{first}/approve", {"note": approve_note}).status == 200
+    rejected = api.as_(admin).post(f"{path}/{second}/reject", {"reason": reject_reason})
+    assert rejected.status == 200 and rejected.json["reason"] == reject_reason  # opened for the admin
+    request_id = submit(api, new_worker(api), job_help()).json["request_id"]
+    moved = api.as_(staff).post(f"/v1/staff/requests/{request_id}/transition", {"to": "accepted", "note": move_note})
+    assert moved.status == 200, moved.json
+    stored = every_item(aws)
+    assert approve_note not in stored and reject_reason not in stored
+    reasons = {e["action"]: e["reason"] for e in log(api, auditor)["items"]}
+    assert reasons["membership_approve"] == approve_note and reasons["membership_reject"] == reject_reason
+    assert reasons["request_move"] == move_note  # opened for the auditor
