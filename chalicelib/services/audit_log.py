@@ -25,7 +25,7 @@ from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.scoring_errors import BadCursor
-from chalicelib.services import signed_claims
+from chalicelib.services import paging, signed_claims
 from chalicelib.store import audit as store
 from chalicelib.store.member_names import masked_names
 from chalicelib.store.parallel import both
@@ -121,17 +121,10 @@ def page(q: AuditLogQuery, now: datetime, lang: str) -> AuditPage:
     partitions: list[str | None] = [None] if keyed else list(store.months(since, until))
     if month is not None and month in partitions:
         partitions = partitions[partitions.index(month) :]
-    events: list[AuditEvent] = []
-    next_cursor = None
-    for i, partition in enumerate(partitions):
-        got, resume = store.log_page(replace(query, limit=q.limit - len(events)), partition, start if i == 0 else None)
-        events += got
-        if len(events) == q.limit:
-            if resume is not None:
-                next_cursor = _cursor(bound, partition, resume, now)
-            elif i + 1 < len(partitions):
-                next_cursor = _cursor(bound, partitions[i + 1], None, now)
-            break
+    events, place = paging.across(
+        partitions, q.limit, start, lambda month, want, at: store.log_page(replace(query, limit=want), month, at)
+    )
+    next_cursor = _cursor(bound, place[0], place[1], now) if place else None
     return AuditPage(items=_labelled(events, lang), next_cursor=next_cursor)
 
 
