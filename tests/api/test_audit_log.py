@@ -189,7 +189,7 @@ def test_every_admin_and_staff_write_leaves_an_entry_with_actor_and_request_id(a
         if not ours:
             missing.append(route)
         for e in ours:
-            assert e["actor"]["id"] == actor.member_id and e["at"] and e["action"], (route, e)
+            assert e["actor"]["id"] == actor.member_id and e["at"] and e["action"] and e["digest"], (route, e)
     assert not missing, f"writes without an audit entry: {missing}"
 
 
