@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 # Lambda's python3.12 runtime: `chalice package` must run from a 3.12 interpreter.
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 
-.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets admin staff check lint format clean
+.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets admin auditor staff check lint format clean
 
 $(STAMP): $(REQS)
 	@test -x $(PYBIN) || $(PY) -m venv $(VENV)
@@ -76,6 +76,9 @@ secrets: venv  ## once per stage after the first deploy: SSM secrets and the fir
 
 admin: venv  ## make admin PHONE=13800000000 — grant admin in the running local stack
 	$(PYBIN) -m devstack.grant --phone "$(PHONE)" --role admin
+
+auditor: venv  ## make auditor PHONE=... — grant the auditor role (reads the audit log, changes nothing)
+	$(PYBIN) -m devstack.grant --phone "$(PHONE)" --role auditor
 
 staff: venv  ## make staff PHONE=... STATION=... — grant staff of a station in the running local stack
 	$(PYBIN) -m devstack.grant --phone "$(PHONE)" --role staff --station "$(STATION)"

@@ -7,6 +7,7 @@ from chalice.app import SQSEvent
 from chalicelib.api import (
     admin_members,
     admin_stations,
+    audit,
     auth,
     bookings,
     cases,
@@ -36,6 +37,7 @@ for blueprint in (
     me.bp,
     directory.bp,
     admin_members.bp,
+    audit.bp,
     stations.bp,
     admin_stations.bp,
     bookings.bp,

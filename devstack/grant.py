@@ -1,4 +1,5 @@
-"""Give a role in the RUNNING local stack (`make admin PHONE=...`, `make staff PHONE=... STATION=...`).
+"""Give a role in the RUNNING local stack (`make admin PHONE=...`, `make staff PHONE=... STATION=...`,
+`make auditor PHONE=...`).
 
     python -m devstack.grant --phone 13800000020 --role staff --station BJ-WJ-01   (a station code or id)
 
@@ -25,7 +26,7 @@ ACTOR = "devstack-grant"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m devstack.grant", description=__doc__.split("\n\n")[0])
     parser.add_argument("--phone", required=True, help="mainland China mobile number, e.g. 13800000020")
-    parser.add_argument("--role", required=True, choices=("admin", "staff"))
+    parser.add_argument("--role", required=True, choices=("admin", "staff", "auditor"))
     parser.add_argument("--station", default="", help="station id (required for --role staff)")
     return parser
 
@@ -45,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     station = args.station.strip()
     if args.role == "staff" and not station:
         parser.error("--role staff needs --station <station id> (make staff PHONE=... STATION=...)")
-    if args.role == "admin" and station:
-        parser.error("--station applies to --role staff only (admins act for every station)")
+    if args.role != "staff" and station:
+        parser.error("--station applies to --role staff only (admins and auditors are not station-bound)")
 
     try:
         endpoint = os.environ.get("WH_AWS_ENDPOINT") or f"http://{HOST}:{moto_port()}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.runtime import Runtime
 from chalicelib.store.exports import KEPT_DAYS
-from chalicelib.store.registry import ALL_MODELS
+from chalicelib.store.registry import ALL_MODELS, ttl_attribute
 from infra import queues
 
 
@@ -22,6 +22,22 @@ def create_tables() -> None:
     for model in ALL_MODELS:
         if not model.exists():
             model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+
+
+def enable_ttls(rt: Runtime) -> None:
+    """Turn on DynamoDB's TTL for every table whose model has a TTL attribute, as the template does
+    (docs/security.md, Retention)."""
+    ddb = rt.client("dynamodb")
+    for model in ALL_MODELS:
+        attribute = ttl_attribute(model)
+        if attribute is None:
+            continue
+        name = model.Meta.table_name
+        status = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]["TimeToLiveStatus"]
+        if status != "ENABLED":
+            ddb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"AttributeName": attribute, "Enabled": True}
+            )
 
 
 def ensure_kms_key(rt: Runtime) -> str:
@@ -84,6 +100,7 @@ def ensure_secrets(rt: Runtime) -> None:
 def provision(rt: Runtime) -> None:
     """Everything a stage needs before the first request."""
     create_tables()
+    enable_ttls(rt)
     ensure_kms_key(rt)
     ensure_secrets(rt)
     ensure_bucket(rt, rt.settings.attachments_bucket)

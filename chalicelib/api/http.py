@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.api import logs
 from chalicelib.domain import json_input
 from chalicelib.domain.access import Caller
+from chalicelib.domain.audit import within_request
 from chalicelib.domain.base import Strict
 from chalicelib.domain.errors import (
     DomainError,
@@ -71,6 +73,13 @@ ROUTES: dict[tuple[str, str], Access] = {}
 def _header(request: Request, name: str) -> str | None:
     """A request header (names are case-insensitive), or None."""
     return request.headers.get(name) if request.headers else None
+
+
+def request_id(request: Request) -> str:
+    """The API Gateway request id (the id in its access logs), or a fresh one where there is no gateway
+    (chalice local, tests): every audit entry written while serving the request carries it."""
+    found = (request.context or {}).get("requestId")
+    return found if isinstance(found, str) and found else f"local-{secrets.token_hex(8)}"
 
 
 def language(request: Request) -> str:
@@ -243,6 +252,7 @@ def endpoint(
             lang = language(request)
             started = time.perf_counter()
             caller = None
+            served_as = request_id(request)
             try:
                 caller = None if access.public else access_tokens.authenticate(request.headers.get("authorization"))
                 if caller is not None and not caller.has_any(access.roles):
@@ -250,7 +260,8 @@ def endpoint(
                 if not all(plausible_id(value) for value in params.values()):
                     raise NotFound()
                 ctx = RequestContext(request, caller, lang, bp.lambda_context)
-                result = view(ctx, **params)
+                with within_request(served_as):
+                    result = view(ctx, **params)
                 if isinstance(result, Reply):
                     response = json_response(_to_jsonable(result.body), result.status)
                 elif result is None:
@@ -273,8 +284,11 @@ def endpoint(
                     },
                     500,
                 )
+            response.headers["X-Request-Id"] = served_as
             ms = round((time.perf_counter() - started) * 1000, 1)
-            logs.request_line(request.method, path, response.status_code, ms, caller.member_id if caller else None)
+            logs.request_line(
+                request.method, path, response.status_code, ms, caller.member_id if caller else None, served_as
+            )
             return response
 
         bp.route(path, methods=list(methods), content_types=ACCEPTED_CONTENT_TYPES)(handler)

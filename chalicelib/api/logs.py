@@ -22,8 +22,18 @@ for _noisy in ("botocore", "boto3", "urllib3", "pynamodb"):
 FRAMES = 12
 
 
-def request_line(method: str, route: str, status: int, ms: float, member_id: str | None) -> None:
-    logger.info("request", extra={"method": method, "route": route, "status": status, "ms": ms, "member_id": member_id})
+def request_line(method: str, route: str, status: int, ms: float, member_id: str | None, request_id: str) -> None:
+    logger.info(
+        "request",
+        extra={
+            "method": method,
+            "route": route,
+            "status": status,
+            "ms": ms,
+            "member_id": member_id,
+            "request_id": request_id,
+        },
+    )
 
 
 def unhandled(exc: BaseException, route: str) -> None:

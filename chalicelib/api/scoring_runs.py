@@ -38,7 +38,12 @@ def get_run(ctx: RequestContext, run_id: str) -> Any:
 @endpoint(bp, "/v1/admin/scoring-runs/{run_id}/retry", methods=["POST"], roles=ADMIN, status=202)
 def retry_run(ctx: RequestContext, run_id: str) -> Any:
     return Reply(
-        ctx.once("retry_scoring_run", lambda: scoring_runs.retry(run_id, ctx.now), payload=Ref(id=run_id)), 202
+        ctx.once(
+            "retry_scoring_run",
+            lambda: scoring_runs.retry(run_id, ctx.now, by=ctx.caller.member_id),
+            payload=Ref(id=run_id),
+        ),
+        202,
     )
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Role = Literal["worker", "staff", "admin"]
-ROLES: tuple[Role, ...] = ("worker", "staff", "admin")
+Role = Literal["worker", "staff", "admin", "auditor"]
+ROLES: tuple[Role, ...] = ("worker", "staff", "admin", "auditor")
 
 # Who may call a route (api.http.endpoint(roles=...)): each set is spelled here and nowhere else.
 WORKER: frozenset[Role] = frozenset({"worker"})
 STAFF: frozenset[Role] = frozenset({"staff", "admin"})  # station staff; admins act for every station
 ADMIN: frozenset[Role] = frozenset({"admin"})
+# The audit log's readers: auditors, who may change nothing (no write route lists them), and admins,
+# who answer for the platform and already read a member's trail.
+AUDIT_READERS: frozenset[Role] = frozenset({"auditor", "admin"})
 SIGNED_IN: frozenset[Role] = frozenset(ROLES)  # anyone with a valid token
 
 

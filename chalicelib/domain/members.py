@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.access import ROLES, Role
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.instants import utc_stamp
 from chalicelib.domain.validators import normalize_id_number, normalize_mobile, one_line
@@ -138,7 +139,7 @@ class MemberProfile(Out):
 
 
 class RolesUpdate(Strict):
-    roles: Annotated[list[Literal["worker", "staff", "admin"]], Field(min_length=1, max_length=3)]
+    roles: Annotated[list[Role], Field(min_length=1, max_length=len(ROLES))]
     station_ids: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=50)] = []
 
 

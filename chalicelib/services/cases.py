@@ -1,6 +1,6 @@
 """Service requests (cases): a worker files one under a scenario, staff move it through the
 workflow, both comment, the worker withdraws or rates it. Every event counts in the member's
-activity, in the same unit of work as the change.
+activity, in the same unit of work as the change; what staff do (moves, replies) is audited in it too.
 
 Round trips: submit = 1 Query (the scenario's latest version) + GetItem employer (only scenarios
 with an employer field) + one TransactWriteItems (request + activity); move / withdraw / rate /
@@ -108,6 +108,14 @@ def _move(caller: Caller, case: Case, to: str, note: str | None, now: datetime, 
             assignee=caller.member_id if to == "accepted" else None,
         )
         activity.record_in(uow, case.member_id, events.request_moved(to), now)
+        if owner is None:  # staff moved it: audited, the note sealed as the entry's reason
+            uow.audit(
+                caller.member_id,
+                "request_move",
+                target=f"request#{case.request_id}",
+                reason=note,
+                detail={"from": case.status, "to": to},
+            )
     if case.erase_on_close:
         case_erasure.erase_if_held(case.request_id, now)
     return show(caller, case.request_id, now)
@@ -146,6 +154,14 @@ def comment(caller: Caller, request_id: str, text: str, now: datetime) -> Reques
         activity.record_in(
             uow, case.member_id, events.REQUEST_COMMENT_SENT if by_owner else events.REQUEST_COMMENT_RECEIVED, now
         )
+        if not by_owner:  # a staff reply: audited with a digest of its text, never the text
+            uow.audit(
+                caller.member_id,
+                "request_comment",
+                target=f"request#{request_id}",
+                detail={"comment_id": comment_id},
+                after=text,
+            )
     return show(caller, request_id, now)
 
 

@@ -77,6 +77,9 @@ def check_in(caller: Caller, token: str, now: datetime) -> CheckinOut:
     with unit_of_work(now, refuse={BOOKING: err.AlreadyCheckedIn}) as uow:
         booking_store.check_in_in(uow, booking.ref, now)
         activity.record_in(uow, booking.member_id, events.CHECKED_IN, now)
+        uow.audit(
+            caller.member_id, "checkin", target=f"booking#{claims['bid']}", detail={"station_id": booking.station_id}
+        )
     name = masked_names({booking.member_id}).get(booking.member_id, "—")
     return CheckinOut(
         booking_id=claims["bid"],

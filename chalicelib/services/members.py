@@ -136,6 +136,7 @@ def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfi
     before = {"roles": sorted(member.roles), "station_ids": sorted(member.station_ids)}
     roles = frozenset(change.roles) | {"worker"}
     granted = replace(member, roles=roles, station_ids=frozenset(change.station_ids), updated_at=now)
+    after = {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
         accounts.save_in(uow, granted)
         if (granted.roles, granted.station_ids) != (member.roles, member.station_ids):
@@ -144,7 +145,7 @@ def set_roles(admin: Caller, member_id: str, change: RolesUpdate) -> MemberProfi
             admin.member_id,
             "set_roles",
             target=_target(member_id),
-            detail={"before": before, "after": {"roles": sorted(roles), "station_ids": sorted(change.station_ids)}},
+            detail={"before": before, "after": after},  # roles and station ids: not personal, kept readable
         )
     return profile_of(granted)
 

@@ -24,12 +24,11 @@ from pydantic import Field, field_validator
 from chalicelib.domain.base import Out, Strict
 from chalicelib.domain.errors import FieldIssue
 from chalicelib.domain.members import CITIES, WorkerGroup
-from chalicelib.domain.scores import MemberScore
 from chalicelib.domain.scoring_errors import BadCursor, UnknownChoice
 from chalicelib.domain.scoring_models import CHURN, MEMBER_MODELS
 from chalicelib.scoring.reasons import CATEGORY_NAMES, EMPLOYER_FAMILIES, MEMBER_FAMILIES
 from chalicelib.scoring.views import ReasonOut
-from chalicelib.services import signed_claims
+from chalicelib.services import paging, signed_claims
 from chalicelib.store import scores as store
 from chalicelib.store.base import iso
 from chalicelib.store.member_names import masked_names
@@ -151,19 +150,10 @@ def scores(q: ScoreQuery, now: datetime, lang: str) -> ScorePage:
     check_choices(q)
     tier, start = _read_cursor(q, now) if q.cursor else (q.tier or TIERS_DESC[0], None)
     tiers = (tier,) if q.tier else TIERS_DESC[TIERS_DESC.index(tier) :]
-    records: list[MemberScore] = []
-    next_cursor = None
-    for i, t in enumerate(tiers):
-        got, resume = store.tier_page(
-            q.model, t, q.limit - len(records), start if i == 0 else None, city=q.city, group=q.group
-        )
-        records += got
-        if len(records) == q.limit:
-            if resume is not None:
-                next_cursor = _cursor(q, t, resume, now)
-            elif i + 1 < len(tiers):
-                next_cursor = _cursor(q, tiers[i + 1], None, now)
-            break
+    records, place = paging.across(
+        tiers, q.limit, start, lambda t, want, at: store.tier_page(q.model, t, want, at, city=q.city, group=q.group)
+    )
+    next_cursor = _cursor(q, place[0], place[1], now) if place else None
     names = masked_names({r.member_id for r in records})
     items = [
         ScoreItem(

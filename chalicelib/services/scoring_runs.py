@@ -1,14 +1,16 @@
 """Batch scoring runs: an admin (or the nightly schedule) starts a run, SQS fans it out, one Lambda
 invocation scores one segment of a parallel Scan of the activity table.
 
-  start()              a run item + one message per segment (store.scoring_queue)
+  start()              a run item and its audit entry (one TransactWriteItems) + one message per segment
+                       (store.scoring_queue)
   handle_segment()     the SQS handler's work for one message: read the previous run's digest of the
                        segment (1 S3 GetObject), Scan the segment page by page (each activity item carries
                        its member's profile mirror, so nothing else is read), featurize + predict the page
                        at once, BatchWriteItem the scores that changed, store this run's digest, then
                        count the segment once (conditional transaction) and settle the run's status
   handle_dead_letter() a segment that failed `scoring_max_receives` times: counted failed
-  retry()              re-queue only the failed segments
+  retry()              re-queue only the failed segments (the run's reopening and its audit entry: one
+                       TransactWriteItems)
 
 Everything a redelivered message does again is either conditional (progress) or writes the same
 keys with the same values (scores and digest of the same run, as of the run's `as_of`, compared with the
@@ -85,7 +87,11 @@ def start(created_by: str, body: RunCreate, now: datetime) -> RunOut:
         created_at=now,
         previous_run_id=previous[0].run_id if previous else None,
     )
-    store.create(run)
+    with unit_of_work(now) as uow:
+        store.create_in(uow, run)
+        uow.audit(
+            created_by, "scoring_run.start", target=f"run#{run.run_id}", detail={"model": body.model, "segments": total}
+        )
     scoring_queue.send_segments(run.run_id, range(total), total)
     logger.info("scoring run queued", extra={"run_id": run.run_id, "model": body.model, "segments": total})
     return view(run, [])
@@ -233,14 +239,17 @@ def list_runs(model: str | None, limit: int) -> RunListOut:
     return RunListOut(items=[view(r, []) for r in runs[:limit]])
 
 
-def retry(run_id: str, now: datetime) -> RunOut:
+def retry(run_id: str, now: datetime, *, by: str) -> RunOut:
     """Queue the failed segments again (they run with the run's original as_of and model version)."""
     run = store.get(run_id, consistent=True)
     if run is None:
         raise NotFound()
     failed = sorted(run.failed_segments)
-    if not failed or not store.reopen(run, failed):
+    if not failed:
         raise NothingToRetry()
+    with unit_of_work(now, refuse={store.REOPENABLE: NothingToRetry}) as uow:
+        store.reopen_in(uow, run, failed)
+        uow.audit(by, "scoring_run.retry", target=f"run#{run_id}", detail={"segments": failed})
     scoring_queue.send_segments(run_id, failed, run.segments_total)
     return get(run_id)
 

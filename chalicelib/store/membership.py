@@ -25,6 +25,7 @@ from pynamodb.models import Model
 from chalicelib.domain.activity import week_counter
 from chalicelib.domain.members import Member
 from chalicelib.domain.membership import Application, Consent, Membership
+from chalicelib.runtime import runtime
 from chalicelib.store.accounts import MEMBER_VERSION, record_of
 from chalicelib.store.accounts_tables import MemberRecord
 from chalicelib.store.activity import add_event_in, profile_action
@@ -87,7 +88,7 @@ def _application(r: MembershipApplication) -> Application:
         city=r.city,
         decided_at=instant(r.decided_at),
         decided_by=r.decided_by,
-        reason=r.reason,
+        reason=runtime().cipher.open(r.reason, context=_reason_context(r.application_id)) if r.reason else None,
         member_number=r.member_number,
     )
 
@@ -185,6 +186,11 @@ def apply_in(tx: NamedTransaction, application: Application, consent: Consent) -
     )
 
 
+def _reason_context(application_id: str) -> str:
+    """The decision's reason is free text a person typed: sealed like other personal data."""
+    return f"application#{application_id}#reason"
+
+
 def decide_in(
     tx: NamedTransaction,
     application: Application,
@@ -197,7 +203,8 @@ def decide_in(
 ) -> None:
     """Close a pending application (only if it is still pending)."""
     actions = [A.status.set(status), A.decided_at.set(iso(at)), A.decided_by.set(by)]
-    actions += [A.reason.set(reason)] if reason else []
+    sealed = runtime().cipher.seal(reason, context=_reason_context(application.application_id)) if reason else None
+    actions += [A.reason.set(sealed)] if sealed else []
     actions += [A.member_number.set(number)] if number else []
     tx.update(
         STILL_PENDING, MembershipApplication(application.application_id), actions, condition=A.status == "pending"

@@ -48,7 +48,7 @@ class MembershipApplication(Model):
     due_date = UnicodeAttribute()
     decided_at = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
-    reason = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # sealed (store.membership: context application#<id>#reason)
     member_number = UnicodeAttribute(null=True)
     queue_index = ApplicationQueueIndex()
     member_index = MemberApplicationsIndex()

@@ -1,6 +1,9 @@
 """Scoring runs and their segments: every progress step is one conditional write, so redelivered,
 duplicated or out-of-order segment messages cannot count twice.
 
+  create_in          in a unit of work: the new run (condition RUN_FREE: no run with its id yet)
+  reopen_in          in a unit of work: failed segments back to running (condition REOPENABLE: the run is
+                     still retryable and still has them failed)
   complete_segment   in a unit of work: the run's done set gains the segment (condition PROGRESS: not in
                      it yet, and not in the failed set) + the segment's result item
   fail_attempt       the segment's last error and attempt count (not once it is done)
@@ -23,6 +26,10 @@ from chalicelib.store.base import from_iso, iso
 from chalicelib.store.scoring_tables import ScoringRun, SegmentResult
 from chalicelib.store.transact import NamedTransaction
 
+RUN_FREE = "run_free"
+"""create_in's put: fails when a run with that id exists."""
+REOPENABLE = "reopenable"
+"""reopen_in's update: fails when the run is no longer retryable or its failed segments changed."""
 PROGRESS = "progress"
 """complete_segment's update of the run: fails when the segment was counted already (done or given up)."""
 
@@ -66,9 +73,9 @@ def segment_of(record: SegmentResult) -> SegmentState:
     )
 
 
-def create(run: Run) -> None:
+def create_in(tx: NamedTransaction, run: Run) -> None:
     """Put a new run (queued, nothing counted yet)."""
-    ScoringRun(
+    record = ScoringRun(
         run.run_id,
         model=run.model,
         model_version=run.model_version,
@@ -80,7 +87,8 @@ def create(run: Run) -> None:
         created_by=run.created_by,
         created_at=iso(run.created_at),
         previous_run_id=run.previous_run_id,
-    ).save(condition=ScoringRun.run_id.does_not_exist())
+    )
+    tx.put(RUN_FREE, record, condition=ScoringRun.run_id.does_not_exist())
 
 
 def _get(run_id: str, *, consistent: bool = False) -> ScoringRun | None:
@@ -218,20 +226,12 @@ def settle(run_id: str, at: datetime) -> None:
             raise
 
 
-def reopen(run: Run, failed: Iterable[int]) -> bool:
-    """Take `failed` segments out of the failed set to queue them again; False if the run changed."""
+def reopen_in(tx: NamedTransaction, run: Run, failed: Iterable[int]) -> None:
+    """Take `failed` segments out of the failed set to queue them again."""
     segs = set(failed)
-    try:
-        ScoringRun(run.run_id).update(
-            actions=[
-                ScoringRun.failed_segments.delete(segs),
-                ScoringRun.status.set("running"),
-                ScoringRun.finished_at.remove(),
-            ],
-            condition=ScoringRun.status.is_in(*RETRYABLE_STATUSES) & ScoringRun.failed_segments.contains(min(segs)),
-        )
-    except UpdateError as exc:
-        if _conditional(exc):
-            return False
-        raise
-    return True
+    tx.update(
+        REOPENABLE,
+        ScoringRun(run.run_id),
+        [ScoringRun.failed_segments.delete(segs), ScoringRun.status.set("running"), ScoringRun.finished_at.remove()],
+        condition=ScoringRun.status.is_in(*RETRYABLE_STATUSES) & ScoringRun.failed_segments.contains(min(segs)),
+    )

@@ -20,15 +20,14 @@ never without its record.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
 from chalicelib.domain.errors import Conflict
+from chalicelib.store.audit import audit_entry
 from chalicelib.store.audit_tables import AuditEntry
-from chalicelib.store.base import iso
 from chalicelib.store.transact import Cancelled, NamedTransaction
 
 T = TypeVar("T")
@@ -36,7 +35,7 @@ Refusal = type[Exception] | Exception | Callable[[Cancelled], Exception | None]
 Refusals = Mapping[str, Refusal]
 
 AUDIT = "audit"
-"""Every audit entry's put: a fresh key (time + random), so it never fails on its own."""
+"""Every audit entry's put (store.audit.audit_entry): a fresh key (time + random), so it never fails on its own."""
 
 
 class UnitOfWork(NamedTransaction):
@@ -47,12 +46,20 @@ class UnitOfWork(NamedTransaction):
         self.now = now
 
     def audit(
-        self, actor: str, action: str, *, target: str, reason: str | None = None, detail: dict[str, Any] | None = None
+        self,
+        actor: str,
+        action: str,
+        *,
+        target: str,
+        reason: str | None = None,
+        detail: dict[str, Any] | None = None,
+        before: Any = None,
+        after: Any = None,
     ) -> None:
-        """Record who did what to which target; committed with the change or not at all."""
-        entry = AuditEntry(
-            target, f"{iso(self.now)}#{secrets.token_hex(4)}", actor=actor, action=action, reason=reason, detail=detail
-        )
+        """Record who did what to which target; committed with the change or not at all. The entry
+        carries the request id being served; `reason` (free text a person typed) is sealed; `before`
+        and `after` are kept only as their keyed digest, so `detail` holds non-personal values only."""
+        entry = audit_entry(self.now, actor, action, target, reason, detail, before, after)
         self.put(AUDIT, entry, condition=AuditEntry.at_id.does_not_exist())
 
 

@@ -13,6 +13,11 @@ api.setLang(getLang());
 
 export const isAdmin = () => api.hasRole("admin");
 export const isStaff = () => api.hasRole("staff") || isAdmin();
+export const isAuditor = () => api.hasRole("auditor");
+/** Who may open the console at all: staff, admins, and auditors (who only read the audit log). */
+export const mayEnter = () => isStaff() || isAuditor();
+/** The first page after logging in: what the role works on. */
+export const home = () => (isAdmin() ? "/stations" : isStaff() ? "/queue" : "/audit");
 
 /** A label for a code in a namespace of the texts ("tier", "audience", ...), or the code itself when unknown. */
 export function label(ns, code) {

@@ -7,10 +7,11 @@ import { getLang, setLang, t } from "/shared/i18n.js";
 import { h, mount, showError } from "/shared/ui.js";
 import { createRouter, go } from "/shared/router.js";
 import { loadVocabulary } from "/shared/vocabulary.js";
-import { api, isAdmin } from "./core.js";
+import { api, home } from "./core.js";
 
 const ADMIN = ["admin"];
 const STAFF = ["staff", "admin"];
+const AUDIT_READERS = ["auditor", "admin"];
 const view = (load, name) => () => load().then((m) => m[name]);
 
 const ROUTES = [
@@ -32,11 +33,13 @@ const ROUTES = [
   { path: "/risk", nav: "risk", roles: ADMIN, load: view(() => import("./views/risk.js"), "renderRisk") },
   { path: "/employers", nav: "employers", roles: ADMIN, load: view(() => import("./views/employers.js"), "renderEmployers") },
   { path: "/models", nav: "models", roles: ADMIN, load: view(() => import("./views/models.js"), "renderModels") },
+  { path: "/audit", nav: "audit", roles: AUDIT_READERS, load: view(() => import("./views/audit.js"), "renderAudit") },
 ];
 
 const NAV = [
   ["operations", [["stations", ADMIN], ["scenarios", ADMIN], ["membership", ADMIN], ["queue", STAFF], ["members", ADMIN]]],
   ["insight", [["scoring", ADMIN], ["risk", ADMIN], ["employers", ADMIN], ["models", ADMIN]]],
+  ["governance", [["audit", AUDIT_READERS]]],
 ];
 
 const root = document.getElementById("app");
@@ -75,7 +78,7 @@ async function onRoute(route, params, query, path) {
   const session = api.session();
   if (!route || path === "/") {
     if (!session) return go("/login");
-    if (path === "/") return go(isAdmin() ? "/stations" : "/queue");
+    if (path === "/") return go(home());
   }
   if (route && !route.public && !session) return go("/login", { next: path });
   const content = h("section", { class: "content", "data-testid": "content" });

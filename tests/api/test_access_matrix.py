@@ -11,9 +11,15 @@ import pytest
 
 from chalicelib.api.http import ROUTES
 
-IDENTITIES = ("anonymous", "worker", "staff", "admin")
-# every account is a worker; staff and admins hold their role on top
-ROLES_OF = {"anonymous": set(), "worker": {"worker"}, "staff": {"staff", "worker"}, "admin": {"admin", "worker"}}
+IDENTITIES = ("anonymous", "worker", "staff", "admin", "auditor")
+# every account is a worker; staff, admins and auditors hold their role on top
+ROLES_OF = {
+    "anonymous": set(),
+    "worker": {"worker"},
+    "staff": {"staff", "worker"},
+    "admin": {"admin", "worker"},
+    "auditor": {"auditor", "worker"},
+}
 
 
 @pytest.fixture
@@ -21,13 +27,20 @@ def sessions(api, worker, admin):
     from chalicelib.services.members import grant_by_phone
 
     grant_by_phone("13700000002", {"staff"}, {"st-x"})
-    return {"anonymous": None, "worker": worker, "staff": api.login("13700000002"), "admin": admin}
+    grant_by_phone("13700000003", {"auditor"}, set())
+    return {
+        "anonymous": None,
+        "worker": worker,
+        "staff": api.login("13700000002"),
+        "admin": admin,
+        "auditor": api.login("13700000003"),
+    }
 
 
 def test_every_route_declares_its_roles(api):  # the api fixture imports the app, which registers the routes
     assert ROUTES, "no routes registered"
     for (method, path), access in ROUTES.items():
-        assert access.roles <= {"worker", "staff", "admin"}, (method, path)
+        assert access.roles <= {"worker", "staff", "admin", "auditor"}, (method, path)
 
 
 # Erasing oneself stops one's tokens at once (tests/api/test_token_revocation.py): that route goes last.
@@ -52,3 +65,11 @@ def test_every_route_against_every_role(api, sessions):
             assert reply.status < 500, (method, path, who, reply.json)
             seen.append((method, path, who))
     assert len(seen) == len(ROUTES) * len(IDENTITIES)
+
+
+def test_an_auditor_changes_nothing_beyond_their_own_account(api):
+    """The auditor role opens no write: every route it may call as an auditor (not as the worker every
+    account also is) is a read."""
+    for (method, path), access in ROUTES.items():
+        if "auditor" in access.roles and "worker" not in access.roles:
+            assert method == "GET", (method, path)

@@ -33,7 +33,7 @@ def test_a_journey_logs_no_personal_data(api, aws, admin, library, capsys, caplo
     worker = api.login(PHONE)
     me = api.as_(worker)
     assert me.patch("/v1/me", {"name": NAME, "id_number": ID}).status == 200
-    assert api.as_(admin).get(f"/v1/admin/members?phone={PHONE}").status == 200
+    assert api.as_(admin).post("/v1/admin/members/search", {"phone": PHONE}).status == 200
     body = job_help(contact_phone=CONTACT, desired_occupation=ANSWER)
     filed = me.post("/v1/requests", body, headers={"Idempotency-Key": "log-1"})
     assert filed.status == 201, filed.json

@@ -1,7 +1,7 @@
-/** Log in with phone + one-time code, like every WorkerHome account; only staff and admins get in. */
+/** Log in with phone + one-time code, like every WorkerHome account; only staff, admins and auditors get in. */
 import { t } from "/shared/i18n.js";
 import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
-import { api, isAdmin, isStaff } from "../core.js";
+import { api, home, mayEnter } from "../core.js";
 import { go } from "/shared/router.js";
 import { field } from "/shared/widgets.js";
 
@@ -48,12 +48,12 @@ export async function renderLogin(container, params, query) {
         showError(err, errors, { form });
         return;
       }
-      if (!isStaff()) {
+      if (!mayEnter()) {
         await api.logout();
         showError({ status: 403, code: "staff_only", message: t("login.staff_only") }, errors);
         return;
       }
-      const next = query.next && query.next !== "/login" ? query.next : isAdmin() ? "/stations" : "/queue";
+      const next = query.next && query.next !== "/login" ? query.next : home();
       go(next);
     });
   }
