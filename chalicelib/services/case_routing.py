@@ -1,7 +1,8 @@
 """Which station handles a service request (reassignment: services/cases.py `reassign`).
 
 The rule, in order: the station the worker chose in the form (it must be in service); else the
-default of the worker's city - its first active station in code order; else the union-wide queue,
+default of the worker's city - its first station still in service (the earliest opened, usually
+its main service point; ties by code); else the union-wide queue,
 which only admins see (and route from). The handling station's names are copied onto the request,
 so showing a request or a queue reads no station.
 
@@ -31,12 +32,16 @@ def in_service(station_id: str) -> HandlingStation:
 
 
 def city_default(member_id: str) -> HandlingStation | None:
-    """The first active station (by code) of the member's city; None without a city or a station."""
+    """The member's city's first station in service; None without a city or such a station."""
     member = accounts.member(member_id)
     if member is None or not member.city:
         return None
     ids = stations.station_ids_in_city(member.city)
-    active = sorted((s for s in stations.stations_by_id(ids) if s.active), key=lambda s: s.code) if ids else []
+    active = (
+        sorted((s for s in stations.stations_by_id(ids) if s.active), key=lambda s: (s.created_at, s.code))
+        if ids
+        else []
+    )
     return _handling(active[0]) if active else None
 
 

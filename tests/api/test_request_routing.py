@@ -1,5 +1,5 @@
 """Which station handles a request, and handing it to another: the worker's chosen station, else their
-city's first active station, else the union-wide queue only admins see; a reassignment moves the
+city's first station in service (the earliest opened), else the union-wide queue only admins see; a reassignment moves the
 request out of one station's reach into another's, shows in the history by station names, and is
 audited in the same unit of work."""
 
@@ -39,12 +39,14 @@ def test_a_request_goes_to_the_station_the_worker_chose(api, admin, worker, libr
     assert queue_ids(api, make_staff(api, home["station_id"])) == [filed.json["request_id"]]
 
 
-def test_without_a_choice_it_goes_to_the_first_active_station_of_their_city(api, admin, worker, library):
+def test_without_a_choice_it_goes_to_the_first_station_of_their_city_in_service(api, admin, worker, library, clock):
     station(api, admin, "北京驿站", "Beijing Station", code="BJ-001", city="beijing")
     closed = station(api, admin, "已停用驿站", "Closed Station", code="SH-001")
     api.as_(admin).post(f"/v1/admin/stations/{closed['station_id']}/deactivate")
-    later = station(api, admin, "静安驿站", "Jing'an Station", code="SH-003")
-    first = station(api, admin, "黄浦驿站", "Huangpu Station", code="SH-002")
+    clock.advance(minutes=1)
+    first = station(api, admin, "黄浦驿站", "Huangpu Station", code="SH-009")
+    clock.advance(minutes=1)
+    later = station(api, admin, "静安驿站", "Jing'an Station", code="SH-002")
     api.as_(worker).patch("/v1/me", {"city": "shanghai"})
     filed = submit(api, worker, job_help()).json
     assert filed["station"]["station_id"] == first["station_id"]
