@@ -153,6 +153,12 @@ def overdue_unflagged(status: str, now: datetime) -> list[Case]:
     )
 
 
+def open_unrouted() -> list[Case]:
+    """Open requests filed before requests were routed to stations. A Scan: for the one-off batch job
+    (services/case_routing.route_unrouted), never a request path."""
+    return _cases(RequestRecord.scan(R.station_id.does_not_exist() & R.queue_status.exists()))
+
+
 def employer_cases(employer_id: str, limit: int = 200) -> list[Case]:
     return _cases(RequestRecord.employer_index.query(employer_id, scan_index_forward=False), limit)
 

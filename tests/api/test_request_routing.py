@@ -152,3 +152,22 @@ def test_a_move_read_before_a_hand_over_is_refused(api, admin, worker, library):
     with pytest.raises(RequestChanged):
         cases._move(staff_a, stale, "accepted", None, runtime().clock.now(), owner=None)
     assert api.as_(worker).get(f"/v1/requests/{rid}").json["status"] == "submitted"
+
+
+def test_requests_filed_before_routing_are_routed_by_the_batch_job(api, admin, library, clock):
+    from chalicelib.services.case_routing import route_unrouted
+    from chalicelib.store import audit
+
+    home = station(api, admin, "徐汇驿站", "Xuhui Station")
+    old_timer, nowhere = new_worker(api), new_worker(api)
+    rid = submit(api, old_timer, job_help()).json["request_id"]  # no city yet: like a request from before routing
+    submit(api, nowhere, job_help())
+    api.as_(old_timer).patch("/v1/me", {"city": "shanghai"})
+    assert route_unrouted(clock.now()) == 1  # the one whose owner has a city with a station
+    assert route_unrouted(clock.now()) == 0  # and only once
+    assert queue_ids(api, make_staff(api, home["station_id"])) == [rid]
+    seen = api.as_(old_timer).get(f"/v1/requests/{rid}").json
+    assert [(h["event"], h["moved_from"], h["moved_to"]["name_zh"]) for h in seen["history"][1:]] == [
+        ("reassigned", None, "徐汇驿站")
+    ]
+    assert [e.action for e in audit.trail(f"request#{rid}")] == ["request.route"]
