@@ -8,25 +8,12 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.api.services_world import job_help
 from tests.e2e.conftest import STAFF_BJ_PHONE, STAFF_BJ_STATION, fresh_phone
 from tests.e2e.test_admin_console import console_session, token_for
 
 ADMIN_PHONE = "13800000000"
 SLOW = 20_000  # ms for steps that write
-
-
-def _job_help() -> dict:
-    return {
-        "scenario_key": "job_seeking_help",
-        "answers": {
-            "desired_occupation": "仓库管理员",
-            "desired_city": "北京",
-            "expected_monthly_wage": 7000,
-            "available_from": "2026-12-01",
-            "schedule": "full_time",
-            "contact_phone": "13912345678",
-        },
-    }
 
 
 def test_staff_of_another_station_see_a_request_only_once_it_is_handed_to_them(
@@ -35,7 +22,7 @@ def test_staff_of_another_station_see_a_request_only_once_it_is_handed_to_them(
     worker_phone = fresh_phone()
     worker = token_for(live_stack, worker_phone)
     assert live_stack.request("PATCH", "/v1/me", {"city": "shanghai"}, token=worker).status == 200
-    filed = live_stack.post("/v1/requests", _job_help(), token=worker, timeout=30)
+    filed = live_stack.post("/v1/requests", job_help(), token=worker, timeout=30)
     assert filed.status == 201, filed.json
     request_id, first_station = filed.json["request_id"], filed.json["station"]
     assert first_station is not None
