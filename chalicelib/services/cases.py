@@ -2,9 +2,9 @@
 workflow, both comment, the worker withdraws or rates it. Every event counts in the member's
 activity, in the same unit of work as the change.
 
-Staff see, move, reassign and comment on only the requests routed to their stations
-(case_routing.py says how a request is routed); admins every request; a worker their own. Anything else is a 404, so nobody learns that a
-request they may not see exists.
+Staff see, move, reassign and comment on only the requests routed to their stations (case_routing.py
+says how a request is routed); admins every request; a worker their own. Anything else is a 404, so
+nobody learns that a request they may not see exists.
 
 Round trips: submit = 1 Query (the scenario's latest version) + GetItem employer (only scenarios
 with an employer field) + the routing's (case_routing.py: 1 GetItem for a chosen station, up to 3
