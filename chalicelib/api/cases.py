@@ -1,5 +1,6 @@
 """Service requests: workers file, follow, withdraw, comment on and rate their own; staff work the
-queue and move requests through the workflow; admins list an employer's cases."""
+queue of their stations, move requests through the workflow and hand them to other stations;
+admins do so for every station and list an employer's cases."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from chalicelib.domain.cases import (
     CommentBody,
     QueueQuery,
     RatingBody,
+    ReassignBody,
     RequestCreate,
     RequestOut,
     TransitionBody,
@@ -92,6 +94,14 @@ def staff_queue(ctx: RequestContext) -> list[RequestOut]:
 @endpoint(bp, "/v1/staff/requests/{request_id}/transition", methods=["POST"], roles=STAFF)
 def transition(ctx: RequestContext, request_id: str) -> RequestOut:
     return cases.move(ctx.caller, request_id, ctx.body(TransitionBody), ctx.now)
+
+
+@endpoint(bp, "/v1/staff/requests/{request_id}/reassign", methods=["POST"], roles=STAFF)
+def reassign(ctx: RequestContext, request_id: str) -> dict[str, Any]:
+    body = ctx.body(ReassignBody)
+    return ctx.once(
+        f"reassign:{request_id}", lambda: cases.reassign(ctx.caller, request_id, body, ctx.now), payload=body
+    )
 
 
 @endpoint(bp, "/v1/admin/employers/{employer_id}/cases", methods=["GET"], roles=ADMIN)

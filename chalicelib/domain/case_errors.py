@@ -84,6 +84,20 @@ class RequestChanged(Conflict, FieldRuleViolation):
     en = "Someone else just changed this request; reload and retry"
 
 
+class SameStation(RuleViolation, FieldRuleViolation):
+    code = "same_station"
+    field = "station_id"
+    zh = "该申请已由这个驿站办理"
+    en = "This station already handles the request"
+
+
+class UnknownHandlingStation(ValidationFailed, FieldRuleViolation):
+    code = "unknown_station"
+    field = "station_id"
+    zh = "找不到该驿站，或它已停止服务"
+    en = "is not a station in service"
+
+
 class RequestClosed(RuleViolation, FieldRuleViolation):
     code = "request_closed"
     field = "request_id"

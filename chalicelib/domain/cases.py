@@ -7,19 +7,30 @@ is (the frozen objects the store returns), this area's activity events, and the 
         +------------+-------------+--> withdrawn (the worker, before resolution)
 
 Every move is made by staff or by the worker who filed the request; anything else is a 422.
+
+A request is handled by one station (`Case.station`, see services/case_routing.py for how it is
+chosen) or, when none fits, by the union-wide queue that only admins see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from chalicelib.domain.access import Caller
 from chalicelib.domain.base import Out, Strict
-from chalicelib.domain.case_errors import IllegalTransition, NotAFileField, NoteRequired, RequestClosed, TooManyFiles
+from chalicelib.domain.case_errors import (
+    IllegalTransition,
+    NotAFileField,
+    NoteRequired,
+    RequestClosed,
+    SameStation,
+    TooManyFiles,
+)
 from chalicelib.domain.scenarios import SLUG, Scenario, SlaHours
 from chalicelib.domain.working_time import add_working_hours
 
@@ -60,14 +71,26 @@ def stage_due(status: str, entered: datetime, sla: SlaHours) -> datetime | None:
 
 
 @dataclass(frozen=True)
+class HandlingStation:
+    """The station a request is routed to, with its names as they were when it was routed (so showing
+    a request or a queue reads no station)."""
+
+    station_id: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
 class Step:
     """One line of a request's history: where it went, how, when and by whom."""
 
     status: str
-    event: str  # submitted | moved | escalated
+    event: str  # submitted | moved | escalated | reassigned
     at: datetime
     by: str
     note: str | None = None
+    moved_from: HandlingStation | None = None  # reassigned: the station that handled it until then
+    moved_to: HandlingStation | None = None  # reassigned: the station that handles it now
 
 
 @dataclass(frozen=True)
@@ -135,6 +158,11 @@ class Case:
     comment_count: int = 0
     rating: Rating | None = None
     erase_on_close: bool = False  # a rights case held after its worker erased their account
+    station: HandlingStation | None = None  # None: the union-wide queue (admins only)
+
+    @property
+    def station_id(self) -> str | None:
+        return self.station.station_id if self.station else None
 
     def due_by(self, now: datetime) -> bool:
         """Whether the current stage's deadline has passed at `now`."""
@@ -156,6 +184,12 @@ class Comment:
     author_role: str  # worker | staff
     text_enc: str  # sealed: free text may carry personal data
     at: datetime
+
+
+def handles(caller: Caller, case: Case) -> bool:
+    """Admins handle every request; staff those routed to their stations; nobody else (the union-wide
+    queue is the admins')."""
+    return "admin" in caller.roles or (case.station_id is not None and caller.staffs(case.station_id))
 
 
 def check_room_for_file(case: Case, field: str) -> None:
@@ -180,6 +214,7 @@ def new_case(
     sealed: Mapping[str, str],
     masked: Mapping[str, str],
     employer_id: str | None,
+    station: HandlingStation | None,
     now: datetime,
 ) -> Case:
     """A request just filed under `scenario`: submitted, its first stage's SLA clock running from `now`."""
@@ -203,7 +238,18 @@ def new_case(
         sla_due=stage_due("submitted", now, scenario.sla_hours),
         uploads={f.name: UploadLimits(f.min_files, f.max_files) for f in scenario.fields if f.type == "file"},
         history=(Step("submitted", "submitted", now, member_id),),
+        station=station,
     )
+
+
+def reassignment(case: Case, to: HandlingStation, *, by: str, reason: str, at: datetime) -> Step:
+    """The history line of moving an open request to another station (422 when it is closed or
+    already there); its status and SLA clock stay as they are."""
+    if case.status not in OPEN:
+        raise RequestClosed()
+    if case.station_id == to.station_id:
+        raise SameStation()
+    return Step(case.status, "reassigned", at, by, reason, moved_from=case.station, moved_to=to)
 
 
 # --- bodies ----------------------------------------------------------------------------------
@@ -211,9 +257,20 @@ def new_case(
 Note = Annotated[str, Field(max_length=1000)]
 
 
+StationId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class RequestCreate(Strict):
     scenario_key: Annotated[str, Field(pattern=SLUG)]
     answers: dict[str, Any]
+    station_id: StationId | None = None  # the station the worker chose; else their city's default
+
+
+class ReassignBody(Strict):
+    """POST /v1/staff/requests/{id}/reassign: hand the request to another station, saying why."""
+
+    station_id: StationId
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class TransitionBody(Strict):
@@ -243,16 +300,31 @@ class AttachmentCreate(Strict):
 
 class QueueQuery(Strict):
     status: Literal["submitted", "accepted", "in_progress"] | None = None
+    station: StationId | None = None  # one of the caller's stations (admins: any)
     scenario: Annotated[str, Field(pattern=SLUG)] | None = None
     overdue: bool = False
 
 
+class StationName(Out):
+    """A handling station as a person reads it."""
+
+    station_id: str
+    name_zh: str
+    name_en: str
+
+    @classmethod
+    def of(cls, station: HandlingStation | None) -> StationName | None:
+        return None if station is None else cls(**asdict(station))
+
+
 class HistoryEntry(Out):
     status: str
-    event: str  # submitted | moved | escalated
+    event: str  # submitted | moved | escalated | reassigned
     at: str
     by: str
     note: str | None = None
+    moved_from: StationName | None = None  # reassigned only
+    moved_to: StationName | None = None  # reassigned only
 
 
 class AttachmentOut(Out):
@@ -289,11 +361,20 @@ class RequestOut(Out):
     overdue: bool = False
     escalations: int = 0
     assignee: str | None = None
+    station: StationName | None = None  # who handles it; None: the union-wide queue (admins)
     history: list[HistoryEntry]
     attachments: list[AttachmentOut] = []
     missing_uploads: list[str] = []
     comments: list[CommentOut] | None = None
     rating: dict[str, Any] | None = None
+
+
+class ReassignOut(Out):
+    """What a reassignment answers: where the request went (the caller may no longer see the rest)."""
+
+    request_id: str
+    status: str
+    station: StationName
 
 
 class UploadOut(Out):

@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain.access import Caller
-from chalicelib.domain.cases import Attachment, AttachmentOut, Case, Comment, CommentOut, HistoryEntry, RequestOut
+from chalicelib.domain.cases import (
+    Attachment,
+    AttachmentOut,
+    Case,
+    Comment,
+    CommentOut,
+    HistoryEntry,
+    RequestOut,
+    StationName,
+    Step,
+)
 from chalicelib.domain.instants import utc_stamp
 from chalicelib.services.case_sealing import open_answers, unseal
 from chalicelib.store import attachments as files
@@ -43,6 +53,18 @@ def _rating(case: Case) -> dict[str, object] | None:
     return {"stars": r.stars, "text": text, "at": utc_stamp(r.at)}
 
 
+def _history_entry(h: Step) -> HistoryEntry:
+    return HistoryEntry(
+        status=h.status,
+        event=h.event,
+        at=utc_stamp(h.at),
+        by=h.by,
+        note=h.note,
+        moved_from=StationName.of(h.moved_from),
+        moved_to=StationName.of(h.moved_to),
+    )
+
+
 def request_view(
     case: Case, caller: Caller, now: datetime, *, comments: list[Comment] | None = None, with_urls: bool = False
 ) -> RequestOut:
@@ -63,9 +85,8 @@ def request_view(
         overdue=case.due_by(now),
         escalations=case.escalations,
         assignee=case.assignee,
-        history=[
-            HistoryEntry(status=h.status, event=h.event, at=utc_stamp(h.at), by=h.by, note=h.note) for h in case.history
-        ],
+        station=StationName.of(case.station),
+        history=[_history_entry(h) for h in case.history],
         attachments=[_attachment(case, a, with_urls) for a in case.attachments],
         missing_uploads=case.missing_uploads(),
         comments=None if comments is None else [_comment(case, c) for c in comments],

@@ -2,27 +2,44 @@
 workflow, both comment, the worker withdraws or rates it. Every event counts in the member's
 activity, in the same unit of work as the change; what staff do (moves, replies) is audited in it too.
 
+Staff see, move, reassign and comment on only the requests routed to their stations (case_routing.py
+says how a request is routed); admins every request; a worker their own. Anything else is a 404, so
+nobody learns that a request they may not see exists.
+
 Round trips: submit = 1 Query (the scenario's latest version) + GetItem employer (only scenarios
-with an employer field) + one TransactWriteItems (request + activity); move / withdraw / rate /
+with an employer field) + the routing's (case_routing.py: 1 GetItem for a chosen station, up to 3
+for the city default) + one TransactWriteItems (request + activity); move / withdraw / rate /
 comment = GetItem request + one TransactWriteItems; show = GetItem request + Query comments.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from datetime import datetime
 
 from chalicelib.domain import activity as events
 from chalicelib.domain import case_errors as err
 from chalicelib.domain import cases as rules
-from chalicelib.domain.access import STAFF, Caller
+from chalicelib.domain.access import Caller
 from chalicelib.domain.activity import EMPLOYER_RIGHTS_REQUEST
-from chalicelib.domain.cases import Case, Comment, Rating, RatingBody, RequestCreate, RequestOut, TransitionBody
+from chalicelib.domain.cases import (
+    Case,
+    Comment,
+    Rating,
+    RatingBody,
+    ReassignBody,
+    ReassignOut,
+    RequestCreate,
+    RequestOut,
+    StationName,
+    TransitionBody,
+)
 from chalicelib.domain.categories import RIGHTS_PROTECTION
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.scenario_forms import AnswersInvalid, check_answers
 from chalicelib.domain.scenarios import Scenario
-from chalicelib.services import activity, case_erasure, scenarios
+from chalicelib.services import activity, case_erasure, case_routing, scenarios
 from chalicelib.services.case_sealing import seal, split_answers
 from chalicelib.services.case_views import request_view
 from chalicelib.store import cases as store
@@ -48,6 +65,7 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
     except AnswersInvalid as exc:
         raise ValidationFailed(details=exc.issues) from exc
     employer_id = _employer_id(scenario, answers)
+    station = case_routing.handling_station(caller, req.station_id)
     request_id = "rq_" + secrets.token_hex(8)
     plain, sealed, masked = split_answers(scenario, request_id, answers)
     case = rules.new_case(
@@ -58,6 +76,7 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
         sealed=sealed,
         masked=masked,
         employer_id=employer_id,
+        station=station,
         now=now,
     )
     with unit_of_work(now) as uow:
@@ -69,10 +88,18 @@ def submit(caller: Caller, req: RequestCreate, now: datetime) -> RequestOut:
 
 
 def visible(caller: Caller, request_id: str) -> Case:
-    """The request if the caller filed it or handles requests (staff, admins); else 404, so a worker
-    cannot even learn that someone else's request exists."""
+    """The request if the caller filed it or handles it (rules.handles); else 404."""
     case = store.get_request(request_id)
-    if case is None or (case.member_id != caller.member_id and not caller.has_any(STAFF)):
+    if case is None or not (case.member_id == caller.member_id or rules.handles(caller, case)):
+        raise err.RequestNotFound()
+    return case
+
+
+def handled(caller: Caller, request_id: str) -> Case:
+    """The request if the caller handles it: an admin, or staff of its station (not its owner as
+    such: staff who file a request do not move it themselves); else 404."""
+    case = store.get_request(request_id)
+    if case is None or not rules.handles(caller, case):
         raise err.RequestNotFound()
     return case
 
@@ -124,9 +151,29 @@ def _move(caller: Caller, case: Case, to: str, note: str | None, now: datetime, 
 def move(staff: Caller, request_id: str, body: TransitionBody, now: datetime) -> RequestOut:
     """Staff accept, start, resolve or reject (422 when the workflow does not allow it; 409 when
     another staff member moved the request since it was read)."""
-    case = visible(staff, request_id)
+    case = handled(staff, request_id)
     to = rules.next_status(case.status, body.to, by="staff", note=body.note)
     return _move(staff, case, to, body.note, now, owner=None)
+
+
+def reassign(caller: Caller, request_id: str, body: ReassignBody, now: datetime) -> ReassignOut:
+    """An admin, or staff of the station handling it, hands an open request to another station in
+    service: its queue entry, history line (with both stations' names) and audit entry in one unit
+    of work, nobody assigned there yet. Round trips: GetItem request + GetItem station + one
+    TransactWriteItems."""
+    case = handled(caller, request_id)
+    to = case_routing.in_service(body.station_id)
+    step = rules.reassignment(case, to, by=caller.member_id, reason=body.reason, at=now)
+    with unit_of_work(now, refuse={store.REQUEST_AS_READ: err.RequestChanged}) as uow:
+        store.reassign_in(uow, case, step)
+        uow.audit(
+            caller.member_id,
+            "request_reassign",
+            target=f"request#{request_id}",
+            reason=body.reason,
+            detail={"from_station": case.station_id, "to_station": to.station_id},
+        )
+    return ReassignOut(request_id=request_id, status=case.status, station=StationName(**asdict(to)))
 
 
 def withdraw(caller: Caller, request_id: str, note: str | None, now: datetime) -> RequestOut:
@@ -150,7 +197,7 @@ def comment(caller: Caller, request_id: str, text: str, now: datetime) -> Reques
         at=now,
     )
     with unit_of_work(now, refuse={store.OPEN_FOR_COMMENTS: err.RequestClosed}) as uow:
-        store.comment_in(uow, said, owner=caller.member_id if by_owner else None)
+        store.comment_in(uow, case, said, owner=caller.member_id if by_owner else None)
         activity.record_in(
             uow, case.member_id, events.REQUEST_COMMENT_SENT if by_owner else events.REQUEST_COMMENT_RECEIVED, now
         )

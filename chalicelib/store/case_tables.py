@@ -5,6 +5,9 @@ requests (request_id)
     queue_index    (queue_status, sla_due), sparse: only open requests carry queue_status (= status),
                    so the staff queue is a Query per status ordered by due time, and `overdue` is the
                    key condition sla_due <= now
+    station_queue_index (station_queue, sla_due), sparse: open requests routed to a station carry
+                   station_queue = <station_id>#<status>, so a staff member's queue is a Query per
+                   station and status, and never shows another station's requests
     employer_index (employer_id, submitted_at), sparse: requests that name an employer (wage arrears,
                    work injury) - what the labour-risk model reads
 request_comments (request_id, at_id)             between the worker and staff, oldest first
@@ -38,6 +41,12 @@ class QueueIndex(GlobalSecondaryIndex["RequestRecord"]):
     sla_due = UnicodeAttribute(range_key=True)
 
 
+class StationQueueIndex(GlobalSecondaryIndex["RequestRecord"]):
+    Meta = index_meta("station_queue_index", AllProjection())
+    station_queue = UnicodeAttribute(hash_key=True)
+    sla_due = UnicodeAttribute(range_key=True)
+
+
 class EmployerCasesIndex(GlobalSecondaryIndex["RequestRecord"]):
     Meta = index_meta("employer_index", AllProjection())
     employer_id = UnicodeAttribute(hash_key=True)
@@ -64,11 +73,15 @@ class RequestRecord(Model):
     updated_at = UnicodeAttribute()
     stage_started_at = UnicodeAttribute()
     queue_status = UnicodeAttribute(null=True)
+    station_id = UnicodeAttribute(null=True)  # the handling station; none: the union-wide queue
+    station_name_zh = UnicodeAttribute(null=True)  # as it was when the request was routed there
+    station_name_en = UnicodeAttribute(null=True)
+    station_queue = UnicodeAttribute(null=True)  # <station_id>#<status> while open and routed
     sla_due = UnicodeAttribute(null=True)
     overdue = BooleanAttribute(null=True)  # flagged (and escalated) by the SLA sweep, per stage
     escalations = NumberAttribute(default=0)
     assignee = UnicodeAttribute(null=True)
-    history = ListAttribute(of=MapAttribute, default=list)  # [{status, event, at, by, note}]
+    history = ListAttribute(of=MapAttribute, default=list)  # [{status, event, at, by, note, moved_from?, moved_to?}]
     attachments = ListAttribute(of=MapAttribute, default=list)  # [{attachment_id, field, filename_enc, ...}]
     comment_count = NumberAttribute(default=0)
     rating_stars = NumberAttribute(null=True)
@@ -77,6 +90,7 @@ class RequestRecord(Model):
     erase_on_close = BooleanAttribute(null=True)  # held for a legal reason after erasure (services.case_erasure)
     member_index = MemberRequestsIndex()
     queue_index = QueueIndex()
+    station_queue_index = StationQueueIndex()
     employer_index = EmployerCasesIndex()
 
 

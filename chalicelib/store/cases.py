@@ -3,10 +3,13 @@ conditions (each checks the request is still in the state it was read in, so two
 both act on a stale state):
 
   new_request          filing: no request with this id exists
-  request_as_read      a move, an erasure: the status is still the one read (and, for the worker, it is theirs)
+  request_as_read      a move, a reassignment, an erasure: the status is still the one read, and so is the
+                       handling station for staff (a request handed to another station meanwhile
+                       is no longer theirs to move); for the worker, it is theirs
   still_due            escalation: same status and deadline as read, not flagged overdue yet
   attachments_as_read  a file: nobody added one since the read (so the limits hold), still open, theirs
-  open_for_comments    a comment: not withdrawn (and, for the worker, theirs)
+  open_for_comments    a comment: not withdrawn, and theirs (the worker's; for staff, still routed to
+                       the station read)
   rateable             a rating: resolved, not rated yet, theirs
 """
 
@@ -23,7 +26,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.cases import OPEN, Attachment, Case, Comment, Rating, Step, UploadLimits
+from chalicelib.domain.cases import OPEN, Attachment, Case, Comment, HandlingStation, Rating, Step, UploadLimits
 from chalicelib.domain.scenarios import SlaHours
 from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
@@ -42,9 +45,21 @@ R = RequestRecord
 # --- reading -----------------------------------------------------------------------------------
 
 
+def _station(item: Any) -> HandlingStation | None:
+    return HandlingStation(**as_dict(item)) if item else None
+
+
 def _step(item: Any) -> Step:
     h = as_dict(item)
-    return Step(status=h["status"], event=h["event"], at=from_iso(h["at"]), by=h["by"], note=h.get("note"))
+    return Step(
+        status=h["status"],
+        event=h["event"],
+        at=from_iso(h["at"]),
+        by=h["by"],
+        note=h.get("note"),
+        moved_from=_station(h.get("moved_from")),
+        moved_to=_station(h.get("moved_to")),
+    )
 
 
 def _attachment(item: Any) -> Attachment:
@@ -93,6 +108,9 @@ def to_domain(r: RequestRecord) -> Case:
         comment_count=int(r.comment_count or 0),
         rating=rating,
         erase_on_close=bool(r.erase_on_close),
+        station=HandlingStation(r.station_id, r.station_name_zh or "", r.station_name_en or "")
+        if r.station_id
+        else None,
     )
 
 
@@ -112,11 +130,21 @@ def of_member(member_id: str, limit: int | None = 50) -> list[Case]:
     return _cases(RequestRecord.member_index.query(member_id, scan_index_forward=False), limit)
 
 
-def queue(status: str, now: datetime, *, overdue: bool, scenario: str | None, limit: int = 100) -> list[Case]:
-    """Open requests in one status, soonest due first: one Query (overdue = due before now)."""
+def _station_queue(station_id: str | None, status: str) -> str | None:
+    return f"{station_id}#{status}" if station_id and status in OPEN else None
+
+
+def queue(
+    status: str, now: datetime, *, overdue: bool, scenario: str | None, station: str | None = None, limit: int = 100
+) -> list[Case]:
+    """Open requests in one status, soonest due first - of one station, or of every station and the
+    union-wide queue when `station` is None: one Query (overdue = due before now)."""
     due = R.sla_due <= iso(now) if overdue else None
     wanted = R.scenario_key == scenario if scenario else None
-    return _cases(RequestRecord.queue_index.query(status, due, filter_condition=wanted), limit)
+    if station is None:
+        return _cases(RequestRecord.queue_index.query(status, due, filter_condition=wanted), limit)
+    key = _station_queue(station, status)
+    return _cases(RequestRecord.station_queue_index.query(key, due, filter_condition=wanted), limit)
 
 
 def overdue_unflagged(status: str, now: datetime) -> list[Case]:
@@ -124,6 +152,12 @@ def overdue_unflagged(status: str, now: datetime) -> list[Case]:
     return _cases(
         RequestRecord.queue_index.query(status, R.sla_due <= iso(now), filter_condition=R.overdue.does_not_exist())
     )
+
+
+def open_unrouted() -> list[Case]:
+    """Open requests filed before requests were routed to stations. A Scan: for the one-off batch job
+    (services/case_routing.route_unrouted), never a request path."""
+    return _cases(RequestRecord.scan(R.station_id.does_not_exist() & R.queue_status.exists()))
 
 
 def employer_cases(employer_id: str, limit: int = 200) -> list[Case]:
@@ -152,9 +186,23 @@ def new_comment_id(at: datetime) -> str:
 # --- transaction steps -------------------------------------------------------------------------
 
 
+def _station_map(station: HandlingStation | None) -> dict[str, Any]:
+    return (
+        {}
+        if station is None
+        else {"station_id": station.station_id, "name_zh": station.name_zh, "name_en": station.name_en}
+    )
+
+
 def _history_entry(step: Step) -> MapAttribute:
+    moves = {name: _station_map(s) for name, s in (("moved_from", step.moved_from), ("moved_to", step.moved_to)) if s}
     return MapAttribute(
-        status=step.status, event=step.event, at=iso(step.at), by=step.by, **({"note": step.note} if step.note else {})
+        status=step.status,
+        event=step.event,
+        at=iso(step.at),
+        by=step.by,
+        **({"note": step.note} if step.note else {}),
+        **moves,
     )
 
 
@@ -185,13 +233,25 @@ def put_in(tx: NamedTransaction, case: Case) -> None:
         queue_status=case.status if case.status in OPEN else None,
         sla_due=iso(case.sla_due) if case.sla_due else None,
         history=[_history_entry(h) for h in case.history],
+        **_routed_fields(case.station),
+        station_queue=_station_queue(case.station_id, case.status),
     )
     tx.put(NEW_REQUEST, record, condition=R.request_id.does_not_exist())
 
 
+def _routed_fields(station: HandlingStation | None) -> dict[str, Any]:
+    if station is None:
+        return {}
+    return {"station_id": station.station_id, "station_name_zh": station.name_zh, "station_name_en": station.name_en}
+
+
+def _still_routed(case: Case) -> Condition:
+    return (R.station_id == case.station_id) if case.station_id else R.station_id.does_not_exist()
+
+
 def _as_read(case: Case, owner: str | None) -> Condition:
     same = R.status == case.status
-    return same & (R.member_id == owner) if owner else same
+    return same & (R.member_id == owner) if owner else same & _still_routed(case)
 
 
 def move_in(
@@ -207,9 +267,11 @@ def move_in(
     assignee: str | None = None,
 ) -> None:
     """Move the request to `to` (REQUEST_AS_READ), restarting the stage's SLA clock."""
-    queue_fields = (
+    station_queue = _station_queue(case.station_id, to)
+    queue_fields: list[Action] = (
         [R.queue_status.set(to), R.sla_due.set(iso(due))] if due else [R.queue_status.remove(), R.sla_due.remove()]
     )
+    queue_fields.append(R.station_queue.set(station_queue) if station_queue else R.station_queue.remove())
     actions = [
         R.status.set(to),
         *queue_fields,
@@ -220,6 +282,23 @@ def move_in(
     ]
     actions += [R.assignee.set(assignee)] if assignee else []
     tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=_as_read(case, owner))
+
+
+def reassign_in(tx: NamedTransaction, case: Case, step: Step) -> None:
+    """Hand an open request to `step.moved_to` (REQUEST_AS_READ: same status and station as read):
+    its queue entry moves with it, and nobody there has taken it on yet."""
+    to = step.moved_to
+    assert to is not None
+    actions: list[Action] = [
+        R.station_id.set(to.station_id),
+        R.station_name_zh.set(to.name_zh),
+        R.station_name_en.set(to.name_en),
+        R.station_queue.set(f"{to.station_id}#{case.status}"),
+        R.assignee.remove(),
+        R.updated_at.set(iso(step.at)),
+        _appended(step),
+    ]
+    tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=_as_read(case, None))
 
 
 def escalate_in(tx: NamedTransaction, case: Case, at: datetime) -> None:
@@ -253,7 +332,7 @@ def attach_in(tx: NamedTransaction, case: Case, attachment: Attachment, *, owner
     )
 
 
-def comment_in(tx: NamedTransaction, comment: Comment, *, owner: str | None) -> None:
+def comment_in(tx: NamedTransaction, case: Case, comment: Comment, *, owner: str | None) -> None:
     """Add a comment (OPEN_FOR_COMMENTS) and count it on the request."""
     tx.put(
         "comment",
@@ -265,7 +344,7 @@ def comment_in(tx: NamedTransaction, comment: Comment, *, owner: str | None) -> 
             text_enc=comment.text_enc,
         ),
     )
-    allowed = (R.status != "withdrawn") & ((R.member_id == owner) if owner else R.request_id.exists())
+    allowed = (R.status != "withdrawn") & ((R.member_id == owner) if owner else _still_routed(case))
     tx.update(
         OPEN_FOR_COMMENTS,
         RequestRecord(comment.request_id),

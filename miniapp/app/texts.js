@@ -151,6 +151,11 @@ const zh = {
   "request.event.submitted": "提交申请",
   "request.event.moved": "状态更新",
   "request.event.escalated": "超时提醒",
+  "request.event.reassigned": "转交驿站",
+  "request.moved_station": "由{from}转交{to}办理",
+  "request.handled_by": "办理驿站：{station}",
+  "request.union_queue": "工会正在为您安排办理驿站",
+  "request.from_union": "工会",
   "requests.none": "还没有申请记录",
 
   "membership.title": "加入工会",
@@ -235,6 +240,9 @@ const zh = {
   "staff.date": "日期",
   "staff.roster_empty": "当天没有预约",
   "staff.not_staff": "您没有驿站工作人员权限",
+  "staff.requests": "本站服务申请",
+  "staff.requests_empty": "本站暂无待办申请",
+  "staff.request_due": "本阶段期限 {time}",
 };
 
 const en = {
@@ -385,6 +393,11 @@ const en = {
   "request.event.submitted": "Submitted",
   "request.event.moved": "Status changed",
   "request.event.escalated": "Overdue reminder",
+  "request.event.reassigned": "Handed to another station",
+  "request.moved_station": "Handed from {from} to {to}",
+  "request.handled_by": "Handled by {station}",
+  "request.union_queue": "The union is choosing a station to handle it",
+  "request.from_union": "the union",
   "requests.none": "No requests yet",
 
   "membership.title": "Join the union",
@@ -469,6 +482,9 @@ const en = {
   "staff.date": "Date",
   "staff.roster_empty": "No bookings on this day",
   "staff.not_staff": "You are not station staff",
+  "staff.requests": "Requests at this station",
+  "staff.requests_empty": "No open requests at this station",
+  "staff.request_due": "Due {time}",
 };
 
 register({ "zh-CN": zh, en });

@@ -33,9 +33,17 @@ def library(aws) -> None:
 
 
 @pytest.fixture
-def staff(api: Api) -> Session:
-    """A staff member (of some station): staff see the whole request queue."""
-    return make_staff(api, "st-any")
+def desk(api: Api, admin: Session, worker: Session) -> dict[str, Any]:
+    """The station that handles the worker's requests: the only one in Shanghai, where they live."""
+    station = create_station(api, admin)
+    assert api.as_(worker).patch("/v1/me", {"city": station["city"]}).status == 200
+    return station
+
+
+@pytest.fixture
+def staff(api: Api, desk: dict[str, Any]) -> Session:
+    """A staff member of the worker's station: staff see the requests routed to their stations."""
+    return make_staff(api, desk["station_id"])
 
 
 @pytest.fixture

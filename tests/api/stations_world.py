@@ -63,11 +63,11 @@ def make_member(api: Api, session: Session, *, group: str | None = None, member:
     return api.login(session.phone)
 
 
-def make_staff(api: Api, station_id: str) -> Session:
+def make_staff(api: Api, *station_ids: str) -> Session:
     from chalicelib.services.members import grant_by_phone
 
     phone = str(next(_phones))
-    grant_by_phone(phone, {"staff"}, {station_id})
+    grant_by_phone(phone, {"staff"}, set(station_ids))
     return api.login(phone)
 
 

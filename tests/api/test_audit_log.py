@@ -72,7 +72,7 @@ def world(api, clock, admin, auditor, library) -> World:
     sid = station["station_id"]
     w = World(api, clock, admin, make_staff(api, sid), new_worker(api), auditor, sid)
     w.made["booking"] = book(api, w.rider, sid, "2026-11-27T10:30:00+08:00").json["booking_id"]
-    w.made["request"] = submit(api, w.rider, job_help()).json["request_id"]
+    w.made["request"] = submit(api, w.rider, {**job_help(), "station_id": sid}).json["request_id"]
     w.made["applications"] = [apply(api, new_worker(api)).json["application_id"] for _ in range(2)]
     return w
 
@@ -100,6 +100,12 @@ def _retry(w: World) -> Reply:
 def _import(w: World) -> Reply:
     csv = w.as_admin().get("/v1/admin/stations/export").json["content"]
     return w.as_admin().post("/v1/admin/stations/import", {"format": "csv", "content": csv})
+
+
+def _reassign(w: World) -> Reply:
+    elsewhere = create_station(w.api, w.admin)["station_id"]
+    body = {"station_id": elsewhere, "reason": "离工友住处更近"}
+    return w.as_staff().post(f"/v1/staff/requests/{w.made['request']}/reassign", body)
 
 
 def _check_in(w: World) -> Reply:
@@ -164,6 +170,7 @@ RECIPES: dict[tuple[str, str], Callable[[World], Reply]] = {
     ("POST", "/v1/requests/{request_id}/comments"): lambda w: w.as_staff().post(
         f"/v1/requests/{w.made['request']}/comments", {"text": "请补充劳动合同照片"}
     ),
+    ("POST", "/v1/staff/requests/{request_id}/reassign"): _reassign,  # after the request's other writes
     ("POST", "/v1/staff/checkins"): _check_in,  # last: it moves the clock
 }
 
@@ -294,14 +301,15 @@ def test_an_auditor_can_be_granted_and_changes_nothing(api, admin, auditor, work
 def test_notes_and_reasons_staff_and_admins_type_are_never_stored_in_the_clear(api, aws, admin, auditor, library):
     from tests.api.test_no_plaintext_pii import every_item
 
-    staff = make_staff(api, "st-notes")
+    sid = create_station(api, admin)["station_id"]
+    staff = make_staff(api, sid)
     approve_note, reject_reason, move_note = "材料齐全身份核实无误", "申请人不在本区域工作", "已电话联系用人单位协商"
     first, second = (apply(api, new_worker(api)).json["application_id"] for _ in range(2))
     path = "/v1/admin/membership/applications"
     assert api.as_(admin).post(f"{path}/{first}/approve", {"note": approve_note}).status == 200
     rejected = api.as_(admin).post(f"{path}/{second}/reject", {"reason": reject_reason})
     assert rejected.status == 200 and rejected.json["reason"] == reject_reason  # opened for the admin
-    request_id = submit(api, new_worker(api), job_help()).json["request_id"]
+    request_id = submit(api, new_worker(api), {**job_help(), "station_id": sid}).json["request_id"]
     moved = api.as_(staff).post(f"/v1/staff/requests/{request_id}/transition", {"to": "accepted", "note": move_note})
     assert moved.status == 200, moved.json
     stored = every_item(aws)

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import fresh_phone
 
 ADMIN_PHONE = "13800000000"
-STAFF_PHONE = "13800000001"
+STAFF_PHONE = "13800000002"  # staff of SH-LJZ-01, which handles Shanghai workers' requests
 WORKER_PHONE = "13800000011"  # courier in Shanghai, employer emp-sh-01
 SLOW = 20_000  # ms for steps that write (a request's submit takes seconds on moto)
 

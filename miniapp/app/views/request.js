@@ -1,4 +1,4 @@
-// One of my requests: status and SLA, the status timeline, what I sent, files (add missing ones),
+// One of my requests: the station handling it, status and SLA, the status timeline, what I sent, files (add missing ones),
 // messages with staff, withdraw before it is resolved, and a rating once it is.
 import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
@@ -127,11 +127,15 @@ export async function render(root, params, ctx) {
       h("div", { class: "card", "data-testid": "request", "data-status": req.status },
         h("div", { class: "row spread" }, h("h1", {}, pick(req.title_zh, req.title_en)), requestBadge(req.status)),
         h("p", { class: "small muted" }, req.request_id, " · ", chinaTime(req.submitted_at)),
+        h("p", { class: "small", "data-testid": "request-station" }, req.station
+          ? t("request.handled_by", { station: pick(req.station.name_zh, req.station.name_en) }) : t("request.union_queue")),
         req.sla_due && OPEN.has(req.status) ? h("p", { class: "small" }, t("request.due", { time: chinaTime(req.sla_due) })) : null,
         req.overdue ? h("p", { class: "warn-text" }, t("request.overdue")) : null,
         withdraw),
       section(t("request.timeline"), h("ol", { class: "timeline", "data-testid": "request-timeline" }, req.history.map((e) => h("li", {},
         h("strong", {}, t(`request.status.${e.status}`)), " ", h("span", { class: "small muted" }, chinaTime(e.at), " · ", t(`request.event.${e.event}`)),
+        e.moved_to ? h("p", { class: "small", "data-testid": "timeline-moved" }, t("request.moved_station", {
+          from: e.moved_from ? pick(e.moved_from.name_zh, e.moved_from.name_en) : t("request.from_union"), to: pick(e.moved_to.name_zh, e.moved_to.name_en) })) : null,
         e.note ? h("p", { class: "small" }, e.note) : null)))),
       section(t("request.answers"), h("dl", { class: "answers" }, Object.entries(req.answers).map(([k, v]) => [h("dt", {}, words.labels[k] || k), h("dd", {}, words.text(k, v))]))),
       section(t("request.attachments"),

@@ -1,9 +1,9 @@
-// Staff on a phone: check a worker in by pasting or typing the pass code (POST /v1/staff/checkins), and
-// see the station's roster for a day (names masked by the API).
+// Staff on a phone: check a worker in by pasting or typing the pass code (POST /v1/staff/checkins), see
+// the station's roster for a day (names masked by the API) and the open service requests it handles.
 import { pick, t } from "../../shared/i18n.js";
 import { busy, h, loading, mount, showError, toast } from "../../shared/ui.js";
 import { section } from "../util.js";
-import { fmtDateTime, fmtTime, isoDay } from "../../shared/dates.js";
+import { chinaTime, fmtDateTime, fmtTime, isoDay } from "../../shared/dates.js";
 import { badge, field } from "../../shared/widgets.js";
 
 const KIND = { confirmed: "info", checked_in: "ok", cancelled: "muted", no_show: "warn" };
@@ -18,6 +18,7 @@ export async function render(root, params, ctx) {
   const result = h("div", { "aria-live": "polite", "data-testid": "staff-result" });
   const day = h("input", { type: "date", id: "staff-day", value: isoDay(), "data-testid": "staff-day" });
   const roster = h("div", { "data-testid": "staff-roster" });
+  const requests = h("div", { "data-testid": "staff-requests" });
 
   const form = h("form", { class: "card", novalidate: true, "data-testid": "checkin-form" },
     field(t("staff.token"), token, { hint: t("staff.token_help") }), checkBtn, result);
@@ -42,7 +43,27 @@ export async function render(root, params, ctx) {
   mount(root, h("h1", {}, t("staff.title")),
     field(t("staff.station"), stationSelect),
     form,
-    section(t("staff.roster"), field(t("staff.date"), day), roster));
+    section(t("staff.roster"), field(t("staff.date"), day), roster),
+    section(t("staff.requests"), requests));
+
+  async function loadRequests() {
+    if (!stationSelect.value) return;
+    requests.replaceChildren();
+    const stop = loading(requests);
+    try {
+      const rows = await api.get("/v1/staff/requests", { query: { station: stationSelect.value } });
+      stop();
+      mount(requests, rows.length ? h("ul", { class: "plain" }, rows.map((r) => h("li", { "data-testid": "staff-request",
+        "data-request-id": r.request_id }, h("strong", {}, pick(r.title_zh, r.title_en)), " ",
+        badge(t(`request.status.${r.status}`), r.overdue ? "warn" : "info"),
+        h("p", { class: "small muted" }, pick(r.station.name_zh, r.station.name_en),
+          r.sla_due ? ` · ${t("staff.request_due", { time: chinaTime(r.sla_due) })}` : ""))))
+        : h("p", { class: "empty" }, t("staff.requests_empty")));
+    } catch (err) {
+      stop();
+      showError(err, requests, { onRetry: loadRequests });
+    }
+  }
 
   async function loadRoster() {
     if (!stationSelect.value) return;
@@ -61,7 +82,7 @@ export async function render(root, params, ctx) {
       showError(err, roster, { onRetry: loadRoster });
     }
   }
-  stationSelect.addEventListener("change", loadRoster);
+  stationSelect.addEventListener("change", () => { loadRoster(); loadRequests(); });
   day.addEventListener("change", loadRoster);
 
   const names = await Promise.all(stationIds.map(async (sid) => {
@@ -74,4 +95,5 @@ export async function render(root, params, ctx) {
   }));
   mount(stationSelect, names.map(([sid, name]) => h("option", { value: sid }, name)));
   loadRoster();
+  loadRequests();
 }
