@@ -80,7 +80,7 @@ def cancel(caller: Caller, booking_id: str, now: datetime) -> BookingOut:
         slot_store.release_seat(uow, booking.station_id, booking.slot.start, now)
         standing_store.drop_upcoming_in(uow, caller.member_id, booking_id)
         activity.record_in(uow, caller.member_id, events.CANCELLED, now)
-    waitlist.settle_slot(booking.station_id, booking.slot.start, now)
+    waitlist.offer_freed_seats(booking.station_id, booking.slot.start, now)
     return booking_view(booking.moved("cancelled", now))
 
 

@@ -15,6 +15,7 @@ per look-back day on the hand-over index + per marked slot a settle_slot and one
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ from chalicelib.store.stations import TERMS
 from chalicelib.store.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.waitlist import ENTRY
 
+logger = logging.getLogger(__name__)
 HANDOVER_GRACE = timedelta(minutes=1)  # the offer right after a freed seat has had its chance by then
 LOOK_BACK_DAYS = 2  # days of freed seats the sweep re-checks, so a missed run is caught up
 
@@ -128,7 +130,7 @@ def leave(caller: Caller, eid: str, now: datetime) -> WaitlistOut:
             slot_store.release_hold(uow, entry.station_id, start, now)
         activity.record_in(uow, caller.member_id, events.WAITLIST_LEFT, now)
     if entry.status == "offered":
-        settle_slot(entry.station_id, start, now)
+        offer_freed_seats(entry.station_id, start, now)
     return view(replace(entry, status="left"))
 
 
@@ -163,6 +165,17 @@ def settle_slot(station_id: str, start: datetime, now: datetime) -> None:
             break
 
 
+def offer_freed_seats(station_id: str, start: datetime, now: datetime) -> bool:
+    """Settle the slot right after one of its seats was freed. The release committed already and
+    marked the slot, so when this fails the seat is not lost: the sweep offers it. False then."""
+    try:
+        settle_slot(station_id, start, now)
+    except Exception:  # noqa: BLE001 - whatever failed, the mark hands the seat over to the sweep
+        logger.exception("hand-over of a freed seat left to the sweep", extra={"station_id": station_id})
+        return False
+    return True
+
+
 def settle_pending_handovers(now: datetime) -> int:
     """The sweep's catch-up: settle every slot whose seat was freed (a cancel, a declined or lapsed
     offer, more seats) at least HANDOVER_GRACE ago, even if the offer right after it never ran, then
@@ -170,10 +183,10 @@ def settle_pending_handovers(now: datetime) -> int:
     utc_now = now.astimezone(UTC)
     days = sorted({(utc_now - timedelta(days=d)).strftime("%Y-%m-%d") for d in (LOOK_BACK_DAYS, 1, 0)})
     marked = slot_store.pending_handovers(days, now - HANDOVER_GRACE)
-    for station_id, start, mark in marked:
-        settle_slot(station_id, start, now)
+    settled = [(sid, start, mark) for sid, start, mark in marked if offer_freed_seats(sid, start, now)]
+    for station_id, start, mark in settled:
         slot_store.clear_handover(station_id, start, mark)
-    return len(marked)
+    return len(settled)
 
 
 def _lapse(e: WaitlistEntry, now: datetime) -> bool:
