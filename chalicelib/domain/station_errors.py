@@ -55,6 +55,6 @@ class SlotLengthInUse(Conflict, FieldRuleViolation):
     def from_day(cls, day: date) -> SlotLengthInUse:
         when = day.isoformat()
         return cls(
-            f"{when} 起已有预约或候补，这些预约结束前不能修改时段长度（可先调整之后的开放时间）",
+            f"{when} 起已有预约或候补，这些预约结束后才能修改时段长度",
             f"Slots are booked or waited for from {when} on: the slot length can change once those are over",
         )
