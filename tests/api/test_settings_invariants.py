@@ -207,3 +207,18 @@ def test_bookings_racing_a_seat_cut_never_exceed_the_seats_of_the_moment(api, ad
     assert slot_counts(sid, TWO_PM_UTC).taken == taken
     tried_after = [c for c in log if c.operation == "TransactWriteItems" and c.writes("-slots")]
     assert len(tried_after) > results.count("booked")  # the race was real: some bookings were refused
+
+
+def test_what_seat_and_slot_length_changes_cost(api, admin, calls):
+    from tests.support.round_trips import measure
+
+    sid = create_station(api, admin, seats=3)["station_id"]
+    booked_by(api, 3, sid)
+    cut = measure(calls, lambda: seats(api, admin, sid, 2))
+    assert cut == {"GetItem": 1, "TransactWriteItems": 1, "Query": 1}  # + the slots over the new seats
+    free = create_station(api, admin)["station_id"]
+    length = measure(calls, lambda: api.as_(admin).patch(f"/v1/stations/{free}", {"slot_minutes": 60}))
+    assert length == {"GetItem": 1, "TransactWriteItems": 2, "Query": 1}  # + the hold and the look at the slots
+    calls.clear()
+    refused = api.as_(admin).patch(f"/v1/stations/{sid}", {"slot_minutes": 60})
+    assert refused.status == 409 and dict(calls) == {"GetItem": 1, "TransactWriteItems": 1, "Query": 1, "UpdateItem": 1}
