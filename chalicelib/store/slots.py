@@ -11,16 +11,17 @@ The named conditions (a unit of work maps them to the error a person reads):
 The seats a condition compares with are the station's seats as the use case read them (and the unit
 of work checks the station still has them: `stations.terms_unchanged_in`), never the `capacity` stored
 on the slot: that is only the seats of its last seat change, so a seat cut caps slots made before it.
-Slots with a seat freed while people wait carry a pending hand-over mark (`handover_day`,
-`handover_at`: a sparse index), written with the release, so a sweep finds seats whose offer was
-never made.
+Every release of a seat marks its slot as a pending hand-over (`handover_day`, `handover_at`: a
+sparse index) in the release's own transaction, so a sweep finds the seats whose offer was never made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.booking_rules import SlotCounts
 from chalicelib.store.base import from_iso, iso
@@ -144,38 +145,29 @@ def clear_handover(station_id: str, start: datetime, mark: str) -> None:
         pass  # marked again meanwhile: the next sweep settles it
 
 
+def _not_over(station_id: str, since: datetime, condition: Condition) -> Iterator[SlotRecord]:
+    """The station's slots not over by `since` that meet `condition`, in order: one consistent Query."""
+    window = S.slot_start >= iso(since - MAX_SLOT)
+    return S.query(station_id, window, filter_condition=(S.slot_end > iso(since)) & condition, consistent_read=True)
+
+
 def over_seats(station_id: str, since: datetime, seats: int) -> list[tuple[datetime, int]]:
     """(slot start, seats taken) of the slots not over by `since` that hold more than `seats`: one Query."""
-    found = S.query(
-        station_id,
-        S.slot_start >= iso(since - MAX_SLOT),
-        filter_condition=(S.slot_end > iso(since)) & (S.taken > seats),
-        consistent_read=True,
-    )
+    found = _not_over(station_id, since, S.taken > seats)
     return [(from_iso(r.slot_start), int(r.taken or 0)) for r in found]
 
 
 def first_in_use(station_id: str, since: datetime) -> datetime | None:
     """The start of the first slot not over by `since` with a seat taken or a waiter: one Query (stops
     at the first page that has one)."""
-    found = S.query(
-        station_id,
-        S.slot_start >= iso(since - MAX_SLOT),
-        filter_condition=(S.slot_end > iso(since)) & ((S.taken > 0) | (S.waiting > 0)),
-        consistent_read=True,
-    )
+    found = _not_over(station_id, since, (S.taken > 0) | (S.waiting > 0))
     return next((from_iso(r.slot_start) for r in found), None)
 
 
 def mark_waited_for(station_id: str, since: datetime) -> int:
     """Mark the slots not over by `since` that people wait for as pending hand-overs (the station has
     more seats now: the sweep offers them). One Query + one UpdateItem per such slot; how many."""
-    found = S.query(
-        station_id,
-        S.slot_start >= iso(since - MAX_SLOT),
-        filter_condition=(S.slot_end > iso(since)) & (S.waiting > 0),
-        consistent_read=True,
-    )
+    found = _not_over(station_id, since, S.waiting > 0)
     marked = 0
     for r in found:
         r.update(_pending_handover(since))
