@@ -36,7 +36,9 @@ def slot_start_of(booking_id: str) -> datetime | None:
 
 @dataclass(frozen=True)
 class SlotCounts:
-    """A slot's counters. taken = booked + held; seats freed while people wait go to the waitlist."""
+    """A slot's counters. taken = booked + held; seats freed while people wait go to the waitlist.
+    `capacity` is the seats at the slot's last seat change: free seats are counted against the seats
+    the station has now (after a seat cut a slot may hold more than that)."""
 
     capacity: int
     taken: int = 0
@@ -44,19 +46,18 @@ class SlotCounts:
     held: int = 0
     waiting: int = 0
 
-    @property
-    def free_for_waiters(self) -> int:
-        return max(0, self.capacity - self.taken)
+    def free_of(self, seats: int) -> int:
+        """Seats free for waiters when the station has `seats`."""
+        return max(0, seats - self.taken)
 
-    @property
-    def seats_left(self) -> int:
-        """Seats anyone may book right now."""
-        return 0 if self.waiting > 0 else self.free_for_waiters
+    def left_of(self, seats: int) -> int:
+        """Seats anyone may book right now when the station has `seats`."""
+        return 0 if self.waiting > 0 else self.free_of(seats)
 
 
 def seats_left(counts: SlotCounts | None, seats: int) -> int:
     """A slot that nobody booked yet does not exist: all the station's seats are free."""
-    return seats if counts is None else counts.seats_left
+    return seats if counts is None else counts.left_of(seats)
 
 
 @dataclass(frozen=True)

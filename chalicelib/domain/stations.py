@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
@@ -227,6 +227,31 @@ class StationOut(StationSummary):
     active: bool
 
     @classmethod
-    def of(cls, station: Station) -> StationOut:
+    def of(cls, station: Station) -> Self:
         data = station.model_dump(mode="json", exclude={"created_at", "updated_at"})
         return cls.model_validate(data)
+
+
+class SlotOverSeats(Out):
+    """A slot that holds more bookings (and held seats) than the station's seats after a cut."""
+
+    slot_start: str
+    slot_start_utc: str
+    taken: int
+    over: int
+
+
+class SeatsOver(Out):
+    """After a seat cut: nobody's booking is cancelled, and these slots take no new booking until
+    they are under the new seats again."""
+
+    bookings: int
+    slots: list[SlotOverSeats]
+    message_zh: str
+    message_en: str
+
+
+class StationChangeOut(StationOut):
+    """The answer to a change: the station, and after a seat cut the bookings over the new seats."""
+
+    seats_over: SeatsOver | None = None

@@ -4,6 +4,10 @@
   the sparse no-show index (one Query per due day, never a table scan). The third no-show within 30 days
   suspends new bookings for 7 days.
 - waitlist holds that ran out lapse and their seats pass to the next waiter.
+- seats freed (a cancel, a declined or lapsed offer, more seats) whose offer to the waitlist did not
+  follow (a failure between the two steps) are offered: found on the sparse hand-over index of the
+  slots (one Query per day), marked in the same transaction as the release.
+The schedule (app.py `booking_sweep`) runs it every 5 minutes, so no freed seat waits longer than that.
 """
 
 from __future__ import annotations
@@ -25,9 +29,13 @@ LOOK_BACK_DAYS = 2  # due days re-checked each run, so a missed run is caught up
 
 
 def sweep() -> dict[str, int]:
-    """What the schedule runs: mark no-shows, then expire waitlist holds."""
+    """What the schedule runs: mark no-shows, expire waitlist holds, offer seats left stranded."""
     now = runtime().clock.now()
-    return {"no_shows": mark_no_shows(now), "holds_settled": waitlist.expire_holds(now)}
+    return {
+        "no_shows": mark_no_shows(now),
+        "holds_settled": waitlist.expire_holds(now),
+        "handovers_settled": waitlist.settle_pending_handovers(now),
+    }
 
 
 def mark_no_shows(now: datetime) -> int:

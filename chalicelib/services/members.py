@@ -112,8 +112,6 @@ def audit_trail(member_id: str) -> list[AuditEvent]:
     return audit.trail(_target(member_id))
 
 
-
-
 def find_by_phone(raw_phone: str) -> list[MemberProfile]:
     phone = normalize_mobile(raw_phone)
     if phone is None:

@@ -3,11 +3,16 @@ gives out a member number and activates the member) or reject with a reason. Bot
 the same transaction as the decision.
 
 Round trips: queue = 1 Query + 1 BatchGet (masked names); approve = GetItem application + GetItem
-membership + GetItem counter + GetItem member + one TransactWriteItems (audit entry included).
+membership + GetItem counter + GetItem member + one TransactWriteItems (audit entry included); each
+time another approval took the next number first, GetItem counter + GetItem member + the transaction
+again (after a short random pause), up to NUMBER_TRIES times, then a retryable 409 busy_retry.
 """
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib.domain import membership as rules
@@ -22,6 +27,9 @@ from chalicelib.services.membership import DECIDED, application_out, for_member
 from chalicelib.store import membership as store
 from chalicelib.store.member_names import masked_names
 from chalicelib.store.unit_of_work import UnitOfWork, unit_of_work
+
+NUMBER_TRIES = 12  # approvals that lose the race for the next number try again this often in all
+PAUSE, PAUSE_CAP = 0.01, 0.2  # seconds: the random pause between tries grows from PAUSE up to PAUSE_CAP
 
 
 def queue(status: str) -> list[ApplicationOut]:
@@ -78,8 +86,21 @@ def approve(admin: Caller, application_id: str, note: str | None, now: datetime)
             detail={"application_id": application_id, "member_number": number},
         )
 
-    for_member(application.member_id, build, now, refuse=DECIDED, also_retry=frozenset({store.NUMBER_FREE}))
+    refuse = {**DECIDED, store.NUMBER_FREE: err.NumbersBusy}
+    with_free_number(lambda: for_member(application.member_id, build, now, refuse=refuse))
     return application_out(store.application_as_decided(application_id))
+
+
+def with_free_number(approve_once: Callable[[], None]) -> None:
+    """Run the approval again while other approvals keep taking the next member number first (its
+    condition failed: nothing was written), pausing a random, growing moment so they spread out."""
+    for tries in range(1, NUMBER_TRIES + 1):
+        try:
+            return approve_once()
+        except err.NumbersBusy:
+            if tries == NUMBER_TRIES:
+                raise
+            time.sleep(random.uniform(0, min(PAUSE_CAP, PAUSE * 2**tries)))  # noqa: S311 - jitter, not a secret
 
 
 def reject(admin: Caller, application_id: str, reason: str, now: datetime) -> ApplicationOut:

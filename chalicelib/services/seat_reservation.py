@@ -3,6 +3,7 @@ waitlist confirmation. Its named conditions and the error each one gives, first 
 
   NOT_BOOKED_YET   the booking: none at this slot time yet (or only a cancelled one)   AlreadyBooked
   STANDING         the worker's standing: still as read (rev), and not suspended       Suspended (when it is)
+  TERMS            the station still has the seats and slot length read (direct)      StationTermsChanged
   SEAT_LEFT        the slot counter: a free seat (direct booking)                      SlotFull
   SEAT_HELD, ENTRY a waitlist confirmation: the seat and the offer are still held      NoOffer
 Anything else is a retryable Conflict. When only the standing changed between our read and our
@@ -20,6 +21,7 @@ from chalicelib.domain import booking_rules as rules
 from chalicelib.domain.booking_rules import Standing
 from chalicelib.domain.bookings import Booking
 from chalicelib.domain.schedule import SlotTime
+from chalicelib.domain.station_errors import StationTermsChanged
 from chalicelib.domain.stations import Station
 from chalicelib.services import activity
 from chalicelib.store import bookings as booking_store
@@ -27,6 +29,7 @@ from chalicelib.store import standing as standing_store
 from chalicelib.store.bookings import NOT_BOOKED_YET
 from chalicelib.store.slots import SEAT_HELD, SEAT_LEFT
 from chalicelib.store.standing import STANDING
+from chalicelib.store.stations import TERMS
 from chalicelib.store.unit_of_work import Refusal, UnitOfWork, attempt
 from chalicelib.store.waitlist import ENTRY
 
@@ -74,6 +77,7 @@ def reserve(
         refuse={
             NOT_BOOKED_YET: err.AlreadyBooked,
             STANDING: _suspension(now),
+            TERMS: StationTermsChanged,
             SEAT_LEFT: err.SlotFull,
             SEAT_HELD: err.NoOffer,
             ENTRY: err.NoOffer,

@@ -81,7 +81,7 @@ def availability(station_id: str, day: date, now: datetime) -> AvailabilityOut:
             SlotOut(
                 **stamps("slot_start", slot.start, station.zone),
                 **stamps("slot_end", slot.end, station.zone),
-                capacity=c.capacity if c else station.seats,
+                capacity=station.seats,
                 seats_left=left,
                 waitlist=c.waiting if c else 0,
                 bookable=left > 0 and notice <= slot.start <= horizon,

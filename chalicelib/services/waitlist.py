@@ -4,11 +4,18 @@ A seat freed while people wait is never bookable by others: the slot's seat cond
 bookings while `waiting` > 0, and offering turns the free seat into a *held* one (taken + 1) for the
 first waiter, so holds count against capacity and no interleaving can overbook. A hold that runs out
 lapses and the seat passes to the next waiter: lazily when anyone touches that waitlist (cancel,
-confirm, leave, a waiter reading their list) and in the scheduled sweep.
+confirm, leave, a waiter reading their list) and in the scheduled sweep. Every release of a seat also
+marks its slot as a pending hand-over in the same transaction, so when the offer that follows a
+cancel fails, the sweep still offers the seat within minutes.
+
+Round trips: settle_slot = one Query of the waitlist (nothing more when nobody waits) + GetItem of
+the slot and of the station + one TransactWriteItems per offer; settle_pending_handovers = one Query
+per look-back day on the hand-over index + per marked slot a settle_slot and one UpdateItem (the mark).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -20,17 +27,25 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.bookings import BookingCreate, BookingOut, WaitlistEntry, WaitlistOut, booking_view
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.schedule import stamps
+from chalicelib.domain.station_errors import StationTermsChanged
+from chalicelib.domain.stations import Station
 from chalicelib.services import activity
 from chalicelib.services.seat_reservation import reserve
 from chalicelib.services.stations import load
 from chalicelib.store import slots as slot_store
 from chalicelib.store import standing as standing_store
+from chalicelib.store import stations as station_store
 from chalicelib.store import waitlist as store
 from chalicelib.store.bookings import MAX_SLOT
 from chalicelib.store.parallel import both
 from chalicelib.store.slots import SLOT_FULL
+from chalicelib.store.stations import TERMS
 from chalicelib.store.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.waitlist import ENTRY
+
+logger = logging.getLogger(__name__)
+HANDOVER_GRACE = timedelta(minutes=1)  # the offer right after a freed seat has had its chance by then
+LOOK_BACK_DAYS = 2  # days of freed seats the sweep re-checks, so a missed run is caught up
 
 
 def _own_entry(member_id: str, eid: str) -> WaitlistEntry:
@@ -71,8 +86,10 @@ def join(caller: Caller, req: BookingCreate, now: datetime) -> WaitlistOut:
     rules.check_audience(station, is_member=caller.is_member, worker_group=caller.worker_group)
     slot = rules.bookable_slot(station, req.slot_start, now)
     rules.check_may_wait(standing, slot, now)
-    with unit_of_work(now, refuse={ENTRY: err.AlreadyWaiting, SLOT_FULL: err.SlotHasSeats}) as uow:
-        slot_store.add_waiter(uow, station.station_id, slot.start)
+    refuse = {ENTRY: err.AlreadyWaiting, TERMS: StationTermsChanged, SLOT_FULL: err.SlotHasSeats}
+    with unit_of_work(now, refuse=refuse) as uow:
+        slot_store.add_waiter(uow, station.station_id, slot.start, station.seats)
+        station_store.terms_unchanged_in(uow, station, now)
         entry = store.join_in(uow, caller.member_id, station, slot, now)
         activity.record_in(uow, caller.member_id, events.WAITLIST_JOINED, now)
     return view(entry, _position(entry))
@@ -116,10 +133,10 @@ def step_off(entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
         if entry.status == "waiting":
             slot_store.remove_waiter(uow, entry.station_id, start)
         else:
-            slot_store.release_hold(uow, entry.station_id, start)
+            slot_store.release_hold(uow, entry.station_id, start, now)
         activity.record_in(uow, entry.member_id, events.WAITLIST_LEFT, now)
     if entry.status == "offered":
-        settle_slot(entry.station_id, start, now)
+        offer_freed_seats(entry.station_id, start, now)
     return replace(entry, status="left")
 
 
@@ -136,34 +153,61 @@ def my_waitlist(caller: Caller, now: datetime) -> list[WaitlistOut]:
 
 
 def settle_slot(station_id: str, start: datetime, now: datetime) -> None:
-    """Lapse the holds that ran out, then offer every seat free for waiters to the next in line."""
+    """Lapse the holds that ran out, then offer every seat free for waiters (of the seats the station
+    has now) to the next in line."""
     queue = store.entries(station_id, start)
     if not queue:
         return
     for e in queue:
         if e.offer_ran_out(now):
             _lapse(e, now)
-    counts = slot_store.get_counts(station_id, start) if start > now else None
+    waiting = [e for e in queue if e.status == "waiting"]
+    counts = slot_store.get_counts(station_id, start) if waiting and start > now else None
     if counts is None:
         return
-    waiting = [e for e in queue if e.status == "waiting"]
-    for e in waiting[: counts.free_for_waiters]:
-        if not _offer(e, now):
+    station = load(station_id)
+    for e in waiting[: counts.free_of(station.seats)]:
+        if not _offer(e, station, now):
             break
+
+
+def offer_freed_seats(station_id: str, start: datetime, now: datetime) -> bool:
+    """Settle the slot right after one of its seats was freed. The release committed already and
+    marked the slot, so when this fails the seat is not lost: the sweep offers it. False then."""
+    try:
+        settle_slot(station_id, start, now)
+    except Exception:  # noqa: BLE001 - whatever failed, the mark hands the seat over to the sweep
+        logger.exception("hand-over of a freed seat left to the sweep", extra={"station_id": station_id})
+        return False
+    return True
+
+
+def settle_pending_handovers(now: datetime) -> int:
+    """The sweep's catch-up: settle every slot whose seat was freed (a cancel, a declined or lapsed
+    offer, more seats) at least HANDOVER_GRACE ago, even if the offer right after it never ran, then
+    drop its mark. Returns how many slots were settled."""
+    utc_now = now.astimezone(UTC)
+    days = sorted({(utc_now - timedelta(days=d)).strftime("%Y-%m-%d") for d in (LOOK_BACK_DAYS, 1, 0)})
+    marked = slot_store.pending_handovers(days, now - HANDOVER_GRACE)
+    settled = [(sid, start, mark) for sid, start, mark in marked if offer_freed_seats(sid, start, now)]
+    for station_id, start, mark in settled:
+        slot_store.clear_handover(station_id, start, mark)
+    return len(settled)
 
 
 def _lapse(e: WaitlistEntry, now: datetime) -> bool:
     def write(uow: UnitOfWork) -> None:
         store.lapse_in(uow, e, now)
-        slot_store.release_hold(uow, e.station_id, e.slot.start)
+        slot_store.release_hold(uow, e.station_id, e.slot.start, now)
         activity.record_in(uow, e.member_id, events.WAITLIST_LAPSED, now)
 
     return _unless_settled(write, now)
 
 
-def _offer(e: WaitlistEntry, now: datetime) -> bool:
+def _offer(e: WaitlistEntry, station: Station, now: datetime) -> bool:
     def write(uow: UnitOfWork) -> None:
-        slot_store.hold_seat(uow, e.station_id, e.slot.start)
+        slot_store.hold_seat(uow, e.station_id, e.slot.start, station.seats)
+        station_store.terms_unchanged_in(uow, station, now)
         store.offer_in(uow, e, rules.hold_until(e.slot, now))
         activity.record_in(uow, e.member_id, events.WAITLIST_OFFERED, now)
 

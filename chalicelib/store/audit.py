@@ -105,6 +105,8 @@ def blank_free_text(target: str, *, keep: frozenset[str] = frozenset()) -> int:
         entry.update(actions=[E.reason.remove(), E.detail.remove()])
         blanked += 1
     return blanked
+
+
 def months(since: datetime, until: datetime) -> list[str]:
     """The month partitions ("YYYY-MM") a time range touches, newest first."""
     found, year, month = [], until.year, until.month

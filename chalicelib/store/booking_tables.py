@@ -1,7 +1,8 @@
 """Slots, bookings, waitlists and each worker's booking standing.
 
-slots     (resource_id, slot_start)   capacity, taken = booked + held, booked, held, waiting.
-                                      A day's slots are one Query (slot_start between two instants).
+slots     (resource_id, slot_start)   capacity (the seats at its last seat change), taken = booked + held,
+                                      booked, held, waiting. A day's slots are one Query.
+          handover_index (day freed, handover_at), sparse: slots with a freed seat not yet swept
 bookings  (member_id, slot_start)     the booking id is the compact slot start, so a worker can only
                                       ever address their own bookings (no IDOR by construction).
           roster_index   (station_id#local date, slot_start)       staff roster
@@ -23,6 +24,12 @@ from pynamodb.models import Model
 from chalicelib.store.base import index_meta, table_meta
 
 
+class HandoverIndex(GlobalSecondaryIndex["SlotRecord"]):
+    Meta = index_meta("handover_index", KeysOnlyProjection())
+    handover_day = UnicodeAttribute(hash_key=True)
+    handover_at = UnicodeAttribute(range_key=True)
+
+
 class SlotRecord(Model):
     Meta = table_meta("slots")
     resource_id = UnicodeAttribute(hash_key=True)
@@ -33,6 +40,9 @@ class SlotRecord(Model):
     booked = NumberAttribute(null=True)
     held = NumberAttribute(null=True)  # seats held for a waiter who was offered one
     waiting = NumberAttribute(null=True)  # workers waiting (not yet offered)
+    handover_day = UnicodeAttribute(null=True)  # a seat was freed: until a sweep settled the slot
+    handover_at = UnicodeAttribute(null=True)
+    handover_index = HandoverIndex()
 
 
 class RosterIndex(GlobalSecondaryIndex["BookingRecord"]):

@@ -43,6 +43,8 @@ def tier_page(
 def of_member(member_id: str) -> list[MemberScore]:
     """The member's latest score of every model (their data export): one Query."""
     return [score_of(r) for r in ScoreRecord.query(member_id)]
+
+
 def models_of_member(member_id: str) -> list[str]:
     """The models that hold a stored score of the member (what erasure tells them it deleted): one Query."""
     return [r.model for r in ScoreRecord.query(member_id, attributes_to_get=["member_id", "model"])]

@@ -65,6 +65,7 @@ class StationRecord(Model):
     time_zone = UnicodeAttribute()
     rules: MapAttribute[str, Any] = MapAttribute(default=dict)
     active = BooleanAttribute(default=True)
+    schedule_lock = UnicodeAttribute(null=True)  # until when a slot-length change holds new bookings off
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()

@@ -4,11 +4,17 @@ The named conditions of its writes (a unit of work maps them to the error a pers
   CODE_FREE   no other station holds this code (a code claim item per code makes codes unique)
   STATION     create: the station id is new; replace: the station's version is still the one read
   OLD_CODE    the old code claim still belongs to this station
+  TERMS       a booking or an offer: the station still has the seats and slot length the use case
+              read, and no slot-length change is under way (`hold_schedule_in`), so a seat cut or a
+              new slot length is never undercut by a booking made from an older read
+  SCHEDULE    hold_schedule_in: the station's version is still the one read
 """
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.domain import geo
 from chalicelib.domain.stations import Station, StationFields
@@ -20,6 +26,9 @@ from chalicelib.store.transact import NamedTransaction
 CODE_FREE = "code"
 STATION = "station"
 OLD_CODE = "old_code"
+TERMS = "station_terms"
+SCHEDULE = "station_schedule"
+R = StationRecord
 
 # --- record <-> domain ---------------------------------------------------------------------
 
@@ -123,3 +132,35 @@ def _claim_code(tx: NamedTransaction, station: Station) -> None:
         StationCodeClaim(station.code, station_id=station.station_id),
         condition=StationCodeClaim.code.does_not_exist(),
     )
+
+
+def terms_unchanged_in(tx: NamedTransaction, station: Station, now: datetime) -> None:
+    """Check (TERMS) that the station still has `station`'s seats and slot length and no slot-length
+    change holds bookings off at `now`: a condition check in the booking's own transaction."""
+    unlocked = R.schedule_lock.does_not_exist() | (R.schedule_lock < iso(now))
+    tx.check(
+        TERMS,
+        StationRecord,
+        station.station_id,
+        condition=(R.seats == station.seats) & (R.slot_minutes == station.slot_minutes) & unlocked,
+    )
+
+
+def hold_schedule_in(tx: NamedTransaction, station: Station, version: int, until: datetime) -> int:
+    """Hold new bookings and offers off until `until` (SCHEDULE: version as read), so that a look at
+    the booked slots that follows sees every booking made with the old slot length. The new version."""
+    record = StationRecord(station.station_id)
+    record.version = version
+    tx.update(SCHEDULE, record, [R.schedule_lock.set(iso(until))])
+    return version + 1
+
+
+def release_schedule(station_id: str, version: int, until: datetime) -> None:
+    """Lift our own hold (`hold_schedule_in`) when the slot-length change is refused: one UpdateItem.
+    When someone changed the station meanwhile, their write has lifted it already."""
+    record = StationRecord(station_id)
+    record.version = version
+    try:
+        record.update([R.schedule_lock.remove()], condition=R.schedule_lock == iso(until))
+    except UpdateError:
+        pass

@@ -57,7 +57,9 @@ def filed_job_request(api, aws, worker, staff) -> str:
 
 
 def test_erasure_leaves_nothing_that_says_who_they_were(api, aws, admin, staff, worker, library):
-    api.as_(worker).patch("/v1/me", {"name": NAME, "id_number": ID})  # the city stays the desk's: the request is routed there
+    api.as_(worker).patch(
+        "/v1/me", {"name": NAME, "id_number": ID}
+    )  # the city stays the desk's: the request is routed there
     rid = filed_job_request(api, aws, worker, staff)
     assert (
         api.as_(admin)

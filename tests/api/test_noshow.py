@@ -19,7 +19,7 @@ def test_a_booking_not_checked_in_by_start_plus_grace_becomes_a_no_show(api, rid
     token = api.as_(rider).get(f"/v1/bookings/{kept['booking_id']}/pass").json["token"]
     assert api.as_(staff).post("/v1/staff/checkins", {"token": token}).status == 200
     clock.advance(minutes=44)  # 11:44: grace (15) not over
-    assert run_sweep(api) == {"no_shows": 0, "holds_settled": 0}
+    assert run_sweep(api) == {"no_shows": 0, "holds_settled": 0, "handovers_settled": 0}
     clock.advance(minutes=1)  # 11:45
     assert run_sweep(api)["no_shows"] == 1
     rider = api.login(rider.phone)

@@ -129,7 +129,7 @@ def test_a_seat_freed_without_its_offer_is_offered_when_a_waiter_looks(api, admi
     found = booking_store.get_booking(rider.member_id, datetime.fromisoformat("2026-11-27T06:00:00+00:00"))
     with unit_of_work(clock.now()) as uow:
         booking_store.cancel_in(uow, found.ref, clock.now())
-        slot_store.release_seat(uow, sid, found.slot.start)
+        slot_store.release_seat(uow, sid, found.slot.start, clock.now())
     stranger = book(api, new_worker(api), sid, TWO_PM)
     assert stranger.json["error"]["code"] == "slot_full"  # the seat is the waitlist's
     assert entries(api, first)[0]["status"] == "offered"

@@ -167,9 +167,15 @@ def test_a_hold_lasts_15_minutes_but_never_past_the_start():
 
 def test_seats_freed_while_people_wait_are_not_for_everyone():
     assert rules.seats_left(None, 5) == 5
-    assert rules.SlotCounts(capacity=3, taken=1).seats_left == 2
+    assert rules.SlotCounts(capacity=3, taken=1).left_of(3) == 2
     waiting = rules.SlotCounts(capacity=3, taken=2, waiting=1)
-    assert waiting.seats_left == 0 and waiting.free_for_waiters == 1
+    assert waiting.left_of(3) == 0 and waiting.free_of(3) == 1
+
+
+def test_free_seats_count_against_the_seats_the_station_has_now():
+    cut = rules.SlotCounts(capacity=5, taken=4)  # made with 5 seats, the station now has 3
+    assert cut.left_of(3) == 0 and cut.free_of(3) == 0
+    assert rules.seats_left(cut, 3) == 0 and rules.seats_left(cut, 6) == 2
 
 
 def test_booking_ids_are_the_slot_start():

@@ -7,7 +7,7 @@ import { busy, clearErrors, h, mount, showError, toast } from "/shared/ui.js";
 import { api, label, load, pageHeader, select, table } from "../core.js";
 import { go } from "/shared/router.js";
 import { badge, field } from "/shared/widgets.js";
-import { WEEKDAYS } from "/shared/dates.js";
+import { WEEKDAYS, fmtDateTime } from "/shared/dates.js";
 import { choices, codes, nameOf } from "/shared/vocabulary.js";
 
 const KINDS = ["rider_station", "workers_home", "migrant_station", "outdoor_station"];
@@ -113,15 +113,29 @@ function detailsForm(station, container) {
         const changed = Object.fromEntries(Object.entries(v).filter(([k, val]) => k !== "code"
           && JSON.stringify(val) !== JSON.stringify(k === "rules" ? { ...BLANK.rules, ...station.rules } : station[k])));
         if (!Object.keys(changed).length) return toast(t("station.nothing"));
-        await api.patch(`/v1/stations/${station.station_id}`, changed);
+        const out = await api.patch(`/v1/stations/${station.station_id}`, changed);
         toast(t("station.saved"), { kind: "ok" });
         await renderStationEdit(container, { id: station.station_id });
+        if (out.seats_over) container.querySelector("[data-testid=station-form]")?.before(seatsOverNotice(out.seats_over));
       } catch (err) {
-        showError(err, errors, { form });
+        showError(err, errors, { form, labels: FIELD_LABELS() });
       }
     });
   }
   return form;
+}
+
+/** The fields' labels, so an error names a field as the form does. */
+const FIELD_LABELS = () => Object.fromEntries(["code", "kind", "name_zh", "name_en", "address", "city", "district", "lat", "lng",
+  "slot_minutes", "seats", "time_zone", "amenities", "audience"].map((n) => [n, t(`station.${n}`)]));
+
+/** After a seat cut: which slots now hold more bookings than seats (nobody's booking was cancelled). */
+function seatsOverNotice(over) {
+  return h("div", { class: "card", role: "status", "data-testid": "seats-over" },
+    h("h2", {}, t("station.seats_over_title")),
+    h("p", {}, t("station.seats_over", { n: over.bookings, slots: over.slots.length })),
+    h("ul", {}, over.slots.map((s) => h("li", { "data-testid": "seats-over-slot" },
+      t("station.seats_over_slot", { when: fmtDateTime(s.slot_start), taken: s.taken, over: s.over })))));
 }
 
 function hoursCard(station) {
