@@ -41,6 +41,11 @@ def phone_bidx(phone: str) -> str:
     return runtime().blind_index("phone", phone)
 
 
+def phone_indexes(phone: str) -> tuple[str, ...]:
+    """The phone's blind index under the current key, then (during a rotation) under the previous ones."""
+    return runtime().blind_index.candidates("phone", phone)
+
+
 def _code_hash(bidx: str, code: str) -> str:
     return hmac.new(runtime().otp_pepper, f"{bidx}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -74,7 +79,7 @@ def exchange_code(phone: str, code: str) -> TokenPair:
         raise rules.wrong_code(accounts.count_wrong_try(bidx, state, policy.max_attempts), policy)
     if not accounts.consume_otp(bidx, state):
         raise rules.CodeExpired()
-    member, created = accounts.member_by_phone(bidx), False
+    member, created = accounts.member_by_phone(*phone_indexes(phone)), False
     if member is None:
         member = accounts.create_member(new_member(phone, bidx))
         created = True

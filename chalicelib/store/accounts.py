@@ -110,10 +110,14 @@ def _as_read(record: R, version: int | None) -> R:
     return record
 
 
-def member_by_phone(phone_bidx: str) -> Member | None:
-    """Login's look-up: one Query on the phone blind-index GSI."""
-    found = next(iter(MemberRecord.phone_index.query(phone_bidx, limit=1)), None)
-    return member_of(found) if found else None
+def member_by_phone(phone_bidx: str, *previous: str) -> Member | None:
+    """Login's look-up: one Query on the phone blind-index GSI; during a blind-index rotation one more
+    per previous key's index (`previous`), for members the re-encryption job has not rewritten yet."""
+    for index in (phone_bidx, *previous):
+        found = next(iter(MemberRecord.phone_index.query(index, limit=1)), None)
+        if found:
+            return member_of(found)
+    return None
 
 
 def member(member_id: str) -> Member | None:
