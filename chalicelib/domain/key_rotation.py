@@ -25,8 +25,8 @@ class Rekeying(Protocol):
         """The sealed value under the current data key (the token itself when it already is)."""
         ...
 
-    def index_of(self, purpose: str, token: str, *, context: str) -> str:
-        """The blind index, under the current key, of the value sealed in `token`."""
+    def indexes_of(self, purpose: str, token: str, *, context: str) -> tuple[str, ...]:
+        """The blind indexes of the value sealed in `token`: the current key's, then the previous keys'."""
         ...
 
 

@@ -81,7 +81,7 @@ def exchange_code(phone: str, code: str) -> TokenPair:
         raise rules.CodeExpired()
     member, created = accounts.member_by_phone(*phone_indexes(phone)), False
     if member is None:
-        member = accounts.create_member(new_member(phone, bidx))
+        member = accounts.create_member(new_member(phone, bidx), *phone_indexes(phone)[1:])
         created = True
     return _issue(member, family_id=secrets.token_hex(8), created=created)
 

@@ -40,8 +40,8 @@ class CurrentKeys:
     def reseal(self, token: str, *, context: str) -> str:
         return self._cipher.reseal(token, context=context)
 
-    def index_of(self, purpose: str, token: str, *, context: str) -> str:
-        return self._index(purpose, self._cipher.open(token, context=context))
+    def indexes_of(self, purpose: str, token: str, *, context: str) -> tuple[str, ...]:
+        return self._index.candidates(purpose, self._cipher.open(token, context=context))
 
 
 def view(job: KeyRotation) -> dict[str, Any]:

@@ -188,9 +188,9 @@ def reveal(admin: Caller, member_id: str, req: RevealRequest) -> dict[str, str |
 def grant_by_phone(phone: str, roles: set[str], station_ids: set[str], *, actor: str = "system") -> MemberProfile:
     """Give the account behind `phone` these roles (creating it if needed). Used by
     `make admin` / `make staff` and the demo data; audited like an admin's grant."""
-    from chalicelib.services.auth import new_member, phone_bidx, phone_indexes
+    from chalicelib.services.auth import new_member, phone_indexes
 
-    bidx = phone_bidx(phone)
-    member = accounts.member_by_phone(*phone_indexes(phone)) or accounts.create_member(new_member(phone, bidx))
+    bidx, *older = phone_indexes(phone)
+    member = accounts.member_by_phone(bidx, *older) or accounts.create_member(new_member(phone, bidx), *older)
     change = RolesUpdate.model_validate({"roles": sorted(roles | {"worker"}), "station_ids": sorted(station_ids)})
     return set_roles(Caller(member_id=actor, roles=frozenset({"admin"})), member.member_id, change)

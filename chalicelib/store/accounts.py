@@ -149,24 +149,34 @@ def save_member(record: MemberRecord) -> MemberRecord:
     return record
 
 
-def create_member(new: Member) -> Member:
+def create_member(new: Member, *previous: str) -> Member:
     """Put the member (and its profile mirror) and claim its phone in one transaction: one account per
-    phone, even when two first logins race. Returns the member that owns the phone afterwards."""
+    phone, even when two first logins race. During a blind-index rotation the phone is also claimed under
+    the previous keys' indexes (`previous`), so a container that still knows only an old key cannot make
+    a second account. Returns the member that owns the phone afterwards."""
     record = record_of(new)
     tx = NamedTransaction()
-    tx.put(
-        PHONE_FREE,
-        PhoneClaim(new.phone_bidx, member_id=new.member_id),
-        condition=PhoneClaim.phone_bidx.does_not_exist(),
-    )
+    for index in (new.phone_bidx, *previous):
+        tx.put(
+            PHONE_FREE if index == new.phone_bidx else f"{PHONE_FREE}:{index}",
+            PhoneClaim(index, member_id=new.member_id),
+            condition=PhoneClaim.phone_bidx.does_not_exist(),
+        )
     tx.put(MEMBER_VERSION, record, condition=MemberRecord.member_id.does_not_exist())
     tx.update(MIRROR, ActivityRecord(new.member_id), [profile_action(record)])
     try:
         tx.commit()
     except Cancelled:
-        owner = PhoneClaim.get(new.phone_bidx, consistent_read=True)
+        owner = next(c for i in (new.phone_bidx, *previous) if (c := _claim(i)) is not None)
         return member_of(MemberRecord.get(owner.member_id, consistent_read=True))
     return replace(new, version=record.version)
+
+
+def _claim(phone_bidx: str | None) -> PhoneClaim | None:
+    try:
+        return PhoneClaim.get(phone_bidx, consistent_read=True)
+    except DoesNotExist:
+        return None
 
 
 def save_in(tx: NamedTransaction, changed: Member) -> None:

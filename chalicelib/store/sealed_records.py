@@ -4,13 +4,14 @@ current keys (the re-encryption job, services.key_rotation).
 A record is rewritten only where a value is not under the current key yet, with a condition that the
 old values are still there (members: their version), so a user's write in between is never lost: such
 a record is counted as `left` and a later job re-seals it. A member whose phone index is under an old
-blind-index key gets the new index and a new phone claim, and the old claim is deleted, in one
-transaction (one account per phone holds throughout).
+blind-index key gets the new index and a claim under it, and its claims under the previous keys are
+deleted, in one transaction (one account per phone holds throughout).
 
 Named conditions:
     MEMBER_VERSION   (store.accounts) the member is still the version read
-    CLAIM_FREE       no claim exists under the new phone index (else another account holds the phone)
-    CLAIM_HELD       the old claim still names this member
+    CLAIM_FREE       the claim under the current phone index is absent or this member's (else another
+                     account holds the phone)
+    CLAIM_HELD       each claim under a previous index is absent or this member's
 
 Round trips: one Scan page per call, plus one write per record that needed re-sealing.
 """
@@ -44,26 +45,30 @@ def _request_context(request_id: str, *parts: str) -> str:
 
 
 def _member(r: MemberRecord, keys: Rekeying) -> bool | None:
-    """Re-seal the profile fields and move the phone index (and its claim) to the current key."""
+    """Re-seal the profile fields, move the phone index to the current key, claim the phone under it and
+    drop this member's claims under the previous keys (made by logins during the rotation window)."""
     M = MemberRecord
     actions: list[Action] = []
     for field in SEALED_FIELDS:
         token = getattr(r, f"{field}_enc")
         if token and (new := keys.reseal(token, context=sealing_context(r.member_id, field))) != token:
             actions.append(getattr(M, f"{field}_enc").set(new))
-    index = None
-    if r.phone_bidx and r.phone_enc:
-        index = keys.index_of("phone", r.phone_enc, context=sealing_context(r.member_id, "phone"))
-    if index == r.phone_bidx:
-        index = None
-    if not actions and index is None:
+    current, *previous = (
+        keys.indexes_of("phone", r.phone_enc, context=sealing_context(r.member_id, "phone"))
+        if r.phone_bidx and r.phone_enc
+        else (None,)
+    )
+    if not actions and current in (None, r.phone_bidx) and not previous:
         return None
     tx = NamedTransaction()
-    if index is not None:
-        actions.append(M.phone_bidx.set(index))
-        tx.put(CLAIM_FREE, PhoneClaim(index, member_id=r.member_id), condition=PhoneClaim.phone_bidx.does_not_exist())
-        tx.delete(CLAIM_HELD, PhoneClaim(r.phone_bidx), condition=PhoneClaim.member_id == r.member_id)
-    tx.update(MEMBER_VERSION, r, actions)
+    mine = PhoneClaim.phone_bidx.does_not_exist() | (PhoneClaim.member_id == r.member_id)
+    if current is not None and current != r.phone_bidx:
+        actions.append(M.phone_bidx.set(current))
+        tx.put(CLAIM_FREE, PhoneClaim(current, member_id=r.member_id), condition=mine)
+    for i, index in enumerate(previous):
+        tx.delete(f"{CLAIM_HELD}:{i}", PhoneClaim(index), condition=mine)
+    if actions:
+        tx.update(MEMBER_VERSION, r, actions)
     return _committed(tx)
 
 

@@ -262,3 +262,21 @@ def test_a_runner_waits_until_every_container_has_read_the_new_keys(api, aws, ad
     assert key_rotation.advance() == []
     clock.advance(seconds=1)
     assert key_rotation.advance() == [started["rotation_id"]]
+
+
+def test_a_container_still_on_the_old_blind_index_key_makes_no_second_account(api, aws, admin, clock):
+    from chalicelib.runtime import Runtime, install
+    from chalicelib.store.accounts_tables import PhoneClaim
+
+    stale = aws
+    stale.blind_index  # noqa: B018 - this container has read the keys before the rotation
+    rotate(stale)
+    install(Runtime(stale.settings, clock=clock))  # a container started after: both keys, the new one current
+    first = api.login("13700003333")
+    install(stale)
+    again = api.login("13700003333")  # misses under the old index, and its claim is refused: same account
+    assert again.member_id == first.member_id
+    clock.advance(seconds=stale.settings.keys_refresh_seconds)
+    run_job(api, admin, clock)
+    claims = [c.member_id for c in PhoneClaim.scan()]
+    assert claims.count(first.member_id) == 1  # the claim under the old key is gone
