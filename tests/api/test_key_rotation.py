@@ -280,3 +280,49 @@ def test_a_container_still_on_the_old_blind_index_key_makes_no_second_account(ap
     run_job(api, admin, clock)
     claims = [c.member_id for c in PhoneClaim.scan()]
     assert claims.count(first.member_id) == 1  # the claim under the old key is gone
+
+
+def login_trips(api: Api, calls, phone: str) -> dict[str, int]:
+    from tests.support.round_trips import measure
+
+    assert api.post("/v1/auth/otp", {"phone": phone}).status == 202
+    code = api.last_code(phone)
+    return measure(calls, lambda: api.post("/v1/auth/token", {"phone": phone, "code": code}))
+
+
+def test_the_dual_lookup_costs_one_query_more_only_during_the_window(api, aws, admin, clock, calls):
+    """Login of a member not moved yet: one more Query (the previous key's index); a new phone: that Query
+    and one more item (the claim under the previous key) in the same TransactWriteItems; none after."""
+    api.login("13700004444")
+    before = login_trips(api, calls, "13700004444")
+    rotate(aws)
+    clock.advance(seconds=aws.settings.keys_refresh_seconds)
+    during = login_trips(api, calls, "13700004444")
+    assert during == {**before, "Query": before["Query"] + 1}
+    run_job(api, admin, clock)
+    from infra.keys import retire
+
+    clock.advance(seconds=aws.settings.idempotency_ttl)
+    retire(aws, key_rotation_jobs()[0])
+    aws.reload_keys()
+    assert login_trips(api, calls, "13700004444") == before
+
+
+def key_rotation_jobs() -> list[str]:
+    from chalicelib.store.key_rotation_tables import KeyRotationRecord
+
+    return [r.rotation_id for r in KeyRotationRecord.scan()]
+
+
+def test_each_page_of_the_job_costs_one_scan_and_one_progress_write(api, aws, admin, clock, calls):
+    """A run: 1 Scan of the jobs table, 1 UpdateItem to claim it and 1 to finish it; per page 1 Scan and
+    1 UpdateItem (its cursor); per record under an old key 1 TransactWriteItems (here: the admin)."""
+    from chalicelib.services import key_rotation
+
+    rotate(aws)
+    api.as_(admin).post("/v1/admin/keys/rotations", {})
+    clock.advance(seconds=aws.settings.keys_refresh_seconds)
+    calls.clear()
+    assert len(key_rotation.advance()) == 1
+    pages = 4 * aws.settings.key_rotation_segments  # a page per segment: every segment holds < 100 records
+    assert dict(calls) == {"Scan": 1 + pages, "UpdateItem": 2 + pages, "TransactWriteItems": 1}
