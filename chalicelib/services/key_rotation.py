@@ -13,6 +13,7 @@ Round trips: start 1 TransactWriteItems (job + audit); progress 1 GetItem.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -89,41 +90,40 @@ def advance(budget: timedelta = RUN_BUDGET) -> list[str]:
 
 
 def _run(job: KeyRotation, deadline: datetime) -> bool:
+    """Claim the job and page through its pending segments until done (True) or out of time."""
     rt = runtime()
     rt.reload_keys()
     cipher = rt.cipher
     if not jobs.claim(job.rotation_id, cipher.current_kid, now=rt.clock.now(), until=deadline + LEASE_MARGIN):
         return False
-    keys = CurrentKeys(cipher, rt.blind_index)
-    per_table = {split_segment(n)[0]: 0 for n in job.segments}
-    for name in job.segments:
-        per_table[split_segment(name)[0]] += 1
+    runner = SegmentRunner(job, CurrentKeys(cipher, rt.blind_index), deadline)
     try:
-        for name in job.pending:
-            if not _segment(job.rotation_id, name, job.segments[name], per_table, keys, deadline):
-                jobs.release(job.rotation_id)
-                return False
+        finished = all(runner.page_through(name) for name in job.pending)
     except Exception:
         jobs.release(job.rotation_id)
         raise
+    if not finished:
+        jobs.release(job.rotation_id)
+        return False
     jobs.finish(job.rotation_id, rt.clock.now())
     return True
 
 
-def _segment(
-    rotation_id: str,
-    name: str,
-    progress: SegmentProgress,
-    per_table: dict[str, int],
-    keys: CurrentKeys,
-    deadline: datetime,
-) -> bool:
-    """Page through one segment, saving the cursor after each page; False when time ran out first."""
-    table, segment = split_segment(name)
-    while not progress.done:
-        if runtime().clock.now() >= deadline:
-            return False
-        page = sealed_records.rekey_page(table, segment, per_table[table], progress.cursor, keys)
-        progress = progress.after(page)
-        jobs.save_segment(rotation_id, name, progress)
-    return True
+class SegmentRunner:
+    """Pages through a job's segments, saving each segment's cursor and counts after every page."""
+
+    def __init__(self, job: KeyRotation, keys: CurrentKeys, deadline: datetime) -> None:
+        self.job, self.keys, self.deadline = job, keys, deadline
+        self.per_table = Counter(split_segment(name)[0] for name in job.segments)
+
+    def page_through(self, name: str) -> bool:
+        """One segment to its end (True), or until the deadline (False: the next run resumes it)."""
+        table, segment = split_segment(name)
+        progress = self.job.segments[name]
+        while not progress.done:
+            if runtime().clock.now() >= self.deadline:
+                return False
+            page = sealed_records.rekey_page(table, segment, self.per_table[table], progress.cursor, self.keys)
+            progress = progress.after(page)
+            jobs.save_segment(self.job.rotation_id, name, progress)
+        return True

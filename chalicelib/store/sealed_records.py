@@ -13,7 +13,8 @@ Named conditions:
                      account holds the phone)
     CLAIM_HELD       each claim under a previous index is absent or this member's
 
-Round trips: one Scan page per call, plus one write per record that needed re-sealing.
+Round trips: one Scan page per call, plus one TransactWriteItems per record under an old key (during a
+blind-index rotation that is every member with a phone: its claims under the previous keys are deleted).
 """
 
 from __future__ import annotations
