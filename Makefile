@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 # Lambda's python3.12 runtime: `chalice package` must run from a 3.12 interpreter.
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 
-.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets admin auditor staff check lint format clean
+.PHONY: venv run test test-fast test-e2e e2e-deps miniapp-deps bench models package secrets rotate-keys retire-keys admin auditor staff check lint format clean
 
 $(STAMP): $(REQS)
 	@test -x $(PYBIN) || $(PY) -m venv $(VENV)
@@ -73,6 +73,12 @@ package: venv  ## chalice package for prod (python3.12) + cfn-lint -> build/pack
 
 secrets: venv  ## once per stage after the first deploy: SSM secrets and the first data key
 	$(PYBIN) -m infra.secrets --stage $(or $(STAGE),prod)
+
+rotate-keys: venv  ## new current data key + blind-index key (old ones kept); then POST /v1/admin/keys/rotations
+	$(PYBIN) -m infra.keys rotate --stage $(or $(STAGE),prod)
+
+retire-keys: venv  ## make retire-keys JOB=kr_... — drop old keys once that re-encryption job left nothing
+	$(PYBIN) -m infra.keys retire --stage $(or $(STAGE),prod) --job "$(JOB)"
 
 admin: venv  ## make admin PHONE=13800000000 — grant admin in the running local stack
 	$(PYBIN) -m devstack.grant --phone "$(PHONE)" --role admin

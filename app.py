@@ -13,6 +13,7 @@ from chalicelib.api import (
     cases,
     directory,
     framework_errors,
+    keys,
     me,
     membership,
     scenarios,
@@ -24,7 +25,7 @@ from chalicelib.api import (
     system,
 )
 from chalicelib.runtime import runtime
-from chalicelib.services import booking_sweep, case_sla, membership_lifecycle
+from chalicelib.services import booking_sweep, case_sla, key_rotation, membership_lifecycle
 from chalicelib.services import scoring_runs as runs
 from chalicelib.settings import settings
 
@@ -48,6 +49,7 @@ for blueprint in (
     scoring.bp,
     score_admin.bp,
     scoring_runs.bp,
+    keys.bp,
 ):
     app.register_blueprint(blueprint)
 if settings.is_local:
@@ -72,6 +74,12 @@ def run_membership_lifecycle(event: object) -> dict[str, int]:
 def run_request_sla_sweep(event: object) -> dict[str, int]:
     """Flag service requests overdue in their stage and escalate them."""
     return case_sla.sweep()
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="key_rotation")
+def run_key_rotation(event: object) -> list[str]:
+    """Advance re-encryption jobs started after a key rotation (resumes where the last run stopped)."""
+    return key_rotation.advance()
 
 
 @app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="nightly_scoring")

@@ -50,6 +50,8 @@ class Settings:
     scoring_min_change: float = 0.02  # a stored score is rewritten when it moves at least this much
     scoring_bucket: str = ""  # S3: each scoring run's per-segment score digests (the next run diffs against them)
     scoring_run_stale_hours: float = 6.0  # an unsettled run older than this no longer blocks a new run of its model
+    keys_refresh_seconds: int = 300  # a container re-reads the keyring and blind-index keys this often
+    key_rotation_segments: int = 4  # parallel scan segments per table of a re-encryption job
 
     @property
     def is_local(self) -> bool:
@@ -99,6 +101,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         scoring_min_change=float(env.get("WH_SCORING_MIN_CHANGE") or 0.02),
         scoring_bucket=env.get("WH_SCORING_BUCKET", f"workerhome-{stage}-scoring"),
         scoring_run_stale_hours=float(env.get("WH_SCORING_RUN_STALE_HOURS") or 6.0),
+        keys_refresh_seconds=_int(env, "WH_KEYS_REFRESH_SECONDS", 300),
+        key_rotation_segments=_int(env, "WH_KEY_ROTATION_SEGMENTS", 4),
     )
 
 

@@ -87,7 +87,7 @@ def ensure_secrets(rt: Runtime) -> None:
     if s.secrets_param not in existing:
         secrets: dict[str, Any] = {
             "jwt": {"current": "jwt-1", "keys": {"jwt-1": _random_b64()}},
-            "blind_index_key": _random_b64(),
+            "blind_index": {"current": "bi-1", "keys": {"bi-1": _random_b64()}},
             "otp_pepper": _random_b64(),
         }
         ssm.put_parameter(Name=s.secrets_param, Type="SecureString", KeyId=s.kms_key, Value=json.dumps(secrets))

@@ -5,6 +5,11 @@ kept only in wrapped form (the KMS ciphertext); the plaintext key lives in memor
 function that unwrapped it. The key id travels with every ciphertext, so rotating to a new
 data key never breaks old records. The field's context (record id + field name) is bound as
 associated data, so a ciphertext copied into another record or field fails to open.
+
+Rotation: the keyring is replaced in place when a new version of the keyring parameter is read
+(new seals use the new current key at once; old keys keep opening until they are retired), and a
+ciphertext under a key the ring does not know yet makes it re-read the parameter once. The blind
+index keeps its previous keys during a rotation window, so look-ups can try each of them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import hashlib
 import hmac
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -27,24 +32,48 @@ class DecryptionFailed(Exception):
 
 
 class Keyring:
-    """Data keys by id. Unwrapping (a KMS call) happens once per key per process."""
+    """Data keys by id. Unwrapping (a KMS call) happens once per key per process.
 
-    def __init__(self, current_kid: str, wrapped: dict[str, bytes], unwrap: Callable[[bytes], bytes]) -> None:
-        if current_kid not in wrapped:
-            raise ValueError(f"current data key {current_kid!r} is not in the keyring")
-        self.current_kid = current_kid
-        self._wrapped = wrapped
+    `reload`, if given, is called once when a ciphertext names a key the ring does not hold (a key
+    added by a rotation since the ring was read); it is expected to call `replace`.
+    """
+
+    def __init__(
+        self,
+        current_kid: str,
+        wrapped: Mapping[str, bytes],
+        unwrap: Callable[[bytes], bytes],
+        *,
+        reload: Callable[[], None] | None = None,
+    ) -> None:
         self._unwrap = unwrap
+        self._reload = reload
         self._plain: dict[str, bytes] = {}
         self._lock = threading.Lock()
+        self.replace(current_kid, wrapped)
+
+    def replace(self, current_kid: str, wrapped: Mapping[str, bytes]) -> None:
+        """Take a newer keyring: its current key seals from now on; retired keys are forgotten."""
+        if current_kid not in wrapped:
+            raise ValueError(f"current data key {current_kid!r} is not in the keyring")
+        with self._lock:
+            self._wrapped = dict(wrapped)
+            self._plain = {kid: k for kid, k in self._plain.items() if kid in self._wrapped}
+            self.current_kid = current_kid
+
+    @property
+    def kids(self) -> frozenset[str]:
+        return frozenset(self._wrapped)
 
     def key(self, kid: str) -> bytes:
-        if kid not in self._plain:
-            if kid not in self._wrapped:
-                raise DecryptionFailed(f"unknown data key {kid!r}")
-            with self._lock:
-                self._plain.setdefault(kid, self._unwrap(self._wrapped[kid]))
-        return self._plain[kid]
+        if kid not in self._wrapped and self._reload is not None:
+            self._reload()
+        with self._lock:
+            if kid not in self._plain:
+                if kid not in self._wrapped:
+                    raise DecryptionFailed(f"unknown data key {kid!r}")
+                self._plain[kid] = self._unwrap(self._wrapped[kid])
+            return self._plain[kid]
 
 
 class FieldCipher:
@@ -69,15 +98,46 @@ class FieldCipher:
         except (ValueError, InvalidTag) as exc:
             raise DecryptionFailed("field cannot be opened") from exc
 
+    @property
+    def current_kid(self) -> str:
+        return self._keyring.current_kid
+
+    @staticmethod
+    def kid_of(token: str) -> str:
+        """The id of the data key a ciphertext was sealed under ('' when it is not one of ours)."""
+        parts = token.split(".", 2)
+        return parts[1] if len(parts) == 3 and parts[0] == _VERSION else ""
+
+    def reseal(self, token: str, *, context: str) -> str:
+        """The same plaintext sealed under the current key (the token itself when it already is)."""
+        if self.kid_of(token) == self.current_kid:
+            return token
+        return self.seal(self.open(token, context=context), context=context)
+
 
 class BlindIndex:
     """A keyed hash for equality look-ups of encrypted values (phone -> member).
 
     The purpose is mixed in so the same phone number hashes differently in different indexes.
+    During a key rotation the previous keys are kept: `candidates` gives the value's hash under the
+    current key first, then under each previous key, for look-ups of records not rewritten yet.
     """
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, *, previous: Sequence[bytes] = ()) -> None:
         self._key = key
+        self._previous = tuple(previous)
+
+    @staticmethod
+    def _hash(key: bytes, purpose: str, value: str) -> str:
+        return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
 
     def __call__(self, purpose: str, value: str) -> str:
-        return hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
+        return self._hash(self._key, purpose, value)
+
+    def candidates(self, purpose: str, value: str) -> tuple[str, ...]:
+        """The hash under the current key, then under each previous key (empty outside a rotation)."""
+        return tuple(self._hash(k, purpose, value) for k in (self._key, *self._previous))
+
+    @property
+    def rotating(self) -> bool:
+        return bool(self._previous)

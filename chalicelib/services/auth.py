@@ -57,6 +57,11 @@ def client_key(source_ip: str | None) -> str:
     return runtime().blind_index("client_ip", source_ip or "unknown")[:24]
 
 
+def phone_indexes(phone: str) -> tuple[str, ...]:
+    """The phone's blind index under the current key, then (during a rotation) under the previous ones."""
+    return runtime().blind_index.candidates("phone", phone)
+
+
 def _code_hash(bidx: str, code: str) -> str:
     return hmac.new(runtime().otp_pepper, f"{bidx}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -134,9 +139,9 @@ def exchange_code(phone: str, code: str, source_ip: str | None) -> TokenPair:
         raise _failed_try(bidx, client, state, moment)
     if not accounts.consume_otp(bidx, client, state):
         raise rules.CodeExpired()
-    member, created = accounts.member_by_phone(bidx), False
+    member, created = accounts.member_by_phone(*phone_indexes(phone)), False
     if member is None:
-        member = accounts.create_member(new_member(phone, bidx))
+        member = accounts.create_member(new_member(phone, bidx), *phone_indexes(phone)[1:])
         created = True
     return _issue(member.member_id, family_id=secrets.token_hex(8), created=created)
 

@@ -32,8 +32,8 @@ from chalicelib.domain.erasure import ErasureReceipt, receipt
 from chalicelib.domain.members import Member
 from chalicelib.domain.membership import Membership
 from chalicelib.domain.scoring_models import MEMBER_MODELS
-from chalicelib.services import booking, case_erasure, membership, waitlist
-from chalicelib.services.members import CHANGED_ELSEWHERE, load
+from chalicelib.services import auth, booking, case_erasure, membership, waitlist
+from chalicelib.services.members import CHANGED_ELSEWHERE, load, open_field
 from chalicelib.store import accounts, audit, bookings, cases, scores
 from chalicelib.store import idempotency as idempotency_store
 from chalicelib.store import membership as membership_store
@@ -87,8 +87,9 @@ def _erase_member(member: Member, now: datetime, erased: dict[str, int], kept: d
         station_ids=frozenset(),
         updated_at=now,
     )
+    phone = open_field(member, "phone")
     with unit_of_work(now, refuse=CHANGED_ELSEWHERE) as uow:
-        accounts.erase_in(uow, stripped, MEMBER_MODELS)
+        accounts.erase_in(uow, stripped, MEMBER_MODELS, phone_indexes=auth.phone_indexes(phone) if phone else ())
         if joined:
             membership_store.forget_number_in(uow, member.member_id)
         uow.audit(member.member_id, ERASE, target=_target(member.member_id), detail={"erased": erased, "kept": kept})

@@ -118,7 +118,7 @@ def find_by_phone(raw_phone: str) -> list[MemberProfile]:
         raise ValidationFailed.on(
             "phone", "invalid_phone", "应为中国大陆手机号", "must be a mainland China mobile number"
         )
-    member = accounts.member_by_phone(runtime().blind_index("phone", phone))
+    member = accounts.member_by_phone(*runtime().blind_index.candidates("phone", phone))
     return [profile_of(member)] if member else []
 
 
@@ -158,9 +158,9 @@ def reveal(admin: Caller, member_id: str, req: RevealRequest) -> dict[str, str |
 def grant_by_phone(phone: str, roles: set[str], station_ids: set[str], *, actor: str = "system") -> MemberProfile:
     """Give the account behind `phone` these roles (creating it if needed). Used by
     `make admin` / `make staff` and the demo data; audited like an admin's grant."""
-    from chalicelib.services.auth import new_member, phone_bidx
+    from chalicelib.services.auth import new_member, phone_indexes
 
-    bidx = phone_bidx(phone)
-    member = accounts.member_by_phone(bidx) or accounts.create_member(new_member(phone, bidx))
+    bidx, *older = phone_indexes(phone)
+    member = accounts.member_by_phone(bidx, *older) or accounts.create_member(new_member(phone, bidx), *older)
     change = RolesUpdate.model_validate({"roles": sorted(roles | {"worker"}), "station_ids": sorted(station_ids)})
     return set_roles(Caller(member_id=actor, roles=frozenset({"admin"})), member.member_id, change)

@@ -123,10 +123,14 @@ def _as_read(record: R, version: int | None) -> R:
     return record
 
 
-def member_by_phone(phone_bidx: str) -> Member | None:
-    """Login's look-up: one Query on the phone blind-index GSI."""
-    found = next(iter(MemberRecord.phone_index.query(phone_bidx, limit=1)), None)
-    return member_of(found) if found else None
+def member_by_phone(phone_bidx: str, *previous: str) -> Member | None:
+    """Login's look-up: one Query on the phone blind-index GSI; during a blind-index rotation one more
+    per previous key's index (`previous`), for members the re-encryption job has not rewritten yet."""
+    for index in (phone_bidx, *previous):
+        found = next(iter(MemberRecord.phone_index.query(index, limit=1)), None)
+        if found:
+            return member_of(found)
+    return None
 
 
 def member(member_id: str, *, consistent: bool = False) -> Member | None:
@@ -158,24 +162,34 @@ def save_member(record: MemberRecord) -> MemberRecord:
     return record
 
 
-def create_member(new: Member) -> Member:
+def create_member(new: Member, *previous: str) -> Member:
     """Put the member (and its profile mirror) and claim its phone in one transaction: one account per
-    phone, even when two first logins race. Returns the member that owns the phone afterwards."""
+    phone, even when two first logins race. During a blind-index rotation the phone is also claimed under
+    the previous keys' indexes (`previous`), so a container that still knows only an old key cannot make
+    a second account. Returns the member that owns the phone afterwards."""
     record = record_of(new)
     tx = NamedTransaction()
-    tx.put(
-        PHONE_FREE,
-        PhoneClaim(new.phone_bidx, member_id=new.member_id),
-        condition=PhoneClaim.phone_bidx.does_not_exist(),
-    )
+    for index in (new.phone_bidx, *previous):
+        tx.put(
+            PHONE_FREE if index == new.phone_bidx else f"{PHONE_FREE}:{index}",
+            PhoneClaim(index, member_id=new.member_id),
+            condition=PhoneClaim.phone_bidx.does_not_exist(),
+        )
     tx.put(MEMBER_VERSION, record, condition=MemberRecord.member_id.does_not_exist())
     tx.update(MIRROR, ActivityRecord(new.member_id), [profile_action(record)])
     try:
         tx.commit()
     except Cancelled:
-        owner = PhoneClaim.get(new.phone_bidx, consistent_read=True)
+        owner = next(c for i in (new.phone_bidx, *previous) if (c := _claim(i)) is not None)
         return member_of(MemberRecord.get(owner.member_id, consistent_read=True))
     return replace(new, version=record.version)
+
+
+def _claim(phone_bidx: str | None) -> PhoneClaim | None:
+    try:
+        return PhoneClaim.get(phone_bidx, consistent_read=True)
+    except DoesNotExist:
+        return None
 
 
 def save_in(tx: NamedTransaction, changed: Member) -> None:
@@ -186,15 +200,20 @@ def save_in(tx: NamedTransaction, changed: Member) -> None:
     tx.update(MIRROR, ActivityRecord(changed.member_id), [profile_action(record)])
 
 
-def erase_in(tx: NamedTransaction, erased: Member, score_models: tuple[str, ...] = ()) -> None:
+def erase_in(
+    tx: NamedTransaction, erased: Member, score_models: tuple[str, ...] = (), phone_indexes: tuple[str, ...] = ()
+) -> None:
     """Save the stripped member (its mirror now marked erased), release its phone, delete its stored
     scores and stop every token it holds, with `tx`. `erased` still carries the phone's blind index,
-    which is dropped here."""
+    which is dropped here; `phone_indexes` are the phone's indexes under every blind-index key in use
+    (during a rotation the phone may be claimed under an old key too: each claim of this member goes)."""
     stop_tokens_in(tx, erased.member_id)
     from chalicelib.store.scoring_tables import ScoreRecord
 
-    if erased.phone_bidx:
-        tx.delete("phone_claim", PhoneClaim(erased.phone_bidx))
+    ours = PhoneClaim.member_id.does_not_exist() | (PhoneClaim.member_id == erased.member_id)
+    claims = dict.fromkeys(i for i in (erased.phone_bidx, *phone_indexes) if i)
+    for n, index in enumerate(claims):
+        tx.delete("phone_claim" if n == 0 else f"phone_claim:{index}", PhoneClaim(index), condition=ours)
     for model in score_models:
         tx.delete(f"score_{model}", ScoreRecord(erased.member_id, model))
     save_in(tx, replace(erased, phone_bidx=None, sealed=None, masked=None))

@@ -32,7 +32,7 @@ START_KEYS = frozenset({"target", "at_id", "actor", "action", "month"})
 """The attributes of a resume key: a cursor that carries any other is not one this module issued."""
 
 
-def _reason_context(target: str, at_id: str) -> str:
+def reason_context(target: str, at_id: str) -> str:
     return f"audit#{target}#{at_id}#reason"
 
 
@@ -55,7 +55,7 @@ def audit_entry(
 ) -> AuditEntry:
     """The stored entry of one audited change at `now`, within the request being served."""
     at_id = f"{iso(now)}#{secrets.token_hex(4)}"
-    sealed = runtime().cipher.seal(reason, context=_reason_context(target, at_id)) if reason else None
+    sealed = runtime().cipher.seal(reason, context=reason_context(target, at_id)) if reason else None
     change = {"actor": actor, "action": action, "target": target, "reason": reason, "detail": detail}
     digest = change_digest({**change, "before": before, "after": after})
     return AuditEntry(
@@ -74,7 +74,7 @@ def audit_entry(
 
 def event_of(e: AuditEntry) -> AuditEvent:
     """The entry as read back, its reason opened."""
-    reason = runtime().cipher.open(e.reason, context=_reason_context(e.target, e.at_id)) if e.reason else None
+    reason = runtime().cipher.open(e.reason, context=reason_context(e.target, e.at_id)) if e.reason else None
     return AuditEvent(
         e.target,
         from_iso(e.at_id.split("#")[0]),

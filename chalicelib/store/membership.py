@@ -88,7 +88,7 @@ def _application(r: MembershipApplication) -> Application:
         city=r.city,
         decided_at=instant(r.decided_at),
         decided_by=r.decided_by,
-        reason=runtime().cipher.open(r.reason, context=_reason_context(r.application_id)) if r.reason else None,
+        reason=runtime().cipher.open(r.reason, context=reason_context(r.application_id)) if r.reason else None,
         member_number=r.member_number,
     )
 
@@ -186,7 +186,7 @@ def apply_in(tx: NamedTransaction, application: Application, consent: Consent) -
     )
 
 
-def _reason_context(application_id: str) -> str:
+def reason_context(application_id: str) -> str:
     """The decision's reason is free text a person typed: sealed like other personal data."""
     return f"application#{application_id}#reason"
 
@@ -203,7 +203,7 @@ def decide_in(
 ) -> None:
     """Close a pending application (only if it is still pending)."""
     actions = [A.status.set(status), A.decided_at.set(iso(at)), A.decided_by.set(by)]
-    sealed = runtime().cipher.seal(reason, context=_reason_context(application.application_id)) if reason else None
+    sealed = runtime().cipher.seal(reason, context=reason_context(application.application_id)) if reason else None
     actions += [A.reason.set(sealed)] if sealed else []
     actions += [A.member_number.set(number)] if number else []
     tx.update(

@@ -12,6 +12,7 @@ from chalicelib.store.booking_tables import BookingRecord, SlotRecord, StandingR
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.employer_tables import EmployerRecord
 from chalicelib.store.idempotency_tables import IdempotencyRecord
+from chalicelib.store.key_rotation_tables import KeyRotationRecord
 from chalicelib.store.membership_tables import ConsentRecord, Counter, MembershipApplication, MembershipRecord
 from chalicelib.store.outreach_tables import OutreachRecord
 from chalicelib.store.scenario_tables import ScenarioRecord
@@ -45,6 +46,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ScoreRecord,
     ModelSetting,
     OutreachRecord,
+    KeyRotationRecord,
 )
 
 
