@@ -131,6 +131,25 @@ class Conflict(DomainError):
     en = "This conflicts with the current state; try again"
 
 
+class Busy(Conflict):
+    """Writers at the same time kept getting in each other's way (a contended counter, DynamoDB's
+    TransactionConflict): nothing was written, and the same request is safe to send again."""
+
+    code = "busy_retry"
+    zh = "同时操作的人较多，请稍后再试一次"
+    en = "Many people are doing this at once; try again in a moment"
+
+    def __init__(self, retry_after: int = 1, zh: str | None = None, en: str | None = None) -> None:
+        wait = max(1, retry_after)
+        super().__init__(
+            zh,
+            en,
+            details=[FieldIssue("retry_after", "busy_retry", f"请 {wait} 秒后重试", f"retry in {wait} s")],
+            headers={"Retry-After": str(wait)},
+        )
+        self.retry_after = wait
+
+
 class RuleViolation(DomainError):
     status = 422
     code = "rule_violation"

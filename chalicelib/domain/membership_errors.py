@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from chalicelib.domain.booking_errors import InvalidPass
-from chalicelib.domain.errors import Conflict, FieldIssue, FieldRuleViolation, NotFound, RuleViolation, ValidationFailed
+from chalicelib.domain.errors import (
+    Busy,
+    Conflict,
+    FieldRuleViolation,
+    NotFound,
+    RuleViolation,
+    ValidationFailed,
+)
 
 
 class PolicyOutdated(RuleViolation, FieldRuleViolation):
@@ -83,17 +90,8 @@ class CardExpired(InvalidCard):
         super().__init__("电子会员证已过期，请让对方刷新", "has expired; ask the member to refresh it")
 
 
-class NumbersBusy(Conflict):
+class NumbersBusy(Busy):
     """Many approvals at once kept taking the next member number first: safe to retry as it is."""
 
-    code = "busy_retry"
     zh = "同时审批的申请较多，请稍后再点一次批准"
     en = "Many approvals are running at once; approve again in a moment"
-
-    def __init__(self, retry_after: int = 1) -> None:
-        wait = max(1, retry_after)
-        super().__init__(
-            details=[FieldIssue("retry_after", "busy_retry", f"请 {wait} 秒后重试", f"retry in {wait} s")],
-            headers={"Retry-After": str(wait)},
-        )
-        self.retry_after = wait

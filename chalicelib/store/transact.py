@@ -15,6 +15,11 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.store.base import transaction
 
 
+class Contended(Exception):
+    """DynamoDB cancelled the transaction because another one held an item it writes
+    (TransactionConflict): no condition failed, and the same writes may simply be tried again."""
+
+
 class Cancelled(Exception):
     """The transaction was cancelled because these named conditions failed."""
 
@@ -64,7 +69,8 @@ class NamedTransaction:
         return self
 
     def commit(self) -> None:
-        """One TransactWriteItems. Raises Cancelled naming the failed conditions."""
+        """One TransactWriteItems. Raises Cancelled naming the failed conditions, Contended when only
+        another transaction was in the way."""
         names = [n for kind in ("check", "delete", "put", "update") for n in self._order[kind]]
         try:
             with transaction() as tx:
@@ -78,5 +84,7 @@ class NamedTransaction:
                 if reason is not None and reason.code == "ConditionalCheckFailed"
             }
             if not failed:
+                if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
+                    raise Contended() from exc
                 raise
             raise Cancelled(failed) from exc

@@ -13,7 +13,9 @@ parallel request builds them in a function and lets `attempt` re-read and retry:
 `refuse` maps condition names (constants exported by the store module that defines each condition)
 to the error a person reads: an exception class, an instance, or a function of the cancellation
 that returns one (or None to look further). The first failed name in the mapping's order wins; a
-cancellation none of them explains is a retryable 409 Conflict. The audit entry (and, later, the
+cancellation none of them explains is a retryable 409 Conflict. A transaction DynamoDB cancels
+because another one held an item (TransactionConflict) is tried again by `attempt` and answers a
+retryable 409 `busy_retry` (with Retry-After) when it stays contended. The audit entry (and, later, the
 outbox event) rides in the same transaction, added by the unit of work itself, so a change is
 never without its record.
 """
@@ -25,10 +27,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.errors import Busy, Conflict
 from chalicelib.store.audit import audit_entry
 from chalicelib.store.audit_tables import AuditEntry
-from chalicelib.store.transact import Cancelled, NamedTransaction
+from chalicelib.store.transact import Cancelled, Contended, NamedTransaction
 
 T = TypeVar("T")
 Refusal = type[Exception] | Exception | Callable[[Cancelled], Exception | None]
@@ -84,6 +86,8 @@ def commit(uow: NamedTransaction, *, refuse: Refusals | None = None) -> None:
         uow.commit()
     except Cancelled as exc:
         raise refusal(exc, refuse or {}) from exc
+    except Contended as exc:
+        raise Busy() from exc
 
 
 @contextmanager
@@ -112,8 +116,10 @@ def attempt(
         try:
             uow.commit()
             return result
+        except Contended:
+            continue
         except Cancelled as exc:
             if stale and set(exc.failed) <= stale:
                 continue
             raise refusal(exc, refuse or {}) from exc
-    raise Conflict("数据刚被他人更新，请重试", "Someone changed this at the same time; try again")
+    raise Busy(1, "数据刚被他人更新，请重试", "Someone changed this at the same time; try again")

@@ -116,3 +116,52 @@ def test_stale_reads_are_built_again_and_then_answered_with_a_retryable_conflict
     with pytest.raises(SettingTaken):  # not a stale read: no retry, the mapped refusal
         attempt(lambda uow: (builds.append(1), new_setting(uow, "churn")), NOW, refuse={"setting": SettingTaken})
     assert len(builds) == 1
+
+
+class ContendedTransactions:
+    """A before_call hook (runtime): the next `times` TransactWriteItems are cancelled by DynamoDB because
+    another transaction held an item (TransactionConflict: moto never answers it, DynamoDB does)."""
+
+    def __init__(self, times: int) -> None:
+        self.left, self.seen = times, 0
+
+    def __call__(self, operation: str, params: dict) -> None:
+        from botocore.exceptions import ClientError
+
+        if operation != "TransactWriteItems" or self.left == 0:
+            return
+        self.left, self.seen = self.left - 1, self.seen + 1
+        reasons = [{"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}]
+        raise ClientError(
+            {
+                "Error": {"Code": "TransactionCanceledException", "Message": "[TransactionConflict]"},
+                "CancellationReasons": reasons * len(params.get("TransactItems", [1])),
+            },
+            operation,
+        )
+
+
+def test_a_transaction_conflict_is_tried_again_then_a_retryable_busy(api, aws, worker, station):
+    """A contended unit of work answers 409 busy_retry with Retry-After, never a 500, and writes nothing;
+    a use case that rebuilds from fresh reads (attempt: booking a seat) tries again and commits, and
+    answers busy_retry only when every try was contended."""
+    from tests.api.stations_world import book
+
+    sid, ten_thirty = station["station_id"], "2026-11-27T10:30:00+08:00"
+    aws.before_call = contended = ContendedTransactions(times=1)
+    changed = api.as_(worker).patch("/v1/me", {"worker_group": "courier"})
+    assert (changed.status, changed.json["error"]["code"]) == (409, "busy_retry"), changed.json
+    assert changed.headers["Retry-After"] == "1" and contended.seen == 1
+    assert api.as_(worker).get("/v1/me").json["worker_group"] != "courier"  # nothing written
+
+    aws.before_call = contended = ContendedTransactions(times=1)
+    booked = book(api, worker, sid, ten_thirty)
+    assert booked.status == 201 and contended.seen == 1, booked.json
+
+    rider = api.login("13800138555")
+    aws.before_call = contended = ContendedTransactions(times=10)
+    refused = book(api, rider, sid, ten_thirty)
+    aws.before_call = None
+    assert (refused.status, refused.json["error"]["code"]) == (409, "busy_retry"), refused.json
+    assert contended.seen == 2  # the booking's two tries (seat_reservation: attempts=2), then the answer
+    assert api.as_(rider).get("/v1/me/bookings").json == []
