@@ -16,7 +16,8 @@ export const ACTIONS = [
   "membership_approve", "membership_reject", "membership_leave", "outreach", "outreach_outcome",
   "create", "update", "set_hours", "set_exception", "clear_exception", "activate", "deactivate", "import",
   "publish", "retire", "set_thresholds", "scoring_run.start", "scoring_run.retry",
-  "request_move", "request_comment", "escalate", "checkin", "profiling_on", "profiling_off",
+  "request_move", "request_comment", "request_reassign", "request_route", "escalate", "checkin",
+  "profiling_on", "profiling_off", "keys.reencrypt",
 ];
 const PAGE = 25;
 
