@@ -170,6 +170,7 @@ RECIPES: dict[tuple[str, str], Callable[[World], Reply]] = {
     ("POST", "/v1/requests/{request_id}/comments"): lambda w: w.as_staff().post(
         f"/v1/requests/{w.made['request']}/comments", {"text": "请补充劳动合同照片"}
     ),
+    ("POST", "/v1/admin/keys/rotations"): lambda w: w.as_admin().post("/v1/admin/keys/rotations", {}),
     ("POST", "/v1/staff/requests/{request_id}/reassign"): _reassign,  # after the request's other writes
     ("POST", "/v1/staff/checkins"): _check_in,  # last: it moves the clock
 }
