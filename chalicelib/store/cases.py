@@ -28,6 +28,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.cases import OPEN, Attachment, Case, Comment, HandlingStation, Rating, Step, UploadLimits
 from chalicelib.domain.scenarios import SlaHours
+from chalicelib.runtime import runtime
 from chalicelib.store.base import as_dict, from_iso, iso
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
 from chalicelib.store.transact import NamedTransaction
@@ -49,14 +50,26 @@ def _station(item: Any) -> HandlingStation | None:
     return HandlingStation(**as_dict(item)) if item else None
 
 
-def _step(item: Any) -> Step:
+def note_context(request_id: str, at: str) -> str:
+    """A history note is free text a person typed (a rejection reason, a staff note): sealed, bound to
+    its request and the moment of its step."""
+    return f"request:{request_id}:note:{at}"
+
+
+def _note(h: dict[str, Any], request_id: str) -> str | None:
+    if h.get("note_enc"):
+        return runtime().cipher.open(h["note_enc"], context=note_context(request_id, h["at"]))
+    return h.get("note")  # written before notes were sealed
+
+
+def _step(item: Any, request_id: str) -> Step:
     h = as_dict(item)
     return Step(
         status=h["status"],
         event=h["event"],
         at=from_iso(h["at"]),
         by=h["by"],
-        note=h.get("note"),
+        note=_note(h, request_id),
         moved_from=_station(h.get("moved_from")),
         moved_to=_station(h.get("moved_to")),
     )
@@ -100,7 +113,7 @@ def to_domain(r: RequestRecord) -> Case:
         updated_at=from_iso(r.updated_at),
         stage_started_at=from_iso(r.stage_started_at),
         sla_due=from_iso(r.sla_due) if r.sla_due else None,
-        history=tuple(_step(h) for h in r.history or []),
+        history=tuple(_step(h, r.request_id) for h in r.history or []),
         overdue=bool(r.overdue),
         escalations=int(r.escalations or 0),
         assignee=r.assignee,
@@ -194,20 +207,22 @@ def _station_map(station: HandlingStation | None) -> dict[str, Any]:
     )
 
 
-def _history_entry(step: Step) -> MapAttribute:
+def _history_entry(step: Step, request_id: str) -> MapAttribute:
     moves = {name: _station_map(s) for name, s in (("moved_from", step.moved_from), ("moved_to", step.moved_to)) if s}
+    at = iso(step.at)
+    sealed = runtime().cipher.seal(step.note, context=note_context(request_id, at)) if step.note else None
     return MapAttribute(
         status=step.status,
         event=step.event,
-        at=iso(step.at),
+        at=at,
         by=step.by,
-        **({"note": step.note} if step.note else {}),
+        **({"note_enc": sealed} if sealed else {}),
         **moves,
     )
 
 
-def _appended(step: Step) -> Any:
-    return R.history.set(R.history.append([_history_entry(step)]))
+def _appended(step: Step, request_id: str) -> Any:
+    return R.history.set(R.history.append([_history_entry(step, request_id)]))
 
 
 def put_in(tx: NamedTransaction, case: Case) -> None:
@@ -232,7 +247,7 @@ def put_in(tx: NamedTransaction, case: Case) -> None:
         stage_started_at=iso(case.stage_started_at),
         queue_status=case.status if case.status in OPEN else None,
         sla_due=iso(case.sla_due) if case.sla_due else None,
-        history=[_history_entry(h) for h in case.history],
+        history=[_history_entry(h, case.request_id) for h in case.history],
         **_routed_fields(case.station),
         station_queue=_station_queue(case.station_id, case.status),
     )
@@ -278,7 +293,7 @@ def move_in(
         R.stage_started_at.set(iso(at)),
         R.updated_at.set(iso(at)),
         R.overdue.remove(),
-        _appended(Step(to, "moved", at, by, note)),
+        _appended(Step(to, "moved", at, by, note), case.request_id),
     ]
     actions += [R.assignee.set(assignee)] if assignee else []
     tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=_as_read(case, owner))
@@ -296,7 +311,7 @@ def reassign_in(tx: NamedTransaction, case: Case, step: Step) -> None:
         R.station_queue.set(f"{to.station_id}#{case.status}"),
         R.assignee.remove(),
         R.updated_at.set(iso(step.at)),
-        _appended(step),
+        _appended(step, case.request_id),
     ]
     tx.update(REQUEST_AS_READ, RequestRecord(case.request_id), actions, condition=_as_read(case, None))
 
@@ -308,7 +323,7 @@ def escalate_in(tx: NamedTransaction, case: Case, at: datetime) -> None:
     tx.update(
         STILL_DUE,
         RequestRecord(case.request_id),
-        [R.overdue.set(True), R.escalations.add(1), _appended(step)],
+        [R.overdue.set(True), R.escalations.add(1), _appended(step, case.request_id)],
         condition=(R.status == case.status) & (R.sla_due == due) & R.overdue.does_not_exist(),
     )
 
@@ -376,9 +391,9 @@ def erase_content_in(tx: NamedTransaction, case: Case, *, at: datetime, withdraw
     rating text, the notes in its history) and keep what counts need: scenario, category, status,
     employer, times. `withdraw` also closes an open request (it leaves the staff queue).
     Refused when the request moved since it was read (REQUEST_AS_READ)."""
-    history = [_history_entry(Step(h.status, h.event, h.at, h.by)) for h in case.history]
+    history = [_history_entry(Step(h.status, h.event, h.at, h.by), case.request_id) for h in case.history]
     if withdraw:
-        history.append(_history_entry(Step("withdrawn", "erased", at, "system")))
+        history.append(_history_entry(Step("withdrawn", "erased", at, "system"), case.request_id))
     actions: list[Action] = [
         R.answers.set({}),
         R.sealed.set({}),

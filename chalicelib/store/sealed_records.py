@@ -34,6 +34,7 @@ from chalicelib.store.accounts import MEMBER_VERSION
 from chalicelib.store.accounts_tables import MemberRecord, PhoneClaim
 from chalicelib.store.audit_tables import AuditEntry
 from chalicelib.store.case_tables import CommentRecord, RequestRecord
+from chalicelib.store.cases import note_context as note_context_of_request
 from chalicelib.store.membership_tables import MembershipApplication
 from chalicelib.store.outreach_tables import OutreachRecord
 from chalicelib.store.transact import Cancelled, NamedTransaction
@@ -77,7 +78,7 @@ def _member(r: MemberRecord, keys: Rekeying) -> bool | None:
 
 
 def _request(r: RequestRecord, keys: Rekeying) -> bool | None:
-    """Sealed answers, attachment file names and the rating text of one request."""
+    """Sealed answers, attachment file names, history notes and the rating text of one request."""
     R = RequestRecord
     actions: list[Action] = []
     conditions: list[Condition] = []
@@ -93,6 +94,11 @@ def _request(r: RequestRecord, keys: Rekeying) -> bool | None:
         if new != token:
             actions.append(R.attachments[i]["filename_enc"].set(new))
             conditions.append(R.attachments[i]["filename_enc"] == token)
+    for i, h in enumerate(r.history or []):
+        token = h["note_enc"] if "note_enc" in h else None
+        if token and (new := keys.reseal(token, context=note_context_of_request(r.request_id, h["at"]))) != token:
+            actions.append(R.history[i]["note_enc"].set(new))
+            conditions.append(R.history[i]["note_enc"] == token)
     if r.rating_text_enc:
         new = keys.reseal(r.rating_text_enc, context=_request_context(r.request_id, "rating"))
         if new != r.rating_text_enc:

@@ -315,6 +315,9 @@ def test_notes_and_reasons_staff_and_admins_type_are_never_stored_in_the_clear(a
     assert moved.status == 200, moved.json
     stored = every_item(aws)
     assert approve_note not in stored and reject_reason not in stored
+    assert move_note not in stored  # neither in the audit entry nor in the request's history
+    shown = api.as_(staff).get(f"/v1/requests/{request_id}").json["history"]
+    assert [h.get("note") for h in shown if h.get("note")] == [move_note]  # opened for those who read the request
     reasons = {e["action"]: e["reason"] for e in log(api, auditor)["items"]}
     assert reasons["membership_approve"] == approve_note and reasons["membership_reject"] == reject_reason
     assert reasons["request_move"] == move_note  # opened for the auditor

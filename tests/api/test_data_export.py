@@ -52,9 +52,9 @@ def world(api: Api, admin: Session, station: dict[str, Any], library: None, cloc
     assert book(api, other, one_seat, FOUR_PM).status == 201
     assert api.as_(me).post("/v1/waitlist", {"station_id": one_seat, "slot_start": FOUR_PM}).status == 201
     me = join_union(api, admin, me)
-    staff = make_staff(api, "st-any")
+    staff = make_staff(api, sid)  # staff of the station the request is filed at
     assert api.as_(staff).patch("/v1/me", {"name": STAFF_NAME}).status == 200
-    rid = submit(api, me, job_help(desired_occupation=FORMULA)).json["request_id"]
+    rid = submit(api, me, {**job_help(desired_occupation=FORMULA), "station_id": sid}).json["request_id"]
     upload(api, me, rid)
     assert move(api, staff, rid, "accepted", "已受理").status == 200
     api.as_(staff).post(f"/v1/requests/{rid}/comments", {"text": "请补充简历"})
