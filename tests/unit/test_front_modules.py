@@ -58,3 +58,18 @@ def test_every_imported_name_is_used(module: Path):
         n for _, names in imports(module) for n in names if not re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", body)
     ]
     assert not unused, f"{module.relative_to(MINIAPP)} imports {unused} and never uses them"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(MINIAPP)))
+def test_every_module_parses_as_an_es_module(module: Path, tmp_path: Path) -> None:
+    """A syntax error (a brace lost in a merge) stops the whole screen in the browser: Node's parser checks
+    each module as an ES module (Node comes with the front-end packages: `make miniapp-deps`)."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node") or shutil.which("nodejs")
+    assert node, "node is missing: `make miniapp-deps` installs it"
+    copy = tmp_path / (module.stem + ".mjs")
+    copy.write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+    checked = subprocess.run([node, "--check", str(copy)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr

@@ -55,6 +55,8 @@ function myData(api) {
   }));
   return section(t("me.export"), h("p", { class: "small muted", "data-testid": "export-help" }, t("me.export_help")),
     button, result);
+}
+
 function receiptView(r) {
   const en = getLang() === "en";
   const erased = (r.erased || []).map((k) => h("li", { "data-testid": "erased-kind", "data-kind": k.kind },
