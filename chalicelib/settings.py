@@ -86,6 +86,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         keyring_param=env.get("WH_KEYRING_PARAM", f"/workerhome/{stage}/keyring"),
         access_token_ttl=_int(env, "WH_ACCESS_TOKEN_TTL", 15 * 60),
         refresh_token_ttl=_int(env, "WH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
+        otp_max_sends=_int(env, "WH_OTP_MAX_SENDS", 3),
         otp_phone_max_sends=_int(env, "WH_OTP_PHONE_MAX_SENDS", 6),
         otp_client_max_sends=_int(env, "WH_OTP_CLIENT_MAX_SENDS", per_client or 10),
         otp_client_max_failures=_int(env, "WH_OTP_CLIENT_MAX_FAILURES", per_client or 10),

@@ -74,8 +74,14 @@ def fresh_phone() -> str:
 
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    """`python -m devstack` on free ports for the whole e2e session."""
-    stack = launch(tmp_path_factory.mktemp("devstack-e2e") / "devstack.log")
+    """`python -m devstack` on free ports for the whole e2e session. The browser tests log the same demo
+    accounts in many times within minutes, so the per-phone code limits are raised here (they have their
+    own tests: tests/api/test_login_abuse.py, test_auth.py)."""
+    stack = launch(
+        tmp_path_factory.mktemp("devstack-e2e") / "devstack.log",
+        WH_OTP_MAX_SENDS="1000",
+        WH_OTP_PHONE_MAX_SENDS="1000",
+    )
     try:
         stack.wait_healthy()
         yield stack

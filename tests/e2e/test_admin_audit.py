@@ -18,7 +18,7 @@ def test_an_auditor_filters_the_log_and_reads_why_a_name_was_revealed(live_stack
     granted = live_stack.cli("devstack.grant", "--phone", auditor, "--role", "auditor")
     assert granted.returncode == 0, granted.stderr
     admin = token_for(ADMIN_PHONE)
-    (worker,) = live_stack.get(f"/v1/admin/members?phone={WORKER_PHONE}", token=admin).json
+    (worker,) = live_stack.post("/v1/admin/members/search", {"phone": WORKER_PHONE}, token=admin).json
     revealed = live_stack.post(
         f"/v1/admin/members/{worker['member_id']}/reveal", {"field": "name", "reason": REASON}, token=admin
     )
