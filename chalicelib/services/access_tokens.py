@@ -77,8 +77,7 @@ def well_formed(claims: dict[str, Any]) -> bool:
     return (
         has_types(claims, {"sub": str, "iat": int, "exp": int})
         and bool(claims["sub"])
-        and all(claims.get(name) is None or isinstance(claims[name], kind) for name, kind in optional.items())
-        and not isinstance(claims.get("ep"), bool)
+        and all(claims.get(name) is None or has_types(claims, {name: kind}) for name, kind in optional.items())
         and all(isinstance(item, str) for name in ("roles", "stn") for item in claims.get(name) or [])
     )
 
